@@ -1,0 +1,37 @@
+# Two commands for a new user: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test demo e2e load bench clean
+
+$(VENV)/.app-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -U pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+demo: $(VENV)/.app-installed
+	$(PY) -m lib.cli demo
+
+run: demo
+	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT)
+
+test: $(VENV)/.dev-installed
+	./scripts/ensure_chromium.sh
+	$(PY) -m lib.cli demo
+	$(PY) -m pytest -q -W ignore::pytest.PytestRemovedIn10Warning tests
+
+load: $(VENV)/.dev-installed
+	$(PY) -m bench.load_test
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m lib.bench
+
+clean:
+	rm -rf data/cache data/demo

@@ -1,0 +1,86 @@
+"""French number formats, the same on screen, in hovers, in files and in the CLI.
+
+Thousands are separated by a narrow no-break space (U+202F), the decimal mark is a comma,
+and a no-break space (U+00A0) sits before units (« 511,9 M€ », « 1,8 % »).
+"""
+from __future__ import annotations
+
+import math
+
+THIN = "\u202f"   # thousands separator
+NBSP = "\u00a0"   # before a unit
+PLOTLY_SEPARATORS = "," + THIN  # plotly layout.separators: decimal mark, then thousands
+MISSING = "–"
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float | None, decimals: int = 0) -> str:
+    """1234567.891 → « 1 234 567,9 » (decimals=1)."""
+    if _is_missing(value):
+        return MISSING
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", THIN)
+
+
+def format_meur(value_eur: float | None, decimals: int = 1) -> str:
+    """Euros shown in millions: 511 900 000 → « 511,9 M€ »."""
+    if _is_missing(value_eur):
+        return MISSING
+    return f"{format_number(value_eur / 1e6, decimals)}{NBSP}M€"
+
+
+def format_millions_words(value_eur: float | None, decimals: int = 1) -> str:
+    """The publication's sentence form: « 511,9 millions d'euros »."""
+    if _is_missing(value_eur):
+        return MISSING
+    return f"{format_number(value_eur / 1e6, decimals)} millions d'euros"
+
+
+def format_eur(value_eur: float | None) -> str:
+    if _is_missing(value_eur):
+        return MISSING
+    return f"{format_number(value_eur, 0)}{NBSP}€"
+
+
+def format_amount(value_eur: float | None) -> str:
+    """Adaptive unit for KPIs: « 28,3 Md€ », « 511,9 M€ », « 45,2 k€ »."""
+    if _is_missing(value_eur):
+        return MISSING
+    magnitude = abs(value_eur)
+    if magnitude >= 1e10:
+        return f"{format_number(value_eur / 1e9, 1)}{NBSP}Md€"
+    if magnitude >= 1e6 or magnitude == 0:
+        return format_meur(value_eur)
+    return f"{format_number(value_eur / 1e3, 1)}{NBSP}k€"
+
+
+def format_percent(fraction: float | None, decimals: int | None = None, signed: bool = False) -> str:
+    """0.018 → « 1,8 % »; small shares keep two significant digits (0.0009 → « 0,09 % »)."""
+    if _is_missing(fraction) or (isinstance(fraction, float) and math.isinf(fraction)):
+        return MISSING
+    pct = fraction * 100
+    if decimals is None:
+        decimals = 1 if abs(pct) >= 0.1 or pct == 0 else 2
+        if 0 < abs(pct) < 0.01:
+            decimals = 3
+    text = format_number(pct, decimals)
+    if signed and pct > 0:
+        text = "+" + text
+    return f"{text}{NBSP}%"
+
+
+def format_ratio(value: float | None, decimals: int = 2) -> str:
+    """Coverage ratio exports/imports, as a plain number (« 1,11 »)."""
+    if _is_missing(value) or (isinstance(value, float) and math.isinf(value)):
+        return MISSING
+    return format_number(value, decimals)
+
+
+def format_signed_meur(value_eur: float | None, decimals: int = 1) -> str:
+    if _is_missing(value_eur):
+        return MISSING
+    sign = "+" if value_eur > 0 else ""
+    return sign + format_meur(value_eur, decimals)

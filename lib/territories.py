@@ -1,0 +1,201 @@
+"""Territories the app can show, and the ids shared by URLs, the CLI and file names.
+
+Ids: ``dep:<code>``, ``ti:<id_ti>``, ``reg:<INSEE code>``, ``fr``. Customs data stop at the
+département, so a Territoire d'industrie is read through its *main* départements (at least
+``MAIN_DEPARTMENT_MIN_COMMUNES`` of its communes there: the publication's rule) and always
+labelled as a départemental approximation.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from lib.errors import DataFileError
+from lib.reference import departments as ref
+
+MAIN_DEPARTMENT_MIN_COMMUNES = 5
+TI_COLUMNS = ["insee_com", "lib_com", "id_ti", "lib_ti"]
+TI_FILE_GLOB = "liste-ti-com*.csv"
+KIND_LABELS = {"dep": "Département", "ti": "Territoire d'industrie", "reg": "Région", "fr": "France"}
+
+
+class TerritoryError(ValueError):
+    """An id that names no territory; the message is French and shown as is."""
+
+
+@dataclass(frozen=True)
+class Territory:
+    id: str
+    kind: str
+    name: str
+    departments: tuple[str, ...]                 # whose rows are summed
+    region: str | None = None                    # région used for « part de la région »
+    commune_counts: tuple[tuple[str, int], ...] = ()  # TI only: every département touched
+
+    @property
+    def code(self) -> str:
+        return self.id.split(":", 1)[1] if ":" in self.id else self.id
+
+    @property
+    def label(self) -> str:
+        """What a select box shows: « 04 – Alpes-de-Haute-Provence »."""
+        if self.kind in ("dep", "reg"):
+            return f"{self.code} – {self.name}"
+        if self.kind == "ti":
+            return f"{self.name} ({', '.join(self.departments)})"
+        return self.name
+
+    @property
+    def slug(self) -> str:
+        """For file names: dep-04, ti-TI-DEMO-001, reg-93, fr."""
+        return re.sub(r"[^A-Za-z0-9_-]+", "-", self.id.replace(":", "-"))
+
+    @property
+    def is_approximation(self) -> bool:
+        return self.kind == "ti"
+
+    @property
+    def minor_departments(self) -> tuple[tuple[str, int], ...]:
+        return tuple((d, n) for d, n in self.commune_counts if d not in self.departments)
+
+    @property
+    def in_phrase(self) -> str:
+        """« dans le département Alpes-de-Haute-Provence »-like reading for sentences."""
+        return {"dep": f"du département {self.name}", "reg": f"de la région {self.name}",
+                "ti": f"du Territoire d'industrie {self.name}", "fr": "de la France entière"}[self.kind]
+
+
+@dataclass
+class TerritoryCatalog:
+    """Every territory known to the app; Territoires d'industrie come from a commune list."""
+    industry_territories: dict[str, Territory] = field(default_factory=dict)
+    ti_source: str | None = None
+
+    def departments(self) -> list[Territory]:
+        return [department(code) for code in ref.DEPARTMENTS["code"]]
+
+    def regions(self) -> list[Territory]:
+        return [region(code) for code in ref.REGIONS["code"]]
+
+    def territories_of_kind(self, kind: str) -> list[Territory]:
+        if kind == "dep":
+            return self.departments()
+        if kind == "reg":
+            return self.regions()
+        if kind == "ti":
+            return sorted(self.industry_territories.values(), key=lambda t: t.name.casefold())
+        return [FRANCE]
+
+    def industry_territories_of_department(self, dep: str) -> list[Territory]:
+        """Main Territoires d'industrie of a département (≥ 5 communes in it), as the publication lists."""
+        return [t for t in self.territories_of_kind("ti")
+                if any(d == dep and n >= MAIN_DEPARTMENT_MIN_COMMUNES for d, n in t.commune_counts)]
+
+    def resolve(self, territory_id: str) -> Territory:
+        """Parse an id; raise TerritoryError with a French message when it names nothing."""
+        text = (territory_id or "").strip()
+        if text.lower() in ("fr", "france"):
+            return FRANCE
+        kind, _, code = text.partition(":")
+        kind, code = kind.lower(), code.strip()
+        if kind == "dep":
+            canonical = ref.normalize_department_code(code)
+            if canonical is None:
+                raise TerritoryError(f"Département inconnu : « {code} » (attendu un code comme 04, 2A ou 974).")
+            return department(canonical)
+        if kind == "reg":
+            if code not in set(ref.REGIONS["code"]):
+                raise TerritoryError(f"Région inconnue : « {code} » (attendu un code INSEE de région comme 93 ou 11).")
+            return region(code)
+        if kind == "ti":
+            if code not in self.industry_territories:
+                raise TerritoryError(f"Territoire d'industrie inconnu : « {code} ».")
+            return self.industry_territories[code]
+        raise TerritoryError(
+            f"Identifiant de territoire non reconnu : « {text[:60]} » "
+            "(attendu dep:<code>, ti:<identifiant>, reg:<code> ou fr).")
+
+
+FRANCE = Territory(id="fr", kind="fr", name="France entière", departments=tuple(ref.DEPARTMENTS["code"]))
+
+
+def department(code: str) -> Territory:
+    return Territory(id=f"dep:{code}", kind="dep", name=ref.department_name(code),
+                     departments=(code,), region=ref.region_of(code))
+
+
+def region(code: str) -> Territory:
+    return Territory(id=f"reg:{code}", kind="reg", name=ref.region_name(code),
+                     departments=tuple(ref.departments_of_region(code)))
+
+
+def department_of_commune(insee_com: str) -> str:
+    code = insee_com.strip().upper().zfill(5)
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def read_industry_territories(path: str | Path, data: bytes | None = None) -> TerritoryCatalog:
+    """Read the ANCT commune list (``liste-ti-com2023-*.csv``) into a catalog."""
+    path = Path(path)
+    raw = data if data is not None else path.read_bytes()
+    if not raw.strip():
+        raise DataFileError("le fichier est vide (0 ligne) ; attendu la liste des communes des Territoires "
+                            "d'industrie", file=path.name)
+    text = _decode(raw)
+    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise DataFileError(f"CSV illisible ({exc})", file=path.name) from exc
+    table.columns = [c.strip().lstrip("\ufeff") for c in table.columns]
+    missing = [c for c in TI_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataFileError(f"colonne(s) manquante(s) : {', '.join(missing)} ; colonnes attendues : "
+                            f"{', '.join(TI_COLUMNS)}", file=path.name, column=missing[0])
+    return TerritoryCatalog(industry_territories=_territories_from_communes(table, path.name),
+                            ti_source=path.name)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def _territories_from_communes(table: pd.DataFrame, file_name: str) -> dict[str, Territory]:
+    pairs: list[tuple[str, str, str]] = []  # (id_ti, lib_ti, département)
+    for row_number, (insee, ids, names) in enumerate(
+            zip(table["insee_com"], table["id_ti"], table["lib_ti"]), start=2):
+        dep = department_of_commune(insee)
+        if not ref.is_department(dep):
+            raise DataFileError(f"code commune « {insee} » : son département « {dep} » n'existe pas",
+                                file=file_name, column="insee_com", row=row_number)
+        id_list = [i.strip() for i in ids.split(";") if i.strip()]
+        name_list = [n.strip() for n in names.split(" ; ")]
+        if len(name_list) != len(id_list):
+            name_list = (name_list + id_list)[: len(id_list)]
+        pairs.extend((i, n, dep) for i, n in zip(id_list, name_list))
+    if not pairs:
+        raise DataFileError("aucune commune rattachée à un Territoire d'industrie", file=file_name)
+    frame = pd.DataFrame(pairs, columns=["id_ti", "lib_ti", "dep"])
+    territories = {}
+    for id_ti, group in frame.groupby("id_ti", sort=True):
+        counts = group["dep"].value_counts()
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        main = [d for d, n in ordered if n >= MAIN_DEPARTMENT_MIN_COMMUNES] or [ordered[0][0]]
+        territories[id_ti] = Territory(
+            id=f"ti:{id_ti}", kind="ti", name=group["lib_ti"].mode().iloc[0], departments=tuple(main),
+            region=ref.region_of(main[0]), commune_counts=tuple((d, int(n)) for d, n in ordered))
+    return territories
+
+
+def find_ti_file(folder: Path) -> Path | None:
+    """The latest commune list in a folder (names carry the date: liste-ti-com2023-YYYYMMDD.csv)."""
+    candidates = sorted(folder.glob(TI_FILE_GLOB)) if folder.is_dir() else []
+    return candidates[-1] if candidates else None
