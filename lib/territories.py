@@ -118,7 +118,7 @@ class TerritoryCatalog:
             return self.industry_territories[code]
         raise TerritoryError(
             f"Identifiant de territoire non reconnu : « {text[:60]} » "
-            "(attendu dep:<code>, ti:<identifiant>, reg:<code> ou fr).")
+            "(attendu dep:CODE, ti:IDENTIFIANT, reg:CODE ou fr).")
 
 
 FRANCE = Territory(id="fr", kind="fr", name="France entière", departments=tuple(ref.DEPARTMENTS["code"]))

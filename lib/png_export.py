@@ -1,0 +1,169 @@
+"""Server-side PNG export of plotly figures through kaleido (headless Chromium).
+
+One persistent kaleido server per process: the first export pays the Chromium start (~2 s),
+later ones take ~0.2 s. That server is a single queue and is NOT thread-safe (Streamlit runs
+every session and every deferred download in its own thread: without a lock, callers get each
+other's images), so every call holds ``_LOCK``. kaleido registers ``stop_sync_server`` with
+``atexit`` when the server opens, so Chromium is closed when the process exits.
+
+When no browser is installed, :func:`figure_to_png` raises :class:`PngExportUnavailable` and the
+page falls back to the chart's own camera button, configured by :func:`client_image_config`.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import warnings
+from pathlib import Path
+
+import kaleido
+import plotly.io as pio
+
+DEFAULT_WIDTH = 1600
+DEFAULT_HEIGHT = 900
+DEFAULT_SCALE = 2
+SERVER_TIMEOUT_S = 90
+UNAVAILABLE_MESSAGE = ("L'export PNG nécessite Chromium, absent de ce serveur : "
+                       "utilisez le bouton appareil photo du graphique.")
+FAILED_MESSAGE = "L'export PNG a échoué : utilisez le bouton appareil photo du graphique."
+
+_LOCK = threading.Lock()        # guards the kaleido server: start, calls, restart
+_POLL_S = 0.05
+
+
+class PngExportUnavailable(RuntimeError):
+    """No Chromium on this server; the message is French and shown as is."""
+
+    def __init__(self, message: str = UNAVAILABLE_MESSAGE):
+        super().__init__(message)
+
+
+class _ServerDied(RuntimeError):
+    """The kaleido server thread ended (Chromium failed to start or crashed hard)."""
+
+
+@functools.lru_cache(maxsize=1)
+def chrome_available() -> bool:
+    """Same lookup as kaleido (BROWSER_PATH, then PATH names, then /usr/bin/chromium…), cached.
+
+    Call ``chrome_available.cache_clear()`` after changing ``BROWSER_PATH``.
+    """
+    from choreographer.browsers.chromium import Chromium
+
+    try:
+        path = Chromium.find_browser(skip_local=False)
+    except Exception:  # noqa: BLE001 - a broken lookup means no browser for us
+        return False
+    return bool(path) and Path(path).is_file() and os.access(path, os.X_OK)
+
+
+def _browser_death_errors() -> tuple[type[BaseException], ...]:
+    """Errors meaning Chromium is gone (as opposed to a figure plotly.js can't draw)."""
+    from choreographer.channels import ChannelClosedError
+    from kaleido.errors import BrowserClosedError, BrowserFailedError
+
+    return (ChannelClosedError, BrowserClosedError, BrowserFailedError, _ServerDied)
+
+
+def _server():
+    return kaleido._global_server  # noqa: SLF001 - only to see whether its thread is alive
+
+
+def _server_running() -> bool:
+    return _server().is_running()
+
+
+def _server_thread_alive() -> bool:
+    thread = getattr(_server(), "_thread", None)
+    return thread is not None and thread.is_alive()
+
+
+def _start_server() -> None:
+    kaleido.start_sync_server(n=1, timeout=SERVER_TIMEOUT_S, mathjax=False, silence_warnings=True)
+
+
+def _stop_server() -> None:
+    if _server_running():
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _render(fig, width: int, height: int, scale: float) -> bytes:
+    """One call to the server, watched: if its thread dies, raise instead of waiting forever.
+
+    kaleido's ``call_function`` blocks on its queue with no timeout, so a server whose Chromium
+    never started would hang the caller. The call runs in a daemon worker; if the server thread
+    ends meanwhile, that worker stays parked on the dead queue (one idle thread, no CPU).
+    """
+    outcome: dict = {}
+    done = threading.Event()
+
+    def work():
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="The kopts argument is ignored",
+                                        category=UserWarning)
+                outcome["png"] = pio.to_image(fig, format="png", width=width, height=height,
+                                              scale=scale)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="png-export", daemon=True).start()
+    while not done.wait(_POLL_S):
+        if not _server_thread_alive():
+            raise _ServerDied("kaleido server thread ended")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["png"]
+
+
+def figure_to_png(fig, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
+                  scale: float = DEFAULT_SCALE) -> bytes:
+    """PNG bytes of ``fig`` (``width*scale`` × ``height*scale`` pixels), thread-safe.
+
+    Build ``fig`` with an explicit template (``plotly_white``): the "streamlit" template exports
+    black or grey. If Chromium died since the last call, the server is restarted once.
+    """
+    if not chrome_available():
+        raise PngExportUnavailable()
+    death = _browser_death_errors()
+    with _LOCK:
+        try:
+            return _render_on_server(fig, width, height, scale)
+        except death:
+            _stop_server()          # Chromium is gone: start a fresh one and retry once
+        try:
+            return _render_on_server(fig, width, height, scale)
+        except death as exc:
+            _stop_server()
+            raise PngExportUnavailable(FAILED_MESSAGE) from exc
+
+
+def _render_on_server(fig, width: int, height: int, scale: float) -> bytes:
+    if not _server_running():
+        _start_server()
+    return _render(fig, width, height, scale)
+
+
+def shutdown() -> None:
+    """Close Chromium now (kaleido also does it at exit); the next export restarts it."""
+    with _LOCK:
+        _stop_server()
+
+
+def client_image_config(file_stem: str, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
+                        scale: float = DEFAULT_SCALE) -> dict:
+    """plotly ``config`` so the chart's own camera button downloads the same PNG, browser-side."""
+    return {
+        "locale": "fr",
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": file_stem,
+            "width": width,
+            "height": height,
+            "scale": scale,
+        },
+    }

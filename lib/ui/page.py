@@ -1,0 +1,57 @@
+"""What every page does first: the selection, the data, the header and the banners."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib.dataset import AppData
+from lib.texts import approximation_note
+from lib.ui import loaders
+from lib.ui.selection import Selection, current, open_territory, show_url_warnings
+from lib.ui.widgets import DownloadContext, demo_banner, download_context, industry_territory_box
+
+
+@dataclass(frozen=True)
+class PageContext:
+    data: AppData
+    selection: Selection
+    token: str
+    downloads: DownloadContext
+
+    @property
+    def territory(self):
+        return self.selection.territory
+
+    @property
+    def year(self) -> int:
+        return self.selection.year
+
+    def summary(self) -> dict:
+        return loaders.summary(self.token, self.territory.id, self.year)
+
+
+def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
+    data = loaders.app_data()
+    selection = current()
+    st.title(title)
+    st.markdown(f"#### {selection.territory.name} — {selection.year}")
+    show_url_warnings()
+    demo_banner(data.is_demo)
+    if selection.territory.kind == "ti":
+        if show_ti_box:
+            industry_territory_box(selection.territory, open_territory)
+        else:
+            st.caption(approximation_note(selection.territory))
+    return PageContext(data=data, selection=selection, token=loaders.data_token(data),
+                       downloads=download_context(data, selection))
+
+
+def stop_if_no_trade(summary: dict, territory_name: str, flows: tuple[str, ...] = ("exports", "imports")) -> None:
+    """A territory with no recorded trade gets an explanation, not an empty chart."""
+    if all(not summary[f] for f in flows):
+        what = {"exports": "exportation", "imports": "importation"}
+        st.info(f"Aucune {' ni '.join(what[f] for f in flows)} n'est enregistrée pour {territory_name} cette "
+                "année dans les fichiers chargés (absence d'échanges ou données non publiées au titre du secret "
+                "statistique).", icon="ℹ️")
+        st.stop()

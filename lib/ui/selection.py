@@ -1,0 +1,111 @@
+"""The one selection every page reads: territory and year, set in the sidebar and mirrored in the URL.
+
+`?territoire=dep:04&annee=2024` uses the CLI's ids. A link opens that view; every change of a
+control rewrites the URL; a wrong parameter gives a French warning and a default, never an error.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib.dataset import AppData
+from lib.palette import PALETTES
+from lib.territories import KIND_LABELS, Territory, TerritoryError
+
+DEFAULT_TERRITORY = "dep:04"
+KINDS = ["dep", "ti", "reg", "fr"]
+_KEYS = {"kind": "sel_kind", "territory": "sel_territory", "year": "sel_year", "palette": "sel_palette"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    territory: Territory
+    year: int
+    palette_name: str = "standard"
+
+    @property
+    def palette(self):
+        return PALETTES[self.palette_name]
+
+    def query(self) -> dict[str, str]:
+        return {"territoire": self.territory.id, "annee": str(self.year)}
+
+
+def _printable(text: str) -> str:
+    """Echo a URL value safely inside a Markdown warning."""
+    return re.sub(r"[^0-9A-Za-zÀ-ÿ:_ .,'’«»()\u202f\u00a0-]", "?", text)[:200]
+
+
+def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
+    warnings = []
+    raw_territory = st.query_params.get("territoire", DEFAULT_TERRITORY)
+    try:
+        territory = data.catalog.resolve(raw_territory)
+    except TerritoryError as exc:
+        territory = data.catalog.resolve(DEFAULT_TERRITORY)
+        warnings.append(f"Paramètre « territoire » de l'adresse non reconnu (« {_printable(raw_territory)} ») : "
+                        f"{_printable(str(exc))} Affichage de {territory.label} à la place.")
+    raw_year = st.query_params.get("annee")
+    year = data.latest_year
+    if raw_year is not None:
+        if raw_year.strip().isdigit() and int(raw_year) in data.years:
+            year = int(raw_year)
+        else:
+            warnings.append(f"Paramètre « annee » de l'adresse non valable (« {_printable(raw_year)} ») : années "
+                            f"disponibles {', '.join(map(str, data.years))}. Affichage de {year}.")
+    return territory, year, warnings
+
+
+def _initialise(data: AppData) -> None:
+    """First run of a session: the URL decides the controls."""
+    territory, year, warnings = _from_url(data)
+    st.session_state[_KEYS["kind"]] = territory.kind
+    st.session_state[_KEYS["territory"]] = territory.id
+    st.session_state[_KEYS["year"]] = year
+    st.session_state["url_warnings"] = warnings
+    st.session_state["sel_initialised"] = True
+
+
+def sidebar_selection(data: AppData) -> Selection:
+    """Draw the shared controls (entry point only) and return the selection."""
+    if not st.session_state.get("sel_initialised"):
+        _initialise(data)
+    state = st.session_state
+    if state.get(_KEYS["year"]) not in data.years:
+        state[_KEYS["year"]] = data.latest_year
+    with st.sidebar:
+        st.markdown("### Territoire")
+        kind = st.selectbox("Type de territoire", KINDS, format_func=KIND_LABELS.get, key=_KEYS["kind"])
+        options = data.catalog.territories_of_kind(kind)
+        by_id = {t.id: t for t in options}
+        if state.get(_KEYS["territory"]) not in by_id:
+            state[_KEYS["territory"]] = next(iter(by_id))
+        territory_id = st.selectbox(
+            "Territoire" if kind != "ti" else "Territoire d'industrie (départements)", list(by_id),
+            format_func=lambda i: by_id[i].label, key=_KEYS["territory"], disabled=kind == "fr",
+            help="Tapez quelques lettres ou un code pour chercher.")
+        year = st.selectbox("Année", sorted(data.years, reverse=True), key=_KEYS["year"])
+        palette = st.toggle("Couleurs adaptées aux daltoniens", key=_KEYS["palette"])
+    selection = Selection(territory=by_id[territory_id], year=int(year),
+                          palette_name="daltonien" if palette else "standard")
+    if dict(st.query_params) != selection.query():
+        st.query_params.from_dict(selection.query())
+    return selection
+
+
+def open_territory(territory_id: str) -> None:
+    """Jump to another territory (e.g. a main département of a Territoire d'industrie)."""
+    st.session_state[_KEYS["kind"]] = territory_id.split(":", 1)[0] if ":" in territory_id else "fr"
+    st.session_state[_KEYS["territory"]] = territory_id
+
+
+def show_url_warnings() -> None:
+    for message in st.session_state.pop("url_warnings", []):
+        st.warning(message, icon="⚠️")
+
+
+def current() -> Selection:
+    """What pages call: the selection the entry point stored for this run."""
+    return st.session_state["selection"]

@@ -1,0 +1,65 @@
+"""Comparaison: the territory beside its région and France, its product specialisation, and peers."""
+from functools import partial
+
+import streamlit as st
+
+from lib import figures, indicators as ind, tables
+from lib.formatting import format_millions_words
+from lib.reference.departments import DEPARTMENTS, department_name
+from lib.schema import EXPORT, IMPORT
+from lib.territories import FRANCE, region
+from lib.texts import FLOW_WORDS, chart_title
+from lib.ui import loaders
+from lib.ui.page import page_header, stop_if_no_trade
+from lib.ui.widgets import chart_block
+
+page = page_header("Comparaison", show_ti_box=False)
+summary = page.summary()
+stop_if_no_trade(summary, page.territory.name)
+territory = page.territory
+home_region = region(territory.region) if territory.region else None
+peers = [t for t in (territory, home_region, FRANCE) if t is not None]
+peers = list({t.id: t for t in peers}.values())
+
+st.subheader("Le territoire, sa région et la France")
+st.markdown("La situation du territoire peut être comparée à celle de la région et du pays : mêmes règles de lecture "
+            "(dix premiers produits et pays, « Autres », cinq principaux flux en rouge).")
+for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT, IMPORT)):
+    with tab:
+        words = FLOW_WORDS[flow]
+        for peer in peers:
+            structure = loaders.structure(page.token, peer.id, page.year, flow)
+            title = chart_title(words["chart"].split(" par ")[0], peer, page.year, in_value=True)
+            st.markdown(f"**{title}** — Total des {words['title']} : {format_millions_words(structure.total)}")
+            chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
+                        key=f"cmp_{flow}_{peer.slug}", topic=words["title"], chart=f"flux-{peer.slug}",
+                        context=page.downloads, export_title=title, height=520)
+
+st.subheader("Structure par produit comparée")
+st.markdown("Part de chaque produit dans les échanges du territoire, de sa région et de la France. L'**indice de "
+            "spécialisation** rapporte la part dans le territoire à la part en France (au-dessus de 1 : le territoire "
+            "est spécialisé dans ce produit).")
+flow = st.radio("Flux", (EXPORT, IMPORT), format_func=lambda f: FLOW_WORDS[f]["Title"], horizontal=True,
+                key="spec_flow")
+spec = loaders.specialisation(page.token, territory.id, page.year, flow)
+chart_block(partial(figures.specialisation_figure, spec, territory.name,
+                    home_region.name if home_region else None),
+            tables.specialisation_table(spec, flow), key="specialisation", topic=FLOW_WORDS[flow]["title"],
+            chart="specialisation", context=page.downloads,
+            export_title=chart_title(f"Structure des {FLOW_WORDS[flow]['title']} par produit", territory, page.year))
+
+st.subheader("Comparaison avec d'autres départements")
+all_codes = DEPARTMENTS["code"].tolist()
+region_codes = [d for d in all_codes if DEPARTMENTS.set_index("code").loc[d, "region"] == territory.region] \
+    if territory.region else all_codes
+ranked = page.data.cube.department_totals(page.year, EXPORT).loc[region_codes].sort_values(ascending=False)
+default = list(dict.fromkeys(list(territory.departments[:6]) + list(ranked.index)))[:6]
+chosen = st.multiselect("Départements comparés (6 au plus)", all_codes, default=default, max_selections=6,
+                        format_func=lambda d: f"{d} – {department_name(d)}", key=f"peers_{territory.id}")
+if chosen:
+    frame = ind.compare_departments(page.data.cube, chosen, page.year)
+    chart_block(partial(figures.departments_comparison_figure, frame), tables.departments_table(frame),
+                key="peers", topic="comparaison", chart="departements", context=page.downloads,
+                export_title=f"Exportations, importations et solde de départements ({page.year})")
+else:
+    st.info("Choisissez au moins un département à comparer.")

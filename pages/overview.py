@@ -1,0 +1,45 @@
+"""Vue d'ensemble: key figures, partner balance, and the products treemaps."""
+from functools import partial
+
+import streamlit as st
+
+from lib import figures, tables
+from lib.overview_metrics import kpi_cards
+from lib.schema import EXPORT, IMPORT
+from lib.texts import chart_title
+from lib.ui import loaders
+from lib.ui.page import page_header, stop_if_no_trade
+from lib.ui.widgets import chart_block, metric_row
+
+page = page_header("Vue d'ensemble")
+summary = page.summary()
+stop_if_no_trade(summary, page.territory.name)
+
+for row in kpi_cards(page.data.cube, page.territory, page.year, summary):
+    metric_row(row)
+if page.territory.kind == "dep":
+    main_tis = page.data.catalog.industry_territories_of_department(page.territory.departments[0])
+    if main_tis:
+        st.caption("Principaux Territoires d'industrie du département : "
+                   + ", ".join(t.name for t in main_tis) + " (5 communes au moins dans le département).")
+
+st.subheader("Balance commerciale territoriale")
+st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "
+            "figurent à gauche le montant des importations et à droite celui des exportations. Le delta constitue "
+            "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
+count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
+partners = loaders.partners(page.token, page.territory.id, page.year, count)
+chart_block(partial(figures.balance_figure, partners), tables.partner_table(partners), key="balance",
+            topic="balance", chart="pays", context=page.downloads,
+            export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
+
+st.subheader("Principales activités à l'export et à l'import")
+st.markdown("Figurent en bleu **les biens importés** dans le territoire, en violet **les biens exportés**. L'aire des "
+            "compartiments est proportionnelle à l'importance du bien dans sa catégorie d'échange ; les produits "
+            "(nomenclature A129) sont regroupés par grande activité (A38).")
+exports = loaders.products(page.token, page.territory.id, page.year, EXPORT)
+imports = loaders.products(page.token, page.territory.id, page.year, IMPORT)
+chart_block(partial(figures.flows_treemap_figure, exports, imports),
+            [tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
+            key="treemaps", topic="activites", chart="produits", context=page.downloads,
+            export_title=chart_title("Principales activités à l'export et à l'import", page.territory, page.year))

@@ -1,0 +1,22 @@
+"""Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
+import streamlit as st
+
+from lib.ui import loaders
+from lib.ui.selection import sidebar_selection
+
+st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
+                   initial_sidebar_state="expanded")
+
+data = loaders.app_data()
+st.session_state["selection"] = sidebar_selection(data)
+
+navigation = st.navigation([
+    st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
+    st.Page("pages/exports.py", title="Exportations", icon=":material/north_east:", url_path="exportations"),
+    st.Page("pages/imports.py", title="Importations", icon=":material/south_west:", url_path="importations"),
+    st.Page("pages/comparison.py", title="Comparaison", icon=":material/compare_arrows:", url_path="comparaison"),
+    st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
+])
+with st.sidebar:
+    st.caption("Commerce extérieur des territoires — données des douanes (DGDDI).")
+navigation.run()

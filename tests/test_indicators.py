@@ -1,0 +1,124 @@
+"""Indicators against plain-Python sums over a small hand-made table."""
+from collections import defaultdict
+
+import pandas as pd
+import pytest
+
+from lib import indicators as ind
+from lib.summary import territory_summary
+from lib.territories import FRANCE, department, region
+
+PRODUCTS = [f"C{n}Z" for n in range(10, 23)]          # 13 products
+COUNTRIES = ["DE", "IT", "ES", "BE", "US", "CN", "CH", "GB", "NL", "PL", "JP", "MA", "TN"]  # 13
+
+
+def _rows():
+    rows = []
+    for d_i, dep in enumerate(["04", "05", "06", "75"]):
+        for p_i, product in enumerate(PRODUCTS):
+            for c_i, country in enumerate(COUNTRIES):
+                for year in (2023, 2024):
+                    for flow in ("export", "import"):
+                        if (p_i + c_i + d_i) % 3 == 0:
+                            continue            # absent cells
+                        value = float((p_i + 1) * 1000 + (c_i + 1) * 37 + d_i * 11 + (year - 2023) * 5
+                                      + (7 if flow == "import" else 0))
+                        rows.append((year, flow, dep, "x", product, country, value))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return _rows()
+
+
+@pytest.fixture(scope="module")
+def cube(rows):
+    table = pd.DataFrame(rows, columns=["year", "flow", "department", "region", "product", "country", "value_eur"])
+    return ind.TradeCube(table)
+
+
+def _sum(rows, **match):
+    return sum(r[6] for r in rows if all(r[{"year": 0, "flow": 1, "dep": 2, "product": 4, "country": 5}[k]] in v
+                                         if isinstance(v, (set, tuple)) else
+                                         r[{"year": 0, "flow": 1, "dep": 2, "product": 4, "country": 5}[k]] == v
+                                         for k, v in match.items()))
+
+
+def test_totals_and_shares(cube, rows):
+    summary = territory_summary(cube, department("04"), 2024)
+    exports = _sum(rows, year=2024, flow="export", dep="04")
+    imports = _sum(rows, year=2024, flow="import", dep="04")
+    paca_exports = _sum(rows, year=2024, flow="export", dep=("04", "05", "06"))
+    all_exports = _sum(rows, year=2024, flow="export")
+    assert summary["exports"] == pytest.approx(exports)
+    assert summary["imports"] == pytest.approx(imports)
+    assert summary["balance"] == pytest.approx(exports - imports)
+    assert summary["coverage"] == pytest.approx(exports / imports)
+    assert summary["share_of_region"]["exports"] == pytest.approx(exports / paca_exports)
+    assert summary["share_of_france"]["exports"] == pytest.approx(exports / all_exports)
+    assert territory_summary(cube, region("93"), 2024)["share_of_region"] is None
+
+
+def test_top10_with_others_and_top_links(cube, rows):
+    summary = territory_summary(cube, department("05"), 2024)
+    flows = summary["export_flows"]
+    by_product, by_country, by_link = defaultdict(float), defaultdict(float), defaultdict(float)
+    for r in rows:
+        if r[0] == 2024 and r[1] == "export" and r[2] == "05":
+            by_product[r[4]] += r[6]
+            by_country[r[5]] += r[6]
+            by_link[(r[4], r[5])] += r[6]
+    expected_products = sorted(by_product.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert [p["code"] for p in flows["products"]] == [c for c, _ in expected_products[:10]] + ["AUTRES"]
+    assert flows["products"][-1]["value"] == pytest.approx(sum(v for _, v in expected_products[10:]))
+    assert sum(p["value"] for p in flows["countries"]) == pytest.approx(summary["exports"])
+    top_p = {c for c, _ in expected_products[:10]}
+    top_c = {c for c, _ in sorted(by_country.items(), key=lambda kv: (-kv[1], kv[0]))[:10]}
+    inner = sorted(((k, v) for k, v in by_link.items() if k[0] in top_p and k[1] in top_c),
+                   key=lambda kv: -kv[1])[:5]
+    assert [(l["product"], l["country"]) for l in flows["top_links"]] == [k for k, _ in inner]
+    structure = ind.flow_structure(cube, department("05"), 2024, "export")
+    assert structure.links["value"].sum() == pytest.approx(summary["exports"])
+    assert structure.links["product"].nunique() == 11 and structure.links["country"].nunique() == 11
+
+
+def test_partner_balance_and_products(cube, rows):
+    partners = ind.partner_balance(cube, FRANCE, 2024, n=5)
+    trade = defaultdict(float)
+    for r in rows:
+        if r[0] == 2024:
+            trade[r[5]] += r[6]
+    assert list(partners["country"]) == [c for c, _ in sorted(trade.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+    de = partners.set_index("country").loc["DE"] if "DE" in set(partners["country"]) else None
+    if de is not None:
+        assert de["balance"] == pytest.approx(_sum(rows, year=2024, flow="export", country="DE")
+                                              - _sum(rows, year=2024, flow="import", country="DE"))
+    breakdown = ind.product_breakdown(cube, department("75"), 2024, "import")
+    assert breakdown["share"].sum() == pytest.approx(1.0)
+    assert breakdown["value"].sum() == pytest.approx(_sum(rows, year=2024, flow="import", dep="75"))
+
+
+def test_specialisation_rank_and_comparison(cube, rows):
+    spec = ind.specialisation(cube, department("04"), 2024, "export", n=3)
+    top = spec.iloc[0]
+    own = _sum(rows, year=2024, flow="export", dep="04", product=top["product"]) / _sum(rows, year=2024,
+                                                                                       flow="export", dep="04")
+    france = _sum(rows, year=2024, flow="export", product=top["product"]) / _sum(rows, year=2024, flow="export")
+    assert top["share_territory"] == pytest.approx(own)
+    assert top["specialisation"] == pytest.approx(own / france)
+    totals = {d: _sum(rows, year=2024, flow="export", dep=d) for d in ("04", "05", "06", "75")}
+    best = max(totals, key=totals.get)
+    assert ind.export_rank(cube, best, 2024) == 1
+    assert ind.export_rank(cube, "48", 2024) == 5      # no row: tied after the four with trade
+    frame = ind.compare_departments(cube, ["04", "48"], 2024)
+    assert frame.loc[0, "exports"] == pytest.approx(totals["04"])
+    assert frame.loc[1, "exports"] == 0 and pd.isna(frame.loc[1, "coverage"])
+
+
+def test_empty_territory_and_previous_year(cube):
+    summary = territory_summary(cube, department("48"), 2024)
+    assert summary["exports"] == 0 and summary["coverage"] is None
+    assert summary["export_flows"]["products"] == [] and summary["export_flows"]["top_links"] == []
+    assert ind.previous_year(cube, 2024) == 2023 and ind.previous_year(cube, 2023) is None
+    assert ind.change(110.0, 100.0) == pytest.approx(0.10)

@@ -1,0 +1,154 @@
+"""PNG export through the shared kaleido server: real images, no swaps between threads."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+
+from lib import png_export
+from lib.png_export import PngExportUnavailable, client_image_config, figure_to_png
+
+APP_DIR = Path(__file__).resolve().parents[1]
+needs_chromium = pytest.mark.skipif(not png_export.chrome_available(),
+                                    reason="Chromium absent: server-side PNG export unavailable")
+
+
+def _image(png: bytes) -> Image.Image:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def _colours(img: Image.Image) -> list[tuple[int, tuple[int, int, int]]]:
+    return img.getcolors(img.width * img.height)
+
+
+def _dark_fraction(img: Image.Image) -> float:
+    colours = _colours(img)
+    return sum(n for n, c in colours if max(c) < 30) / sum(n for n, _ in colours)
+
+
+def _dominant(img: Image.Image) -> tuple[int, int, int]:
+    return max(_colours(img))[1]
+
+
+def _coloured_figure(colour: str) -> go.Figure:
+    """Background in ``colour`` so the dominant pixel tells which figure came back."""
+    fig = go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2], marker_color="#333333"))
+    fig.update_layout(template="plotly_white", paper_bgcolor=colour, plot_bgcolor=colour,
+                      title="Exportations")
+    return fig
+
+
+@needs_chromium
+def test_png_has_requested_size_and_is_neither_blank_nor_dark():
+    fig = go.Figure(go.Bar(x=["Allemagne", "Italie", "Espagne"], y=[120.5, 80.2, 45.0]))
+    fig.update_layout(template="plotly_white", title="Principaux clients")
+    img = _image(figure_to_png(fig, width=400, height=300, scale=2))
+    assert img.size == (800, 600)
+    assert len(_colours(img)) > 5
+    assert _dark_fraction(img) < 0.05
+
+
+@needs_chromium
+def test_concurrent_exports_each_get_their_own_image():
+    """The kaleido server is one queue: without the lock, threads receive each other's PNGs."""
+    jobs = {"red": ((255, 0, 0), 500, 300), "blue": ((0, 0, 255), 320, 420)}
+    results: dict[str, list[bytes]] = {name: [] for name in jobs}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(jobs))
+
+    def run(name: str):
+        rgb, width, height = jobs[name]
+        fig = _coloured_figure("rgb(%d,%d,%d)" % rgb)
+        try:
+            for _ in range(3):
+                barrier.wait(timeout=120)  # both requests reach the server together, every round
+                results[name].append(figure_to_png(fig, width=width, height=height, scale=1))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for name, (rgb, width, height) in jobs.items():
+        assert len(results[name]) == 3
+        for png in results[name]:
+            img = _image(png)
+            assert img.size == (width, height)
+            assert _dominant(img) == rgb
+
+
+@pytest.fixture
+def no_browser(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "pas-de-chromium"))
+    png_export.chrome_available.cache_clear()
+    yield
+    png_export.chrome_available.cache_clear()  # recomputed with the restored environment
+
+
+def test_missing_browser_raises_french_message(no_browser):
+    assert png_export.chrome_available() is False
+    with pytest.raises(PngExportUnavailable, match="nécessite Chromium"):
+        figure_to_png(go.Figure())
+
+
+def _run_script(code: str, env_extra: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(APP_DIR), **env_extra}
+    return subprocess.run([sys.executable, "-c", code], cwd=APP_DIR, env=env, capture_output=True,
+                          text=True, timeout=180)
+
+
+@pytest.mark.skipif(not os.access("/bin/false", os.X_OK), reason="no /bin/false")
+def test_browser_that_cannot_start_raises_instead_of_hanging():
+    """kaleido's server would wait forever on a dead queue; we must get an error back."""
+    code = (
+        "import plotly.graph_objects as go\n"
+        "from lib.png_export import figure_to_png, PngExportUnavailable\n"
+        "try:\n"
+        "    figure_to_png(go.Figure())\n"
+        "except PngExportUnavailable as exc:\n"
+        "    print('UNAVAILABLE', exc)\n"
+    )
+    proc = _run_script(code, {"BROWSER_PATH": "/bin/false"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "UNAVAILABLE L'export PNG a échoué" in proc.stdout
+
+
+@needs_chromium
+def test_server_restarts_after_chromium_crash():
+    """Kill the server's Chromium (in a child process, so the shared server is untouched)."""
+    code = (
+        "import os, signal, subprocess, io\n"
+        "import plotly.graph_objects as go\n"
+        "from PIL import Image\n"
+        "from lib.png_export import figure_to_png\n"
+        "fig = go.Figure(go.Bar(y=[1, 2]), layout=dict(template='plotly_white'))\n"
+        "figure_to_png(fig, 300, 200, 1)\n"
+        "kids = subprocess.run(['pgrep', '-P', str(os.getpid())], capture_output=True,\n"
+        "                      text=True).stdout.split()\n"
+        "assert kids, 'no chromium child'\n"
+        "for pid in kids:\n"
+        "    os.kill(int(pid), signal.SIGKILL)\n"
+        "png = figure_to_png(fig, 300, 200, 1)\n"
+        "print('SIZE', Image.open(io.BytesIO(png)).size)\n"
+    )
+    proc = _run_script(code, {})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "SIZE (300, 200)" in proc.stdout
+
+
+def test_client_image_config_matches_server_export():
+    config = client_image_config("exportations_flux_dep-04_2024", width=1200, height=700, scale=3)
+    assert config["locale"] == "fr" and config["displaylogo"] is False
+    assert config["toImageButtonOptions"] == {"format": "png", "filename": "exportations_flux_dep-04_2024",
+                                              "width": 1200, "height": 700, "scale": 3}
