@@ -20,7 +20,7 @@ demo: $(VENV)/.app-installed
 	$(PY) -m lib.cli demo
 
 run: demo
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT)
+	$(PY) -m lib.ui.server --server.port $(PORT)
 
 test: $(VENV)/.dev-installed
 	./scripts/ensure_chromium.sh

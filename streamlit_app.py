@@ -7,9 +7,8 @@ from lib.ui.selection import sidebar_selection
 st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
                    initial_sidebar_state="expanded")
 
-data = loaders.app_data()
-st.session_state["selection"] = sidebar_selection(data)
-
+# Register the pages before the (possibly slow, first-time) data load: a cold first session otherwise
+# got Streamlit's "Page not found" dialog when opened on a sub-page link.
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
     st.Page("pages/exports.py", title="Exportations", icon=":material/north_east:", url_path="exportations"),
@@ -17,6 +16,10 @@ navigation = st.navigation([
     st.Page("pages/comparison.py", title="Comparaison", icon=":material/compare_arrows:", url_path="comparaison"),
     st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
 ])
+
+data = loaders.app_data()
+st.session_state["selection"] = sidebar_selection(data)
+
 with st.sidebar:
     st.caption("Commerce extérieur des territoires — données des douanes (DGDDI).")
 navigation.run()

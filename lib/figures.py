@@ -374,12 +374,14 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         parent = ""
         if len(members) > 1:  # a one-product group is drawn as the product itself
             parent = f"groupe:{group}"
+            # A header shows its label (not its text): in a picture, blank it where it would be microscopic.
+            readable = group_value / total * area >= 0.03 or export is None
             ids.append(parent)
-            labels.append(group_label)
+            labels.append(group_label if readable else fmt.NBSP)
             parents.append("")
             values.append(group_value)
             colors.append(group_shade[group])
-            texts.append(group_label if group_value / total * area >= 0.03 else fmt.NBSP)
+            texts.append(group_label if readable else fmt.NBSP)
             custom.append([group_label, fmt.format_meur(group_value), fmt.format_percent(group_value / total),
                            "Groupe de produits"])
         for rank, row in enumerate(members.itertuples(index=False)):
@@ -544,8 +546,9 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
         link=dict(source=sources, target=targets, value=link_values, color=link_colors, customdata=link_custom,
                   hovertemplate=("%{customdata[0]} → %{customdata[1]}<br><b>%{customdata[2]}</b> — "
                                  "%{customdata[3]} du total<extra></extra>")),
-        textfont=dict(size=round(_FONT_SIZE * k), color=TEXT_COLOR, family=FONT_FAMILY)
-        if export is not None else None))
+        # Explicit colour and no halo: Streamlit's theme otherwise draws pale labels with a dark shadow.
+        textfont=dict(size=round(_FONT_SIZE * k), color=TEXT_COLOR, family=FONT_FAMILY, shadow="none")
+        if export is not None else dict(size=12, color=TEXT_COLOR, shadow="none")))
     headers = (("Produits exportés", "Pays de destination") if flow == EXPORT
                else ("Pays d'origine", "Produits importés"))
     header_font = dict(size=round(_FONT_SIZE * k)) if export is not None else {}
@@ -605,8 +608,8 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
     high = float(np.nanmax(frame[[c for c, _, _ in series]].to_numpy(dtype=float)))
     tickvals, ticktext = _percent_ticks(high)
     fig.update_xaxes(range=[0, high * 1.18], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
-                     title=dict(text=f"Part dans le total {'des exportations' if flow == EXPORT else 'des importations'}",
-                                font=text_font))
+                     title=dict(text="Part dans le total " + ("des exportations" if flow == EXPORT
+                                                              else "des importations"), font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ")
     fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.12)

@@ -33,7 +33,7 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT,
             st.markdown(f"**{title}** — Total des {words['title']} : {format_millions_words(structure.total)}")
             chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
                         key=f"cmp_{flow}_{peer.slug}", topic=words["title"], chart=f"flux-{peer.slug}",
-                        context=page.downloads, export_title=title, height=520)
+                        context=page.downloads, export_title=title)
 
 st.subheader("Structure par produit comparée")
 st.markdown("Part de chaque produit dans les échanges du territoire, de sa région et de la France. L'**indice de "

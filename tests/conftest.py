@@ -31,3 +31,20 @@ def demo_dir() -> Path:
 def app_data(demo_dir, tmp_path_factory):
     from lib.dataset import load_app_data
     return load_app_data([demo_dir], cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(autouse=True)
+def _no_legacy_pages_mode(monkeypatch):
+    """Run AppTest like `python -m lib.ui.server` runs the app: `pages/` is not a legacy multipage folder.
+
+    AppTest resets Streamlit's legacy-mode flag before every run; left alone, each rerun after the first
+    would execute only the page script (the sidebar of the entry point vanishes).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

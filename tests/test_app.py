@@ -90,8 +90,18 @@ def test_wrong_url_parameters_warn_and_fall_back(query, expected):
     assert at.metric[0].value  # the default view is drawn
 
 
-# Changing a sidebar control is checked in the browser suite: in Streamlit 1.67, AppTest reruns after the first
-# run execute only the page script, not the entry point that draws the sidebar (verified on a minimal app).
+def test_changing_territory_updates_url_and_figures(app_data):
+    at = _app({"territoire": "dep:04", "annee": "2024"})
+    at.selectbox(key="sel_territory").set_value("dep:75").run()
+    assert not at.exception
+    assert at.query_params["territoire"] in ("dep:75", ["dep:75"])
+    summary = territory_summary(app_data.cube, app_data.catalog.resolve("dep:75"), 2024)
+    assert _plain(at.metric[0].value) == format_amount(summary["exports"])
+    at.switch_page("pages/exports.py").run()
+    assert at.query_params["territoire"] in ("dep:75", ["dep:75"])
+    assert any("Paris" in m.value for m in at.markdown)
+    at.selectbox(key="sel_year").set_value(2023).run()
+    assert at.query_params["annee"] in ("2023", ["2023"])
 
 
 def test_tiny_territory_renders_a_message_not_a_broken_chart():

@@ -19,7 +19,7 @@ from lib.formatting import NBSP, PLOTLY_SEPARATORS, THIN
 from lib.palette import COLORBLIND_PALETTE, DEFAULT_PALETTE, PALETTES, hex_to_rgb, to_rgba
 from lib.reference.countries import country_name
 from lib.reference.products import product_short_label
-from lib.schema import COUNTRY, DEPARTMENT, EXPORT, FLOW, IMPORT, PRODUCT, REGION, TIDY_COLUMNS, VALUE, YEAR
+from lib.schema import EXPORT, IMPORT, PRODUCT, TIDY_COLUMNS
 from lib.territories import department
 
 YEAR_ = 2024
@@ -296,6 +296,7 @@ def test_exported_png_is_not_dark_even_after_importing_streamlit(cube, dep04):
                                 source="Source : douanes françaises (DGDDI)")
     fig = figures.flows_treemap_figure(ind.product_breakdown(cube, dep04, YEAR_, EXPORT),
                                        ind.product_breakdown(cube, dep04, YEAR_, IMPORT), export=frame)
+    assert fig.layout.template.layout.paper_bgcolor == "white"  # plotly_white, not "streamlit"
     png = fig.to_image(format="png", width=800, height=450)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert Image.open(io.BytesIO(png)).size == (800, 450)

@@ -1,0 +1,435 @@
+"""What each page computes for one (territory, year), without Streamlit, plus the helpers both scripts share.
+
+`lib.bench` times these functions over every département and Territoire d'industrie; `bench.load_test`
+uses them (and `expected_view`) to know what a browser session must see. Each function mirrors its page
+in `pages/` and `lib/ui/`: indicators, the data tables (and their on-screen French version), and, with
+``with_figures=True``, the on-screen plotly figures (rebuilt on every Streamlit rerun, never cached).
+
+The rest is plumbing for measuring a local Streamlit server without psutil: a free port, starting and
+stopping `streamlit run` by PID, reading RSS/PSS and CPU time of a process tree from /proc, and the
+headless Chromium settings (Debian's /usr/bin/chromium, no network but 127.0.0.1).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from lib import figures, indicators as ind, tables
+from lib.formatting import format_amount
+from lib.overview_metrics import kpi_cards
+from lib.reference.departments import DEPARTMENTS
+from lib.schema import EXPORT, FLOWS, IMPORT
+from lib.summary import territory_summary
+from lib.territories import FRANCE, Territory, region
+from lib.texts import FLOW_WORDS, chart_title, total_sentences
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+RESULTS_DIR = PROJECT_DIR / "bench" / "results"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# No request may leave the machine: every host name but localhost is unresolvable for the test browser.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, "
+                 "EXCLUDE 127.0.0.1"]
+VIEWPORT = {"width": 1400, "height": 1600}
+PAGES = ("overview", "exports", "imports", "comparison")
+PAGE_TITLES = {"overview": "Vue d'ensemble", "exports": "Exportations", "imports": "Importations",
+               "comparison": "Comparaison"}
+BALANCE_COUNT = 10          # the overview slider's default
+
+
+# --------------------------------------------------------------------------- page computations
+
+def _shown(table) -> None:
+    tables.display_frame(table)
+
+
+def overview(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
+    """pages/overview.py: summary, KPI cards (+ the KPI table of the downloads), partners, two treemaps."""
+    summary = territory_summary(cube, territory, year)
+    cards = kpi_cards(cube, territory, year, summary)
+    kpi = tables.kpi_table(summary)
+    if territory.kind == "dep":
+        catalog.industry_territories_of_department(territory.departments[0])
+    partners = ind.partner_balance(cube, territory, year, BALANCE_COUNT)
+    exports = ind.product_breakdown(cube, territory, year, EXPORT)
+    imports = ind.product_breakdown(cube, territory, year, IMPORT)
+    sheets = [tables.partner_table(partners), tables.products_table(exports, EXPORT),
+              tables.products_table(imports, IMPORT)]
+    for sheet in sheets:
+        _shown(sheet)
+    builds = [partial(figures.balance_figure, partners), partial(figures.flows_treemap_figure, exports, imports)]
+    if with_figures:
+        _build_all(builds)
+    return {"summary": summary, "cards": cards, "kpi": kpi, "tables": sheets, "builds": builds}
+
+
+def flow_page(cube: ind.TradeCube, catalog, territory: Territory, year: int, flow: str,
+              with_figures: bool = False) -> dict:
+    """lib/ui/flow_page.py (Exportations / Importations): totals, the Sankey structure, its two tables."""
+    summary = territory_summary(cube, territory, year)
+    lines = total_sentences(summary, territory, flow)
+    structure = ind.flow_structure(cube, territory, year, flow)
+    sheets = [tables.flow_nodes_table(structure), tables.links_table(structure)]
+    for sheet in sheets:
+        _shown(sheet)
+    builds = [partial(figures.sankey_figure, structure)]
+    if with_figures:
+        _build_all(builds)
+    return {"summary": summary, "lines": lines, "structure": structure, "tables": sheets, "builds": builds}
+
+
+def exports_page(cube, catalog, territory, year, with_figures=False) -> dict:
+    return flow_page(cube, catalog, territory, year, EXPORT, with_figures)
+
+
+def imports_page(cube, catalog, territory, year, with_figures=False) -> dict:
+    return flow_page(cube, catalog, territory, year, IMPORT, with_figures)
+
+
+def default_peers(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
+    """The comparison page's default départements: the territory's, then its région's largest exporters."""
+    all_codes = DEPARTMENTS["code"].tolist()
+    regions = DEPARTMENTS.set_index("code")["region"]
+    region_codes = [d for d in all_codes if regions.loc[d] == territory.region] if territory.region else all_codes
+    ranked = cube.department_totals(year, EXPORT).loc[region_codes].sort_values(ascending=False)
+    return list(dict.fromkeys(list(territory.departments[:6]) + list(ranked.index)))[:6]
+
+
+def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
+    """pages/comparison.py: structures of the territory, its région and France (both flows), the
+    specialisation of both flows (the page shows one at a time) and the default département comparison."""
+    summary = territory_summary(cube, territory, year)
+    home = region(territory.region) if territory.region else None
+    peers = list({t.id: t for t in (territory, home, FRANCE) if t is not None}.values())
+    sheets, builds = [], []
+    for flow in FLOWS:
+        for peer in peers:
+            structure = ind.flow_structure(cube, peer, year, flow)
+            sheets.append(tables.flow_nodes_table(structure))
+            builds.append(partial(figures.sankey_figure, structure))
+    for flow in FLOWS:
+        spec = ind.specialisation(cube, territory, year, flow)
+        sheets.append(tables.specialisation_table(spec, flow))
+        builds.append(partial(figures.specialisation_figure, spec, territory.name, home.name if home else None))
+    frame = ind.compare_departments(cube, default_peers(cube, territory, year), year)
+    sheets.append(tables.departments_table(frame))
+    builds.append(partial(figures.departments_comparison_figure, frame))
+    for sheet in sheets:
+        _shown(sheet)
+    if with_figures:
+        _build_all(builds)
+    return {"summary": summary, "tables": sheets, "builds": builds}
+
+
+PAGE_FUNCTIONS = {"overview": overview, "exports": exports_page, "imports": imports_page,
+                  "comparison": comparison}
+
+
+def _build_all(builds) -> None:
+    for build in builds:
+        try:
+            build()
+        except figures.EmptyDataError:
+            pass
+
+
+def warm_national(cube: ind.TradeCube, year: int) -> dict[str, float]:
+    """First calls of the results a TradeCube memoises (national and regional), timed one by one."""
+    from lib.reference.departments import REGIONS
+    timings = {}
+    start = time.perf_counter()
+    for flow in FLOWS:
+        cube.department_totals(year, flow)
+    timings["totaux des 101 départements (2 flux)"] = time.perf_counter() - start
+    if year - 1 in cube.years:
+        start = time.perf_counter()
+        for flow in FLOWS:
+            cube.department_totals(year - 1, flow)
+        timings["totaux des 101 départements, année précédente"] = time.perf_counter() - start
+    start = time.perf_counter()
+    for flow in FLOWS:
+        ind.flow_structure(cube, FRANCE, year, flow)
+    timings["France : structure des flux (2 flux)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    for flow in FLOWS:
+        ind.product_shares(cube, FRANCE, year, flow)
+    timings["France : parts par produit (2 flux)"] = time.perf_counter() - start
+    codes = REGIONS["code"].tolist()
+    start = time.perf_counter()
+    for code in codes:
+        for flow in FLOWS:
+            ind.flow_structure(cube, region(code), year, flow)
+            ind.product_shares(cube, region(code), year, flow)
+    timings[f"{len(codes)} régions : structures + parts (2 flux), total"] = time.perf_counter() - start
+    return timings
+
+
+# --------------------------------------------------------------------------- what a session must show
+
+@dataclass(frozen=True)
+class ExpectedView:
+    territory_id: str
+    header: str          # « <name> — <year> » under every page title
+    exports_kpi: str     # the « Exportations » metric of the overview
+
+
+def expected_view(cube: ind.TradeCube, territory: Territory, year: int) -> ExpectedView:
+    summary = territory_summary(cube, territory, year)
+    return ExpectedView(territory.id, f"{territory.name} — {year}", format_amount(summary["exports"]))
+
+
+def export_sankey_png(data, territory: Territory, year: int) -> bytes:
+    """The Exportations page's PNG download, rendered here with lib (same builder, title, source, size)."""
+    from lib.figures import ExportFrame
+    from lib.official_files import citation
+    from lib.palette import PALETTES
+    from lib.png_export import figure_to_png
+    from lib.texts import source_line
+    structure = ind.flow_structure(data.cube, territory, year, EXPORT)
+    frame = ExportFrame(title=chart_title(FLOW_WORDS[EXPORT]["chart"], territory, year, in_value=True),
+                        source=source_line(citation(data.result.release_date)))
+    figure = figures.sankey_figure(structure, template=figures.EXPORT_TEMPLATE, palette=PALETTES["standard"], export=frame)
+    return figure_to_png(figure, frame.width, frame.height, frame.scale)
+
+
+# --------------------------------------------------------------------------- statistics
+
+def percentile(values, q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); NaN for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, min(len(ordered), -(-len(ordered) * q // 100)))
+    return ordered[int(rank) - 1]
+
+
+def median(values) -> float:
+    values = list(values)
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_s(seconds: float, digits: int = 2) -> str:
+    return "–" if seconds != seconds else f"{seconds:.{digits}f} s".replace(".", ",")
+
+
+def fmt_ms(seconds: float) -> str:
+    if seconds != seconds:
+        return "–"
+    ms = seconds * 1000
+    return (f"{ms:.1f} ms" if ms < 100 else f"{ms:.0f} ms").replace(".", ",")
+
+
+def fmt_mb(n_bytes: float) -> str:
+    return "–" if n_bytes != n_bytes else f"{n_bytes / 2**20:.0f} Mo"
+
+
+def fmt_ratio(value: float) -> str:
+    return "–" if value != value else f"× {value:.1f}".replace(".", ",")
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- processes (/proc, no psutil)
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read().decode("utf-8", "replace")
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    return children
+
+
+def process_tree(pid: int, exclude: set[int] | None = None) -> list[int]:
+    """pid and all its descendants (those alive now), skipping the subtrees rooted at `exclude`."""
+    children, found, stack = _children_map(), [], [pid]
+    while stack:
+        current = stack.pop()
+        if exclude and current in exclude:
+            continue
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _status_kb(pid: int, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+@dataclass
+class Memory:
+    rss_main: int = 0       # bytes, the streamlit process itself
+    pss_main: int = 0
+    rss_children: int = 0   # its descendants (kaleido's Chromium)
+    pss_children: int = 0
+    n_children: int = 0
+
+    @property
+    def rss(self) -> int:
+        return self.rss_main + self.rss_children
+
+    @property
+    def pss(self) -> int:
+        return self.pss_main + self.pss_children
+
+
+def tree_memory(pid: int) -> Memory:
+    memory = Memory()
+    for member in process_tree(pid):
+        rss, pss = _status_kb(member, "VmRSS") * 1024, _pss_kb(member) * 1024
+        if member == pid:
+            memory.rss_main, memory.pss_main = rss, pss
+        else:
+            memory.rss_children += rss
+            memory.pss_children += pss
+            memory.n_children += 1
+    return memory
+
+
+def cpu_seconds(pids: list[int], include_reaped_children: bool = True) -> float:
+    """utime + stime of the processes (and of their already reaped children), in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read().decode("utf-8", "replace")
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        total += int(fields[11]) + int(fields[12])
+        if include_reaped_children:
+            total += int(fields[13]) + int(fields[14])
+    return total / tick
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class StreamlitServer:
+    """`streamlit run streamlit_app.py` on 127.0.0.1:<free port>; always stopped by its own PID."""
+
+    def __init__(self, log_path: Path, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+        self.started_at = float("nan")
+
+    def start(self) -> float:
+        """Launch; returns the perf_counter() of the launch."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("w")
+        self.started_at = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(self.port),
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=PROJECT_DIR, stdout=self._log, stderr=subprocess.STDOUT)
+        return self.started_at
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def wait_healthy(self, timeout: float = 90) -> float:
+        """Seconds from launch to `/_stcore/health` == ok."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
+                    return time.perf_counter() - self.started_at
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Le serveur Streamlit n'a pas démarré :\n" + self.log_text())
+            time.sleep(0.05)
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self._log.close()
+        self.proc = None
+
+
+def territory_url(base: str, territory_id: str, year: int, page: str = "overview") -> str:
+    path = {"overview": "", "exports": "exportations", "imports": "importations", "comparison": "comparaison"}[page]
+    return f"{base}/{path}?territoire={territory_id}&annee={year}"
+
+
+# JS predicate: the page is drawn for this territory (title, header, no stale element, no run in
+# progress, a plotly SVG, and KPI values on the overview). Returns "exception" as soon as one shows.
+DRAWN_JS = """([title, header, needMetric]) => {
+  const norm = s => (s || '').replace(/[\\s\\u00a0\\u202f]+/g, ' ').trim();
+  if (document.querySelector('[data-testid="stException"]')) return 'exception';
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return false;
+  const h1 = main.querySelector('h1');
+  if (!h1 || !norm(h1.innerText).startsWith(title)) return false;
+  if (![...main.querySelectorAll('h4')].some(e => norm(e.innerText) === norm(header))) return false;
+  if (main.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (needMetric && !main.querySelector('[data-testid="stMetricValue"]')) return false;
+  return !!main.querySelector('[data-testid="stPlotlyChart"] .main-svg');
+}"""
+
+METRICS_JS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+  (m.querySelector('[data-testid="stMetricLabel"]') || {}).innerText || '',
+  (m.querySelector('[data-testid="stMetricValue"]') || {}).innerText || ''])"""
+
+
+def norm_text(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())

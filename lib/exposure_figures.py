@@ -1,0 +1,316 @@
+"""Plotly figures of the trends and exposure views (pure functions, no Streamlit).
+
+Same contract as lib/figures.py: keyword arguments ``template``, ``palette`` and ``export`` (an
+``ExportFrame`` for a PNG: explicit light template, title, source line, fonts sized for Word); French
+number formats everywhere (« 511,9 M€ », « 12,3 % »); ``EmptyDataError`` with a French sentence when
+there is nothing to draw. Imports are blue and exports purple, as in the publication.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib import formatting as fmt
+from lib.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, PartnerExposure, hhi_reading
+from lib.figures import (  # shared private helpers: same layout rules as the publication's figures
+    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _finish, _label_margin, _meur_ticks, _new_figure,
+    _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font, _text_width, _wrap_name)
+from lib.palette import DEFAULT_PALETTE, Palette, lighten
+from lib.schema import EXPORT, IMPORT
+from lib.trends import country_phrase
+
+__all__ = ["EmptyDataError", "ExportFrame", "trend_figure", "exposure_figure", "dependency_figure",
+           "concentration_figure", "eu_split_figure"]
+
+FLOW_TITLES = {EXPORT: "Exportations", IMPORT: "Importations"}
+FRANCE_GREY = "#9AA0A6"
+
+
+def _font(export: ExportFrame | None, scale: float = 1.0) -> dict:
+    return {} if export is None else dict(size=round(_FONT_SIZE * scale * export.factor))
+
+
+# ---------------------------------------------------------------- 1. exports, imports and balance per year
+
+def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
+                 export: ExportFrame | None = None) -> go.Figure:
+    """Exports (purple) and imports (blue) bars per year, the balance as a line with green/red markers."""
+    _require_columns(yearly, ["year", "exports", "imports", "balance"], "Évolution annuelle")
+    data = yearly.sort_values("year").reset_index(drop=True)
+    if data.empty or not (data[["exports", "imports"]].fillna(0).to_numpy() > 0).any():
+        raise EmptyDataError("Aucun échange pour ce territoire sur la période : l'évolution annuelle ne peut pas "
+                             "être représentée.")
+    years = [str(int(y)) for y in data["year"]]        # a category axis: no « 2 024 » from the separators
+    exports = data["exports"].fillna(0).to_numpy(dtype=float)
+    imports = data["imports"].fillna(0).to_numpy(dtype=float)
+    balance = data["balance"].to_numpy(dtype=float)
+    coverage = (data["coverage"].to_numpy(dtype=float) if "coverage" in data
+                else np.where(imports > 0, exports / np.where(imports > 0, imports, 1), np.nan))
+    custom = [[y, fmt.format_meur(e), fmt.format_meur(i), fmt.format_signed_meur(b), fmt.format_ratio(c)]
+              for y, e, i, b, c in zip(years, exports, imports, balance, coverage)]
+    hover = ("<b>%{customdata[0]}</b><br>Exportations : %{customdata[1]}<br>Importations : %{customdata[2]}"
+             "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
+    text_font = _tick_font(export)
+    labelled = len(years) <= 6
+
+    fig = _new_figure(template, export)
+    for name, values, color in (("Exportations", exports, palette.exports), ("Importations", imports, palette.imports)):
+        fig.add_trace(go.Bar(name=name, x=years, y=values, marker_color=color,
+                             text=[fmt.format_meur(v) for v in values] if labelled else None,
+                             textposition="outside", cliponaxis=False, textfont=_font(export, 0.85),
+                             customdata=custom, hovertemplate=hover))
+    marker_size = 12 if export is None else round(18 * export.factor)
+    fig.add_trace(go.Scatter(
+        name="Solde commercial", x=years, y=balance, mode="lines+markers+text" if labelled else "lines+markers",
+        text=[f"<b>{fmt.format_signed_meur(b)}</b>" for b in balance] if labelled else None,
+        textposition="top center", textfont=dict(color=palette.node, **_font(export, 0.85)),
+        line=dict(color=palette.node, width=2 if export is None else round(3 * export.factor)),
+        marker=dict(size=marker_size, symbol="diamond", line=dict(color="white", width=1.5),
+                    color=[palette.surplus if b >= 0 else palette.deficit for b in np.nan_to_num(balance)]),
+        customdata=custom, hovertemplate=hover, cliponaxis=False))
+    low = float(min(0.0, np.nanmin(balance)))
+    high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
+    tickvals, ticktext = _meur_ticks(low, high)
+    fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
+                     ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
+                     zerolinewidth=1.5)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickfont=text_font)
+    fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.06)
+    return _finish(fig, export, legend=True, axis_bottom=50,
+                   left=max(_text_width(t, _FONT_SIZE) for t in ticktext) + 30, right=30,
+                   screen_margin=dict(t=50, b=30, l=10, r=10))
+
+
+# ---------------------------------------------------------------- 2. exposure to one partner
+
+def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template: str | None = None,
+                    palette: Palette = DEFAULT_PALETTE, export: ExportFrame | None = None) -> go.Figure:
+    """Left: share of exports going to the partner for the territory, its région and France.
+    Right: the territory's products exporting most there (value, and the share of the product it is)."""
+    phrase = country_phrase(exposure.country, EXPORT)
+    if exposure.is_empty or exposure.products.empty:
+        raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
+                             "l'exposition ne peut pas être représentée.")
+    bars = [(territory_name, exposure.share, palette.exports)]
+    if exposure.region is not None and math.isfinite(exposure.share_region):
+        bars.append((f"Région {exposure.region.name}", exposure.share_region, lighten(palette.exports, 0.5)))
+    bars.append(("France entière", exposure.share_france, FRANCE_GREY))
+    products = exposure.products.reset_index(drop=True)
+    shorts = [_product_names(str(c))[0] for c in products["product"]]
+    fulls = [_product_names(str(c))[1] for c in products["product"]]
+    values = products["value"].to_numpy(dtype=float)
+    dependency = products["share_of_product"].to_numpy(dtype=float)
+    text_font = _tick_font(export)
+
+    fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.3, 0.7], horizontal_spacing=0.2,
+                        subplot_titles=[f"Part des exportations {phrase}",
+                                        f"Produits les plus exportés {phrase}"])
+    names = ["<br>".join(_wrap_name(name, 16)) for name, _, _ in bars]
+    shares = [0.0 if not math.isfinite(v) else v for _, v, _ in bars]
+    fig.add_trace(go.Bar(
+        name="Part des exportations", x=names, y=shares, marker_color=[c for _, _, c in bars],
+        text=[fmt.format_percent(v) for _, v, _ in bars], textposition="outside", cliponaxis=False,
+        textfont=text_font, showlegend=False,
+        hovertemplate="<b>%{x}</b><br>%{text} des exportations " + phrase + "<extra></extra>"), row=1, col=1)
+    texts = [f"{fmt.format_meur(v)} · {fmt.format_percent(d)} du produit" for v, d in zip(values, dependency)]
+    fig.add_trace(go.Bar(
+        name=f"Exportations {phrase}", orientation="h", y=shorts, x=values, marker_color=palette.exports,
+        text=texts, textposition="outside", cliponaxis=False, textfont=text_font, showlegend=False,
+        customdata=[[f, fmt.format_meur(v), fmt.format_percent(d), fmt.format_percent(s)]
+                    for f, v, d, s in zip(fulls, values, dependency, products["share_of_partner"])],
+        hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} " + phrase
+                       + "<br>soit %{customdata[2]} des exportations du produit"
+                       + "<br>et %{customdata[3]} des exportations " + phrase + "<extra></extra>")), row=1, col=2)
+    high_share = max(shares) or 0.01
+    tickvals, ticktext = _percent_ticks(high_share)
+    fig.update_yaxes(range=[0, high_share * 1.2], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
+                     row=1, col=1)
+    fig.update_xaxes(tickfont=text_font, tickangle=0, row=1, col=1)
+    reach = float(values.max())
+    tickvals, ticktext = _meur_ticks(0, reach)
+    fig.update_xaxes(range=[0, reach * 1.6], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
+                     row=1, col=2)
+    fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
+                     ticksuffix="  ", row=1, col=2)
+    if export is not None:
+        for annotation in fig.layout.annotations:
+            annotation.font = dict(size=round(_FONT_SIZE * export.factor))
+    lines = max(n.count("<br>") + 1 for n in names)
+    return _finish(fig, export, axis_bottom=20 + lines * _FONT_SIZE * 1.3, left=60, right=30,
+                   top_extra=_FONT_SIZE * 1.8,
+                   screen_margin=dict(t=60, b=40, l=10, r=10))
+
+
+# ---------------------------------------------------------------- 3. import dependency
+
+def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
+                      export: ExportFrame | None = None) -> go.Figure:
+    """Per main imported product, stacked shares of its 1st, 2nd and 3rd suppliers and of the rest;
+    critical products (1st supplier outside the EU, > 50 %) in red, with a dashed line at 50 %."""
+    _require_columns(dependency, ["product", "total", "supplier_1_name", "supplier_1_share", "supplier_2_name",
+                                  "supplier_2_share", "supplier_3_name", "supplier_3_share", "critical"],
+                     "Dépendance aux importations")
+    data = dependency[dependency["total"] > 0].reset_index(drop=True)
+    if data.empty:
+        raise EmptyDataError("Aucune importation pour ce territoire et cette année : la dépendance aux "
+                             "fournisseurs ne peut pas être représentée.")
+    codes = data["product"].astype(str).tolist()
+    shorts = [_product_names(c)[0] for c in codes]
+    fulls = [_product_names(c)[1] for c in codes]
+    critical = data["critical"].astype(bool).to_numpy()
+    text_font = _tick_font(export)
+    shades = [palette.imports, lighten(palette.imports, 0.4), lighten(palette.imports, 0.65)]
+    ordinals = ["1er fournisseur", "2e fournisseur", "3e fournisseur"]
+
+    fig = _new_figure(template, export)
+    top3 = np.zeros(len(data))
+    for k in range(3):
+        names = data[f"supplier_{k + 1}_name"].fillna("").astype(str).tolist()
+        shares = data[f"supplier_{k + 1}_share"].fillna(0).to_numpy(dtype=float)
+        top3 += shares
+        colors = [palette.deficit if (k == 0 and c) else shades[k] for c in critical]
+        fig.add_trace(go.Bar(
+            name=ordinals[k], orientation="h", y=shorts, x=shares, marker_color=colors,
+            text=[f"{n} {fmt.format_percent(s, decimals=0)}" if s >= 0.08 and n else "" for n, s in zip(names, shares)],
+            textposition="inside", insidetextanchor="middle", textfont=_font(export, 0.85),
+            customdata=[[f, n or "–", fmt.format_percent(s), ordinals[k]] for f, n, s in zip(fulls, names, shares)],
+            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[3]} : %{customdata[1]}, "
+                           "%{customdata[2]} des importations du produit<extra></extra>")))
+    rest = np.clip(1 - top3, 0, 1)
+    fig.add_trace(go.Bar(
+        name="Autres fournisseurs et non ventilé", orientation="h", y=shorts, x=rest,
+        marker_color=lighten(palette.others, 0.5),
+        customdata=[[f, fmt.format_percent(r)] for f, r in zip(fulls, rest)],
+        hovertemplate="<b>%{customdata[0]}</b><br>Autres fournisseurs : %{customdata[1]}<extra></extra>"))
+    fig.add_vline(x=0.5, line=dict(color=TEXT_COLOR, dash="dash", width=1.5))
+    ticktext = [f"<span style='color:{palette.deficit}'><b>⚠ {s}</b></span>" if c else s
+                for s, c in zip(shorts, critical)]
+    tickvals, percent_text = _percent_ticks(1.0)
+    fig.update_xaxes(range=[0, 1.001], tickvals=tickvals, ticktext=percent_text, tickfont=text_font,
+                     title=dict(text="Part des importations du produit", font=text_font))
+    fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickvals=shorts,
+                     ticktext=ticktext, tickfont=text_font, ticksuffix="  ")
+    if critical.any():
+        fig.add_annotation(xref="paper", x=1, xanchor="right", yref="paper", y=0, yanchor="top", yshift=-40,
+                           showarrow=False, font=dict(color=palette.deficit, **_font(export, 0.85)),
+                           text="⚠ en rouge : dépendance critique (1er fournisseur hors UE, plus de 50 %)")
+    fig.update_layout(barmode="stack", bargap=0.25)
+    fig = _finish(fig, export, legend=True, axis_bottom=120, left=_label_margin(shorts, extra=60), right=30,
+                   screen_margin=dict(t=50, b=70, l=10, r=10))
+    fig.update_layout(legend_traceorder="normal")
+    return fig
+
+
+# ---------------------------------------------------------------- 4. concentration (HHI)
+
+def concentration_figure(concentration: pd.DataFrame, territory_name: str, region_name: str | None = None, *,
+                         template: str | None = None, palette: Palette = DEFAULT_PALETTE,
+                         export: ExportFrame | None = None) -> go.Figure:
+    """HHI (0–1) of partners and products per flow for the territory, its région and France, with the
+    reading thresholds 0,15 and 0,25 as dotted lines."""
+    _require_columns(concentration, ["flow", "dimension", "hhi", "hhi_region", "hhi_france"], "Concentration")
+    data = concentration.reset_index(drop=True)
+    if data.empty or not np.isfinite(data["hhi"].to_numpy(dtype=float)).any():
+        raise EmptyDataError("Aucun échange pour ce territoire et cette année : la concentration ne peut pas "
+                             "être représentée.")
+    labels = [f"{FLOW_TITLES.get(f, f)} — {DIMENSION_LABELS.get(d, d)}"
+              for f, d in zip(data["flow"], data["dimension"])]
+    base = [palette.exports if f == EXPORT else palette.imports for f in data["flow"]]
+    series = [("hhi", territory_name, base)]
+    if region_name and np.isfinite(data["hhi_region"].to_numpy(dtype=float)).any():
+        series.append(("hhi_region", region_name if region_name.lower().startswith("région")
+                       else f"Région {region_name}", [lighten(c, 0.5) for c in base]))
+    series.append(("hhi_france", "France entière", [FRANCE_GREY] * len(base)))
+    text_font = _tick_font(export)
+
+    fig = _new_figure(template, export)
+    for column, name, color in series:
+        values = data[column].to_numpy(dtype=float)
+        own = column == "hhi"
+        fig.add_trace(go.Bar(
+            name=name, orientation="h", y=labels, x=np.nan_to_num(values), marker_color=color,
+            text=[f"{fmt.format_number(v, 2)} — {hhi_reading(v)}" if math.isfinite(v) else "" for v in values]
+            if own else None, textposition="outside" if own else "none", cliponaxis=False, textfont=text_font,
+            customdata=[[lab, name, fmt.format_number(v, 3), fmt.format_number(v * 10_000, 0), hhi_reading(v)]
+                        for lab, v in zip(labels, values)],
+            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} : IHH %{customdata[2]} "
+                           "(%{customdata[3]} sur 10 000) — %{customdata[4]}<extra></extra>")))
+    high = float(np.nanmax(data[[c for c, _, _ in series]].to_numpy(dtype=float)))
+    top = max(high * 1.45, HHI_HIGH * 1.3)
+    for threshold in (HHI_MODERATE, HHI_HIGH):
+        fig.add_vline(x=threshold, line=dict(color="#6B7280", dash="dot", width=1.5))
+    step = 0.05 if top <= 0.5 else 0.1 if top <= 1 else 0.2
+    tickvals = [round(k * step, 2) for k in range(int(top / step) + 1)]
+    fig.update_xaxes(range=[0, top], tickvals=tickvals, ticktext=[fmt.format_number(v, 2) for v in tickvals],
+                     tickfont=text_font, title=dict(font=text_font, text=(
+                         "Indice de Herfindahl-Hirschman (0 à 1) — en pointillé, les seuils "
+                         f"{fmt.format_number(HHI_MODERATE, 2)} (modérément concentré) et "
+                         f"{fmt.format_number(HHI_HIGH, 2)} (très concentré)")))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
+                     ticksuffix="  ")
+    fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.1)
+    return _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(labels), right=30,
+                   screen_margin=dict(t=50, b=60, l=10, r=10))
+
+
+# ---------------------------------------------------------------- 5. EU 27 / outside the EU
+
+def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, region_name: str | None = None, *,
+                    template: str | None = None, palette: Palette = DEFAULT_PALETTE,
+                    export: ExportFrame | None = None) -> go.Figure:
+    """One 100 % bar per flow: EU 27 (flow colour), outside the EU (lighter), non ventilé (grey); the
+    EU share of the région and of France as markers on the bar."""
+    _require_columns(split, ["flow", "eu27", "extra_eu", "unallocated", "total", "share_eu", "share_extra_eu",
+                             "share_unallocated", "share_eu_region", "share_eu_france"], "Répartition UE")
+    data = split[split["total"] > 0].reset_index(drop=True)
+    if data.empty:
+        raise EmptyDataError("Aucun échange pour ce territoire et cette année : la répartition entre l'Union "
+                             "européenne et le reste du monde ne peut pas être représentée.")
+    flows = data["flow"].tolist()
+    labels = [FLOW_TITLES.get(f, f) for f in flows]
+    base = [palette.exports if f == EXPORT else palette.imports for f in flows]
+    text_font = _tick_font(export)
+    parts = (("share_eu", "eu27", "UE 27", base),
+             ("share_extra_eu", "extra_eu", "Hors UE", [lighten(c, 0.55) for c in base]),
+             ("share_unallocated", "unallocated", "Non ventilé", [palette.others] * len(base)))
+
+    fig = _new_figure(template, export)
+    for share_column, value_column, name, colors in parts:
+        shares = data[share_column].fillna(0).to_numpy(dtype=float)
+        values = data[value_column].to_numpy(dtype=float)
+        fig.add_trace(go.Bar(
+            name=name, orientation="h", y=labels, x=shares, marker_color=colors,
+            text=[f"{name} : {fmt.format_percent(s)}" if s >= 0.12 else "" for s in shares],
+            textposition="inside", insidetextanchor="middle", textfont=dict(color="white", **text_font),
+            customdata=[[lab, name, fmt.format_meur(v), fmt.format_percent(s)]
+                        for lab, v, s in zip(labels, values, shares)],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} : %{customdata[2]} "
+                          "(%{customdata[3]})<extra></extra>"))
+    marker_size = 14 if export is None else round(20 * export.factor)
+    markers = []
+    if region_name and np.isfinite(data["share_eu_region"].to_numpy(dtype=float)).any():
+        region_label = region_name if region_name.lower().startswith("région") else f"Région {region_name}"
+        markers.append(("share_eu_region", "Part UE 27 de la région", f"Part UE 27 — {region_label}", "diamond"))
+    markers.append(("share_eu_france", "Part UE 27 de la France", "Part UE 27 — France entière", "line-ns"))
+    for column, name, hover_name, symbol in markers:
+        values = data[column].to_numpy(dtype=float)
+        fig.add_trace(go.Scatter(
+            name=name, mode="markers", y=labels, x=values,
+            marker=dict(symbol=symbol, size=marker_size * (1.8 if symbol == "line-ns" else 1), color="white",
+                        line=dict(color=TEXT_COLOR, width=3 if symbol == "line-ns" else 2)),
+            customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(labels, values)],
+            hovertemplate="<b>%{customdata[0]}</b><br>" + hover_name + " : %{customdata[1]}<extra></extra>"))
+    tickvals, ticktext = _percent_ticks(1.0)
+    fig.update_xaxes(range=[0, 1], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
+                     title=dict(text="Part des échanges" + (f" — {territory_name}" if territory_name else ""),
+                                font=text_font))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
+                     ticksuffix="  ")
+    fig.update_layout(barmode="stack", bargap=0.35)
+    fig = _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(labels), right=30,
+                  screen_margin=dict(t=50, b=40, l=10, r=10))
+    fig.update_layout(legend_traceorder="normal")
+    return fig

@@ -1,0 +1,259 @@
+"""Every chart and table of the pages for one (territory, year), listed once.
+
+The dossier (Excel), the ``png`` command of the CLI and the Word sheet read this list, so they hold
+exactly what the pages show: the same lib.indicators results, the same lib.figures builders, the
+same lib.tables tables and the same titles (lib.texts.chart_title).
+
+An item's ``build`` takes the keyword arguments of every figure builder (``template``, ``palette``,
+``export``); call it with ``template="plotly_white"`` and an ``ExportFrame`` for a PNG.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
+
+import pandas as pd
+
+from lib import figures, indicators as ind, tables
+from lib.excel_export import Column, TableSheet
+from lib.reference.departments import DEPARTMENTS
+from lib.schema import EXPORT, IMPORT
+from lib.summary import territory_summary
+from lib.territories import FRANCE, KIND_LABELS, Territory
+from lib.texts import FLOW_WORDS, chart_title
+
+# CLI names of the charts, in page order (overview, exports, imports, comparison).
+CHART_NAMES = (
+    "balance", "treemaps", "export-flows", "import-flows",
+    "export-flows-region", "export-flows-france", "import-flows-region", "import-flows-france",
+    "specialisation-export", "specialisation-import", "departments",
+)
+PAGES = {"overview": "Vue d'ensemble", "export": "Exportations", "import": "Importations",
+         "comparison": "Comparaison"}
+BALANCE_PARTNERS = ind.TOP_N      # the overview's slider starts at 10 countries
+MAX_PEER_DEPARTMENTS = 6
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One chart (or a table alone) of a page, with its data tables and its download names."""
+    key: str                                      # a CHART_NAMES entry, or "kpi" / "comparison" (tables only)
+    title: str                                    # the chart's export title (chart_title)
+    build: Callable[..., object] | None           # build(template=, palette=, export=) -> go.Figure
+    tables: list[TableSheet] = field(default_factory=list)
+    topic: str = ""                               # download_name(topic, chart, …)
+    chart: str = ""
+    page: str = ""                                # French name of the page showing it
+
+    @property
+    def has_chart(self) -> bool:
+        return self.build is not None
+
+
+class ReportContext:
+    """Shared, computed-once inputs of the items of one (territory, year)."""
+
+    def __init__(self, cube: ind.TradeCube, catalog, territory: Territory, year: int):
+        self.cube, self.catalog, self.territory, self.year = cube, catalog, territory, int(year)
+        self.home_region = ind.region_of_territory(territory) if territory.kind in ("dep", "ti") else None
+        self._summary = None
+        self._structures: dict = {}
+
+    @property
+    def summary(self) -> dict:
+        if self._summary is None:
+            self._summary = territory_summary(self.cube, self.territory, self.year)
+        return self._summary
+
+    def structure(self, peer: Territory, flow: str) -> ind.FlowStructure:
+        key = (peer.id, flow)
+        if key not in self._structures:
+            self._structures[key] = ind.flow_structure(self.cube, peer, self.year, flow)
+        return self._structures[key]
+
+    def peers(self) -> list[Territory]:
+        """The territory, its région (dep / ti) and France, without repeats (the comparison page's list)."""
+        found = [t for t in (self.territory, self.home_region, FRANCE) if t is not None]
+        return list({t.id: t for t in found}.values())
+
+    def peer(self, level: str) -> Territory | None:
+        """The région or France as a comparison point; None when it is the territory itself."""
+        peer = self.home_region if level == "region" else FRANCE
+        return peer if peer is not None and peer.id != self.territory.id else None
+
+
+# ---------------------------------------------------------------- items
+
+def _kpi(ctx: ReportContext) -> ReportItem:
+    """The overview's key figures: values, the previous year and its changes, ranks of a département."""
+    summary, cube, territory, year = ctx.summary, ctx.cube, ctx.territory, ctx.year
+    extra: dict[str, tuple[str, float]] = {}
+    previous = ind.previous_year(cube, year)
+    if previous:
+        before = ind.totals(cube, territory, previous)
+        extra[f"Exportations {previous}"] = ("eur", before.exports)
+        extra[f"Importations {previous}"] = ("eur", before.imports)
+        extra[f"Solde commercial {previous}"] = ("eur", before.balance)
+        extra[f"Évolution des exportations depuis {previous}"] = ("share", ind.change(summary["exports"],
+                                                                                      before.exports))
+        extra[f"Évolution des importations depuis {previous}"] = ("share", ind.change(summary["imports"],
+                                                                                      before.imports))
+    if territory.kind == "dep":
+        dep = territory.departments[0]
+        extra["Rang à l'export (sur 101 départements)"] = ("int", ind.export_rank(cube, dep, year, EXPORT))
+        extra["Rang à l'import (sur 101 départements)"] = ("int", ind.export_rank(cube, dep, year, IMPORT))
+    return ReportItem(key="kpi", title=chart_title("Chiffres clés", territory, year), build=None,
+                      tables=[tables.kpi_table(summary, extra)], topic="chiffres-cles", chart="",
+                      page=PAGES["overview"])
+
+
+def _balance(ctx: ReportContext) -> ReportItem:
+    partners = ind.partner_balance(ctx.cube, ctx.territory, ctx.year, BALANCE_PARTNERS)
+    return ReportItem(key="balance", title=chart_title("Balance commerciale territoriale", ctx.territory, ctx.year),
+                      build=partial(figures.balance_figure, partners), tables=[tables.partner_table(partners)],
+                      topic="balance", chart="pays", page=PAGES["overview"])
+
+
+def _treemaps(ctx: ReportContext) -> ReportItem:
+    exports = ind.product_breakdown(ctx.cube, ctx.territory, ctx.year, EXPORT)
+    imports = ind.product_breakdown(ctx.cube, ctx.territory, ctx.year, IMPORT)
+    return ReportItem(key="treemaps",
+                      title=chart_title("Principales activités à l'export et à l'import", ctx.territory, ctx.year),
+                      build=partial(figures.flows_treemap_figure, exports, imports),
+                      tables=[tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
+                      topic="activites", chart="produits", page=PAGES["overview"])
+
+
+def _flows(flow: str):
+    def make(ctx: ReportContext) -> ReportItem:
+        words = FLOW_WORDS[flow]
+        structure = ctx.structure(ctx.territory, flow)
+        return ReportItem(key=f"{flow}-flows", title=chart_title(words["chart"], ctx.territory, ctx.year, in_value=True),
+                          build=partial(figures.sankey_figure, structure),
+                          tables=[tables.flow_nodes_table(structure), tables.links_table(structure)],
+                          topic=words["title"], chart="flux", page=PAGES[flow])
+    return make
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else float("nan")
+
+
+def _comparison(ctx: ReportContext) -> ReportItem:
+    """The territory beside its région and France: totals, coverage, and the territory's share of each."""
+    own = ind.totals(ctx.cube, ctx.territory, ctx.year)
+    rows = []
+    for peer in ctx.peers():
+        peer_totals = ind.totals(ctx.cube, peer, ctx.year)
+        rows.append({"level": KIND_LABELS[peer.kind], "name": peer.name, "exports": peer_totals.exports,
+                     "imports": peer_totals.imports, "balance": peer_totals.balance,
+                     "coverage": peer_totals.coverage,
+                     "share_exports": _ratio(own.exports, peer_totals.exports),
+                     "share_imports": _ratio(own.imports, peer_totals.imports)})
+    table = TableSheet(
+        title="Le territoire, sa région et la France", sheet_name="Comparaison", frame=pd.DataFrame(rows),
+        columns=[Column("level", "Niveau", "text"), Column("name", "Territoire", "text"),
+                 Column("exports", "Exportations (€)", "eur"), Column("imports", "Importations (€)", "eur"),
+                 Column("balance", "Solde (€)", "eur"), Column("coverage", "Taux de couverture", "ratio"),
+                 Column("share_exports", "Part du territoire dans les exportations", "share"),
+                 Column("share_imports", "Part du territoire dans les importations", "share")],
+        notes=["Part du territoire = exportations (importations) du territoire ÷ celles de la ligne ; "
+               "taux de couverture = exportations ÷ importations."])
+    return ReportItem(key="comparison", title=chart_title(table.title, ctx.territory, ctx.year), build=None,
+                      tables=[table], topic="comparaison", chart="territoire-region-france",
+                      page=PAGES["comparison"])
+
+
+def _peer_flows(flow: str, level: str):
+    def make(ctx: ReportContext) -> ReportItem | None:
+        peer = ctx.peer(level)
+        if peer is None:
+            return None
+        words = FLOW_WORDS[flow]
+        structure = ctx.structure(peer, flow)
+        # the comparison page's title (« Flux à l'export, Provence-Alpes-Côte d'Azur (en valeur, 2024) »)
+        title = chart_title(words["chart"].split(" par ")[0], peer, ctx.year, in_value=True)
+        nodes = tables.flow_nodes_table(structure)
+        where = "France" if level == "france" else "région"
+        nodes = dataclasses.replace(
+            nodes, title=f"{nodes.title} — {peer.name}", sheet_name=f"{nodes.sheet_name} {where}",
+            notes=[f"Données de {'la France entière' if level == 'france' else 'la région ' + peer.name}, "
+                   "pour comparaison avec le territoire."])
+        return ReportItem(key=f"{flow}-flows-{level}", title=title, build=partial(figures.sankey_figure, structure),
+                          tables=[nodes], topic=words["title"], chart=f"flux-{peer.slug}", page=PAGES["comparison"])
+    return make
+
+
+def _specialisation(flow: str):
+    def make(ctx: ReportContext) -> ReportItem:
+        words = FLOW_WORDS[flow]
+        spec = ind.specialisation(ctx.cube, ctx.territory, ctx.year, flow)
+        region_name = ctx.home_region.name if ctx.home_region else None
+        return ReportItem(key=f"specialisation-{flow}",
+                          title=chart_title(f"Structure des {words['title']} par produit", ctx.territory, ctx.year),
+                          build=partial(figures.specialisation_figure, spec, ctx.territory.name, region_name, flow=flow),
+                          tables=[tables.specialisation_table(spec, flow)], topic=words["title"],
+                          chart="specialisation", page=PAGES["comparison"])
+    return make
+
+
+def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
+    """The comparison page's default choice: the territory's départements, then its région's largest exporters."""
+    all_codes = DEPARTMENTS["code"].tolist()
+    regions = DEPARTMENTS.set_index("code")["region"]
+    region_codes = [d for d in all_codes if regions.loc[d] == territory.region] if territory.region else all_codes
+    ranked = cube.department_totals(year, EXPORT).loc[region_codes].sort_values(ascending=False)
+    return list(dict.fromkeys(list(territory.departments[:MAX_PEER_DEPARTMENTS]) + list(ranked.index)))[
+        :MAX_PEER_DEPARTMENTS]
+
+
+def _departments(ctx: ReportContext) -> ReportItem:
+    frame = ind.compare_departments(ctx.cube, default_peer_departments(ctx.cube, ctx.territory, ctx.year), ctx.year)
+    return ReportItem(key="departments", title=f"Exportations, importations et solde de départements ({ctx.year})",
+                      build=partial(figures.departments_comparison_figure, frame),
+                      tables=[tables.departments_table(frame)], topic="comparaison", chart="departements",
+                      page=PAGES["comparison"])
+
+
+# key → factory, in page order
+_FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
+    "kpi": _kpi,
+    "balance": _balance,
+    "treemaps": _treemaps,
+    "export-flows": _flows(EXPORT),
+    "import-flows": _flows(IMPORT),
+    "comparison": _comparison,
+    "export-flows-region": _peer_flows(EXPORT, "region"),
+    "export-flows-france": _peer_flows(EXPORT, "france"),
+    "import-flows-region": _peer_flows(IMPORT, "region"),
+    "import-flows-france": _peer_flows(IMPORT, "france"),
+    "specialisation-export": _specialisation(EXPORT),
+    "specialisation-import": _specialisation(IMPORT),
+    "departments": _departments,
+}
+ITEM_KEYS = tuple(_FACTORIES)
+assert set(CHART_NAMES) <= set(ITEM_KEYS)
+
+
+def report_items(cube: ind.TradeCube, catalog, territory: Territory, year: int,
+                 keys: list[str] | tuple[str, ...] | None = None) -> list[ReportItem]:
+    """Every chart and table of the pages (or only ``keys``), in page order.
+
+    Items that do not apply are left out: no région for a région or France, no France comparison for
+    France itself. Unknown keys raise KeyError.
+    """
+    wanted = ITEM_KEYS if keys is None else tuple(keys)
+    unknown = [k for k in wanted if k not in _FACTORIES]
+    if unknown:
+        raise KeyError(f"unknown report items: {unknown}")
+    ctx = ReportContext(cube, catalog, territory, year)
+    items = (_FACTORIES[key](ctx) for key in ITEM_KEYS if key in wanted)
+    return [item for item in items if item is not None]
+
+
+def report_item(cube: ind.TradeCube, catalog, territory: Territory, year: int, key: str) -> ReportItem | None:
+    """One item, or None when it does not apply to this territory (e.g. « export-flows-region » for France)."""
+    found = report_items(cube, catalog, territory, year, keys=[key])
+    return found[0] if found else None
