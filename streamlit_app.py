@@ -2,6 +2,7 @@
 import streamlit as st
 
 from lib.ui import loaders
+from lib.ui.dossier_button import dossier_button
 from lib.ui.selection import sidebar_selection
 
 st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
@@ -14,11 +15,13 @@ navigation = st.navigation([
     st.Page("pages/exports.py", title="Exportations", icon=":material/north_east:", url_path="exportations"),
     st.Page("pages/imports.py", title="Importations", icon=":material/south_west:", url_path="importations"),
     st.Page("pages/comparison.py", title="Comparaison", icon=":material/compare_arrows:", url_path="comparaison"),
+    st.Page("pages/exposure.py", title="Exposition et dépendances", icon=":material/warning:", url_path="exposition"),
     st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
 ])
 
 data = loaders.app_data()
 st.session_state["selection"] = sidebar_selection(data)
+dossier_button(data, st.session_state["selection"])
 
 with st.sidebar:
     st.caption("Commerce extérieur des territoires — données des douanes (DGDDI).")

@@ -31,6 +31,11 @@ from lib.summary import territory_summary
 from lib.territories import FRANCE, Territory, region
 from lib.texts import FLOW_WORDS, chart_title, total_sentences
 
+try:   # the year-on-year sections of the pages (lib.trends); absent in older trees
+    from lib import exposure_figures as xfig, exposure_tables as xtab, trends
+except ImportError:  # pragma: no cover - the benchmark then measures the pages without them
+    xfig = xtab = trends = None
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -53,20 +58,29 @@ def _shown(table) -> None:
 
 
 def overview(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
-    """pages/overview.py: summary, KPI cards (+ the KPI table of the downloads), partners, two treemaps."""
+    """pages/overview.py: summary, KPI cards (+ the KPI table of the downloads), yearly trend and its
+    sentences, partners, two treemaps."""
     summary = territory_summary(cube, territory, year)
     cards = kpi_cards(cube, territory, year, summary)
     kpi = tables.kpi_table(summary)
     if territory.kind == "dep":
         catalog.industry_territories_of_department(territory.departments[0])
+    sheets, builds = [], []
+    if trends is not None:
+        yearly = trends.yearly_totals(cube, territory)
+        if len(yearly) > 1:
+            sheets.append(xtab.trend_table(yearly))
+            builds.append(partial(xfig.trend_figure, yearly))
+            trends.change_sentences(cube, territory, year, EXPORT, 1)
+            trends.change_sentences(cube, territory, year, IMPORT, 1)
     partners = ind.partner_balance(cube, territory, year, BALANCE_COUNT)
     exports = ind.product_breakdown(cube, territory, year, EXPORT)
     imports = ind.product_breakdown(cube, territory, year, IMPORT)
-    sheets = [tables.partner_table(partners), tables.products_table(exports, EXPORT),
-              tables.products_table(imports, IMPORT)]
+    sheets += [tables.partner_table(partners), tables.products_table(exports, EXPORT),
+               tables.products_table(imports, IMPORT)]
     for sheet in sheets:
         _shown(sheet)
-    builds = [partial(figures.balance_figure, partners), partial(figures.flows_treemap_figure, exports, imports)]
+    builds += [partial(figures.balance_figure, partners), partial(figures.flows_treemap_figure, exports, imports)]
     if with_figures:
         _build_all(builds)
     return {"summary": summary, "cards": cards, "kpi": kpi, "tables": sheets, "builds": builds}
@@ -74,11 +88,19 @@ def overview(cube: ind.TradeCube, catalog, territory: Territory, year: int, with
 
 def flow_page(cube: ind.TradeCube, catalog, territory: Territory, year: int, flow: str,
               with_figures: bool = False) -> dict:
-    """lib/ui/flow_page.py (Exportations / Importations): totals, the Sankey structure, its two tables."""
+    """lib/ui/flow_page.py (Exportations / Importations): totals, the Sankey structure, its two tables,
+    and the changes since the previous year (sentences, partners and products tables)."""
     summary = territory_summary(cube, territory, year)
     lines = total_sentences(summary, territory, flow)
     structure = ind.flow_structure(cube, territory, year, flow)
     sheets = [tables.flow_nodes_table(structure), tables.links_table(structure)]
+    previous = ind.previous_year(cube, year)
+    if trends is not None and previous is not None:
+        trends.change_sentences(cube, territory, year, flow, 2)
+        sheets += [xtab.changes_table(trends.partner_changes(cube, territory, year, flow), flow, year, previous,
+                                      "partners"),
+                   xtab.changes_table(trends.product_changes(cube, territory, year, flow), flow, year, previous,
+                                      "products")]
     for sheet in sheets:
         _shown(sheet)
     builds = [partial(figures.sankey_figure, structure)]
@@ -97,16 +119,17 @@ def imports_page(cube, catalog, territory, year, with_figures=False) -> dict:
 
 def default_peers(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
     """The comparison page's default départements: the territory's, then its région's largest exporters."""
-    all_codes = DEPARTMENTS["code"].tolist()
-    regions = DEPARTMENTS.set_index("code")["region"]
-    region_codes = [d for d in all_codes if regions.loc[d] == territory.region] if territory.region else all_codes
+    region_codes = (DEPARTMENTS.loc[DEPARTMENTS["region"] == territory.region, "code"].tolist() if territory.region
+                    else list(territory.departments))
     ranked = cube.department_totals(year, EXPORT).loc[region_codes].sort_values(ascending=False)
-    return list(dict.fromkeys(list(territory.departments[:6]) + list(ranked.index)))[:6]
+    own = list(territory.departments) if territory.kind in ("dep", "ti") else []
+    return list(dict.fromkeys(own + list(ranked.index)))[:6]
 
 
 def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
     """pages/comparison.py: structures of the territory, its région and France (both flows), the
-    specialisation of both flows (the page shows one at a time) and the default département comparison."""
+    specialisation of both flows (the page shows one at a time; none for France) and the default
+    département comparison."""
     summary = territory_summary(cube, territory, year)
     home = region(territory.region) if territory.region else None
     peers = list({t.id: t for t in (territory, home, FRANCE) if t is not None}.values())
@@ -116,10 +139,11 @@ def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, wi
             structure = ind.flow_structure(cube, peer, year, flow)
             sheets.append(tables.flow_nodes_table(structure))
             builds.append(partial(figures.sankey_figure, structure))
-    for flow in FLOWS:
+    for flow in FLOWS if territory.kind != "fr" else ():
         spec = ind.specialisation(cube, territory, year, flow)
         sheets.append(tables.specialisation_table(spec, flow))
-        builds.append(partial(figures.specialisation_figure, spec, territory.name, home.name if home else None))
+        builds.append(partial(figures.specialisation_figure, spec, territory.name, home.name if home else None,
+                              flow=flow))
     frame = ind.compare_departments(cube, default_peers(cube, territory, year), year)
     sheets.append(tables.departments_table(frame))
     builds.append(partial(figures.departments_comparison_figure, frame))
@@ -188,16 +212,17 @@ def expected_view(cube: ind.TradeCube, territory: Territory, year: int) -> Expec
 
 
 def export_sankey_png(data, territory: Territory, year: int) -> bytes:
-    """The Exportations page's PNG download, rendered here with lib (same builder, title, source, size)."""
+    """The Exportations page's PNG download, rendered here with lib (same builder, title, source, size):
+    the source line comes from the page's own `download_context`, so both follow the same code."""
     from lib.figures import ExportFrame
-    from lib.official_files import citation
-    from lib.palette import PALETTES
     from lib.png_export import figure_to_png
-    from lib.texts import source_line
+    from lib.ui.selection import Selection          # imports streamlit: harmless, the template is explicit
+    from lib.ui.widgets import EXPORT_TEMPLATE, download_context
+    selection = Selection(territory=territory, year=year)
     structure = ind.flow_structure(data.cube, territory, year, EXPORT)
     frame = ExportFrame(title=chart_title(FLOW_WORDS[EXPORT]["chart"], territory, year, in_value=True),
-                        source=source_line(citation(data.result.release_date)))
-    figure = figures.sankey_figure(structure, template=figures.EXPORT_TEMPLATE, palette=PALETTES["standard"], export=frame)
+                        source=download_context(data, selection).source)
+    figure = figures.sankey_figure(structure, template=EXPORT_TEMPLATE, palette=selection.palette, export=frame)
     return figure_to_png(figure, frame.width, frame.height, frame.scale)
 
 
@@ -347,7 +372,8 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run streamlit_app.py` on 127.0.0.1:<free port>; always stopped by its own PID."""
+    """The app's server (`python -m lib.ui.server`, i.e. `streamlit run streamlit_app.py`) on
+    127.0.0.1:<free port>; always stopped by its own PID."""
 
     def __init__(self, log_path: Path, port: int | None = None):
         self.port = port or free_port()
@@ -361,8 +387,11 @@ class StreamlitServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.started_at = time.perf_counter()
+        # lib/ui/server.py is `streamlit run streamlit_app.py` with Streamlit's legacy pages/ mode off (make run).
+        launcher = (["-m", "lib.ui.server"] if (PROJECT_DIR / "lib" / "ui" / "server.py").is_file()
+                    else ["-m", "streamlit", "run", "streamlit_app.py"])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+            [sys.executable, *launcher, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=PROJECT_DIR, stdout=self._log, stderr=subprocess.STDOUT)

@@ -29,6 +29,7 @@ COLD_START_TERRITORY = "dep:04"
 DOSSIER_TERRITORIES = ("dep:75", "dep:48")
 PNG_TERRITORIES = ("dep:04", "dep:75", "dep:13", "dep:2A", "dep:974", "dep:59")
 SESSIONS = 20
+SESSIONS_PHASE_S = 300      # opening the extra sessions stops after this (reported)
 
 
 class Report:
@@ -73,6 +74,7 @@ def _timed(function, *args, **kwargs):
 
 def bench_cache(report: Report, sources: list[Path]) -> object:
     from lib.dataset import load_app_data, split_sources
+    from lib.formatting import format_number
     from lib.indicators import TradeCube
     from lib.trade_cache import load_trade_data
     with tempfile.TemporaryDirectory(prefix="bench-cache-") as tmp:
@@ -85,7 +87,7 @@ def bench_cache(report: Report, sources: list[Path]) -> object:
     n_files = len([p for p in trade_paths[0].iterdir() if p.suffix == ".zip"]) if trade_paths[0].is_dir() else 1
     rows = [
         [f"Construction du cache ({n_files} ZIP → Parquet, répertoire temporaire)", pc.fmt_s(build),
-         f"{len(result.table):,} lignes, Parquet {pc.fmt_mb(parquet)}".replace(",", "\u202f")],
+         f"{format_number(len(result.table))} lignes, Parquet {pc.fmt_mb(parquet)}"],
         ["Chargement du cache (Parquet → table), médiane de 3", pc.fmt_s(pc.median(loads)),
          f"max {pc.fmt_s(max(loads))}"],
         ["Construction du TradeCube (découpage année × flux), médiane de 3", pc.fmt_s(pc.median(cubes)),
@@ -164,8 +166,8 @@ def bench_pages(report: Report, data, year: int, quick: bool) -> None:
         worst = max(values)
         rows.append([PAGE_LABELS[page], pc.fmt_ms(pc.median(v for v, _ in values)),
                      f"{pc.fmt_ms(worst[0])} ({worst[1]})"])
-    report.section(f"Construction des figures plotly à l'écran ({len(sample)} territoires : 1 département sur 7, "
-                   "1 TI sur 12)", ["Page", "Médiane", "Max (territoire)"], rows,
+    report.section(f"Construction des figures plotly à l'écran (échantillon de {len(sample)} territoires : "
+                   "1 département sur 7, 1 TI sur 12)", ["Page", "Médiane", "Max (territoire)"], rows,
                    "Refaites à chaque exécution du script de la page (elles ne sont pas mises en cache).")
 
 
@@ -218,7 +220,7 @@ def bench_exports(report: Report, data, year: int, quick: bool) -> None:
                 rows.append([f"Dossier complet {territory_id}", "échec", f"{type(exc).__name__}: {exc}"[:120]])
                 continue
             rows.append([f"Dossier complet {territory_id} (Excel + images)", pc.fmt_s(seconds),
-                         f"{len(info.sheets)} feuilles, {info.images} images, {len(content) / 2**20:.1f} Mo"])
+                         f"{len(info.sheets)} feuilles, {info.images} images, {len(content) / 2**20:.1f} Mo".replace(".", ",")])
         seconds, content = _timed(build_dossier, data, DOSSIER_TERRITORIES[0], year, with_images=False)
         rows.append([f"Dossier complet {DOSSIER_TERRITORIES[0]} sans images", pc.fmt_s(seconds),
                      f"{len(content) / 1024:.0f} Ko"])
@@ -235,11 +237,11 @@ def _drawn(page, view: "pc.ExpectedView", title: str, timeout_ms: int, need_metr
         raise AssertionError(f"{view.territory_id} : exception affichée dans la page")
 
 
-def bench_browser(report: Report, data, year: int) -> None:
+def bench_browser(report: Report, data, year: int, sessions: int = SESSIONS) -> None:
     from playwright.sync_api import sync_playwright
     catalog, cube = data.catalog, data.cube
     log = pc.RESULTS_DIR / "bench-streamlit.log"
-    others = [t for t in catalog.departments() if t.id != COLD_START_TERRITORY][::5][:SESSIONS - 1]
+    others = [t for t in catalog.departments() if t.id != COLD_START_TERRITORY][::5][:sessions - 1]
     rows, memory_rows = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=pc.CHROMIUM, args=pc.CHROMIUM_ARGS)
@@ -269,15 +271,19 @@ def bench_browser(report: Report, data, year: int) -> None:
                     time.sleep(1.0)
                     after_one = pc.tree_memory(server.pid)
                     session_times = []
+                    phase_end = time.monotonic() + SESSIONS_PHASE_S
                     for territory in others:
+                        if time.monotonic() > phase_end:
+                            break
                         context = browser.new_context(viewport=pc.VIEWPORT, locale="fr-FR")
                         contexts.append(context)
                         page = context.new_page()
                         view = pc.expected_view(cube, territory, year)
                         start = time.perf_counter()
                         page.goto(pc.territory_url(server.url, territory.id, year), timeout=90_000)
-                        _drawn(page, view, "Vue d'ensemble", 90_000, True)
+                        _drawn(page, view, "Vue d'ensemble", 60_000, True)
                         session_times.append(time.perf_counter() - start)
+                    opened = len(contexts)
                     time.sleep(2.0)
                     after_many = pc.tree_memory(server.pid)
                     for context in contexts:
@@ -292,17 +298,18 @@ def bench_browser(report: Report, data, year: int) -> None:
         finally:
             browser.close()
     healthy, header, drawn = (pc.median(c[i] for c in cold) for i in range(3))
+    cold_header = pc.expected_view(cube, catalog.resolve(COLD_START_TERRITORY), year).header
     runs = " / ".join(pc.fmt_s(c[2]) for c in cold)
     rows = [["Lancement → `/_stcore/health` = ok", pc.fmt_s(healthy), ""],
-            [f"Lancement → en-tête « {COLD_START_TERRITORY} — {year} » affiché", pc.fmt_s(header),
+            [f"Lancement → en-tête « {cold_header} » affiché", pc.fmt_s(header),
              "données chargées depuis le cache Parquet"],
             ["Lancement → chiffres clés + graphique plotly dessinés", pc.fmt_s(drawn), f"essais : {runs}"],
             [f"Nouvelle session, serveur chaud : goto → page dessinée (médiane de {len(session_times)})",
              pc.fmt_s(pc.median(session_times)), f"max {pc.fmt_s(max(session_times))}"]]
     report.section("Démarrage à froid (`streamlit run`, Chromium sans interface déjà lancé), médiane de 2",
                    ["Étape", "Durée", "Détail"], rows)
-    for label, memory in (("après 1 session", after_one), (f"après {SESSIONS} sessions ouvertes", after_many),
-                          (f"{SESSIONS} sessions fermées depuis 5 s", after_close)):
+    for label, memory in (("après 1 session", after_one), (f"après {opened} sessions ouvertes", after_many),
+                          (f"{opened} sessions fermées depuis 5 s", after_close)):
         memory_rows.append([label, pc.fmt_mb(memory.rss_main), pc.fmt_mb(memory.pss_main),
                             f"{memory.n_children} / {pc.fmt_mb(memory.pss_children)}", pc.fmt_mb(memory.pss)])
     report.section("Mémoire du serveur (processus streamlit et ses enfants, /proc)",
@@ -317,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="10 départements et 10 TI, une répétition, sans navigateur")
+    parser.add_argument("--with-browser", action="store_true",
+                        help="avec --quick : mesurer quand même démarrage à froid et mémoire")
+    parser.add_argument("--sessions", type=int, default=SESSIONS, help="sessions navigateur pour la mémoire")
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=pc.RESULTS_DIR / "latest.md")
     args = parser.parse_args(argv)
@@ -333,12 +343,12 @@ def main(argv: list[str] | None = None) -> int:
     load_app_data()           # the server's own cache (data/cache) is valid before any cold start
     bench_pages(report, data, args.year, args.quick)
     bench_exports(report, data, args.year, args.quick)
-    if args.quick:
+    if args.quick and not args.with_browser:
         report.text("\n`--quick` : démarrage à froid et mémoire du serveur non mesurés (pas de navigateur).")
     elif not Path(pc.CHROMIUM).is_file():
         report.text(f"\nChromium absent ({pc.CHROMIUM}) : démarrage à froid et mémoire non mesurés.")
     else:
-        bench_browser(report, data, args.year)
+        bench_browser(report, data, args.year, max(2, args.sessions))
     report.text(f"\nDurée totale du banc : {time.perf_counter() - started:.0f} s ; charge moyenne à la fin "
                 f"{os.getloadavg()[0]:.1f}.")
     args.out.parent.mkdir(parents=True, exist_ok=True)

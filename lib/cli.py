@@ -4,6 +4,11 @@
     python -m lib.cli import PATH...
     python -m lib.cli summary --territory dep:04 --year 2024 [--data PATH...] [--json]
     python -m lib.cli fetch
+    python -m lib.cli dossier --territory dep:04 --year 2024 [--data PATH...] --out FILE.xlsx [--no-images]
+    python -m lib.cli png --territory dep:04 --year 2024 --chart export-flows --out FILE.png
+
+Exit codes: 0 success, 2 wrong argument or unreadable data (French message), 3 download failure,
+4 PNG impossible on this machine (no Chromium).
 """
 from __future__ import annotations
 
@@ -85,6 +90,69 @@ def _cmd_fetch(args) -> int:
     return 0
 
 
+def _palette(args):
+    from lib.palette import PALETTES
+    return PALETTES["daltonien" if getattr(args, "colorblind", False) else "standard"]
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+
+
+def _cmd_dossier(args) -> int:
+    from lib.dossier import DossierReport, build_dossier
+    from lib.file_names import download_name
+    app = _load(args)
+    territory, year = _resolve(app, args.territory, args.year)
+    report = DossierReport()
+    content = build_dossier(app, territory, year, with_images=not args.no_images, palette=_palette(args),
+                            report=report)
+    out = Path(args.out) if args.out else Path(download_name("dossier", "", territory.slug, year, "xlsx"))
+    _write(out, content)
+    print(f"Dossier écrit : {out} — {territory.name}, {year} : {len(report.sheets)} feuilles, "
+          f"{report.images} graphique(s), {format_number(len(content) / 1024)} Ko, "
+          f"{format_number(report.seconds, 1)} s.")
+    if not args.no_images and not report.images:
+        print(report.images_note)
+    return 0
+
+
+def _cmd_png(args) -> int:
+    from lib.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+    from lib.file_names import download_name
+    from lib.official_files import citation
+    from lib.png_export import PngExportUnavailable, figure_to_png
+    from lib.report import CHART_NAMES, report_item
+    from lib.texts import source_line
+    if args.chart not in CHART_NAMES:
+        raise TerritoryError(f"graphique inconnu « {args.chart} ». Graphiques disponibles : "
+                             f"{', '.join(CHART_NAMES)}.")
+    app = _load(args)
+    territory, year = _resolve(app, args.territory, args.year)
+    item = report_item(app.cube, app.catalog, territory, year, args.chart)
+    if item is None:
+        raise TerritoryError(f"le graphique « {args.chart} » n'existe pas pour {territory.name} (la comparaison "
+                             "avec la région ou la France porte sur le territoire lui-même).")
+    frame = ExportFrame(title=item.title, source=source_line(citation(app.result.release_date), app.is_demo))
+    try:
+        figure = item.build(template=EXPORT_TEMPLATE, palette=_palette(args), export=frame)
+    except EmptyDataError as exc:
+        raise TerritoryError(str(exc)) from exc
+    try:
+        png = figure_to_png(figure, frame.width, frame.height, frame.scale)
+    except PngExportUnavailable as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 4
+    out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory.slug, year, "png"))
+    _write(out, png)
+    print(f"Image écrite : {out} ({frame.width * frame.scale} × {frame.height * frame.scale} points, "
+          f"{format_number(len(png) / 1024)} Ko).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli",
                                      description="Commerce extérieur des territoires — ligne de commande")
@@ -102,6 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = sub.add_parser("fetch", help="télécharge les fichiers officiels (machine connectée)")
     fetch.add_argument("--out", help="dossier de destination (défaut : data/officiel)")
     fetch.set_defaults(func=_cmd_fetch)
+    dossier = sub.add_parser("dossier", help="classeur Excel complet : tous les tableaux et graphiques d'un territoire")
+    _territory_args(dossier)
+    dossier.add_argument("--out", help="fichier .xlsx (défaut : dossier_<territoire>_<année>.xlsx)")
+    dossier.add_argument("--no-images", action="store_true", help="sans les graphiques (plus rapide, sans Chromium)")
+    dossier.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
+    dossier.set_defaults(func=_cmd_dossier)
+    from lib.report import CHART_NAMES  # light: no plotly import at module level
+    png = sub.add_parser("png", help="un graphique en PNG (1 600 × 900, échelle 2 : 3 200 × 1 800 points)")
+    _territory_args(png)
+    png.add_argument("--chart", required=True, metavar="NOM",
+                     help="graphique : " + ", ".join(CHART_NAMES))
+    png.add_argument("--out", help="fichier .png (défaut : nom du bouton de téléchargement de la page)")
+    png.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
+    png.set_defaults(func=_cmd_png)
     return parser
 
 

@@ -6,6 +6,7 @@ its first table. Without Chromium the workbook is built without pictures, and th
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import threading
@@ -41,6 +42,8 @@ PALETTE_COLOURS = 256
 _CACHE_SIZE = 48            # PNGs kept (~0.2 MB each): France's and the région's charts recur
 _png_cache: OrderedDict[tuple, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
+NO_DATA = ("Aucune valeur pour ce territoire et cette année dans les fichiers chargés (absence d'échanges ou "
+           "données non publiées au titre du secret statistique).")
 DEFINITIONS = [
     ("Exportations (FAB)", "Biens sortis du territoire vers l'étranger, valeur « franco à bord » à la frontière "
                            "française, en euros."),
@@ -94,12 +97,18 @@ def departments_text(territory: Territory) -> str:
     return f"Somme des {count} départements de {what}" + (f" : {listed}." if listed else ".")
 
 
-def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_date=None) -> list[tuple[str, str]]:
+def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_date=None,
+                catalog=None) -> list[tuple[str, str]]:
     """The « Lisez-moi » rows after Territoire / Année / Source (written by workbook_to_xlsx)."""
     rows = []
     if is_demo:
         rows.append(("Données de démonstration", DEMO_NOTICE))
     rows.append(("Départements retenus", departments_text(territory)))
+    if territory.kind == "dep" and catalog is not None:
+        main_tis = catalog.industry_territories_of_department(territory.departments[0])
+        if main_tis:   # the overview's caption
+            rows.append(("Territoires d'industrie", "Principaux Territoires d'industrie du département : "
+                         + ", ".join(t.name for t in main_tis) + " (5 communes au moins dans le département)."))
     rows.append(("Citation", f"{citation(release_date)} (mention obligatoire pour toute réutilisation)."))
     rows.append(("Graphiques", images_note))
     rows += [(f"Définition — {term}", text) for term, text in DEFINITIONS]
@@ -142,6 +151,7 @@ def render_images(items: list[ReportItem], *, source: str, palette: Palette = DE
     if not chrome_available():
         return {}, NO_CHROMIUM
     images: dict[str, list[bytes]] = {}
+    empty = []
     for item in items:
         if item.build is None or not item.tables:
             continue
@@ -149,12 +159,16 @@ def render_images(items: list[ReportItem], *, source: str, palette: Palette = DE
         try:
             figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
         except EmptyDataError:
-            continue       # nothing to draw (no trade): its table says so
+            empty.append(item.tables[0].sheet_name)   # nothing to draw (no trade): its table says so
+            continue
         try:
             png = chart_png(figure, frame, scale, compact)
         except PngExportUnavailable:
             return {}, RENDER_FAILED
         images.setdefault(item.tables[0].sheet_name, []).append(png)
+    if empty:
+        listed = ", ".join(f"« {name} »" for name in empty)
+        return images, f"{IMAGES_INCLUDED} Sans graphique faute de données : {listed}."
     return images, IMAGES_INCLUDED
 
 
@@ -178,9 +192,10 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
                                             compact=compact_images)
     else:
         images, images_note = {}, "Graphiques non inclus (dossier demandé sans images)."
-    sheets = [table for item in items for table in item.tables]
+    sheets = [table if len(table.frame) else dataclasses.replace(table, notes=[*table.notes, NO_DATA])
+              for item in items for table in item.tables]
     content = workbook_to_xlsx(sheets, territory_label=territory.label, year=year, source=source,
-                               readme=readme_rows(territory, data.is_demo, images_note, release_date),
+                               readme=readme_rows(territory, data.is_demo, images_note, release_date, data.catalog),
                                images=images)
     if report is not None:
         report.sheets = ["Lisez-moi"] + [t.sheet_name for t in sheets]

@@ -14,6 +14,7 @@ and the régions' matrices are memoised on the cube.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -84,12 +85,20 @@ def _ratio(part: float, whole: float) -> float:
     return part / whole if whole else float("nan")
 
 
+@lru_cache(maxsize=16)
+def _masks(countries: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(« non ventilé », EU 27) masks over a table's country categories (the same for every slice)."""
+    unallocated = np.array([is_unallocated(c) for c in countries], dtype=bool)
+    eu = np.array([is_eu27(c) for c in countries], dtype=bool) & ~unallocated
+    return unallocated, eu
+
+
 def _unallocated_mask(countries: np.ndarray) -> np.ndarray:
-    return np.array([is_unallocated(c) for c in countries], dtype=bool)
+    return _masks(tuple(countries))[0]
 
 
 def _eu_mask(countries: np.ndarray) -> np.ndarray:
-    return np.array([is_eu27(c) for c in countries], dtype=bool)
+    return _masks(tuple(countries))[1]
 
 
 def _comparison_region(territory: Territory) -> Territory | None:
@@ -224,7 +233,8 @@ def hhi(shares) -> float:
 
 
 def hhi_reading(value: float) -> str:
-    """« diversifié » (< 0,15), « modérément concentré » (0,15–0,25), « très concentré » (> 0,25); « » if NaN."""
+    """« diversifié » (< 0,15), « modérément concentré » (0,15–0,25), « très concentré » (> 0,25);
+    « » for NaN."""
     if value is None or not np.isfinite(value):
         return ""
     if value < HHI_MODERATE:

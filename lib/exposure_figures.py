@@ -27,6 +27,7 @@ __all__ = ["EmptyDataError", "ExportFrame", "trend_figure", "exposure_figure", "
 
 FLOW_TITLES = {EXPORT: "Exportations", IMPORT: "Importations"}
 FRANCE_GREY = "#9AA0A6"
+CRITICAL_LEGEND = "1er fournisseur : dépendance critique (hors UE, plus de 50 %)"
 
 
 def _font(export: ExportFrame | None, scale: float = 1.0) -> dict:
@@ -64,9 +65,7 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
                              customdata=custom, hovertemplate=hover))
     marker_size = 12 if export is None else round(18 * export.factor)
     fig.add_trace(go.Scatter(
-        name="Solde commercial", x=years, y=balance, mode="lines+markers+text" if labelled else "lines+markers",
-        text=[f"<b>{fmt.format_signed_meur(b)}</b>" for b in balance] if labelled else None,
-        textposition="top center", textfont=dict(color=palette.node, **_font(export, 0.85)),
+        name="Solde commercial", x=years, y=balance, mode="lines+markers",
         line=dict(color=palette.node, width=2 if export is None else round(3 * export.factor)),
         marker=dict(size=marker_size, symbol="diamond", line=dict(color="white", width=1.5),
                     color=[palette.surplus if b >= 0 else palette.deficit for b in np.nan_to_num(balance)]),
@@ -77,9 +76,14 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickfont=text_font)
+    # Under each year, its balance in green or red (the line alone carries no figure).
+    ticktext_years = [f"{y}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
+                      f"<b>Solde : {fmt.format_signed_meur(b)}</b></span>" if labelled else y
+                      for y, b in zip(years, np.nan_to_num(balance))]
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickvals=years,
+                     ticktext=ticktext_years, tickfont=text_font)
     fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.06)
-    return _finish(fig, export, legend=True, axis_bottom=50,
+    return _finish(fig, export, legend=True, axis_bottom=20 + (2 if labelled else 1) * _FONT_SIZE * 1.3,
                    left=max(_text_width(t, _FONT_SIZE) for t in ticktext) + 30, right=30,
                    screen_margin=dict(t=50, b=30, l=10, r=10))
 
@@ -105,10 +109,10 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     dependency = products["share_of_product"].to_numpy(dtype=float)
     text_font = _tick_font(export)
 
-    fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.3, 0.7], horizontal_spacing=0.2,
+    fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.32, 0.68], horizontal_spacing=0.22,
                         subplot_titles=[f"Part des exportations {phrase}",
                                         f"Produits les plus exportés {phrase}"])
-    names = ["<br>".join(_wrap_name(name, 16)) for name, _, _ in bars]
+    names = ["<br>".join(_wrap_name(name, 12)) for name, _, _ in bars]
     shares = [0.0 if not math.isfinite(v) else v for _, v, _ in bars]
     fig.add_trace(go.Bar(
         name="Part des exportations", x=names, y=shares, marker_color=[c for _, _, c in bars],
@@ -171,14 +175,22 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
         names = data[f"supplier_{k + 1}_name"].fillna("").astype(str).tolist()
         shares = data[f"supplier_{k + 1}_share"].fillna(0).to_numpy(dtype=float)
         top3 += shares
-        colors = [palette.deficit if (k == 0 and c) else shades[k] for c in critical]
-        fig.add_trace(go.Bar(
-            name=ordinals[k], orientation="h", y=shorts, x=shares, marker_color=colors,
-            text=[f"{n} {fmt.format_percent(s, decimals=0)}" if s >= 0.08 and n else "" for n, s in zip(names, shares)],
-            textposition="inside", insidetextanchor="middle", textfont=_font(export, 0.85),
-            customdata=[[f, n or "–", fmt.format_percent(s), ordinals[k]] for f, n, s in zip(fulls, names, shares)],
-            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[3]} : %{customdata[1]}, "
-                           "%{customdata[2]} des importations du produit<extra></extra>")))
+        # the 1st supplier is drawn as two traces (ordinary / critical) so that the legend tells them apart
+        variants = ([(ordinals[0], ~critical, shades[0]),
+                     (CRITICAL_LEGEND, critical, palette.deficit)] if k == 0 else [(ordinals[k], None, shades[k])])
+        for name, mask, color in variants:
+            if name == CRITICAL_LEGEND and not mask.any():
+                continue
+            shown = shares if mask is None else np.where(mask, shares, 0.0)
+            fig.add_trace(go.Bar(
+                name=name, orientation="h", y=shorts, x=shown, marker_color=color,
+                text=[f"{n} {fmt.format_percent(s, decimals=0)}" if s >= 0.08 and n else ""
+                      for n, s in zip(names, shown)],
+                textposition="inside", insidetextanchor="middle", textfont=_font(export, 0.85),
+                customdata=[[f, n or "–", fmt.format_percent(s), ordinals[k]]
+                            for f, n, s in zip(fulls, names, shares)],
+                hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[3]} : %{customdata[1]}, "
+                               "%{customdata[2]} des importations du produit<extra></extra>")))
     rest = np.clip(1 - top3, 0, 1)
     fig.add_trace(go.Bar(
         name="Autres fournisseurs et non ventilé", orientation="h", y=shorts, x=rest,
@@ -189,17 +201,13 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
     ticktext = [f"<span style='color:{palette.deficit}'><b>⚠ {s}</b></span>" if c else s
                 for s, c in zip(shorts, critical)]
     tickvals, percent_text = _percent_ticks(1.0)
-    fig.update_xaxes(range=[0, 1.001], tickvals=tickvals, ticktext=percent_text, tickfont=text_font,
+    fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=percent_text, tickfont=text_font,
                      title=dict(text="Part des importations du produit", font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickvals=shorts,
                      ticktext=ticktext, tickfont=text_font, ticksuffix="  ")
-    if critical.any():
-        fig.add_annotation(xref="paper", x=1, xanchor="right", yref="paper", y=0, yanchor="top", yshift=-40,
-                           showarrow=False, font=dict(color=palette.deficit, **_font(export, 0.85)),
-                           text="⚠ en rouge : dépendance critique (1er fournisseur hors UE, plus de 50 %)")
     fig.update_layout(barmode="stack", bargap=0.25)
-    fig = _finish(fig, export, legend=True, axis_bottom=120, left=_label_margin(shorts, extra=60), right=30,
-                   screen_margin=dict(t=50, b=70, l=10, r=10))
+    fig = _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(shorts, extra=60), right=30,
+                  screen_margin=dict(t=50, b=50, l=10, r=10))
     fig.update_layout(legend_traceorder="normal")
     return fig
 
@@ -304,7 +312,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
             customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(labels, values)],
             hovertemplate="<b>%{customdata[0]}</b><br>" + hover_name + " : %{customdata[1]}<extra></extra>"))
     tickvals, ticktext = _percent_ticks(1.0)
-    fig.update_xaxes(range=[0, 1], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
+    fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
                      title=dict(text="Part des échanges" + (f" — {territory_name}" if territory_name else ""),
                                 font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,

@@ -17,7 +17,8 @@ from lib.texts import FLOW_WORDS
 _DIMENSION_HEADERS = {"partners": ("country", "Code pays", "Pays"), "products": ("product", "Code A129", "Produit")}
 _HHI_NOTE = (f"Indice de Herfindahl-Hirschman (IHH) = somme des carrés des parts (échelle 0–1 ; × 10 000 pour "
              f"l'échelle 0–10 000). Lecture : moins de {format_number(HHI_MODERATE, 2)} « diversifié », de "
-             f"{format_number(HHI_MODERATE, 2)} à {format_number(HHI_HIGH, 2)} « modérément concentré », au-delà "
+             f"{format_number(HHI_MODERATE, 2)} à {format_number(HHI_HIGH, 2)} « modérément concentré », "
+             "au-delà "
              f"« très concentré » (seuils 1 500 et 2 500 des lignes directrices américaines DOJ/FTC de 2010).")
 _UNALLOCATED_NOTE = ("« Non ventilé » : codes propres aux douanes (secret statistique, avitaillement et soutage, "
                      "pays non déterminés) ; ils comptent dans les totaux mais ne désignent aucun pays.")
@@ -142,7 +143,8 @@ def eu_split_table(split: pd.DataFrame) -> TableSheet:
     return TableSheet(title="Échanges avec l'Union européenne (UE 27)", sheet_name="UE et hors UE", frame=frame,
                       columns=[Column("flow_label", "Flux", "text"), Column("eu27", "UE 27 (€)", "eur"),
                                Column("extra_eu", "Hors UE (€)", "eur"),
-                               Column("unallocated", "Non ventilé (€)", "eur"), Column("total", "Total (€)", "eur"),
+                               Column("unallocated", "Non ventilé (€)", "eur"),
+                               Column("total", "Total (€)", "eur"),
                                Column("share_eu", "Part UE 27", "share"),
                                Column("share_extra_eu", "Part hors UE", "share"),
                                Column("share_unallocated", "Part non ventilée", "share"),

@@ -26,7 +26,7 @@ from lib.reference.products import (
 from lib.schema import EXPORT, IMPORT
 
 EXPORT_TEMPLATE = "plotly_white"
-LINK_HIGHLIGHT_ALPHA = 0.8
+LINK_HIGHLIGHT_ALPHA = 0.9
 LINK_NEUTRAL_ALPHA = 0.35
 SANKEY_SCREEN_HEIGHT = 620
 FLOW_NAMES = {EXPORT: "Exportations", IMPORT: "Importations"}

@@ -9,6 +9,7 @@ import math
 
 THIN = "\u202f"   # thousands separator
 NBSP = "\u00a0"   # before a unit
+MINUS = "\u2212"  # typographic minus sign
 PLOTLY_SEPARATORS = "," + THIN  # plotly layout.separators: decimal mark, then thousands
 MISSING = "–"
 
@@ -22,7 +23,9 @@ def format_number(value: float | None, decimals: int = 0) -> str:
     if _is_missing(value):
         return MISSING
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", THIN)
+    if text.startswith("-") and text.strip("-0.,") == "":
+        text = text[1:]                       # no « −0,0 »
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", THIN).replace("-", MINUS)
 
 
 def format_meur(value_eur: float | None, decimals: int = 1) -> str:
@@ -46,13 +49,10 @@ def format_eur(value_eur: float | None) -> str:
 
 
 def format_amount(value_eur: float | None) -> str:
-    """Adaptive unit for KPIs: « 28,3 Md€ », « 511,9 M€ », « 45,2 k€ »."""
+    """KPI amounts in M€ like every chart and sentence (« 28 300,0 M€ »); k€ only below 0,1 M€."""
     if _is_missing(value_eur):
         return MISSING
-    magnitude = abs(value_eur)
-    if magnitude >= 1e10:
-        return f"{format_number(value_eur / 1e9, 1)}{NBSP}Md€"
-    if magnitude >= 1e6 or magnitude == 0:
+    if abs(value_eur) >= 1e5 or value_eur == 0:
         return format_meur(value_eur)
     return f"{format_number(value_eur / 1e3, 1)}{NBSP}k€"
 

@@ -178,7 +178,8 @@ def _peer_flows(flow: str, level: str):
         nodes = tables.flow_nodes_table(structure)
         where = "France" if level == "france" else "région"
         nodes = dataclasses.replace(
-            nodes, title=f"{nodes.title} — {peer.name}", sheet_name=f"{nodes.sheet_name} {where}",
+            nodes, title=f"Pour comparaison, {peer.name} : {nodes.title[0].lower()}{nodes.title[1:]}",
+            sheet_name=f"{nodes.sheet_name} {where}",
             notes=[f"Données de {'la France entière' if level == 'france' else 'la région ' + peer.name}, "
                    "pour comparaison avec le territoire."])
         return ReportItem(key=f"{flow}-flows-{level}", title=title, build=partial(figures.sankey_figure, structure),

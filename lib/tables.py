@@ -79,7 +79,10 @@ def flow_nodes_table(structure: FlowStructure) -> TableSheet:
 
 
 def links_table(structure: FlowStructure) -> TableSheet:
+    """Links between two top-10 nodes first (largest first), then those through « Autres »."""
     links = structure.links
+    through_others = (links["product"] == OTHERS) | (links["country"] == OTHERS)
+    links = pd.concat([links[~through_others], links[through_others]], ignore_index=True)
     highlighted = set(zip(structure.top_links["product"], structure.top_links["country"]))
     frame = pd.DataFrame({
         "product": links["product"].map(product_name), "country": links["country"].map(partner_name),
@@ -91,7 +94,7 @@ def links_table(structure: FlowStructure) -> TableSheet:
     return TableSheet(title=f"{words['chart']} — liens", sheet_name=f"Liens {words['title']}", frame=frame, columns=[
         *(Column(key, headers[key], "text") for key in order),
         Column("value", "Valeur (€)", "eur"), Column("share", "Part du total", "share"),
-        Column("top5", "5 premiers flux (en rouge)", "text")])
+        Column("top5", "5 premiers flux", "text")])
 
 
 def specialisation_table(spec: pd.DataFrame, flow: str) -> TableSheet:

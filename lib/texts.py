@@ -50,7 +50,14 @@ def chart_title(base: str, territory: Territory, year: int, in_value: bool = Fal
     return f"{base}, {territory.name} ({suffix}{year})"
 
 
-def source_line(citation: str) -> str:
-    """« Source : douanes françaises (DGDDI), résultats de février 2026 — traitement … »."""
+DEMO_MENTION = "DONNÉES DE DÉMONSTRATION (chiffres fictifs)"
+
+
+def source_line(citation: str, is_demo: bool = False) -> str:
+    """« Source : douanes françaises (DGDDI), résultats de février 2026 — traitement … ».
+
+    Demo figures say so on every exported chart and table, so that none ends up in a note as real.
+    """
     text = citation.replace("Source : douanes françaises", "Source : douanes françaises (DGDDI)", 1)
-    return f"{text} — traitement Commerce extérieur des territoires"
+    text = f"{text} — traitement Commerce extérieur des territoires"
+    return f"{DEMO_MENTION} — {text}" if is_demo else text

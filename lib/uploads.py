@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib import schema
+from lib.dataset import has_trade_files
 from lib.errors import DataFileError
 from lib.official_files import discover_files, read_official_files
 from lib.reference import departments as ref
@@ -157,6 +158,10 @@ def _validate_and_keep(files: list[tuple[str, bytes]], dest: Path, staging: Path
     if trade:
         _read_with_kept_files(trade, dest, staging / "existants", report)
     _keep(staged, dest, superseded, staging / "remplaces", report)
+    if report.ti_file and not has_trade_files(dest):
+        report.warnings.append("Aucun fichier des douanes n'est encore retenu : l'application affiche toujours les "
+                               "données de démonstration et leurs Territoires d'industrie fictifs ; la liste "
+                               f"« {report.ti_file} » servira dès qu'un fichier des douanes sera chargé.")
     return report
 
 

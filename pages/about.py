@@ -10,6 +10,7 @@ from lib.official_files import citation
 from lib.uploads import MAX_UPLOAD_MB, accept_uploads
 from lib.ui import loaders
 from lib.ui.page import page_header
+from lib.ui.widgets import french_file_uploader
 
 _log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ if _outcome:   # set just before the rerun that made every page use the new file
     st.success(_outcome["message"], icon="✅")
     for warning in _outcome["warnings"]:
         st.warning(_escape_markdown(warning), icon="⚠️")
+french_file_uploader(f"Glissez-déposez vos fichiers ici — {MAX_UPLOAD_MB} Mo au plus par fichier • ZIP, XLSX, CSV")
 with st.form("upload_form", clear_on_submit=True):
     uploaded = st.file_uploader("Fichiers des douanes et liste des Territoires d'industrie",
                                 type=["zip", "xlsx", "csv"], accept_multiple_files=True, key="uploads",
@@ -87,8 +89,8 @@ if submitted:
             with st.spinner("Vérification des fichiers…"):
                 report = accept_uploads([(f.name, f.getvalue()) for f in uploaded])
         except DataFileError as exc:
-            st.error(f"Fichier refusé : {_escape_markdown(str(exc))} Les données déjà chargées restent utilisées.",
-                     icon="🚫")
+            st.error(f"Fichier refusé : {_escape_markdown(str(exc))} "
+                     "Les données déjà chargées restent utilisées.", icon="🚫")
         except Exception as exc:  # a user's file must never break the page
             _log.exception("échec inattendu pendant la vérification d'un envoi")
             st.error(f"Les fichiers n'ont pas pu être vérifiés (erreur inattendue : {type(exc).__name__}). "

@@ -36,24 +36,31 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT,
                         context=page.downloads, export_title=title)
 
 st.subheader("Structure par produit comparée")
-st.markdown("Part de chaque produit dans les échanges du territoire, de sa région et de la France. L'**indice de "
-            "spécialisation** rapporte la part dans le territoire à la part en France (au-dessus de 1 : le territoire "
-            "est spécialisé dans ce produit).")
-flow = st.radio("Flux", (EXPORT, IMPORT), format_func=lambda f: FLOW_WORDS[f]["Title"], horizontal=True,
-                key="spec_flow")
-spec = loaders.specialisation(page.token, territory.id, page.year, flow)
-chart_block(partial(figures.specialisation_figure, spec, territory.name,
-                    home_region.name if home_region else None),
-            tables.specialisation_table(spec, flow), key="specialisation", topic=FLOW_WORDS[flow]["title"],
-            chart="specialisation", context=page.downloads,
-            export_title=chart_title(f"Structure des {FLOW_WORDS[flow]['title']} par produit", territory, page.year))
+if territory.kind == "fr":
+    st.info("La France est la référence de cette comparaison : choisissez un département, un Territoire d'industrie "
+            "ou une région pour comparer sa structure par produit à celle de la France.", icon="ℹ️")
+else:
+    st.markdown("Part de chaque produit dans les échanges du territoire, de sa région et de la France. L'**indice de "
+                "spécialisation** rapporte la part dans le territoire à la part en France (au-dessus de 1 : le "
+                "territoire est spécialisé dans ce produit).")
+    flow = st.radio("Flux", (EXPORT, IMPORT), format_func=lambda f: FLOW_WORDS[f]["Title"], horizontal=True,
+                    key="spec_flow")
+    spec = loaders.specialisation(page.token, territory.id, page.year, flow)
+    chart_block(partial(figures.specialisation_figure, spec, territory.name,
+                        home_region.name if home_region else None, flow=flow),
+                tables.specialisation_table(spec, flow), key="specialisation", topic=FLOW_WORDS[flow]["title"],
+                chart="specialisation", context=page.downloads,
+                export_title=chart_title(f"Structure des {FLOW_WORDS[flow]['title']} par produit", territory,
+                                         page.year))
 
 st.subheader("Comparaison avec d'autres départements")
 all_codes = DEPARTMENTS["code"].tolist()
-region_codes = [d for d in all_codes if DEPARTMENTS.set_index("code").loc[d, "region"] == territory.region] \
-    if territory.region else all_codes
+region_codes = (DEPARTMENTS.loc[DEPARTMENTS["region"] == territory.region, "code"].tolist() if territory.region
+                else list(territory.departments))
 ranked = page.data.cube.department_totals(page.year, EXPORT).loc[region_codes].sort_values(ascending=False)
-default = list(dict.fromkeys(list(territory.departments[:6]) + list(ranked.index)))[:6]
+# A département or TI is compared with the biggest exporters of its région; a région or France shows its own.
+own = list(territory.departments) if territory.kind in ("dep", "ti") else []
+default = list(dict.fromkeys(own + list(ranked.index)))[:6]
 chosen = st.multiselect("Départements comparés (6 au plus)", all_codes, default=default, max_selections=6,
                         format_func=lambda d: f"{d} – {department_name(d)}", key=f"peers_{territory.id}")
 if chosen:

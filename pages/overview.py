@@ -3,7 +3,7 @@ from functools import partial
 
 import streamlit as st
 
-from lib import figures, tables
+from lib import exposure_figures as xfig, exposure_tables as xtab, figures, tables
 from lib.overview_metrics import kpi_cards
 from lib.schema import EXPORT, IMPORT
 from lib.texts import chart_title
@@ -22,6 +22,16 @@ if page.territory.kind == "dep":
     if main_tis:
         st.caption("Principaux Territoires d'industrie du département : "
                    + ", ".join(t.name for t in main_tis) + " (5 communes au moins dans le département).")
+
+yearly = page.compute("yearly")
+if len(yearly) > 1:
+    st.subheader(f"Évolution {yearly['year'].min()}–{yearly['year'].max()}")
+    chart_block(partial(xfig.trend_figure, yearly), xtab.trend_table(yearly), key="trend", topic="evolution",
+                chart="annees", context=page.downloads,
+                export_title=f"Exportations, importations et solde par année, {page.territory.name}")
+    sentences = page.compute("change_sentences", EXPORT, 1) + page.compute("change_sentences", IMPORT, 1)
+    if sentences:
+        st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
 
 st.subheader("Balance commerciale territoriale")
 st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "

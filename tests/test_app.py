@@ -13,7 +13,8 @@ from lib.reference.countries import country_name
 from lib.summary import territory_summary
 from tests.conftest import PROJECT_DIR
 
-PAGES = ["pages/overview.py", "pages/exports.py", "pages/imports.py", "pages/comparison.py", "pages/about.py"]
+PAGES = ["pages/overview.py", "pages/exports.py", "pages/imports.py", "pages/comparison.py", "pages/exposure.py",
+         "pages/about.py"]
 RED = re.compile(r"rgba?\((2[0-9]{2}|1[5-9][0-9]), ?([0-9]{1,2}|1[0-2][0-9]), ?([0-9]{1,2}|1[0-2][0-9])")
 
 
@@ -50,8 +51,8 @@ def test_every_page_renders_with_the_summary_figures(kind, territories, app_data
     assert metrics["Solde commercial"] == format_amount(summary["balance"])
     if summary["share_of_region"]:
         assert metrics["Part de la région (export)"] == format_percent(summary["share_of_region"]["exports"])
-    balance = _specs(at)[0]
-    shown = {c for trace in balance["data"] for c in (trace.get("y") or [])}
+    shown = {c for spec in _specs(at) for trace in spec["data"] if isinstance(trace.get("y"), list)
+             for c in trace["y"] if isinstance(c, str)}
     partners = partner_balance(app_data.cube, app_data.catalog.resolve(territory_id), 2024)
     assert {country_name(c) for c in partners["country"]} <= shown
     for page in PAGES[1:]:

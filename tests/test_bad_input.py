@@ -8,6 +8,7 @@ table the app loads afterwards.
 from __future__ import annotations
 
 import hashlib
+import io
 import mmap
 import re
 import tomllib
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit
 
 from lib import official_files, schema, uploads
 from lib.dataset import load_app_data
@@ -23,7 +25,7 @@ from lib.errors import DataFileError
 from lib.territories import find_ti_file
 from lib.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, accept_uploads
 from tests.conftest import PROJECT_DIR
-from tests.official_builders import HEADER, csv_text, write_zip, xlsx_bytes
+from tests.official_builders import HEADER, RELEASE, csv_text, xlsx_bytes
 
 KEPT_DEPS = ["04", "05", "06", "13", "83", "84"]      # Provence-Alpes-Côte d'Azur (région 93)
 
@@ -38,16 +40,22 @@ def trade_rows(deps, flux, products=("C10A", "C20B"), countries=("DE", "IT"), ba
     return rows
 
 
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """Like official_builders.write_zip (kiosque release date on each member), in memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in members.items():
+            info = zipfile.ZipInfo(name, date_time=RELEASE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, payload)
+    return buffer.getvalue()
+
+
 def region_zip_bytes(number: str, deps, base=1000) -> bytes:
-    folder = Path(__import__("tempfile").mkdtemp())
-    path = write_zip(folder / f"region_{number}_A.zip", {
+    return zip_bytes({
         f"REGION_{number}_A_IMPORT.xlsx": xlsx_bytes(trade_rows(deps, "Import", base=base)),
         f"REGION_{number}_A_EXPORT.xlsx": xlsx_bytes(trade_rows(deps, "Export", base=base)),
     })
-    data = path.read_bytes()
-    path.unlink()
-    folder.rmdir()
-    return data
 
 
 def ti_csv(rows, header=("insee_com", "lib_com", "id_ti", "lib_ti"), encoding="utf-8") -> bytes:
@@ -126,9 +134,7 @@ def _patched_sizes(data: bytes, size: int) -> bytes:
 
 
 IMPORT_94 = [["94", "2A", "Import", "C10A", "DE", 10, 20], ["94", "2B", "Import", "C10A", "IT", 30, 40]]
-BOMB = _patched_sizes(
-    write_zip(Path(__import__("tempfile").mkdtemp()) / "b.zip",
-              {"REGION_94_A_IMPORT.xlsx": xlsx_bytes(IMPORT_94)}).read_bytes(), 3_000_000_000)
+BOMB = _patched_sizes(zip_bytes({"REGION_94_A_IMPORT.xlsx": xlsx_bytes(IMPORT_94)}), 3_000_000_000)
 
 # (name, bytes, what the message must say, (column, row) the error must carry or None)
 BAD_FILES = {
@@ -140,10 +146,12 @@ BAD_FILES = {
                         ["« region_94_A.zip »", "aucun fichier REGION_XX_A_IMPORT.xlsx", "LisezMoi.txt",
                          "carte.pdf"], None),
     "no_qdf_sheet": ("REGION_94_A_IMPORT.xlsx", xlsx_bytes(IMPORT_94, sheet="Feuil1", extra_sheets=["Notes"]),
-                     ["« REGION_94_A_IMPORT.xlsx »", "aucune feuille « qdf »", "« Feuil1 »", "« Notes »"], None),
+                     ["« REGION_94_A_IMPORT.xlsx »", "aucune feuille « qdf »", "« Feuil1 »", "« Notes »"],
+                     None),
     "missing_column": ("REGION_94_A_IMPORT.xlsx",
                        xlsx_bytes([r[:4] + r[5:] for r in IMPORT_94], header=HEADER[:4] + HEADER[5:]),
-                       ["feuille « qdf »", "la colonne « Pays » est absente", "colonnes trouvées"], ("Pays", None)),
+                       ["feuille « qdf »", "la colonne « Pays » est absente", "colonnes trouvées"],
+                       ("Pays", None)),
     "text_in_values": ("REGION_94_A_IMPORT.xlsx", xlsx_bytes(_replace_value(IMPORT_94, 1, 6, "n.d.")),
                        ["feuille « qdf »", "« n.d. » n'est pas un nombre", "ligne 3"],
                        ("annee2024_valeur_en_euros", 3)),
@@ -173,8 +181,7 @@ BAD_FILES = {
 
 def _materialise(payload):
     if payload == "OTHER_ZIP":
-        return write_zip(Path(__import__("tempfile").mkdtemp()) / "o.zip",
-                         {"LisezMoi.txt": b"bonjour", "carte.pdf": b"%PDF-1.4"}).read_bytes()
+        return zip_bytes({"LisezMoi.txt": b"bonjour", "carte.pdf": b"%PDF-1.4"})
     if payload == "TRUNCATED":
         return region_zip_bytes("94", ["2A", "2B"])[:700]
     return payload
@@ -245,7 +252,7 @@ def test_upload_limit_matches_the_streamlit_setting():
     config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
     assert MAX_UPLOAD_BYTES == config["server"]["maxUploadSize"] * 1024 * 1024   # as Streamlit's upload route
-    routes = Path(__import__("streamlit").__file__).parent / "web/server/starlette/starlette_routes.py"
+    routes = Path(streamlit.__file__).parent / "web/server/starlette/starlette_routes.py"
     if routes.is_file():
         assert 'config.get_option("server.maxUploadSize") * 1024 * 1024' in routes.read_text(encoding="utf-8")
 
@@ -359,6 +366,12 @@ def test_industry_territory_list_under_another_name_is_found_and_replaces_the_ol
     assert set(catalog.industry_territories) == {"T05"}
 
 
+def test_industry_territory_list_alone_says_the_demo_stays_until_customs_files_come(tmp_path):
+    report = accept_uploads([("liste-ti-com2023-20250101.csv", ti_csv(TI_ROWS))], dest=tmp_path / "officiel")
+    assert report.ti_file == "liste-ti-com2023-20250101.csv" and report.trade_files == []
+    assert any("données de démonstration" in w for w in report.warnings)
+
+
 def test_same_name_replaces_the_kept_file_after_validation(home):
     report = accept_uploads([("region_93_A.zip", region_zip_bytes("93", ["04"], base=7000))])
     assert report.replaced == ["region_93_A.zip"] and any("remplacé" in w for w in report.warnings)
@@ -388,3 +401,153 @@ def test_failed_move_puts_everything_back(home, monkeypatch):
 def test_nothing_received():
     with pytest.raises(DataFileError, match="Aucun fichier reçu"):
         accept_uploads([])
+
+
+# --------------------------------------------------------------------------- in the app (AppTest)
+
+@pytest.fixture
+def app_home(home, monkeypatch):
+    """The isolated data folder, with the process-wide Streamlit caches emptied before and after."""
+    import streamlit as st
+    from lib.ui import loaders
+    (home / "officiel" / "liste-ti-com2023-20250101.csv").write_bytes(ti_csv(TI_ROWS))
+    monkeypatch.setitem(loaders._generation, "value", loaders._generation["value"])
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield home
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _plain(text: str) -> str:
+    """What the user reads: Markdown escapes removed."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _start(query: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    for key, value in (query or {"territoire": "dep:04"}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _about(query: dict | None = None):
+    at = _start(query)
+    assert not at.exception, at.exception
+    return at.switch_page("pages/about.py").run()
+
+
+def _upload(at, files: list[tuple[str, bytes]]):
+    at.file_uploader(key="uploads").set_value([(name, data, "application/octet-stream") for name, data in files])
+    next(b for b in at.button if b.label == "Vérifier et charger").click()
+    return at.run()
+
+
+def _loaded_line(at) -> str:
+    return next(_plain(m.value) for m in at.markdown if "Données chargées" in m.value)
+
+
+def test_about_page_refuses_each_bad_upload_and_keeps_the_loaded_data(app_home):
+    at = _about()
+    assert "Données chargées : 96 lignes" in _loaded_line(at)
+    unchanged = Unchanged(app_home)
+    cases = [("html_renamed_zip", "n'est pas une archive ZIP"), ("zip_bomb_declared_size", "une fois décompressé"),
+             ("negative_value", "colonne « annee2023_valeur_en_euros », ligne 2"),
+             ("duplicate_in_one_file", "valeurs différentes"), ("zero_bytes", "vide (0 octet)"),
+             ("no_qdf_sheet", "aucune feuille « qdf »")]
+    for case, expected in cases:
+        name, payload, _, _ = BAD_FILES[case]
+        at = _upload(at, [(name, _materialise(payload))])
+        assert not at.exception, (case, at.exception)
+        errors = [_plain(e.value) for e in at.error]
+        assert len(errors) == 1 and not at.success, (case, errors)
+        assert errors[0].startswith("Fichier refusé : Fichier « ") and f"« {name} »" in errors[0], errors
+        assert expected in errors[0] and errors[0].endswith("Les données déjà chargées restent utilisées.")
+        assert "Données chargées : 96 lignes" in _loaded_line(at)
+        unchanged.check()
+    at = _upload(at, [("liste-ti-com2023-20250301.csv", ti_csv(TI_ROWS, ("insee_com", "lib_com", "lib_ti")))])
+    assert "colonne « id_ti »" in _plain(at.error[0].value)
+    unchanged.check()
+    at.switch_page("pages/overview.py").run()                  # the rest of the app still serves
+    assert not at.exception and at.metric[0].value
+
+
+def test_about_page_good_upload_is_used_then_a_bad_one_keeps_it(app_home):
+    at = _about()
+    at = _upload(at, [("region_94_A.zip", region_zip_bytes("94", ["2A", "2B"]))])
+    assert not at.exception and not at.error
+    success = _plain(at.success[0].value)
+    assert "Fichiers retenus : region_94_A.zip — 32 valeurs lues" in success
+    assert "128 lignes, 8 départements" in success
+    assert any("Données partielles" in w.value and "totaux « France »" in w.value for w in at.warning)
+    assert "Données chargées : 128 lignes" in _loaded_line(at) and "8 départements" in _loaded_line(at)
+    kept = snapshot(app_home / "officiel")
+    at = _upload(at, [("REGION_11_A_IMPORT.xlsx", xlsx_bytes([["11", "75", "Import", "C10A", "DE", "abc", 1]]))])
+    assert "« abc » n'est pas un nombre" in _plain(at.error[0].value) and not at.success
+    assert "Données chargées : 128 lignes" in _loaded_line(at)
+    assert snapshot(app_home / "officiel") == kept
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception and at.metric[0].value
+
+
+def test_about_page_uploader_limit_is_the_lib_limit(app_home):
+    at = _about()
+    uploader = at.file_uploader(key="uploads")
+    assert uploader.proto.max_upload_size_mb == MAX_UPLOAD_MB and list(uploader.proto.type) == [".zip", ".xlsx", ".csv"]
+
+
+def test_about_page_survives_an_unexpected_failure(app_home, monkeypatch):
+    def broken(files, dest=None):
+        raise MemoryError()
+    monkeypatch.setattr(uploads, "accept_uploads", broken)
+    at = _upload(_about(), [("region_94_A.zip", region_zip_bytes("94", ["2A"]))])
+    assert not at.exception
+    assert "erreur inattendue : MemoryError" in at.error[0].value and "Rien n'a été modifié" in at.error[0].value
+    assert "Données chargées : 96 lignes" in _loaded_line(at)
+
+
+def test_about_page_never_renders_markdown_from_a_file(app_home):
+    name = "![img](x.png)[clic](javascript:alert(1))_**gras**.xlsx"
+    at = _upload(_about(), [(name, xlsx_bytes([["94", "2A", "Import", "C10A", "DE", "<b>`code`</b>", 1]]))])
+    raw = at.error[0].value
+    assert "\\!\\[img\\]" in raw and "\\[clic\\]" in raw and "\\*\\*gras\\*\\*" in raw and "\\<b\\>" in raw
+    assert "\\`code\\`" in raw
+    assert "« <b>`code`</b> » n'est pas un nombre" in _plain(raw)
+
+
+# --------------------------------------------------------------------------- malformed URL parameters
+
+LONG_INJECTION = "dep:04" + "<img src=x onerror=alert(1)>[lien](javascript:alert(1))**" * 400
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ({"territoire": "ti:XYZ"}, "territoire"), ({"territoire": "reg:00"}, "territoire"),
+    ({"territoire": "dep:04", "annee": "2024abc"}, "annee"), ({"territoire": LONG_INJECTION}, "territoire"),
+    ({"territoire": "dep:04", "annee": LONG_INJECTION}, "annee"), ({"territoire": "ti:"}, "territoire"),
+    ({"territoire": "reg:93", "annee": "-2024"}, "annee"), ({"territoire": "dep:04", "annee": " "}, "annee"),
+    ({"territoire": "dep:04\u0000"}, "territoire")])
+def test_malformed_url_parameters_warn_and_fall_back(app_home, query, parameter):
+    at = _start(query)
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    mine = [w for w in warnings if f"Paramètre « {parameter} »" in w]
+    assert len(mine) == 1, warnings
+    assert len(mine[0]) < 700 and not re.search(r"[<>\[\]`*\x00]", mine[0]), mine[0]
+    assert at.metric[0].value                                      # the default view is drawn
+    if parameter == "territoire":
+        assert "Affichage de 04 – Alpes-de-Haute-Provence à la place" in mine[0]
+    else:
+        assert "Affichage de 2024" in mine[0]
+
+
+def test_known_industry_territory_in_url_is_accepted(app_home):
+    at = _start({"territoire": "ti:T04", "annee": "2023"})
+    assert not at.exception and not at.warning
+    assert any("Durance–Provence Agglomération" in m.value for m in at.markdown)
+
+
+def test_unicode_digit_year_in_url_falls_back(app_home):
+    at = _start({"territoire": "dep:04", "annee": "²"})
+    assert not at.exception
+    assert any("Paramètre « annee »" in w.value for w in at.warning)

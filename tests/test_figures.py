@@ -166,7 +166,7 @@ def test_balance_formats_thousands_with_narrow_space():
     partners["balance"] = partners["exports"] - partners["imports"]
     fig = figures.balance_figure(partners)
     assert fig.data[0].text[0] == f"2{THIN}345,6{NBSP}M€"
-    assert fig.data[0].customdata[0][3] == f"-1{THIN}345,6{NBSP}M€"
+    assert fig.data[0].customdata[0][3] == f"\u22121{THIN}345,6{NBSP}M€"
     assert any(THIN in t for t in fig.layout.xaxis.ticktext)
 
 

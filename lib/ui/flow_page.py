@@ -5,7 +5,8 @@ from functools import partial
 
 import streamlit as st
 
-from lib import figures, tables
+from lib import exposure_tables as xtab, figures, tables
+from lib.indicators import previous_year
 from lib.texts import FLOW_WORDS, chart_title, total_sentences
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
@@ -41,3 +42,23 @@ def render_flow_page(flow: str) -> None:
     st.markdown("**Tableau des flux** (produit × pays, « Autres » regroupant le reste)")
     table_block(tables.links_table(structure), key=f"links_{flow}", topic=words["title"], chart="liens",
                 context=page.downloads)
+    _changes_section(page, flow)
+
+
+def _changes_section(page, flow: str) -> None:
+    """Biggest rises and falls of partners and products since the previous year, named in sentences."""
+    previous = previous_year(page.data.cube, page.year)
+    if previous is None:
+        return
+    words = FLOW_WORDS[flow]
+    st.subheader(f"Évolution des {words['title']} depuis {previous}")
+    sentences = page.compute("change_sentences", flow, 2)
+    if sentences:
+        st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
+    left, right = st.columns(2)
+    for column, dimension, name in ((left, "partners", "partner_changes"), (right, "products", "product_changes")):
+        with column:
+            table = xtab.changes_table(page.compute(name, flow), flow, page.year, previous, dimension)
+            st.markdown(f"**{table.title}**")
+            table_block(table, key=f"{name}_{flow}", topic=words["title"],
+                        chart=f"evolution-{'pays' if dimension == 'partners' else 'produits'}", context=page.downloads)

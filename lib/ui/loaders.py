@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import indicators as ind
+from lib import exposure, indicators as ind, trends
 from lib.dataset import AppData, load_app_data
 from lib.errors import DataFileError
 from lib.summary import territory_summary
@@ -41,39 +41,57 @@ def app_data() -> AppData:
 
 
 def reload_data() -> None:
-    """After an upload: the next call reads the new files (other sessions keep theirs until they rerun)."""
+    """After an upload: the next call reads the new files; the old table and results are freed."""
     _generation["value"] += 1
+    _load.clear()
+    compute.clear()
 
 
 def data_token(data: AppData) -> str:
-    return f"{_generation['value']}:{id(data)}"
+    """Keys every cached result to the data it was computed from."""
+    return f"{_generation['value']}:{len(data.result.table)}:{data.result.release_date}"
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
+# Every per-territory computation the pages call, by name: f(cube, territory, year, *args).
+COMPUTATIONS = {
+    "summary": territory_summary,
+    "partners": ind.partner_balance,
+    "products": ind.product_breakdown,
+    "structure": ind.flow_structure,
+    "specialisation": ind.specialisation,
+    "yearly": lambda cube, territory, year: trends.yearly_totals(cube, territory),
+    "partner_changes": trends.partner_changes,
+    "product_changes": trends.product_changes,
+    "change_sentences": trends.change_sentences,
+    "exposure": exposure.exposure_to_partner,
+    "dependency": exposure.import_dependency,
+    "concentration": exposure.concentration,
+    "eu_split": exposure.eu_split,
+}
+
+
+@st.cache_data(max_entries=5000, show_spinner=False)
+def compute(token: str, name: str, territory_id: str, year: int, *args):
+    """Cached per (data, computation, territory, year, arguments); the token changes with the data."""
+    data = _data()
+    return COMPUTATIONS[name](data.cube, data.catalog.resolve(territory_id), year, *args)
+
+
 def summary(token: str, territory_id: str, year: int) -> dict:
-    data = _data()
-    return territory_summary(data.cube, data.catalog.resolve(territory_id), year)
+    return compute(token, "summary", territory_id, year)
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
 def partners(token: str, territory_id: str, year: int, n: int):
-    data = _data()
-    return ind.partner_balance(data.cube, data.catalog.resolve(territory_id), year, n)
+    return compute(token, "partners", territory_id, year, n)
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
 def products(token: str, territory_id: str, year: int, flow: str):
-    data = _data()
-    return ind.product_breakdown(data.cube, data.catalog.resolve(territory_id), year, flow)
+    return compute(token, "products", territory_id, year, flow)
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
 def structure(token: str, territory_id: str, year: int, flow: str):
-    data = _data()
-    return ind.flow_structure(data.cube, data.catalog.resolve(territory_id), year, flow)
+    return compute(token, "structure", territory_id, year, flow)
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
 def specialisation(token: str, territory_id: str, year: int, flow: str):
-    data = _data()
-    return ind.specialisation(data.cube, data.catalog.resolve(territory_id), year, flow)
+    return compute(token, "specialisation", territory_id, year, flow)

@@ -30,6 +30,10 @@ class PageContext:
     def summary(self) -> dict:
         return loaders.summary(self.token, self.territory.id, self.year)
 
+    def compute(self, name: str, *args):
+        """A cached lib computation for this territory and year (see loaders.COMPUTATIONS)."""
+        return loaders.compute(self.token, name, self.territory.id, self.year, *args)
+
 
 def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
     data = loaders.app_data()

@@ -50,8 +50,9 @@ def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
     raw_year = st.query_params.get("annee")
     year = data.latest_year
     if raw_year is not None:
-        if raw_year.strip().isdigit() and int(raw_year) in data.years:
-            year = int(raw_year)
+        text = raw_year.strip()
+        if text.isascii() and text.isdigit() and int(text) in data.years:
+            year = int(text)
         else:
             warnings.append(f"Paramètre « annee » de l'adresse non valable (« {_printable(raw_year)} ») : années "
                             f"disponibles {', '.join(map(str, data.years))}. Affichage de {year}.")

@@ -40,13 +40,16 @@ def demo_banner(is_demo: bool) -> None:
                 "douanes dans la page « À propos des données ».", icon="ℹ️")
 
 
-def metric_row(metrics: list[tuple[str, str, str | None, str | None]]) -> None:
-    """Bordered metrics: (label, value, delta, help)."""
-    columns = st.columns(len(metrics))
-    for column, (label, value, delta, help_text) in zip(columns, metrics):
+def metric_row(cards: list) -> None:
+    """Bordered metrics; the arrow and colour of a change come from its numeric sign, not from its text."""
+    from lib.overview_metrics import Card
+    cards = [card if isinstance(card, Card) else Card(*card) for card in cards]
+    columns = st.columns(len(cards))
+    for column, card in zip(columns, cards):
         with column:
-            st.metric(label, value, delta=delta, help=help_text, border=True,
-                      delta_color="normal" if delta is None or "Solde" not in label else "normal")
+            st.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
+                      delta_arrow={1: "up", -1: "down"}.get(card.trend, "off"),
+                      delta_color={1: "green", -1: "red"}.get(card.trend, "gray"))
 
 
 def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str, chart: str,
@@ -116,7 +119,7 @@ def table_block(table: TableSheet, *, key: str, topic: str, chart: str, context:
 def download_context(data, selection: Selection) -> DownloadContext:
     from lib.official_files import citation
     from lib.texts import source_line
-    return DownloadContext(selection=selection, source=source_line(citation(data.result.release_date)))
+    return DownloadContext(selection=selection, source=source_line(citation(data.result.release_date), data.is_demo))
 
 
 def industry_territory_box(territory, on_open: Callable[[str], None]) -> None:
@@ -140,3 +143,18 @@ def industry_territory_box(territory, on_open: Callable[[str], None]) -> None:
             with column:
                 st.button(f"Ouvrir {dep} – {department_name(dep)}", key=f"open_dep_{dep}",
                           on_click=on_open, args=(f"dep:{dep}",))
+
+
+_UPLOADER_FRENCH_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "%s"; font-size: 0.85rem; opacity: 0.7; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Parcourir…"; }
+</style>"""
+
+
+def french_file_uploader(hint: str) -> None:
+    """Streamlit's uploader has English text built in (« Upload », « 200MB per file »): restyle it in French."""
+    st.html(_UPLOADER_FRENCH_CSS % hint.replace('"', "'"))

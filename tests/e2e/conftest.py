@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")   # Debian's apt package
 CHROMIUM_AVAILABLE = Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)
-SKIP_REASON = ("Chromium absent (/usr/bin/chromium) : tests de bout en bout ignorés. "
+SKIP_REASON = (f"Chromium absent ({CHROMIUM}) : tests de bout en bout ignorés. "
                "Installez-le avec « apt-get install chromium » (jamais « playwright install »).")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -61,11 +61,13 @@ def app_url(demo_dir):
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     port = _free_port()
     log = SERVER_LOG.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)
+    options = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    # The project's launcher (what `make run` uses) when present, else plain `streamlit run`.
+    launcher = (["-m", "lib.ui.server"] if (PROJECT_DIR / "lib" / "ui" / "server.py").is_file()
+                else ["-m", "streamlit", "run", "streamlit_app.py"])
+    proc = subprocess.Popen([sys.executable, *launcher, *options], cwd=PROJECT_DIR, stdout=log,
+                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     try:

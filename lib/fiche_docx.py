@@ -1,0 +1,742 @@
+"""« Fiche territoriale (Word) »: the ANCT/DGE publication « Les indicateurs clés : commerce extérieur »
+rebuilt for any territory and year, as a .docx (python-docx).
+
+Same structure and wording as the publication (introduction, Territoires d'industrie, contexte et
+méthodologie, balance commerciale, principales activités, exportations, importations, informations
+pratiques), with the figures of lib.summary, the sentences of lib.texts and the charts of lib.report
+rendered as the pages' PNG buttons do (1600 × 900, scale 2, export template), inserted 16 cm wide.
+Without Chromium the sheet is complete but for the pictures, replaced by a French note.
+
+Also the ``fiche`` command of the CLI: see :func:`register_cli`.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import re
+import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.shared import Cm, Pt, RGBColor
+
+from lib.dossier import CAVEATS, DEMO_NOTICE, chart_png
+from lib.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+from lib.file_names import download_name
+from lib.formatting import format_number
+from lib.indicators import totals
+from lib.official_files import citation
+from lib.palette import DEFAULT_PALETTE, Palette
+from lib.png_export import PngExportUnavailable, chrome_available
+from lib.reference.departments import department_name
+from lib.report import report_items
+from lib.schema import EXPORT, IMPORT
+from lib.territories import MAIN_DEPARTMENT_MIN_COMMUNES, Territory
+from lib.texts import FLOW_WORDS, approximation_note, source_line, total_sentences
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TITLE = "Les indicateurs clés : commerce extérieur"
+APP_NAME = "Commerce extérieur des territoires"
+IMAGE_WIDTH_CM = 16
+IMAGE_SCALE = 2               # 3200 × 1800 px: 508 dpi at 16 cm
+# 256 colours (lib.dossier.compact_png): a Sankey goes from 3.3 MB to ~0.4 MB, a sheet from ~20 MB to ~2.5 MB.
+COMPACT_IMAGES = True
+# lib.report keys of the charts, in the sheet's order
+FICHE_KEYS = ("balance", "treemaps", "export-flows", "export-flows-region", "export-flows-france",
+              "import-flows", "import-flows-region", "import-flows-france")
+NAVY = RGBColor(0x00, 0x00, 0x91)          # « bleu France »
+GREY = RGBColor(0x55, 0x5B, 0x63)
+NO_CHROMIUM = ("Graphique non inclus : Chromium, nécessaire pour dessiner les images, est absent de ce "
+               "serveur. Il se télécharge depuis la page « {page} » de l'application (icône appareil photo).")
+RENDER_FAILED = ("Graphique non inclus : son dessin a échoué sur ce serveur. Il se télécharge depuis la page "
+                 "« {page} » de l'application (icône appareil photo).")
+NO_IMAGES = "Graphique non inclus (fiche demandée sans images)."
+LINKS = [
+    ("Retrouvez l'actualité de l'ANCT : ", "https://anct.gouv.fr/actualites"),
+    ("Retrouvez l'actualité de la DGE : ", "https://www.entreprises.gouv.fr/la-dge/actualites"),
+]
+CONTACT = "territoires-industrie@anct.gouv.fr"
+OPEN_DATA_URL = "https://lekiosque.finances.gouv.fr"
+
+
+@dataclass
+class FicheReport:
+    """What a build did (for the CLI's message and the tests)."""
+    charts: list[str] = field(default_factory=list)     # keys of the charts placed (image or note)
+    images: int = 0
+    notes: list[str] = field(default_factory=list)      # why some charts have no picture
+    seconds: float = 0.0
+
+
+def fiche_file_name(territory: Territory, year: int) -> str:
+    """``fiche_dep-04_2024.docx``."""
+    return download_name("fiche", "", territory.slug, year, "docx")
+
+
+# ---------------------------------------------------------------- wording per kind of territory
+
+@dataclass(frozen=True)
+class _Words:
+    from_: str        # « depuis le département »
+    into: str         # « dans le département »
+    with_: str        # « avec le département »
+    scale: str        # « à l'échelle départementale »
+    situation: str    # « La situation départementale »
+
+
+_WORDS = {
+    "dep": _Words("depuis le département", "dans le département", "avec le département",
+                  "à l'échelle départementale", "La situation départementale"),
+    "ti": _Words("depuis le territoire", "dans le territoire", "avec le territoire",
+                 "à l'échelle des départements du territoire", "La situation du territoire"),
+    "reg": _Words("depuis la région", "dans la région", "avec la région", "à l'échelle régionale",
+                  "La situation régionale"),
+    "fr": _Words("depuis la France", "en France", "avec la France", "à l'échelle nationale",
+                 "La situation nationale"),
+}
+
+
+def _intro(territory: Territory, year: int) -> list[str]:
+    look = {
+        "dep": "nous proposons ici un regard départemental — l'échelon le plus fin disponible —",
+        "ti": (f"nous proposons ici un regard sur le Territoire d'industrie {territory.name} à travers ses "
+               "départements principaux — l'échelon le plus fin disponible, les statistiques douanières "
+               "n'existant pas à l'échelle du territoire lui-même —"),
+        "reg": f"nous proposons ici un regard sur la région {territory.name}, somme de ses départements,",
+        "fr": "nous proposons ici un regard d'ensemble, somme des 101 départements, qui sert de référence aux "
+              "fiches départementales,",
+    }[territory.kind]
+    return [
+        "Dans le cadre du programme Territoires d'industrie, copiloté par l'ANCT et la DGE, une première série "
+        "de portraits socio-économiques territoriaux a été publiée en octobre 2024, en partenariat avec "
+        "l'Insee. Ce format se prolonge par des publications thématiques, en lien avec les enjeux identifiés "
+        "dans les territoires. Cette fiche est ainsi consacrée au commerce extérieur, un sujet au cœur de "
+        "l'actualité économique.",
+        f"Souvent analysé à l'échelle nationale, le commerce extérieur est ici observé autrement : {look} à "
+        f"travers une sélection d'indicateurs et d'infographies pour l'année {year}, fondés sur les "
+        "statistiques établies par les douanes.",
+    ]
+
+
+def _context(territory: Territory, year: int) -> list[str]:
+    where = {"dep": f"du département {territory.name}",
+             "ti": f"des départements du Territoire d'industrie {territory.name}",
+             "reg": f"de la région {territory.name}", "fr": "de la France"}[territory.kind]
+    compare = {"dep": "permet de situer le territoire par rapport à sa région et à la moyenne nationale",
+               "ti": "permet de situer le territoire par rapport à sa région et à la moyenne nationale",
+               "reg": "permet de situer la région par rapport à la moyenne nationale",
+               "fr": "sert de référence nationale aux fiches des départements et des régions"}[territory.kind]
+    return [
+        "Face aux profondes mutations du commerce mondial, l'ouverture des industries et la nature des flux "
+        "commerciaux exposent les territoires à de nouvelles menaces comme à de nouvelles opportunités.",
+        "Depuis le début de l'année 2025, la montée en puissance des menaces de surtaxes douanières émanant des "
+        "États-Unis a renforcé les tensions commerciales internationales. Dans ce contexte, l'incertitude "
+        "s'accroît pour les industriels, qui s'interrogent de plus en plus sur leur exposition et leur "
+        "dépendance aux chaînes de valeur mondiales, tant à l'importation qu'à l'exportation. Cette situation "
+        "incite les acteurs économiques à diversifier leurs partenaires, sécuriser leurs approvisionnements et "
+        "saisir de nouvelles opportunités de développement, afin de mieux s'adapter à un environnement "
+        "commercial en recomposition.",
+        "Pourtant, la traduction territoriale de ces évolutions reste encore peu étudiée. Cette fiche, fondée "
+        f"sur les données douanières de {year}, propose ainsi un état des lieux {where} : elle met en lumière "
+        "les principales activités exportatrices et importatrices, les pays partenaires les plus importants, et "
+        f"{compare}.",
+        "Grâce à cet éclairage, les Territoires d'industrie disposent d'un outil de lecture pour mieux "
+        "comprendre leur position dans les échanges internationaux dans le contexte économique actuel.",
+    ]
+
+
+def _caveats(territory: Territory) -> list[str]:
+    scale = ("Enfin, l'échelle infra-départementale, notamment celle des Territoires d'industrie, n'est pas "
+             "accessible à ce jour. Pour les territoires interdépartementaux, il est recommandé de consulter les "
+             "fiches des différents départements concernés.")
+    if territory.kind == "ti":
+        scale += (" Les chiffres de cette fiche sont donc des données départementales : ceux des départements "
+                  f"comptant au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes du territoire, en entier.")
+    extra = {topic: text for topic, text in CAVEATS}
+    return [
+        "Les données sont établies selon le lieu de dédouanement, qui ne reflète pas toujours le lieu de "
+        "production. Par exemple, un bien fabriqué dans un département A peut être exporté depuis un "
+        "département B. Les chiffres dépendent ainsi des chaînes logistiques mises en place en interne par les "
+        "entreprises.",
+        "De manière similaire, la présence de grandes infrastructures de transport peut introduire des biais. "
+        "Par exemple, les zones industrialo-portuaires concentrent les importations d'hydrocarbures, ce qui ne "
+        "signifie pas que l'usage en est fait exclusivement dans les départements correspondants.",
+        scale,
+        f"**Secret statistique** : {extra['Secret statistique']}",
+        f"**Totaux calculés** : {extra['Totaux calculés']}",
+    ]
+
+
+# ---------------------------------------------------------------- docx helpers
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _runs(paragraph, text: str, *, bold: bool = False, size: float | None = None, color=None):
+    """Add ``text`` to ``paragraph``; ``**…**`` spans are bold."""
+    position = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > position:
+            _run(paragraph, text[position:match.start()], bold, size, color)
+        _run(paragraph, match.group(1), True, size, color)
+        position = match.end()
+    if position < len(text):
+        _run(paragraph, text[position:], bold, size, color)
+    return paragraph
+
+
+def _run(paragraph, text, bold, size, color):
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+def _para(doc, text: str = "", style: str | None = None, **kwargs):
+    paragraph = doc.add_paragraph(style=style)
+    return _runs(paragraph, text, **kwargs)
+
+
+def _page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _hyperlink(paragraph, url: str, text: str | None = None) -> None:
+    """A clickable link (python-docx has no API for it)."""
+    r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")              # explicit look: the default template has no « Hyperlink » style
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "000091")
+    props.append(color)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    run.append(props)
+    node = OxmlElement("w:t")
+    node.text = text or url
+    node.set(qn("xml:space"), "preserve")
+    run.append(node)
+    link.append(run)
+    paragraph._p.append(link)  # noqa: SLF001 - the documented way to add raw XML
+
+
+def _field(paragraph, instruction: str, size: float = 8, color: str = "555B63") -> None:
+    """A Word field (PAGE, NUMPAGES), updated by Word and LibreOffice when shown."""
+    node = OxmlElement("w:fldSimple")
+    node.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), color)
+    props.append(colour)
+    for tag in ("w:sz", "w:szCs"):
+        node_size = OxmlElement(tag)
+        node_size.set(qn("w:val"), str(round(size * 2)))
+        props.append(node_size)
+    run.append(props)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    node.append(run)
+    paragraph._p.append(node)  # noqa: SLF001
+
+
+def _set_language(doc, lang: str = "fr-FR") -> None:
+    """French spelling and hyphenation for the whole document (docDefaults)."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    node = r_pr.find(qn("w:lang"))
+    if node is None:
+        node = OxmlElement("w:lang")
+        r_pr.append(node)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        node.set(qn(attribute), lang)
+
+
+def _setup(doc, territory: Territory, year: int) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.header_distance = section.footer_distance = Cm(1)
+    _set_language(doc)
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    for name, size in (("Title", 24), ("Subtitle", 15), ("Heading 1", 17), ("Heading 2", 13),
+                       ("Heading 3", 11)):
+        style = styles[name]
+        style.font.name, style.font.size, style.font.color.rgb = "Arial", Pt(size), NAVY
+        style.font.italic = False
+        # the default theme fonts would win over font.name for East-Asian/complex scripts: pin all four
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attribute), "Arial")
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            fonts.attrib.pop(qn(theme), None)
+    styles["Heading 1"].paragraph_format.space_before = Pt(6)
+    styles["Heading 1"].paragraph_format.space_after = Pt(10)
+    styles["Heading 3"].paragraph_format.keep_with_next = True
+    properties = doc.core_properties
+    properties.title = f"{TITLE} — {territory.name} ({year})"
+    properties.subject = "Commerce extérieur"
+    properties.author = APP_NAME
+    properties.language = "fr-FR"
+    properties.keywords = f"commerce extérieur; douanes; {territory.name}; {year}"
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _runs(footer, f"{TITLE} — {territory.name} ({year}) — page ", size=8, color=GREY)
+    _field(footer, "PAGE")
+
+
+def _picture(doc, png: bytes, description: str) -> None:
+    doc.add_picture(io.BytesIO(png), width=Cm(IMAGE_WIDTH_CM))
+    paragraph = doc.paragraphs[-1]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    doc.inline_shapes[-1]._inline.docPr.set("descr", description)  # noqa: SLF001 - alt text
+
+
+def _note(doc, text: str) -> None:
+    """A shaded one-cell box (demo notice, missing picture)."""
+    table = doc.add_table(rows=1, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cell = table.rows[0].cells[0]
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:fill"), "EEF1F8")
+    cell._tc.get_or_add_tcPr().append(shading)  # noqa: SLF001
+    _runs(cell.paragraphs[0], text, size=9.5)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+# ---------------------------------------------------------------- the charts
+
+class _Charts:
+    """The report items of the sheet and their pictures (or the note replacing them).
+
+    Every figure is built up front and its PNG requested at once from a two-thread pool: the kaleido
+    server draws one chart at a time (lib.png_export holds a lock), so while it draws the next one the
+    other thread compacts the previous picture, and the main thread writes the text meanwhile.
+    ``close()`` must be called (build_fiche does it in ``finally``).
+    """
+
+    def __init__(self, data, territory: Territory, year: int, palette: Palette, with_images: bool,
+                 report: FicheReport):
+        self.items = {item.key: item for item in report_items(data.cube, data.catalog, territory, year,
+                                                              keys=FICHE_KEYS)}
+        self.report = report
+        self.failure = None if with_images else NO_IMAGES
+        if self.failure is None and not chrome_available():
+            self.failure = NO_CHROMIUM
+        source = source_line(citation(data.result.release_date))
+        self.pending: dict[str, Future | str] = {}      # key → PNG future, or the French note
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fiche-png") \
+            if self.failure is None else None
+        for key, item in self.items.items():
+            frame = ExportFrame(title=item.title, source=source, scale=IMAGE_SCALE)
+            try:
+                figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
+            except EmptyDataError as exc:
+                self.pending[key] = str(exc)             # nothing to draw: say why, as the pages do
+                continue
+            if self.pool is not None:
+                self.pending[key] = self.pool.submit(chart_png, figure, frame, scale=frame.scale,
+                                                     compact=COMPACT_IMAGES)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for pending in self.pending.values():
+                if isinstance(pending, Future):
+                    pending.cancel()
+            self.pool.shutdown(wait=True)
+
+    def has(self, key: str) -> bool:
+        return key in self.items
+
+    def place(self, doc, key: str, caption: bool = True) -> None:
+        """The chart's title (as in the publication), then its picture or a note."""
+        item = self.items[key]
+        if caption:
+            doc.add_heading(item.title, level=3)
+        self.report.charts.append(key)
+        pending = self.pending.get(key)
+        if isinstance(pending, Future) and self.failure is None:
+            try:
+                png = pending.result()
+            except PngExportUnavailable:
+                self.failure = RENDER_FAILED               # Chromium died: no more pictures
+            else:
+                _picture(doc, png, item.title)
+                self.report.images += 1
+                return
+        message = pending if isinstance(pending, str) else self.failure.format(page=item.page)
+        _note(doc, message)
+        self.report.notes.append(message)
+
+
+# ---------------------------------------------------------------- sections
+
+def _cover(doc, territory: Territory, year: int, data) -> None:
+    _para(doc, "Territoires d'industrie", bold=True, size=10, color=GREY)
+    doc.add_paragraph(TITLE, style="Title")
+    doc.add_paragraph(f"{territory_heading(territory)} — {year}", style="Subtitle")
+    _para(doc, f"Fiche produite le {_today()} par l'application « {APP_NAME} » sur le modèle de la "
+               "publication ANCT / DGE. " + citation(data.result.release_date) + ".", size=9, color=GREY)
+    if data.is_demo:
+        _note(doc, f"**{DEMO_NOTICE}**")
+    doc.add_heading("Introduction", level=1)
+    for text in _intro(territory, year):
+        _para(doc, text)
+
+
+def territory_heading(territory: Territory) -> str:
+    """« Alpes-de-Haute-Provence (04) », « Territoire d'industrie Val de Durance », « Région … »."""
+    return {"dep": f"{territory.name} ({territory.code})", "ti": f"Territoire d'industrie {territory.name}",
+            "reg": f"Région {territory.name}", "fr": territory.name}[territory.kind]
+
+
+def _today() -> str:
+    from lib.official_files import _MONTHS_FR  # noqa: PLC0415 - French month names, no locale
+    today = dt.date.today()
+    return f"{today.day}{'er' if today.day == 1 else ''} {_MONTHS_FR[today.month - 1]} {today.year}"
+
+
+def _industry_territories(doc, territory: Territory, data) -> None:
+    if territory.kind == "dep":
+        dep = territory.departments[0]
+        doc.add_heading("Principaux Territoires d'industrie du département*", level=2)
+        found = data.catalog.industry_territories_of_department(dep)
+        if found:
+            for ti in found:
+                _para(doc, ti.name, style="List Bullet")
+        elif data.catalog.industry_territories:
+            _para(doc, f"Aucun Territoire d'industrie ne compte au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes "
+                       "dans ce département.")
+        else:
+            _para(doc, "Liste des Territoires d'industrie non chargée : la liste des communes (ANCT) se dépose "
+                       "dans la page « À propos des données ».")
+        _para(doc, f"* Les Territoires d'industrie adjacents comptant moins de {MAIN_DEPARTMENT_MIN_COMMUNES} "
+                   "communes dans le département ont été retirés.", size=9, color=GREY)
+    elif territory.kind == "ti":
+        doc.add_heading("Départements du Territoire d'industrie", level=2)
+        _para(doc, "Les statistiques douanières s'arrêtent au département : les chiffres de cette fiche sont des "
+                   "données départementales, celles des départements principaux du territoire (au moins "
+                   f"{MAIN_DEPARTMENT_MIN_COMMUNES} de ses communes), pris en entier.")
+        _para(doc, f"**{approximation_note(territory)}**")
+        for dep, count in territory.commune_counts:
+            status = ("département principal" if dep in territory.departments
+                      else f"moins de {MAIN_DEPARTMENT_MIN_COMMUNES} communes : non retenu")
+            _para(doc, f"{dep} – {department_name(dep)} : {count} commune{'s' if count > 1 else ''} ({status})",
+                  style="List Bullet")
+        if len(territory.departments) > 1:
+            _para(doc, "Ce territoire s'étend sur plusieurs départements : comme le recommande la publication, "
+                       "consultez aussi la fiche de chacun d'eux.")
+    elif territory.kind == "reg":
+        doc.add_heading("Départements de la région", level=2)
+        _para(doc, ", ".join(f"{d} – {department_name(d)}" for d in territory.departments) + ".")
+        tis = sorted({ti.name for d in territory.departments
+                      for ti in data.catalog.industry_territories_of_department(d)}, key=str.casefold)
+        if tis:
+            doc.add_heading("Territoires d'industrie de la région*", level=2)
+            for name in tis:
+                _para(doc, name, style="List Bullet")
+            _para(doc, f"* Territoires d'industrie comptant au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes dans "
+                       "un département de la région.", size=9, color=GREY)
+
+
+def _methodology(doc, territory: Territory, year: int, data) -> None:
+    doc.add_heading("Contexte et méthodologie", level=1)
+    doc.add_heading("Contexte", level=2)
+    for text in _context(territory, year):
+        _para(doc, text)
+    doc.add_heading("Précisions méthodologiques", level=2)
+    _para(doc, "Les infographies présentées permettent d'avoir des ordres de grandeur des grands équilibres "
+               "actuels, mais comportent certaines limites :")
+    for text in _caveats(territory):
+        _para(doc, text, style="List Bullet")
+    _para(doc, "Les infographies reposent sur les données départementales et régionales du commerce extérieur "
+               f"pour l'année {year}, produites par la Direction générale des douanes et droits indirects (DGDDI) "
+               f"et accessibles en open data ({citation(data.result.release_date)}).")
+    if data.is_demo:
+        _note(doc, f"**{DEMO_NOTICE}**")
+
+
+def _balance(doc, territory: Territory, charts: _Charts) -> None:
+    words = _WORDS[territory.kind]
+    doc.add_heading("Balance commerciale territoriale", level=1)
+    _para(doc, "Cette première infographie identifie les principaux pays concernés par des relations commerciales "
+               f"{words.with_}, en prenant en compte les principaux pays à l'import et à l'export. Cette vision "
+               "d'ensemble permet d'apprécier les grands équilibres commerciaux locaux vis-à-vis de l'extérieur.")
+    charts.place(doc, "balance")
+    _para(doc, "**Clé de lecture** : pour chaque pays, figurent à gauche le montant des importations et à droite "
+               "celui des exportations. Le delta constitue la balance commerciale, indiquée en rouge ou en vert "
+               "selon qu'elle est négative ou positive.")
+
+
+def _activities(doc, territory: Territory, charts: _Charts) -> None:
+    words = _WORDS[territory.kind]
+    doc.add_heading("Principales activités à l'export et à l'import", level=1)
+    _para(doc, "Le graphique suivant représente les principales activités concernées par les échanges "
+               f"commerciaux internationaux {words.scale}. Figurent en bleu **les biens importés** {words.into}, "
+               f"en violet **les biens exportés** {words.from_}. L'aire des compartiments est proportionnelle à "
+               "l'importance du bien concerné dans sa catégorie d'échange, ce qui permet d'identifier les "
+               "principales activités concernées à l'import et à l'export, ainsi que la balance globale. Les "
+               "produits (nomenclature A129) sont regroupés par grande activité (A38).")
+    charts.place(doc, "treemaps")
+
+
+def _flow_section(doc, territory: Territory, year: int, flow: str, summary: dict, charts: _Charts, data) -> None:
+    words, place = FLOW_WORDS[flow], _WORDS[territory.kind]
+    doc.add_heading(words["Title"], level=1)
+    if flow == EXPORT:
+        _para(doc, "Pour aller plus loin dans l'analyse, le graphique suivant représente les flux d'exportations "
+                   "(quel produit est exporté vers quel pays). Sont représentés les dix premiers biens exportés "
+                   f"{place.from_} ainsi que les dix principaux pays acheteurs. La catégorie « Autres » comprend "
+                   "les biens et les pays au-delà de ce classement des dix premiers. Pour faciliter la lecture, les "
+                   "cinq principaux flux (tel produit vers telle destination) sont représentés en **rouge**.")
+    else:
+        _para(doc, "De manière similaire, le graphique suivant représente les flux d'importations (quel pays vend "
+                   "quel produit). Sont représentés les dix principaux pays vendeurs ainsi que les dix premiers "
+                   f"biens importés {place.into}. La catégorie « Autres » comprend les pays et les biens au-delà "
+                   "de ce classement des dix premiers. Pour faciliter la lecture, les cinq principaux flux (telle "
+                   "origine pour tel produit) sont représentés en **rouge**.")
+    charts.place(doc, f"{flow}-flows")
+    _totals(doc, total_sentences(summary, territory, flow))
+    right = words["right"] + (f" {place.into}" if flow == IMPORT else "")
+    left = words["left"] + (f" {place.from_}" if flow == EXPORT else "")
+    _para(doc, f"Figurent à gauche **{left}**, à droite **{right}**.")
+
+    peers = [key for key in (f"{flow}-flows-region", f"{flow}-flows-france") if charts.has(key)]
+    if not peers:
+        return
+    _page_break(doc)
+    against = "de la région et du pays" if len(peers) == 2 else "du pays"
+    _para(doc, f"{place.situation} des {words['title']} représentée page précédente peut être comparée à celle "
+               f"{against} :")
+    for key in peers:
+        charts.place(doc, key)
+        peer_territory = _peer_territory(territory, key)
+        value = totals(data.cube, peer_territory, year)
+        figures_only = {"exports": value.exports, "imports": value.imports, "share_of_region": None,
+                        "share_of_france": {"exports": None, "imports": None}}
+        line = total_sentences(figures_only, peer_territory, flow)[0]     # the total alone, as published
+        _totals(doc, [line])
+
+
+def _peer_territory(territory: Territory, key: str) -> Territory:
+    from lib.indicators import region_of_territory
+    from lib.territories import FRANCE
+    return FRANCE if key.endswith("france") else region_of_territory(territory)
+
+
+def _totals(doc, lines: list[str]) -> None:
+    """« Total des exportations : … » in bold, then the shares, as in the publication's box."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(4)
+    paragraph.paragraph_format.left_indent = Cm(0.5)
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        run.bold = index == 0
+        run.font.size = Pt(11 if index == 0 else 10.5)
+        if index == 0:
+            run.font.color.rgb = NAVY
+        if index < len(lines) - 1:
+            run.add_break()
+
+
+def _practical(doc, territory: Territory, year: int, data, report: FicheReport) -> None:
+    doc.add_heading("Informations pratiques", level=1)
+    _para(doc, "Ce document a pour objectif de dresser un état des lieux territorialisé du commerce extérieur, à "
+               "destination des acteurs locaux, dans un contexte douanier en forte évolution.")
+    _para(doc, "Si vous souhaitez en savoir plus sur les caractéristiques socio-économiques de vos Territoires "
+               "d'industrie, une série de portraits a été publiée en octobre 2024 : « Portraits "
+               "socio-économiques des Territoires d'industrie » (site de l'ANCT).")
+    _para(doc, "Pour en savoir plus sur le programme Territoires d'industrie, consultez la synthèse présentée lors "
+               "de la dernière Assemblée générale (dossier de presse) : elle récapitule les actions en cours et "
+               "les perspectives du programme.")
+    paragraph = _para(doc, "Enfin, vous pouvez contacter le programme Territoires d'industrie au niveau national à "
+                           "l'adresse ")
+    _hyperlink(paragraph, f"mailto:{CONTACT}", CONTACT)
+    paragraph.add_run(".")
+    _para(doc, "Pour aller plus loin :")
+    for text, url in LINKS:
+        _hyperlink(_para(doc, text, style="List Bullet"), url)
+
+    doc.add_heading("Sources", level=2)
+    _para(doc, f"**{citation(data.result.release_date)}**")
+    paragraph = _para(doc, "Statistiques départementales et régionales du commerce extérieur (fichiers régionaux "
+                           "annuels), Direction générale des douanes et droits indirects, en open data : ")
+    _hyperlink(paragraph, OPEN_DATA_URL)
+    paragraph.add_run(".")
+    _para(doc, "Exportations en valeur FAB, importations en valeur CAF, en euros ; produits selon la nomenclature "
+               "CPF (A129, regroupée en A38) ; totaux de la région et de la France calculés comme somme des "
+               "départements.")
+    if territory.kind == "ti":
+        _para(doc, approximation_note(territory))
+    _para(doc, f"Fiche produite par l'application « {APP_NAME} » le {_today()}, sur le modèle de la publication "
+               f"ANCT / DGE « {TITLE} ».", size=9, color=GREY)
+    if report.notes and report.images == 0 and any("Chromium" in n for n in report.notes):
+        _para(doc, "Les graphiques n'ont pas pu être dessinés sur ce serveur (Chromium absent) ; ils se "
+                   "téléchargent depuis les pages de l'application.", size=9, color=GREY)
+    if data.is_demo:
+        _note(doc, f"**{DEMO_NOTICE}**")
+
+
+# ---------------------------------------------------------------- entry point
+
+def build_fiche(app_data, territory: Territory | str, year: int | None = None, *,
+                palette: Palette = DEFAULT_PALETTE, with_images: bool = True,
+                report: FicheReport | None = None) -> bytes:
+    """The .docx bytes of the sheet of ``territory`` for ``year`` (default: latest) from ``app_data``."""
+    from lib.summary import territory_summary
+    start = time.perf_counter()
+    report = report if report is not None else FicheReport()
+    data = app_data
+    if isinstance(territory, str):
+        territory = data.catalog.resolve(territory)
+    year = int(year or data.latest_year)
+    summary = territory_summary(data.cube, territory, year)
+    charts = _Charts(data, territory, year, palette, with_images, report)
+    try:
+        doc = Document()
+        _setup(doc, territory, year)
+        _cover(doc, territory, year, data)
+        _industry_territories(doc, territory, data)
+        _page_break(doc)
+        _methodology(doc, territory, year, data)
+        _page_break(doc)
+        _balance(doc, territory, charts)
+        _page_break(doc)
+        _activities(doc, territory, charts)
+        _page_break(doc)
+        _flow_section(doc, territory, year, EXPORT, summary, charts, data)
+        _page_break(doc)
+        _flow_section(doc, territory, year, IMPORT, summary, charts, data)
+        _page_break(doc)
+        _practical(doc, territory, year, data, report)
+    finally:
+        charts.close()
+
+    out = io.BytesIO()
+    doc.save(out)
+    report.seconds = time.perf_counter() - start
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- CLI
+
+def register_cli(subparsers) -> None:
+    """Add the ``fiche`` command to lib.cli's subparsers."""
+    parser = subparsers.add_parser(
+        "fiche", help="fiche territoriale Word (modèle de la publication ANCT/DGE)",
+        description="Fiche territoriale Word d'un territoire, ou des 101 départements (--all-departments).")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--territory", help="dep:04, ti:<id>, reg:93 ou fr")
+    which.add_argument("--all-departments", action="store_true",
+                       help="une fiche par département (fiche_dep-XX_ANNÉE.docx dans le dossier --out)")
+    parser.add_argument("--year", type=int, help="année (défaut : la plus récente)")
+    parser.add_argument("--data", nargs="+", help="fichiers ou dossiers officiels (défaut : données de l'appli)")
+    parser.add_argument("--out", help="fichier .docx, ou dossier avec --all-departments "
+                                      "(défaut : fiche_<territoire>_<année>.docx, ou le dossier « fiches »)")
+    parser.add_argument("--limit", type=int, help="avec --all-departments : les N premiers départements seulement")
+    parser.add_argument("--no-images", action="store_true", help="sans les graphiques (plus rapide)")
+    parser.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
+    parser.set_defaults(func=_cmd_fiche)
+
+
+def progress_bar(done: int, total: int, label: str = "", width: int = 30) -> str:
+    """« [#####.........................] 34/101 dep:33 »."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}".rstrip()
+
+
+def _cmd_fiche(args) -> int:
+    from lib.cli import _load, _resolve, _write  # noqa: PLC0415 - lib.cli imports this module
+    from lib.palette import PALETTES
+    from lib.territories import TerritoryError
+    palette = PALETTES["daltonien" if args.colorblind else "standard"]
+    if args.limit is not None and not args.all_departments:
+        raise TerritoryError("--limit ne s'emploie qu'avec --all-departments.")
+    app = _load(args)
+    if not args.all_departments:
+        territory, year = _resolve(app, args.territory, args.year)
+        report = FicheReport()
+        content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images, report=report)
+        out = Path(args.out) if args.out else Path(fiche_file_name(territory, year))
+        _write(out, content)
+        print(f"Fiche écrite : {out} — {territory.name}, {year} : {report.images} graphique(s), "
+              f"{format_number(len(content) / 1024)} Ko, {format_number(report.seconds, 1)} s.")
+        for note in dict.fromkeys(report.notes):
+            print(note)
+        return 0
+
+    departments = app.catalog.departments()
+    if args.limit is not None:
+        departments = departments[:max(args.limit, 0)]
+    _, year = _resolve(app, departments[0].id if departments else "fr", args.year)
+    folder = Path(args.out or "fiches")
+    if folder.suffix.lower() == ".docx":
+        raise TerritoryError("avec --all-departments, --out est un dossier (pas un fichier .docx).")
+    folder.mkdir(parents=True, exist_ok=True)
+    start, size, images, failed = time.perf_counter(), 0, 0, []
+    tty = sys.stderr.isatty()
+    for index, territory in enumerate(departments):
+        print(("\r" if tty else "") + progress_bar(index, len(departments), territory.id),
+              end="" if tty else "\n", file=sys.stderr, flush=True)
+        report = FicheReport()
+        try:
+            content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images,
+                                  report=report)
+        except Exception as exc:  # noqa: BLE001 - one broken sheet must not stop the other 100
+            failed.append(f"{territory.id} : {exc}")
+            continue
+        _write(folder / fiche_file_name(territory, year), content)
+        size += len(content)
+        images += report.images
+    print(("\r" if tty else "") + progress_bar(len(departments), len(departments), "terminé"), file=sys.stderr)
+    done = len(departments) - len(failed)
+    print(f"{done} fiche(s) écrite(s) dans {folder} ({year}) : {images} graphique(s), "
+          f"{format_number(size / 1024 / 1024, 1)} Mo, {format_number(time.perf_counter() - start, 1)} s.")
+    for line in failed:
+        print(f"Erreur : {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lib.fiche_docx fiche …``: the same command without lib.cli."""
+    from lib.errors import DataFileError
+    from lib.territories import TerritoryError
+    parser = argparse.ArgumentParser(prog="python -m lib.fiche_docx", description="Fiche territoriale Word")
+    register_cli(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (DataFileError, TerritoryError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

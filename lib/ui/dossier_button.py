@@ -1,0 +1,32 @@
+"""The sidebar's « Dossier complet (Excel) »: every table and chart of the selection in one workbook."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.dataset import AppData
+from lib.dossier import build_dossier
+from lib.file_names import download_name
+from lib.ui.selection import Selection
+from lib.ui.widgets import XLSX_MIME
+
+
+def dossier_name(selection: Selection) -> str:
+    """``dossier_dep-04_2024.xlsx``."""
+    return download_name("dossier", "", selection.territory.slug, selection.year, "xlsx")
+
+
+def dossier_button(data: AppData, selection: Selection) -> None:
+    """A deferred download: the workbook is built only on click, in Streamlit's download thread.
+
+    That thread has no script context, so the callable makes no st.* call (no spinner: the browser
+    shows the download's progress). It captures plain values, never st.session_state.
+    """
+    territory, year, palette = selection.territory, selection.year, selection.palette
+    with st.sidebar:
+        st.download_button(
+            "Dossier complet (Excel)", key="dossier_download", mime=XLSX_MIME, file_name=dossier_name(selection),
+            data=lambda: build_dossier(data, territory, year, palette=palette),
+            on_click="ignore", icon=":material/folder_zip:", width="stretch",
+            help="Un classeur avec une feuille « Lisez-moi » (source, définitions, précautions) puis une feuille "
+                 "par tableau, chaque graphique à côté de son tableau. Quelques secondes de préparation.")
+        st.caption(f"Tous les tableaux et graphiques de {territory.name} ({year}) dans un seul fichier Excel.")

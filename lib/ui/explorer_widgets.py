@@ -1,0 +1,111 @@
+"""Page pieces of the map and the explorers: the tile map with its downloads, and « Ouvrir un département ».
+
+`map_block` is `lib.ui.widgets.chart_block` for the tile map: same PNG / Excel / data table, a near-square
+PNG (the map is as tall as wide), and optionally a click on a tile that opens the département.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib import tables
+from lib.excel_export import TableSheet
+from lib.figures import EmptyDataError, ExportFrame
+from lib.file_names import download_name
+from lib.png_export import chrome_available, client_image_config, figure_to_png
+from lib.reference.departments import department_name
+from lib.tile_map import EXPORT_SIZE, GRID
+from lib.ui.selection import open_territory
+from lib.ui.widgets import EXPORT_TEMPLATE, DownloadContext, excel_button
+
+OVERVIEW_PAGE = "pages/overview.py"
+_OPEN_REQUEST = "explorer_open_department"
+_CELLS = {cell: code for code, cell in GRID.items()}
+
+
+def _request_open(code: str) -> None:
+    """Callbacks run before the script: the sidebar's territory can still be set here."""
+    open_territory(f"dep:{code}")
+    # st.switch_page drops the widgets' own state (the year fell back to the latest one): assigning the
+    # sidebar's other values through session_state keeps them across the switch.
+    for key in ("sel_year", "sel_palette"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    st.session_state[_OPEN_REQUEST] = code
+
+
+def _on_tile_selected(chart_key: str) -> None:
+    event = st.session_state.get(chart_key) or {}
+    points = (event.get("selection") or {}).get("points") or []
+    for point in points:
+        cell = (round(float(point.get("x", -99))), round(float(point.get("y", -99))))
+        if cell in _CELLS:
+            _request_open(_CELLS[cell])
+            return
+
+
+def _on_open_box(box_key: str) -> None:
+    code = st.session_state.get(box_key)
+    if code:
+        _request_open(code)
+
+
+def follow_open_request(year: int) -> None:
+    """Call once near the top of the page: after a tile click or a choice in « Ouvrir un département »,
+    go to the département's overview."""
+    code = st.session_state.pop(_OPEN_REQUEST, None)
+    if code:
+        st.switch_page(OVERVIEW_PAGE, query_params={"territoire": f"dep:{code}", "annee": str(year)})
+
+
+def open_department_box(codes: list[str], *, key: str, label: str = "Ouvrir un département") -> None:
+    """A select box (nothing chosen at first) whose choice opens the département's « Vue d'ensemble »."""
+    st.selectbox(label, codes, index=None, key=key, placeholder="Choisir un département…",
+                 format_func=lambda c: f"{c} – {department_name(c)}", on_change=_on_open_box, args=(key,),
+                 help="Ouvre la vue d'ensemble du département (la sélection de la barre latérale change aussi).")
+
+
+def map_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str,
+              chart: str, export_title: str, context: DownloadContext, clickable: bool = False) -> None:
+    """The tile map, its PNG and Excel downloads, and its data table one click away.
+
+    `build(template=..., palette=..., export=...)` as for chart_block. With `clickable`, a click on a tile
+    opens that département (call `follow_open_request` at the top of the page).
+    """
+    selection = context.selection
+    try:
+        figure = build(palette=selection.palette)
+    except EmptyDataError as exc:
+        st.info(str(exc), icon="ℹ️")
+        return
+    width, height = EXPORT_SIZE
+    png_name = download_name(topic, chart, selection.territory.slug, selection.year, "png")
+    chart_key = f"chart_{key}"
+    options = dict(key=chart_key, width="stretch", config=client_image_config(png_name[:-4], width, height))
+    if clickable:
+        options.update(on_select=partial(_on_tile_selected, chart_key), selection_mode="points")
+    st.plotly_chart(figure, **options)
+    left, right = st.columns(2)
+    with left:
+        if chrome_available():
+            frame = ExportFrame(title=export_title, source=context.source, width=width, height=height)
+            st.download_button(
+                "Télécharger l'image (PNG)", key=f"png_{key}", mime="image/png", file_name=png_name,
+                data=lambda: figure_to_png(build(template=EXPORT_TEMPLATE, palette=selection.palette, export=frame),
+                                           frame.width, frame.height, frame.scale),
+                on_click="ignore", icon=":material/image:")
+        else:
+            st.caption("Export PNG indisponible sur ce serveur (Chromium absent) : utilisez l'icône appareil "
+                       "photo en haut à droite de la carte.")
+    with right:
+        excel_button(table, key=key, topic=topic, chart=chart, context=context)
+    with st.expander("Voir les données de la carte"):
+        for one in (table if isinstance(table, list) else [table]):
+            if isinstance(table, list):
+                st.markdown(f"**{one.title}**")
+            st.dataframe(tables.display_frame(one), hide_index=True, width="stretch")
+            for note in one.notes:
+                st.caption(note)

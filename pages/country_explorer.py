@@ -1,0 +1,96 @@
+"""Par pays: one partner country — départements trading with it, products both ways, balance, trend."""
+from functools import partial
+
+import streamlit as st
+
+from lib import explorer_figures as efig, explorer_tables as etab, explorers, tile_map
+from lib.exposure_figures import trend_figure
+from lib.formatting import format_amount, format_percent, format_ratio
+from lib.reference.countries import country_name
+from lib.schema import COUNTRY
+from lib.trends import country_phrase
+from lib.ui import explorer_state as url
+from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
+from lib.ui.page import page_header
+from lib.ui.widgets import chart_block, metric_row, table_block
+
+page = page_header("Par pays", show_ti_box=False)
+follow_open_request(page.year)
+cube, year, territory = page.data.cube, page.year, page.territory
+
+options = explorers.countries_in_data(cube)
+country = url.country_select(options, explorers.top_code(cube, year, COUNTRY) or options[0])
+url.show_warnings()
+name = country_name(country)
+to_country, from_country = country_phrase(country, "export"), country_phrase(country, "import")
+with_country = "avec " + to_country[len("vers "):] if to_country.startswith("vers ") else f"avec : {name}"
+st.markdown(f"**{name}** : quels départements commercent {with_country}, quels produits, quel solde, et son "
+            "évolution.")
+
+summary = explorers.country_summary(cube, country, year)
+
+
+def _change(value: float) -> str | None:
+    return None if value != value else f"{format_percent(value, signed=True)} sur un an"
+
+
+metric_row([
+    ("Exportations françaises", format_amount(summary["exports"]), _change(summary["change_exports"]),
+     f"Exportations de la France {to_country}"),
+    ("Importations françaises", format_amount(summary["imports"]), _change(summary["change_imports"]),
+     f"Importations de la France {from_country}"),
+    ("Solde commercial", format_amount(summary["balance"]), None, "Exportations − importations"),
+    ("Taux de couverture", format_ratio(summary["coverage"]), None, "Exportations ÷ importations"),
+])
+facts = []
+if summary["rank_exports"]:
+    facts.append(f"{format_percent(summary['share_of_exports'])} des exportations françaises "
+                 f"(rang {summary['rank_exports']} sur {summary['count_exports']} pays clients)")
+if summary["rank_imports"]:
+    facts.append(f"{format_percent(summary['share_of_imports'])} des importations "
+                 f"(rang {summary['rank_imports']} sur {summary['count_imports']} pays fournisseurs)")
+if facts:
+    st.caption(f"{name} : " + " ; ".join(facts) + f" en {year}.")
+if not summary["exports"] and not summary["imports"]:
+    st.info(f"Aucun échange {with_country} n'est enregistré en {year} dans les fichiers chargés.", icon="ℹ️")
+    st.stop()
+
+st.subheader("Départements qui commercent avec ce pays")
+indicators = {"exports": f"Exportations {to_country}", "imports": f"Importations {from_country}",
+              "exposure": "Exposition (part des exportations du département)"}
+kind = st.radio("Indicateur", list(indicators), horizontal=True, key="country_map_kind", format_func=indicators.get)
+departments = explorers.country_departments(cube, country, year)
+values = departments.set_index("department")[kind]
+label = f"Part des exportations {to_country}" if kind == "exposure" else indicators[kind]
+highlight = set() if territory.kind == "fr" else set(territory.departments)
+map_column, ranking_column = st.columns([3, 2], gap="medium")
+with map_column:
+    map_block(partial(tile_map.map_figure, values, kind, highlight, label=label,
+                      missing_text="aucune exportation" if kind == "exposure" else None),
+              [etab.map_table(values, kind, label), etab.country_departments_table(departments, name)],
+              key="country_map", topic="pays", chart=f"{country}-departements-{kind}",
+              export_title=f"{label}, par département ({year})", context=page.downloads)
+with ranking_column:
+    if territory.kind != "fr":
+        exports = explorers.territory_value(departments, territory.departments, "exports")
+        own_total = explorers.department_flows(cube, year)["exports"].reindex(territory.departments).sum()
+        st.markdown(f"**{territory.name}** : {format_amount(exports)} d'exportations {to_country}"
+                    + (f", soit {format_percent(exports / own_total)} de ses exportations." if own_total else "."))
+    table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
+                chart=f"{country}-classement-{kind}", context=page.downloads)
+    open_department_box(explorers.ranking(values, n=len(values))["department"].tolist(), key="country_open")
+
+st.subheader("Produits échangés dans les deux sens")
+st.markdown(f"Les produits que la France échange le plus {with_country} : importations à gauche, exportations à "
+            "droite, solde en vert ou en rouge.")
+count = st.slider("Nombre de produits affichés", 5, 25, 10, key="country_product_count")
+products = explorers.country_products(cube, country, year, count)
+chart_block(partial(efig.products_balance_figure, products, name), etab.country_products_table(products, name),
+            key="country_products", topic="pays", chart=f"{country}-produits", context=page.downloads,
+            export_title=f"Produits échangés par la France {with_country} ({year})")
+
+st.subheader("Évolution en France")
+trend = explorers.country_trend(cube, country)
+chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.trend_table(trend, name),
+            key="country_trend", topic="pays", chart=f"{country}-evolution", context=page.downloads,
+            export_title=f"Échanges de la France {with_country}, {trend['year'].min()}-{trend['year'].max()}")

@@ -1,0 +1,95 @@
+"""Par produit: one A129 product across France — départements, partner countries, trend."""
+from functools import partial
+
+import streamlit as st
+
+from lib import explorer_figures as efig, explorer_tables as etab, explorers, figures, tile_map
+from lib.exposure_figures import trend_figure
+from lib.formatting import format_amount, format_percent, format_ratio
+from lib.reference.products import product_label, product_short_label
+from lib.schema import PRODUCT
+from lib.ui import explorer_state as url
+from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
+from lib.ui.page import page_header
+from lib.ui.widgets import chart_block, metric_row, table_block
+
+page = page_header("Par produit", show_ti_box=False)
+follow_open_request(page.year)
+cube, year, territory = page.data.cube, page.year, page.territory
+
+options = explorers.products_in_data(cube)
+product = url.product_select(options, explorers.top_code(cube, year, PRODUCT) or options[0])
+url.show_warnings()
+short = product_short_label(product)
+st.markdown(f"**{product} – {product_label(product)}** : qui, en France, l'exporte et l'importe, avec quels pays, "
+            "et comment ses échanges évoluent.")
+
+summary = explorers.product_summary(cube, product, year)
+
+
+def _change(value: float) -> str | None:
+    return None if value != value else f"{format_percent(value, signed=True)} sur un an"
+
+
+rank = (f"rang {summary['rank_exports']} sur {summary['count_exports']} produits"
+        if summary["rank_exports"] else None)
+metric_row([
+    ("Exportations françaises", format_amount(summary["exports"]), _change(summary["change_exports"]), None),
+    ("Importations françaises", format_amount(summary["imports"]), _change(summary["change_imports"]), None),
+    ("Solde commercial", format_amount(summary["balance"]), None, "Exportations − importations"),
+    ("Part des exportations françaises", format_percent(summary["share_of_exports"]), None,
+     "Part du produit dans l'ensemble des exportations de la France"),
+])
+st.caption(" ; ".join(part for part in (
+    f"{rank.capitalize()} à l'export" if rank else None,
+    f"taux de couverture (exportations ÷ importations) : {format_ratio(summary['coverage'])}") if part) + ".")
+if not summary["exports"] and not summary["imports"]:
+    st.info(f"Aucun échange de ce produit n'est enregistré en {year} dans les fichiers chargés.", icon="ℹ️")
+    st.stop()
+
+st.subheader("Départements exportateurs et importateurs")
+flow_kind = st.radio("Flux", ("exports", "imports"), horizontal=True, key="product_map_flow",
+                     format_func={"exports": "Exportations", "imports": "Importations"}.get)
+departments = explorers.product_departments(cube, product, year)
+values = departments.set_index("department")[flow_kind]
+flow_word = "Exportations" if flow_kind == "exports" else "Importations"
+label = f"{flow_word} : {short}"
+highlight = set() if territory.kind == "fr" else set(territory.departments)
+map_column, ranking_column = st.columns([3, 2], gap="medium")
+with map_column:
+    map_block(partial(tile_map.map_figure, values, flow_kind, highlight, label=label),
+              [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],
+              key="product_map", topic="produit", chart=f"{product}-departements-{flow_kind}",
+              export_title=f"{flow_word} du produit « {short} » par département ({year})", context=page.downloads)
+with ranking_column:
+    if territory.kind != "fr":
+        own = explorers.territory_value(departments, territory.departments, flow_kind)
+        total = float(values.sum())
+        st.markdown(f"**{territory.name}** : {format_amount(own)}"
+                    + (f", soit {format_percent(own / total)} du total français." if total else "."))
+    table_block(etab.ranking_table(explorers.ranking(values), flow_kind, label), key="product_top",
+                topic="produit", chart=f"{product}-classement-{flow_kind}", context=page.downloads)
+    ordered = explorers.ranking(values, n=len(values))["department"].tolist()
+    open_department_box(ordered, key="product_open")
+
+st.subheader("Principaux pays partenaires")
+st.markdown("Les pays avec lesquels la France échange le plus ce produit : importations à gauche, exportations à "
+            "droite, solde en vert ou en rouge.")
+count = st.slider("Nombre de pays affichés", 5, 25, 10, key="product_partner_count")
+partners = explorers.product_partners(cube, product, year, count)
+chart_block(partial(figures.balance_figure, partners), etab.product_partners_table(partners, product),
+            key="product_partners", topic="produit", chart=f"{product}-pays", context=page.downloads,
+            export_title=f"Principaux pays partenaires de la France pour « {short} » ({year})")
+destinations, origins = st.columns(2)
+for column, flow, title in ((destinations, "export", "Premières destinations"), (origins, "import", "Premières origines")):
+    with column:
+        st.markdown(f"**{title}**")
+        table_block(etab.product_countries_table(explorers.product_countries(cube, product, year, flow), product, flow),
+                    key=f"product_countries_{flow}", topic="produit", chart=f"{product}-{title.split()[1]}",
+                    context=page.downloads)
+
+st.subheader("Évolution en France")
+trend = explorers.product_trend(cube, product)
+chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.trend_table(trend, short),
+            key="product_trend", topic="produit", chart=f"{product}-evolution", context=page.downloads,
+            export_title=f"Échanges de la France pour « {short} », {trend['year'].min()}-{trend['year'].max()}")
