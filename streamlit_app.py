@@ -16,6 +16,9 @@ navigation = st.navigation([
     st.Page("pages/imports.py", title="Importations", icon=":material/south_west:", url_path="importations"),
     st.Page("pages/comparison.py", title="Comparaison", icon=":material/compare_arrows:", url_path="comparaison"),
     st.Page("pages/exposure.py", title="Exposition et dépendances", icon=":material/warning:", url_path="exposition"),
+    st.Page("pages/map.py", title="Carte de France", icon=":material/map:", url_path="carte"),
+    st.Page("pages/product_explorer.py", title="Par produit", icon=":material/category:", url_path="par-produit"),
+    st.Page("pages/country_explorer.py", title="Par pays", icon=":material/public:", url_path="par-pays"),
     st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
 ])
 

@@ -65,16 +65,25 @@ class Budget:
 
 
 class MemorySampler(threading.Thread):
-    """Samples the server tree's memory every second until stopped."""
+    """Every second until stopped: the server tree's memory, and how long `/_stcore/health` takes to answer
+    (the server's event loop responsiveness, independent of the browser's rendering)."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, url: str):
         super().__init__(daemon=True, name="memory-sampler")
-        self.pid, self.samples, self._halt = pid, [], threading.Event()
+        self.pid, self.url, self.samples, self.health, self._halt = pid, url, [], [], threading.Event()
 
     def run(self) -> None:
+        import urllib.request
         while not self._halt.is_set():
-            self.samples.append((time.monotonic(), pc.tree_memory(self.pid)))
-            self._halt.wait(1.0)
+            now = time.monotonic()
+            self.samples.append((now, pc.tree_memory(self.pid)))
+            start = time.perf_counter()
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=10).read()
+                self.health.append((now, time.perf_counter() - start))
+            except OSError:
+                self.health.append((now, float("inf")))
+            self._halt.wait(max(0.0, 1.0 - (time.monotonic() - now)))
 
     def stop(self) -> None:
         self._halt.set()
@@ -105,6 +114,9 @@ async def _png_download(page, budget: Budget) -> tuple[float, str, bytes]:
     async with page.expect_download(timeout=budget.timeout_ms()) as info:
         await button.click(timeout=budget.timeout_ms())
     download = await info.value
+    failure = await download.failure()
+    if failure:
+        raise AssertionError(f"téléchargement « {download.suggested_filename} » échoué : {failure}")
     path = await download.path()
     seconds = time.perf_counter() - start
     with open(path, "rb") as handle:
@@ -118,6 +130,12 @@ async def run_session(browser, base_url: str, view: pc.ExpectedView, png: bool, 
     result = SessionResult(view.territory_id)
     context = await browser.new_context(viewport=pc.VIEWPORT, locale="fr-FR", accept_downloads=True)
     reached_gate = False
+
+    def media_failure(response) -> None:
+        if "/media/" in response.url and response.status >= 400:
+            result.errors.append(f"GET {response.url.rsplit('/', 1)[-1]} → HTTP {response.status} (fichier "
+                                 "généré déjà supprimé par le serveur ?)")
+    context.on("response", media_failure)
     try:
         page = await context.new_page()
         start = time.perf_counter()
@@ -188,6 +206,19 @@ def _pixels(content: bytes):
     rgb = image.convert("RGB")
     thumb = np.asarray(rgb.convert("L").resize((320, 180)), dtype=float)
     return hashlib.sha1(rgb.tobytes()).hexdigest(), thumb, rgb.size
+
+
+def save_pngs(results: list[SessionResult], references: dict[str, bytes]) -> None:
+    """Downloads and references side by side in bench/results/load-pngs/ (replaced at every run)."""
+    folder = pc.RESULTS_DIR / "load-pngs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    for tid, content in references.items():
+        (folder / f"{tid.replace(':', '-')}_reference.png").write_bytes(content)
+    for result in results:
+        for i, (_, content) in enumerate(result.pngs, start=1):
+            (folder / f"{result.territory_id.replace(':', '-')}_telecharge-{i}.png").write_bytes(content)
 
 
 def check_pngs(results: list[SessionResult], references: dict[str, bytes], catalog) -> tuple[list[str], dict]:
@@ -342,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     sampler = None
     try:
         server.wait_healthy()
-        sampler = MemorySampler(server.pid)
+        sampler = MemorySampler(server.pid, server.url)
         sampler.start()
         out = asyncio.run(drive(args, data, server, sampler, budget))
     finally:
@@ -356,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     sessions = out["concurrent"]
     for result in [out["warmup"]] + out["solo"] + sessions:
         errors += [f"{result.territory_id} : {e}" for e in result.errors]
+    save_pngs(out["solo"] + sessions, references)
     png_errors, png_stats = check_pngs(out["solo"] + sessions, references, data.catalog)
     errors += png_errors
     expected_pngs = sum((2 if twice else 1) for _, png, twice in _resolve_plan(SESSION_PLAN, data.catalog)[
@@ -367,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     if peak_pss.pss > args.max_memory_mb * 2**20:
         errors.append(f"mémoire du serveur {pc.fmt_mb(peak_pss.pss)} > plafond {args.max_memory_mb:.0f} Mo")
 
+    health = [h for t, h in sampler.health if t >= out["concurrent_start"]]
     solo_times = [s for r in out["solo"] for _, s in r.page_times]
     conc_times = [s for r in sessions for _, s in r.page_times]
     rows = [_summary_rows("1 session seule (3 parcours à la suite)", solo_times),
@@ -377,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"## Test de charge — {len(sessions)} sessions simultanées, année {YEAR}\n",
              f"Machine : {os.cpu_count()} cœurs partagés avec d'autres travaux, charge moyenne {load_start:.1f} au "
              f"départ, {os.getloadavg()[0]:.1f} à la fin. "
-             f"Un seul Chromium (Playwright) ; serveur `streamlit run` local.\n",
+             f"Un seul Chromium (Playwright) ; serveur local `python -m lib.ui.server`.\n",
              "### Temps de page (goto ou clic dans le menu → page dessinée)\n",
              pc.markdown_table(["Scénario", "pages", "p50", "p95", "max"], rows), ""]
     per_page = []
@@ -401,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
          (f"{png_stats['identical']} / {png_stats['downloads']} ({png_stats.get('territories', 0)} territoires ; "
           f"écart moyen max au sien {png_stats['max_own_diff']:.2f}, écart min à un autre "
           f"{png_stats['min_other_diff']:.1f} sur 255)").replace(".", ",")],
+        ["Réponse de `/_stcore/health` pendant la charge, p50 / p95 / max (1 par seconde)",
+         " / ".join(pc.fmt_s(pc.percentile(health, q), 3) for q in (50, 95, 100))],
         ["Mémoire serveur avant la charge (PSS streamlit + enfants)", pc.fmt_mb(out["memory_before"].pss)],
         ["Pic pendant la charge : PSS total (streamlit / enfants)",
          f"{pc.fmt_mb(peak_pss.pss)} ({pc.fmt_mb(peak_pss.pss_main)} / {pc.fmt_mb(peak_pss.pss_children)}, "

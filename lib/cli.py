@@ -184,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     png.add_argument("--out", help="fichier .png (défaut : nom du bouton de téléchargement de la page)")
     png.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
     png.set_defaults(func=_cmd_png)
+    from lib.fiche_docx import register_cli
+    register_cli(sub)
     return parser
 
 

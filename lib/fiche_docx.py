@@ -350,7 +350,7 @@ class _Charts:
         self.failure = None if with_images else NO_IMAGES
         if self.failure is None and not chrome_available():
             self.failure = NO_CHROMIUM
-        source = source_line(citation(data.result.release_date))
+        source = source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
         self.pending: dict[str, Future | str] = {}      # key → PNG future, or the French note
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fiche-png") \
             if self.failure is None else None

@@ -1,8 +1,12 @@
 """Every chart and table of the pages for one (territory, year), listed once.
 
 The dossier (Excel), the ``png`` command of the CLI and the Word sheet read this list, so they hold
-exactly what the pages show: the same lib.indicators results, the same lib.figures builders, the
-same lib.tables tables and the same titles (lib.texts.chart_title).
+exactly what the pages show: the same lib.indicators / lib.trends / lib.exposure results, the same
+lib.figures / lib.exposure_figures builders, the same lib.tables / lib.exposure_tables tables and the
+same titles (lib.texts.chart_title). Pages of one territory only: the map and the « Par produit » /
+« Par pays » explorers (a product or a country across all départements) are not listed. Interactive
+choices take the pages' defaults (10 partner countries, the United States for the exposure, the
+comparison page's default départements).
 
 An item's ``build`` takes the keyword arguments of every figure builder (``template``, ``palette``,
 ``export``); call it with ``template="plotly_white"`` and an ``ExportFrame`` for a PNG.
@@ -16,7 +20,7 @@ from typing import Callable
 
 import pandas as pd
 
-from lib import figures, indicators as ind, tables
+from lib import exposure, exposure_figures as xfig, exposure_tables as xtab, figures, indicators as ind, tables, trends
 from lib.excel_export import Column, TableSheet
 from lib.reference.departments import DEPARTMENTS
 from lib.schema import EXPORT, IMPORT
@@ -26,13 +30,15 @@ from lib.texts import FLOW_WORDS, chart_title
 
 # CLI names of the charts, in page order (overview, exports, imports, comparison).
 CHART_NAMES = (
-    "balance", "treemaps", "export-flows", "import-flows",
+    "trend", "balance", "treemaps", "export-flows", "import-flows",
     "export-flows-region", "export-flows-france", "import-flows-region", "import-flows-france",
     "specialisation-export", "specialisation-import", "departments",
+    "exposure", "dependency", "concentration", "eu-split",
 )
 PAGES = {"overview": "Vue d'ensemble", "export": "Exportations", "import": "Importations",
-         "comparison": "Comparaison"}
+         "comparison": "Comparaison", "exposure": "Exposition et dépendances"}
 BALANCE_PARTNERS = ind.TOP_N      # the overview's slider starts at 10 countries
+EXPOSURE_COUNTRY = "US"           # the exposure page's default country
 MAX_PEER_DEPARTMENTS = 6
 
 
@@ -188,7 +194,9 @@ def _peer_flows(flow: str, level: str):
 
 
 def _specialisation(flow: str):
-    def make(ctx: ReportContext) -> ReportItem:
+    def make(ctx: ReportContext) -> ReportItem | None:
+        if ctx.territory.kind == "fr":      # France is the reference: the comparison page shows none
+            return None
         words = FLOW_WORDS[flow]
         spec = ind.specialisation(ctx.cube, ctx.territory, ctx.year, flow)
         region_name = ctx.home_region.name if ctx.home_region else None
@@ -201,13 +209,13 @@ def _specialisation(flow: str):
 
 
 def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
-    """The comparison page's default choice: the territory's départements, then its région's largest exporters."""
-    all_codes = DEPARTMENTS["code"].tolist()
-    regions = DEPARTMENTS.set_index("code")["region"]
-    region_codes = [d for d in all_codes if regions.loc[d] == territory.region] if territory.region else all_codes
-    ranked = cube.department_totals(year, EXPORT).loc[region_codes].sort_values(ascending=False)
-    return list(dict.fromkeys(list(territory.departments[:MAX_PEER_DEPARTMENTS]) + list(ranked.index)))[
-        :MAX_PEER_DEPARTMENTS]
+    """The comparison page's default choice: a département or TI with its région's biggest exporters; a
+    région or France, its own biggest exporters."""
+    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"] == territory.region, "code"].tolist() if territory.region
+             else list(territory.departments))
+    ranked = cube.department_totals(year, EXPORT).loc[codes].sort_values(ascending=False)
+    own = list(territory.departments) if territory.kind in ("dep", "ti") else []
+    return list(dict.fromkeys(own + list(ranked.index)))[:MAX_PEER_DEPARTMENTS]
 
 
 def _departments(ctx: ReportContext) -> ReportItem:
@@ -218,13 +226,81 @@ def _departments(ctx: ReportContext) -> ReportItem:
                       page=PAGES["comparison"])
 
 
+def _trend(ctx: ReportContext) -> ReportItem | None:
+    yearly = trends.yearly_totals(ctx.cube, ctx.territory)
+    if len(yearly) <= 1:          # the overview shows it from two years on
+        return None
+    return ReportItem(key="trend", title=f"Exportations, importations et solde par année, {ctx.territory.name}",
+                      build=partial(xfig.trend_figure, yearly), tables=[xtab.trend_table(yearly)],
+                      topic="evolution", chart="annees", page=PAGES["overview"])
+
+
+def _changes(flow: str):
+    def make(ctx: ReportContext) -> ReportItem | None:
+        previous = ind.previous_year(ctx.cube, ctx.year)
+        if previous is None:
+            return None
+        words = FLOW_WORDS[flow]
+        found = [xtab.changes_table(trends.partner_changes(ctx.cube, ctx.territory, ctx.year, flow), flow, ctx.year,
+                                    previous, "partners"),
+                 xtab.changes_table(trends.product_changes(ctx.cube, ctx.territory, ctx.year, flow), flow, ctx.year,
+                                    previous, "products")]
+        return ReportItem(key=f"{flow}-changes", title=chart_title(f"Évolution des {words['title']} depuis {previous}",
+                                                                  ctx.territory, ctx.year),
+                          build=None, tables=found, topic=words["title"], chart="evolution", page=PAGES[flow])
+    return make
+
+
+def _exposure(ctx: ReportContext) -> ReportItem | None:
+    partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, EXPOSURE_COUNTRY)
+    if partner.is_empty:
+        return None
+    return ReportItem(key="exposure", title=chart_title(f"Exportations vers : {partner.country_name}", ctx.territory,
+                                                        ctx.year),
+                      build=partial(xfig.exposure_figure, partner, ctx.territory.name),
+                      tables=[xtab.exposure_summary_table(partner, ctx.territory.name),
+                              xtab.exposure_products_table(partner)],
+                      topic="exposition", chart=EXPOSURE_COUNTRY.lower(), page=PAGES["exposure"])
+
+
+def _dependency(ctx: ReportContext) -> ReportItem:
+    dependency = exposure.import_dependency(ctx.cube, ctx.territory, ctx.year)
+    return ReportItem(key="dependency", title=chart_title("Dépendance aux principaux fournisseurs", ctx.territory,
+                                                          ctx.year),
+                      build=partial(xfig.dependency_figure, dependency), tables=[xtab.dependency_table(dependency)],
+                      topic="importations", chart="dependances", page=PAGES["exposure"])
+
+
+def _region_name(ctx: ReportContext) -> str | None:
+    return ctx.home_region.name if ctx.home_region else None
+
+
+def _concentration(ctx: ReportContext) -> ReportItem:
+    concentration = exposure.concentration(ctx.cube, ctx.territory, ctx.year)
+    return ReportItem(key="concentration", title=chart_title("Concentration des échanges", ctx.territory, ctx.year),
+                      build=partial(xfig.concentration_figure, concentration, ctx.territory.name, _region_name(ctx)),
+                      tables=[xtab.concentration_table(concentration)], topic="concentration", chart="hhi",
+                      page=PAGES["exposure"])
+
+
+def _eu_split(ctx: ReportContext) -> ReportItem:
+    split = exposure.eu_split(ctx.cube, ctx.territory, ctx.year)
+    return ReportItem(key="eu-split", title=chart_title("Échanges avec l'Union européenne et le reste du monde",
+                                                        ctx.territory, ctx.year),
+                      build=partial(xfig.eu_split_figure, split, ctx.territory.name, _region_name(ctx)),
+                      tables=[xtab.eu_split_table(split)], topic="ue", chart="hors-ue", page=PAGES["exposure"])
+
+
 # key → factory, in page order
 _FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
     "kpi": _kpi,
+    "trend": _trend,
     "balance": _balance,
     "treemaps": _treemaps,
     "export-flows": _flows(EXPORT),
+    "export-changes": _changes(EXPORT),
     "import-flows": _flows(IMPORT),
+    "import-changes": _changes(IMPORT),
     "comparison": _comparison,
     "export-flows-region": _peer_flows(EXPORT, "region"),
     "export-flows-france": _peer_flows(EXPORT, "france"),
@@ -233,6 +309,10 @@ _FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
     "specialisation-export": _specialisation(EXPORT),
     "specialisation-import": _specialisation(IMPORT),
     "departments": _departments,
+    "exposure": _exposure,
+    "dependency": _dependency,
+    "concentration": _concentration,
+    "eu-split": _eu_split,
 }
 ITEM_KEYS = tuple(_FACTORIES)
 assert set(CHART_NAMES) <= set(ITEM_KEYS)

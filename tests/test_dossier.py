@@ -26,14 +26,16 @@ YEAR = 2024
 needs_chromium = pytest.mark.skipif(not chrome_available(), reason="Chromium absent : pas d'image côté serveur")
 FLOW_SHEETS = {"export_flows": "Flux exportations", "import_flows": "Flux importations"}
 EXPECTED_SHEETS = [
-    README_SHEET, "Chiffres clés", "Balance par pays", "Produits exportations", "Produits importations",
-    "Flux exportations", "Liens exportations", "Flux importations", "Liens importations", "Comparaison",
+    README_SHEET, "Chiffres clés", "Évolution annuelle", "Balance par pays", "Produits exportations",
+    "Produits importations", "Flux exportations", "Liens exportations", "Évol. pays export", "Évol. produits export",
+    "Flux importations", "Liens importations", "Évol. pays import", "Évol. produits import", "Comparaison",
     "Flux exportations région", "Flux exportations France", "Flux importations région", "Flux importations France",
-    "Spécialisation export", "Spécialisation import", "Comparaison départements"]
-CHART_SHEETS = ["Balance par pays", "Produits exportations", "Flux exportations", "Flux importations",
-                "Flux exportations région", "Flux exportations France", "Flux importations région",
+    "Spécialisation export", "Spécialisation import", "Comparaison départements", "Exposition pays",
+    "Exposition produits", "Dépendance import", "Concentration", "UE et hors UE"]
+CHART_SHEETS = ["Évolution annuelle", "Balance par pays", "Produits exportations", "Flux exportations",
+                "Flux importations", "Flux exportations région", "Flux exportations France", "Flux importations région",
                 "Flux importations France", "Spécialisation export", "Spécialisation import",
-                "Comparaison départements"]
+                "Comparaison départements", "Exposition pays", "Dépendance import", "Concentration", "UE et hors UE"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -102,7 +104,8 @@ def test_report_lists_every_chart_of_the_pages_in_page_order(app_data):
     keys = [item.key for item in items]
     assert keys[0] == "kpi" and set(CHART_NAMES) <= set(keys)
     assert all(item.build is not None for item in items if item.key in CHART_NAMES)
-    assert [item.page for item in items][:3] == ["Vue d'ensemble"] * 3
+    assert [item.page for item in items][:4] == ["Vue d'ensemble"] * 4
+    assert items[-1].page == "Exposition et dépendances"
     titles = {item.key: item.title for item in items}
     # the pages' titles, from the same lib.texts.chart_title
     assert titles["balance"] == chart_title("Balance commerciale territoriale", territory, YEAR)
@@ -121,8 +124,8 @@ def test_report_lists_every_chart_of_the_pages_in_page_order(app_data):
 
 def test_comparison_items_apply_only_where_there_is_something_to_compare(app_data):
     for territory_id, absent in (("reg:93", {"export-flows-region", "import-flows-region"}),
-                                 ("fr", {"export-flows-region", "import-flows-region",
-                                         "export-flows-france", "import-flows-france"})):
+                                 ("fr", {"export-flows-region", "import-flows-region", "export-flows-france",
+                                         "import-flows-france", "specialisation-export", "specialisation-import"})):
         territory = app_data.catalog.resolve(territory_id)
         keys = {item.key for item in report_items(app_data.cube, app_data.catalog, territory, YEAR)}
         assert not keys & absent and (set(CHART_NAMES) - absent) <= keys
@@ -271,7 +274,10 @@ def test_a_territory_without_trade_still_gets_every_sheet_saying_so(app_data):
                            latest_year=YEAR)
     report = dossier_module.DossierReport()
     wb = load_workbook(io.BytesIO(dossier_module.build_dossier(data, "dep:48", YEAR, report=report)))
-    assert wb.sheetnames == EXPECTED_SHEETS and report.images <= 5   # only the comparison points' charts
+    # no exports to the United States: no exposure sheets (the page shows a sentence instead)
+    assert wb.sheetnames == [s for s in EXPECTED_SHEETS if not s.startswith("Exposition")]
+    # only the comparison points' charts (région, France, départements) and the trend (earlier years)
+    assert report.images <= 6
     links = wb["Liens exportations"]
     assert not read_table(links)
     assert any(dossier_module.NO_DATA == c.value for row in links.iter_rows() for c in row)
@@ -291,7 +297,7 @@ def test_cli_dossier_writes_the_workbook(tmp_path, demo_dir, summary04):
     done = run_cli("dossier", "--territory", "dep:04", "--year", str(YEAR), "--data", str(demo_dir),
                    "--out", str(out), "--no-images")
     assert done.returncode == 0, done.stderr
-    assert "Dossier écrit" in done.stdout and "17 feuilles" in done.stdout
+    assert "Dossier écrit" in done.stdout and f"{len(EXPECTED_SHEETS)} feuilles" in done.stdout
     wb = load_workbook(out)
     assert wb.sheetnames == EXPECTED_SHEETS
     values = {row["Indicateur"]: row["Valeur (€)"] for row in read_table(wb["Chiffres clés"])}

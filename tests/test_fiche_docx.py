@@ -124,6 +124,8 @@ def test_every_chart_is_a_picture_16_cm_wide(dep_sheet):
     assert rgb.getpixel((5, 5))[0] > 240             # white background (export template), not black
     assert len(rgb.resize((64, 36)).getcolors(4096)) > 8   # a chart, not a blank picture
     assert len(content) < 6 * 1024 * 1024            # compacted pictures: a few MB, not 20
+    assert doc.inline_shapes[0]._inline.docPr.get("descr") == \
+        "Balance commerciale territoriale, Alpes-de-Haute-Provence (2024)"   # alt text
 
 
 def test_industry_territory_sheet_says_departmental_data(app_data):

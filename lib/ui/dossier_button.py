@@ -6,6 +6,7 @@ import streamlit as st
 from lib.dataset import AppData
 from lib.dossier import build_dossier
 from lib.file_names import download_name
+from lib.ui.fiche_button import fiche_button
 from lib.ui.selection import Selection
 from lib.ui.widgets import XLSX_MIME
 
@@ -30,3 +31,5 @@ def dossier_button(data: AppData, selection: Selection) -> None:
             help="Un classeur avec une feuille « Lisez-moi » (source, définitions, précautions) puis une feuille "
                  "par tableau, chaque graphique à côté de son tableau. Quelques secondes de préparation.")
         st.caption(f"Tous les tableaux et graphiques de {territory.name} ({year}) dans un seul fichier Excel.")
+        fiche_button(data, selection)
+        st.caption("La fiche au format de la publication ANCT/DGE, prête à transmettre.")

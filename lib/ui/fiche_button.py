@@ -21,5 +21,5 @@ def fiche_button(data, selection, *, key: str = "fiche_docx") -> None:
         "Fiche territoriale (Word)", key=key, mime=DOCX_MIME,
         file_name=download_name("fiche", "", territory.slug, year, "docx"),
         data=lambda: build_fiche(data, territory, year, palette=palette),
-        on_click="ignore", icon=":material/description:",
+        on_click="ignore", icon=":material/description:", width="stretch",
         help=HELP + ("" if chrome_available() else HELP_NO_CHROMIUM))

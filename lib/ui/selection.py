@@ -91,8 +91,8 @@ def sidebar_selection(data: AppData) -> Selection:
         palette = st.toggle("Couleurs adaptées aux daltoniens", key=_KEYS["palette"])
     selection = Selection(territory=by_id[territory_id], year=int(year),
                           palette_name="daltonien" if palette else "standard")
-    if dict(st.query_params) != selection.query():
-        st.query_params.from_dict(selection.query())
+    from lib.ui.explorer_state import sync_query_params
+    sync_query_params(selection.query())
     return selection
 
 
@@ -100,6 +100,9 @@ def open_territory(territory_id: str) -> None:
     """Jump to another territory (e.g. a main département of a Territoire d'industrie)."""
     st.session_state[_KEYS["kind"]] = territory_id.split(":", 1)[0] if ":" in territory_id else "fr"
     st.session_state[_KEYS["territory"]] = territory_id
+    for key in (_KEYS["year"], _KEYS["palette"]):   # re-assigned so that a page switch does not drop them
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def show_url_warnings() -> None:
