@@ -377,9 +377,11 @@ def main(argv: list[str] | None = None) -> int:
         sampler.start()
         out = asyncio.run(drive(args, data, server, sampler, budget))
     finally:
-        if sampler is not None:
-            sampler.stop()
-        server.stop()
+        try:
+            if sampler is not None:
+                sampler.stop()
+        finally:
+            server.stop()       # always, by its PID
 
     errors: list[str] = []
     if out.get("timeout"):

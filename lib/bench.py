@@ -1,7 +1,7 @@
 """Benchmark of the app on the national-scale demo data: `python -m lib.bench [--quick]` (`make bench`).
 
 Prints one French table and writes it as Markdown to bench/results/latest.md (git-ignored):
-cold start of `streamlit run` to the first drawn page (headless Chromium, Playwright), cache build and
+cold start of the server (`python -m lib.ui.server`) to the first drawn page (headless Chromium, Playwright), cache build and
 load, what each page computes for every département and Territoire d'industrie (bench/page_compute.py),
 the first-call cost of the memoised national results, PNG export (first call, then median of 5), Excel
 export, the « dossier complet » (lib.dossier) and the server's memory after 1 and 20 browser sessions.
@@ -149,7 +149,9 @@ def bench_pages(report: Report, data, year: int, quick: bool) -> None:
     report.section(f"Calcul de chaque page par territoire, année {year} (indicateurs + tableaux + tableaux affichés)",
                    headers, rows,
                    f"Meilleur de {repeats} essai(s) par territoire ; {elapsed:.0f} s au total. Vue d'ensemble = "
-                   "résumé + chiffres clés + partenaires + 2 répartitions par produit ; Comparaison = structures "
+                   "résumé + chiffres clés + évolution annuelle + partenaires + 2 répartitions par produit ; "
+                   "Exportations / Importations = structure du Sankey + tableaux + évolutions sur un an ; "
+                   "Comparaison = structures "
                    "territoire / région / France (2 flux) + spécialisation × 2 + comparaison de départements. "
                    "Sans le cache `st.cache_data` de l'application (première visite de chaque territoire).")
 
@@ -292,9 +294,11 @@ def bench_browser(report: Report, data, year: int, sessions: int = SESSIONS) -> 
                     time.sleep(5.0)
                     after_close = pc.tree_memory(server.pid)
                 finally:
-                    for context in contexts:
-                        context.close()
-                    server.stop()
+                    try:
+                        for context in contexts:
+                            context.close()
+                    finally:
+                        server.stop()       # always, by its PID
         finally:
             browser.close()
     healthy, header, drawn = (pc.median(c[i] for c in cold) for i in range(3))
@@ -306,7 +310,8 @@ def bench_browser(report: Report, data, year: int, sessions: int = SESSIONS) -> 
             ["Lancement → chiffres clés + graphique plotly dessinés", pc.fmt_s(drawn), f"essais : {runs}"],
             [f"Nouvelle session, serveur chaud : goto → page dessinée (médiane de {len(session_times)})",
              pc.fmt_s(pc.median(session_times)), f"max {pc.fmt_s(max(session_times))}"]]
-    report.section("Démarrage à froid (`streamlit run`, Chromium sans interface déjà lancé), médiane de 2",
+    report.section("Démarrage à froid (`python -m lib.ui.server` = `streamlit run streamlit_app.py`, Chromium sans "
+                   "interface déjà lancé), médiane de 2",
                    ["Étape", "Durée", "Détail"], rows)
     for label, memory in (("après 1 session", after_one), (f"après {opened} sessions ouvertes", after_many),
                           (f"{opened} sessions fermées depuis 5 s", after_close)):
@@ -315,7 +320,8 @@ def bench_browser(report: Report, data, year: int, sessions: int = SESSIONS) -> 
     report.section("Mémoire du serveur (processus streamlit et ses enfants, /proc)",
                    ["Moment", "RSS streamlit", "PSS streamlit", "Enfants : nombre / PSS", "PSS total"], memory_rows,
                    "Sans export PNG dans ce scénario (pas de Chromium kaleido côté serveur) : voir `make load` "
-                   "pour le pic avec exports PNG.")
+                   "pour le pic avec exports PNG. Machine partagée : la RSS peut baisser quand le noyau récupère "
+                   "des pages ; ce qui compte est l'absence de croissance par session.")
 
 
 # --------------------------------------------------------------------------- main

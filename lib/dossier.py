@@ -12,6 +12,7 @@ import io
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lib.excel_export import workbook_to_xlsx
@@ -128,16 +129,19 @@ def compact_png(png: bytes, colours: int = PALETTE_COLOURS) -> bytes:
     return out.getvalue()
 
 
-def chart_png(figure, frame: ExportFrame, scale: float = IMAGE_SCALE, compact: bool = True) -> bytes:
-    """figure_to_png, memoised on the figure itself (same JSON → same picture), optionally compacted."""
-    key = (hashlib.sha256(figure.to_json().encode()).hexdigest(), frame.width, frame.height, scale, compact)
+def _cache_key(figure, frame: ExportFrame, scale: float, compact: bool) -> tuple:
+    return hashlib.sha256(figure.to_json().encode()).hexdigest(), frame.width, frame.height, scale, compact
+
+
+def _cached(key: tuple) -> bytes | None:
     with _cache_lock:
         if key in _png_cache:
             _png_cache.move_to_end(key)
             return _png_cache[key]
-    png = figure_to_png(figure, frame.width, frame.height, scale)
-    if compact:
-        png = compact_png(png)
+    return None
+
+
+def _remember(key: tuple, png: bytes) -> bytes:
     with _cache_lock:
         _png_cache[key] = png
         while len(_png_cache) > _CACHE_SIZE:
@@ -145,27 +149,51 @@ def chart_png(figure, frame: ExportFrame, scale: float = IMAGE_SCALE, compact: b
     return png
 
 
+def chart_png(figure, frame: ExportFrame, scale: float = IMAGE_SCALE, compact: bool = True) -> bytes:
+    """figure_to_png, memoised on the figure itself (same JSON → same picture), optionally compacted."""
+    key = _cache_key(figure, frame, scale, compact)
+    png = _cached(key)
+    if png is None:
+        png = figure_to_png(figure, frame.width, frame.height, scale)
+        png = _remember(key, compact_png(png) if compact else png)
+    return png
+
+
 def render_images(items: list[ReportItem], *, source: str, palette: Palette = DEFAULT_PALETTE,
                   scale: float = IMAGE_SCALE, compact: bool = True) -> tuple[dict[str, list[bytes]], str]:
-    """PNG of every chart keyed by its first table's sheet name, and the sentence for the « Lisez-moi »."""
+    """PNG of every chart keyed by its first table's sheet name, and the sentence for the « Lisez-moi ».
+
+    Chromium draws one chart while a worker thread compacts the previous one (Pillow releases the GIL).
+    """
     if not chrome_available():
         return {}, NO_CHROMIUM
-    images: dict[str, list[bytes]] = {}
+    pending: list[tuple[str, Future]] = []
     empty = []
-    for item in items:
-        if item.build is None or not item.tables:
-            continue
-        frame = ExportFrame(title=item.title, source=source)
-        try:
-            figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
-        except EmptyDataError:
-            empty.append(item.tables[0].sheet_name)   # nothing to draw (no trade): its table says so
-            continue
-        try:
-            png = chart_png(figure, frame, scale, compact)
-        except PngExportUnavailable:
-            return {}, RENDER_FAILED
-        images.setdefault(item.tables[0].sheet_name, []).append(png)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-png") as worker:
+        for item in items:
+            if item.build is None or not item.tables:
+                continue
+            frame = ExportFrame(title=item.title, source=source)
+            try:
+                figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
+            except EmptyDataError:
+                empty.append(item.tables[0].sheet_name)   # nothing to draw (no trade): its table says so
+                continue
+            key = _cache_key(figure, frame, scale, compact)
+            done = _cached(key)
+            if done is None:
+                try:
+                    raw = figure_to_png(figure, frame.width, frame.height, scale)
+                except PngExportUnavailable:
+                    return {}, RENDER_FAILED
+                job = worker.submit(lambda k=key, r=raw: _remember(k, compact_png(r) if compact else r))
+            else:
+                job = Future()
+                job.set_result(done)
+            pending.append((item.tables[0].sheet_name, job))
+    images: dict[str, list[bytes]] = {}
+    for sheet, job in pending:
+        images.setdefault(sheet, []).append(job.result())
     if empty:
         listed = ", ".join(f"« {name} »" for name in empty)
         return images, f"{IMAGES_INCLUDED} Sans graphique faute de données : {listed}."

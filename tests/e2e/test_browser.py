@@ -49,6 +49,10 @@ PAGES = [
     AppPage("exportations", "Exportations", "Tableau des flux", 1),
     AppPage("importations", "Importations", "Tableau des flux", 1),
     AppPage("comparaison", "Comparaison", "Comparaison avec d'autres départements", 2),
+    AppPage("exposition", "Exposition et dépendances", "Union européenne et reste du monde", 3),
+    AppPage("carte", "Carte de France", "Ouvrir un département", 1),
+    AppPage("par-produit", "Par produit", "Évolution en France", 2),
+    AppPage("par-pays", "Par pays", "Évolution en France", 2),
     AppPage("donnees", "À propos des données", "Glossaire", 0),
 ]
 BY_PATH = {p.path: p for p in PAGES}
@@ -81,7 +85,9 @@ def shared_link(app_url: str, path: str, territory_id: str, year: int | str) -> 
 
 
 def query_of(page: Page) -> dict[str, str]:
-    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+    """The shared selection in the URL (an explorer page may add its own parameters beside it)."""
+    query = {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+    return {k: v for k, v in query.items() if k in ("territoire", "annee")}
 
 
 def path_of(page: Page) -> str:
