@@ -32,6 +32,8 @@ SANKEY_SCREEN_HEIGHT = 620
 FLOW_NAMES = {EXPORT: "Exportations", IMPORT: "Importations"}
 FONT_FAMILY = "Arial, Liberation Sans, DejaVu Sans, sans-serif"
 TEXT_COLOR = "#1F2328"
+# A white halo keeps Sankey labels readable where coloured links cross them.
+LABEL_HALO = "0 0 3px #ffffff, 0 0 3px #ffffff, 0 0 2px #ffffff"
 
 # Export sizes in px at 1600 px wide (scaled with the width): 22 px ≈ 6,2 pt once pasted 16 cm wide.
 _EXPORT_BASE_WIDTH = 1600
@@ -547,8 +549,8 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
                   hovertemplate=("%{customdata[0]} → %{customdata[1]}<br><b>%{customdata[2]}</b> — "
                                  "%{customdata[3]} du total<extra></extra>")),
         # Explicit colour and no halo: Streamlit's theme otherwise draws pale labels with a dark shadow.
-        textfont=dict(size=round(_FONT_SIZE * k), color=TEXT_COLOR, family=FONT_FAMILY, shadow="none")
-        if export is not None else dict(size=12, color=TEXT_COLOR, shadow="none")))
+        textfont=dict(size=round(_FONT_SIZE * k), color=TEXT_COLOR, family=FONT_FAMILY, shadow=LABEL_HALO)
+        if export is not None else dict(size=12, color=TEXT_COLOR, shadow=LABEL_HALO)))
     headers = (("Produits exportés", "Pays de destination") if flow == EXPORT
                else ("Pays d'origine", "Produits importés"))
     header_font = dict(size=round(_FONT_SIZE * k)) if export is not None else {}

@@ -110,3 +110,4 @@ def test_tiny_territory_renders_a_message_not_a_broken_chart():
     assert not at.exception
     at.switch_page("pages/exports.py").run()
     assert not at.exception
+

@@ -28,12 +28,7 @@ _CELLS = {cell: code for code, cell in GRID.items()}
 
 def _request_open(code: str) -> None:
     """Callbacks run before the script: the sidebar's territory can still be set here."""
-    open_territory(f"dep:{code}")
-    # st.switch_page drops the widgets' own state (the year fell back to the latest one): assigning the
-    # sidebar's other values through session_state keeps them across the switch.
-    for key in ("sel_year", "sel_palette"):
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    open_territory(f"dep:{code}")   # the sidebar's year and palette survive the switch (selection._SAVED)
     st.session_state[_OPEN_REQUEST] = code
 
 

@@ -69,10 +69,23 @@ def _initialise(data: AppData) -> None:
     st.session_state["sel_initialised"] = True
 
 
+_SAVED = "sel_saved"   # plain copy of the controls: widget state can be dropped on a page change
+
+
+def _restore_dropped_controls() -> None:
+    """Streamlit clears widget state on a page change when the browser's rerun request does not carry it
+    (seen under load: a session switched to « Ain »); the plain copy, which survives, puts it back."""
+    saved = st.session_state.get(_SAVED, {})
+    for name, key in _KEYS.items():
+        if key not in st.session_state and name in saved:
+            st.session_state[key] = saved[name]
+
+
 def sidebar_selection(data: AppData) -> Selection:
     """Draw the shared controls (entry point only) and return the selection."""
     if not st.session_state.get("sel_initialised"):
         _initialise(data)
+    _restore_dropped_controls()
     state = st.session_state
     if state.get(_KEYS["year"]) not in data.years:
         state[_KEYS["year"]] = data.latest_year
@@ -91,6 +104,7 @@ def sidebar_selection(data: AppData) -> Selection:
         palette = st.toggle("Couleurs adaptées aux daltoniens", key=_KEYS["palette"])
     selection = Selection(territory=by_id[territory_id], year=int(year),
                           palette_name="daltonien" if palette else "standard")
+    state[_SAVED] = {"kind": kind, "territory": territory_id, "year": int(year), "palette": bool(palette)}
     from lib.ui.explorer_state import sync_query_params
     sync_query_params(selection.query())
     return selection
@@ -98,11 +112,10 @@ def sidebar_selection(data: AppData) -> Selection:
 
 def open_territory(territory_id: str) -> None:
     """Jump to another territory (e.g. a main département of a Territoire d'industrie)."""
-    st.session_state[_KEYS["kind"]] = territory_id.split(":", 1)[0] if ":" in territory_id else "fr"
+    kind = territory_id.split(":", 1)[0] if ":" in territory_id else "fr"
+    st.session_state[_KEYS["kind"]] = kind
     st.session_state[_KEYS["territory"]] = territory_id
-    for key in (_KEYS["year"], _KEYS["palette"]):   # re-assigned so that a page switch does not drop them
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    st.session_state[_SAVED] = {**st.session_state.get(_SAVED, {}), "kind": kind, "territory": territory_id}
 
 
 def show_url_warnings() -> None:
