@@ -1,10 +1,11 @@
 """Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
 import streamlit as st
 
-from lib.ui import loaders
+from lib.ui import download_grace, loaders
 from lib.ui.dossier_button import dossier_button
 from lib.ui.selection import sidebar_selection
 
+download_grace.install()   # also when started with plain `streamlit run` (idempotent)
 st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
                    initial_sidebar_state="expanded")
 

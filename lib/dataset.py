@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lib import schema
 from lib.indicators import TradeCube
 from lib.territories import TerritoryCatalog, find_ti_file, read_industry_territories
+
+if TYPE_CHECKING:
+    from lib.official_files import LoadResult
 
 TRADE_SUFFIXES = {".zip", ".xlsx", ".csv"}
 
 
 @dataclass
 class AppData:
-    result: "LoadResult"          # noqa: F821 (lib.official_files.LoadResult)
+    result: "LoadResult"
     cube: TradeCube
     catalog: TerritoryCatalog
     is_demo: bool

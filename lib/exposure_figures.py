@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from lib import formatting as fmt
 from lib.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, PartnerExposure, hhi_reading
 from lib.figures import (  # shared private helpers: same layout rules as the publication's figures
-    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _finish, _label_margin, _meur_ticks, _new_figure,
+    _FONT_SIZE, LABEL_HALO, TEXT_COLOR, EmptyDataError, ExportFrame, _finish, _label_margin, _meur_ticks, _new_figure,
     _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font, _text_width, _wrap_name)
 from lib.palette import DEFAULT_PALETTE, Palette, lighten
 from lib.schema import EXPORT, IMPORT
@@ -32,6 +32,20 @@ CRITICAL_LEGEND = "1er fournisseur : dépendance critique (hors UE, plus de 50 %
 
 def _font(export: ExportFrame | None, scale: float = 1.0) -> dict:
     return {} if export is None else dict(size=round(_FONT_SIZE * scale * export.factor))
+
+
+def _with_tick(values: list[float], texts: list[str], value: float, text: str) -> tuple[list[float], list[str]]:
+    """The ticks plus one in bold at ``value`` (a reference line's own label on the axis)."""
+    pairs = {round(v, 9): t for v, t in zip(values, texts)}
+    pairs[round(value, 9)] = f"<b>{text}</b>"
+    ordered = sorted(pairs)
+    return ordered, [pairs[v] for v in ordered]
+
+
+def _halo(font: dict, export: ExportFrame | None) -> dict:
+    """A font whose glyphs keep a halo, so that a reference line passing behind them stays out of the way:
+    white in a picture (dark text on white), plotly's contrasting one on screen (the theme may be dark)."""
+    return dict(font, shadow=LABEL_HALO if export is not None else "auto")
 
 
 # ---------------------------------------------------------------- 1. exports, imports and balance per year
@@ -197,10 +211,12 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
         marker_color=lighten(palette.others, 0.5),
         customdata=[[f, fmt.format_percent(r)] for f, r in zip(fulls, rest)],
         hovertemplate="<b>%{customdata[0]}</b><br>Autres fournisseurs : %{customdata[1]}<extra></extra>"))
-    fig.add_vline(x=0.5, line=dict(color=TEXT_COLOR, dash="dash", width=1.5))
+    # Under the bars (seen in the gaps between them): drawn above, it struck through the in-bar labels.
+    # The axis names it with a bold « 50 % » tick of its own.
+    fig.add_vline(x=0.5, layer="between", line=dict(color=TEXT_COLOR, dash="dash", width=1.5))
     ticktext = [f"<span style='color:{palette.deficit}'><b>⚠ {s}</b></span>" if c else s
                 for s, c in zip(shorts, critical)]
-    tickvals, percent_text = _percent_ticks(1.0)
+    tickvals, percent_text = _with_tick(*_percent_ticks(1.0), 0.5, fmt.format_percent(0.5, decimals=0))
     fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=percent_text, tickfont=text_font,
                      title=dict(text="Part des importations du produit", font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickvals=shorts,
@@ -241,15 +257,17 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
         fig.add_trace(go.Bar(
             name=name, orientation="h", y=labels, x=np.nan_to_num(values), marker_color=color,
             text=[f"{fmt.format_number(v, 2)} — {hhi_reading(v)}" if math.isfinite(v) else "" for v in values]
-            if own else None, textposition="outside" if own else "none", cliponaxis=False, textfont=text_font,
+            if own else None, textposition="outside" if own else "none", cliponaxis=False,
+            textfont=_halo(text_font, export),
             customdata=[[lab, name, fmt.format_number(v, 3), fmt.format_number(v * 10_000, 0), hhi_reading(v)]
                         for lab, v in zip(labels, values)],
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} : IHH %{customdata[2]} "
                            "(%{customdata[3]} sur 10 000) — %{customdata[4]}<extra></extra>")))
     high = float(np.nanmax(data[[c for c, _, _ in series]].to_numpy(dtype=float)))
     top = max(high * 1.45, HHI_HIGH * 1.3)
+    # Under the bars and behind the haloed value labels: drawn above, the lines struck through them.
     for threshold in (HHI_MODERATE, HHI_HIGH):
-        fig.add_vline(x=threshold, line=dict(color="#6B7280", dash="dot", width=1.5))
+        fig.add_vline(x=threshold, layer="between", line=dict(color="#6B7280", dash="dot", width=1.5))
     step = 0.05 if top <= 0.5 else 0.1 if top <= 1 else 0.2
     tickvals = [round(k * step, 2) for k in range(int(top / step) + 1)]
     fig.update_xaxes(range=[0, top], tickvals=tickvals, ticktext=[fmt.format_number(v, 2) for v in tickvals],

@@ -274,19 +274,28 @@ def balance_figure(partners: pd.DataFrame, *, template: str | None = None, palet
     if partners.empty or float(partners[["imports", "exports"]].to_numpy().sum()) <= 0:
         raise EmptyDataError("Aucun échange avec un pays partenaire pour ce territoire et cette année : "
                              "la balance commerciale ne peut pas être représentée.")
-    frame = partners.reset_index(drop=True)
-    names = [country_name(code) for code in frame["country"]]
+    names = [country_name(code) for code in partners["country"]]
+    return butterfly_figure(
+        names, names, partners, balance_header="Balance",
+        legend=("Balance positive (excédent)", "Balance négative (déficit)"),
+        hover=("<b>%{customdata[0]}</b><br>Importations : %{customdata[1]}<br>Exportations : %{customdata[2]}"
+               "<br>Balance : %{customdata[3]}<extra></extra>"),
+        template=template, palette=palette, export=export)
+
+
+def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFrame, *, balance_header: str,
+                     legend: tuple[str, str], hover: str, template: str | None = None,
+                     palette: Palette = DEFAULT_PALETTE, export: ExportFrame | None = None) -> go.Figure:
+    """The publication's butterfly: one row per name, imports to the left, exports to the right, and the
+    balance (frame columns imports, exports, balance) in a green/red column of its own — a marker on the
+    bars themselves would cover the value labels of small rows. Used for partners and for products."""
+    frame = frame.reset_index(drop=True)
     imports = frame["imports"].to_numpy(dtype=float)
     exports = frame["exports"].to_numpy(dtype=float)
     balance = frame["balance"].to_numpy(dtype=float)
-    custom = [[name, fmt.format_meur(i), fmt.format_meur(e), fmt.format_signed_meur(b)]
-              for name, i, e, b in zip(names, imports, exports, balance)]
-    hover = ("<b>%{customdata[0]}</b><br>Importations : %{customdata[1]}<br>Exportations : %{customdata[2]}"
-             "<br>Balance : %{customdata[3]}<extra></extra>")
+    custom = [[full, fmt.format_meur(i), fmt.format_meur(e), fmt.format_signed_meur(b)]
+              for full, i, e, b in zip(full_names, imports, exports, balance)]
     text_font = _tick_font(export)
-
-    # Two columns sharing the countries: the butterfly bars, then the balance in green or red (a marker
-    # on the bars themselves would cover the value labels of small partners).
     balance_size = _FONT_SIZE if export is None else round(_FONT_SIZE * export.factor)
     balance_texts = [fmt.format_signed_meur(v) for v in balance]
     label_left = _label_margin(names)
@@ -296,18 +305,15 @@ def balance_figure(partners: pd.DataFrame, *, template: str | None = None, palet
     else:
         column = 0.15
     fig = _new_subplots(template, export, rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.01,
-                        column_widths=[1 - column, column], subplot_titles=["", "<b>Balance</b>"])
-    fig.add_trace(go.Bar(
-        name="Importations", orientation="h", y=names, x=-imports, marker_color=palette.imports,
-        text=[fmt.format_meur(v) for v in imports], textposition="outside", cliponaxis=False,
-        textfont=text_font, customdata=custom, hovertemplate=hover), row=1, col=1)
-    fig.add_trace(go.Bar(
-        name="Exportations", orientation="h", y=names, x=exports, marker_color=palette.exports,
-        text=[fmt.format_meur(v) for v in exports], textposition="outside", cliponaxis=False,
-        textfont=text_font, customdata=custom, hovertemplate=hover), row=1, col=1)
+                        column_widths=[1 - column, column], subplot_titles=["", f"<b>{balance_header}</b>"])
+    for name, values, color, sign in (("Importations", imports, palette.imports, -1),
+                                      ("Exportations", exports, palette.exports, 1)):
+        fig.add_trace(go.Bar(
+            name=name, orientation="h", y=names, x=sign * values, marker_color=color,
+            text=[fmt.format_meur(v) for v in values], textposition="outside", cliponaxis=False,
+            textfont=text_font, customdata=custom, hovertemplate=hover), row=1, col=1)
     marker_size = 14 if export is None else round(20 * export.factor)
-    for positive, label, color in ((True, "Balance positive (excédent)", palette.surplus),
-                                   (False, "Balance négative (déficit)", palette.deficit)):
+    for positive, label, color in ((True, legend[0], palette.surplus), (False, legend[1], palette.deficit)):
         mask = balance >= 0 if positive else balance < 0
         if not mask.any():
             continue

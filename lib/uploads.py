@@ -29,7 +29,7 @@ from lib.dataset import has_trade_files
 from lib.errors import DataFileError
 from lib.official_files import discover_files, read_official_files
 from lib.reference import departments as ref
-from lib.territories import TI_COLUMNS, read_industry_territories
+from lib.territories import read_industry_territories
 
 MAX_UPLOAD_MB = 200                            # server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit counts megabytes as MiB

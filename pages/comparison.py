@@ -4,6 +4,7 @@ from functools import partial
 import streamlit as st
 
 from lib import figures, indicators as ind, tables
+from lib.report import default_peer_departments
 from lib.formatting import format_millions_words
 from lib.reference.departments import DEPARTMENTS, department_name
 from lib.schema import EXPORT, IMPORT
@@ -32,8 +33,8 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT,
             title = chart_title(words["chart"].split(" par ")[0], peer, page.year, in_value=True)
             st.markdown(f"**{title}** — Total des {words['title']} : {format_millions_words(structure.total)}")
             chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
-                        key=f"cmp_{flow}_{peer.slug}", topic=words["title"], chart=f"flux-{peer.slug}",
-                        context=page.downloads, export_title=title)
+                        key=f"cmp_{flow}_{peer.slug}", topic=words["title"], chart="flux",
+                        context=page.downloads_for(peer), export_title=title)
 
 st.subheader("Structure par produit comparée")
 if territory.kind == "fr":
@@ -55,12 +56,7 @@ else:
 
 st.subheader("Comparaison avec d'autres départements")
 all_codes = DEPARTMENTS["code"].tolist()
-region_codes = (DEPARTMENTS.loc[DEPARTMENTS["region"] == territory.region, "code"].tolist() if territory.region
-                else list(territory.departments))
-ranked = page.data.cube.department_totals(page.year, EXPORT).loc[region_codes].sort_values(ascending=False)
-# A département or TI is compared with the biggest exporters of its région; a région or France shows its own.
-own = list(territory.departments) if territory.kind in ("dep", "ti") else []
-default = list(dict.fromkeys(own + list(ranked.index)))[:6]
+default = default_peer_departments(page.data.cube, territory, page.year)
 chosen = st.multiselect("Départements comparés (6 au plus)", all_codes, default=default, max_selections=6,
                         format_func=lambda d: f"{d} – {department_name(d)}", key=f"peers_{territory.id}")
 if chosen:

@@ -11,15 +11,11 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import tables
 from lib.excel_export import TableSheet
-from lib.figures import EmptyDataError, ExportFrame
-from lib.file_names import download_name
-from lib.png_export import chrome_available, client_image_config, figure_to_png
 from lib.reference.departments import department_name
 from lib.tile_map import EXPORT_SIZE, GRID
 from lib.ui.selection import open_territory
-from lib.ui.widgets import EXPORT_TEMPLATE, DownloadContext, excel_button
+from lib.ui.widgets import DownloadContext, chart_block
 
 OVERVIEW_PAGE = "pages/overview.py"
 _OPEN_REQUEST = "explorer_open_department"
@@ -65,42 +61,11 @@ def open_department_box(codes: list[str], *, key: str, label: str = "Ouvrir un d
 
 def map_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str,
               chart: str, export_title: str, context: DownloadContext, clickable: bool = False) -> None:
-    """The tile map, its PNG and Excel downloads, and its data table one click away.
-
-    `build(template=..., palette=..., export=...)` as for chart_block. With `clickable`, a click on a tile
-    opens that département (call `follow_open_request` at the top of the page).
-    """
-    selection = context.selection
-    try:
-        figure = build(palette=selection.palette)
-    except EmptyDataError as exc:
-        st.info(str(exc), icon="ℹ️")
-        return
-    width, height = EXPORT_SIZE
-    png_name = download_name(topic, chart, selection.territory.slug, selection.year, "png")
+    """The tile map through chart_block, with a near-square PNG; with `clickable`, a click on a tile opens
+    that département (call `follow_open_request` at the top of the page)."""
     chart_key = f"chart_{key}"
-    options = dict(key=chart_key, width="stretch", config=client_image_config(png_name[:-4], width, height))
-    if clickable:
-        options.update(on_select=partial(_on_tile_selected, chart_key), selection_mode="points")
-    st.plotly_chart(figure, **options)
-    left, right = st.columns(2)
-    with left:
-        if chrome_available():
-            frame = ExportFrame(title=export_title, source=context.source, width=width, height=height)
-            st.download_button(
-                "Télécharger l'image (PNG)", key=f"png_{key}", mime="image/png", file_name=png_name,
-                data=lambda: figure_to_png(build(template=EXPORT_TEMPLATE, palette=selection.palette, export=frame),
-                                           frame.width, frame.height, frame.scale),
-                on_click="ignore", icon=":material/image:")
-        else:
-            st.caption("Export PNG indisponible sur ce serveur (Chromium absent) : utilisez l'icône appareil "
-                       "photo en haut à droite de la carte.")
-    with right:
-        excel_button(table, key=key, topic=topic, chart=chart, context=context)
-    with st.expander("Voir les données de la carte"):
-        for one in (table if isinstance(table, list) else [table]):
-            if isinstance(table, list):
-                st.markdown(f"**{one.title}**")
-            st.dataframe(tables.display_frame(one), hide_index=True, width="stretch")
-            for note in one.notes:
-                st.caption(note)
+    options = dict(on_select=partial(_on_tile_selected, chart_key), selection_mode="points") if clickable else None
+    chart_block(build, table, key=key, topic=topic, chart=chart, export_title=export_title, context=context,
+                export_size=EXPORT_SIZE, chart_options=options, data_label="Voir les données de la carte")
+
+

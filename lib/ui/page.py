@@ -1,7 +1,7 @@
 """What every page does first: the selection, the data, the header and the banners."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -29,6 +29,10 @@ class PageContext:
 
     def summary(self) -> dict:
         return loaders.summary(self.token, self.territory.id, self.year)
+
+    def downloads_for(self, territory) -> DownloadContext:
+        """Downloads of another territory's chart on this page (the région's or France's Sankey)."""
+        return replace(self.downloads, selection=replace(self.selection, territory=territory))
 
     def compute(self, name: str, *args):
         """A cached lib computation for this territory and year (see loaders.COMPUTATIONS)."""

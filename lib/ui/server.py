@@ -14,11 +14,14 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from lib.ui import download_grace
+
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
 
 def main(argv: list[str] | None = None) -> None:
     PagesManager.uses_pages_directory = False
+    download_grace.install()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 

@@ -11,7 +11,7 @@ from lib import tables
 from lib.excel_export import TableSheet, table_to_xlsx, workbook_to_xlsx
 from lib.figures import EmptyDataError, ExportFrame
 from lib.file_names import download_name
-from lib.png_export import PngExportUnavailable, chrome_available, client_image_config, figure_to_png
+from lib.png_export import chrome_available, client_image_config, figure_to_png
 from lib.ui.selection import Selection
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,12 +52,16 @@ def metric_row(cards: list) -> None:
                       delta_color={1: "green", -1: "red"}.get(card.trend, "gray"))
 
 
-def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str, chart: str,
-                export_title: str, context: DownloadContext, height: int | None = None) -> None:
+def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str,
+                chart: str, export_title: str, context: DownloadContext, height: int | None = None,
+                export_size: tuple[int, int] | None = None, chart_options: dict | None = None,
+                data_label: str = "Voir les données du graphique") -> None:
     """The chart on screen, its two downloads, and its data table one click away.
 
     `build(template=..., palette=..., export=...)` is called again for the PNG with an explicit light
     template: the on-screen figure uses Streamlit's theme, whose colours would export black.
+    `export_size` (width, height) overrides the 1600 × 900 PNG (the map is near square); `chart_options`
+    go to st.plotly_chart (e.g. on_select for a clickable map).
     """
     selection = context.selection
     try:
@@ -67,14 +71,14 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
         return
     if height:
         figure.update_layout(height=height)
-    slug = selection.territory.slug
-    png_name = download_name(topic, chart, slug, selection.year, "png")
+    png_name = download_name(topic, chart, selection.territory.slug, selection.year, "png")
+    size = dict(zip(("width", "height"), export_size)) if export_size else {}
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
-                    config=client_image_config(png_name[:-4]))
+                    config=client_image_config(png_name[:-4], **size), **(chart_options or {}))
     left, right, _ = st.columns([1, 1, 2])
     with left:
         if chrome_available():
-            frame = ExportFrame(title=export_title, source=context.source)
+            frame = ExportFrame(title=export_title, source=context.source, **size)
             st.download_button(
                 "Télécharger l'image (PNG)", key=f"png_{key}", mime="image/png", file_name=png_name,
                 data=lambda: figure_to_png(build(template=EXPORT_TEMPLATE, palette=selection.palette, export=frame),
@@ -85,7 +89,7 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
                        "photo en haut à droite du graphique.")
     with right:
         excel_button(table, key=key, topic=topic, chart=chart, context=context)
-    with st.expander("Voir les données du graphique"):
+    with st.expander(data_label):
         for one in (table if isinstance(table, list) else [table]):
             if isinstance(table, list):
                 st.markdown(f"**{one.title}**")
