@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import threading
 import time
 from collections import OrderedDict
@@ -19,7 +18,7 @@ from lib.excel_export import workbook_to_xlsx
 from lib.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
 from lib.official_files import citation
 from lib.palette import DEFAULT_PALETTE, Palette
-from lib.png_export import PngExportUnavailable, chrome_available, figure_to_png
+from lib.png_export import PngExportUnavailable, chrome_available, compact_png, figure_to_png
 from lib.reference.departments import department_name
 from lib.report import ReportItem, report_items
 from lib.territories import Territory
@@ -39,7 +38,6 @@ IMAGES_INCLUDED = ("Chaque graphique est placé à droite de son tableau (image 
 # full colour a Sankey weighs 3.3 MB (thousands of translucent link shades) and a dossier 20 MB; this way
 # ~0.2 MB and ~1.5 MB, with no visible difference.
 IMAGE_SCALE = 1
-PALETTE_COLOURS = 256
 _CACHE_SIZE = 48            # PNGs kept (~0.2 MB each): France's and the région's charts recur
 _png_cache: OrderedDict[tuple, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -117,18 +115,6 @@ def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_d
     return rows
 
 
-def compact_png(png: bytes, colours: int = PALETTE_COLOURS) -> bytes:
-    """The same picture in an indexed palette (charts have few real colours): ~5 times smaller."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as image:
-        indexed = image.convert("RGB").quantize(colours, method=Image.Quantize.FASTOCTREE,
-                                                dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    indexed.save(out, format="PNG")
-    return out.getvalue()
-
-
 def _cache_key(figure, frame: ExportFrame, scale: float, compact: bool) -> tuple:
     return hashlib.sha256(figure.to_json().encode()).hexdigest(), frame.width, frame.height, scale, compact
 
@@ -154,8 +140,7 @@ def chart_png(figure, frame: ExportFrame, scale: float = IMAGE_SCALE, compact: b
     key = _cache_key(figure, frame, scale, compact)
     png = _cached(key)
     if png is None:
-        png = figure_to_png(figure, frame.width, frame.height, scale)
-        png = _remember(key, compact_png(png) if compact else png)
+        png = _remember(key, figure_to_png(figure, frame.width, frame.height, scale, compact=compact))
     return png
 
 
@@ -183,7 +168,8 @@ def render_images(items: list[ReportItem], *, source: str, palette: Palette = DE
             done = _cached(key)
             if done is None:
                 try:
-                    raw = figure_to_png(figure, frame.width, frame.height, scale)
+                    # exact pixels here; the palette reduction runs in the worker while the next chart renders
+                    raw = figure_to_png(figure, frame.width, frame.height, scale, compact=False)
                 except PngExportUnavailable:
                     return {}, RENDER_FAILED
                 job = worker.submit(lambda k=key, r=raw: _remember(k, compact_png(r) if compact else r))

@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 from lib import formatting as fmt
 from lib.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, PartnerExposure, hhi_reading
 from lib.figures import (  # shared private helpers: same layout rules as the publication's figures
-    _FONT_SIZE, LABEL_HALO, TEXT_COLOR, EmptyDataError, ExportFrame, _finish, _label_margin, _meur_ticks, _new_figure,
-    _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font, _text_width, _wrap_name)
+    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _export_geometry, _finish, _label_margin,
+    _meur_ticks, _new_figure, _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font,
+    _text_width, _wrap_name)
 from lib.palette import DEFAULT_PALETTE, Palette, lighten
 from lib.schema import EXPORT, IMPORT
 from lib.trends import country_phrase
@@ -28,24 +29,29 @@ __all__ = ["EmptyDataError", "ExportFrame", "trend_figure", "exposure_figure", "
 FLOW_TITLES = {EXPORT: "Exportations", IMPORT: "Importations"}
 FRANCE_GREY = "#9AA0A6"
 CRITICAL_LEGEND = "1er fournisseur : dépendance critique (hors UE, plus de 50 %)"
+CONCENTRATION_BARGAP = 0.2
+EU_BAR_WIDTH = 0.5              # of a row, in the EU split chart (room for the markers above and below)
+SCREEN_PLOT_HEIGHT = 380        # plot area of the on-screen EU split chart (px), about
+
+
+# Axis labels of the exposure chart: « Région » then these on one line (full names stay in the hover).
+REGION_SHORT_NAMES = {"Provence-Alpes-Côte d'Azur": "PACA", "Auvergne-Rhône-Alpes": "AURA",
+                      "Bourgogne-Franche-Comté": "BFC"}
+_LINE_CHARS = 14        # a category label line under a bar of the exposure chart
+
+
+def _two_lines(name: str, max_chars: int = _LINE_CHARS) -> str:
+    """``name`` on at most 2 lines of about ``max_chars``; longer names end with « … »."""
+    lines = _wrap_name(name, max_chars)
+    if len(lines) > 2:
+        lines = _wrap_name(name, max_chars + 4)        # a little wider rather than cut
+    if len(lines) > 2:
+        lines = [lines[0], lines[1].rstrip("- ") + "…"]
+    return "<br>".join(lines)
 
 
 def _font(export: ExportFrame | None, scale: float = 1.0) -> dict:
     return {} if export is None else dict(size=round(_FONT_SIZE * scale * export.factor))
-
-
-def _with_tick(values: list[float], texts: list[str], value: float, text: str) -> tuple[list[float], list[str]]:
-    """The ticks plus one in bold at ``value`` (a reference line's own label on the axis)."""
-    pairs = {round(v, 9): t for v, t in zip(values, texts)}
-    pairs[round(value, 9)] = f"<b>{text}</b>"
-    ordered = sorted(pairs)
-    return ordered, [pairs[v] for v in ordered]
-
-
-def _halo(font: dict, export: ExportFrame | None) -> dict:
-    """A font whose glyphs keep a halo, so that a reference line passing behind them stays out of the way:
-    white in a picture (dark text on white), plotly's contrasting one on screen (the theme may be dark)."""
-    return dict(font, shadow=LABEL_HALO if export is not None else "auto")
 
 
 # ---------------------------------------------------------------- 1. exports, imports and balance per year
@@ -112,10 +118,13 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     if exposure.is_empty or exposure.products.empty:
         raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
                              "l'exposition ne peut pas être représentée.")
-    bars = [(territory_name, exposure.share, palette.exports)]
+    # (axis label: 2 lines at most; full name: hover)
+    bars = [(_two_lines(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
-        bars.append((f"Région {exposure.region.name}", exposure.share_region, lighten(palette.exports, 0.5)))
-    bars.append(("France entière", exposure.share_france, FRANCE_GREY))
+        region = exposure.region.name
+        bars.append((f"Région<br>{REGION_SHORT_NAMES.get(region, region)}", f"Région {region}",
+                     exposure.share_region, lighten(palette.exports, 0.5)))
+    bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)
     shorts = [_product_names(str(c))[0] for c in products["product"]]
     fulls = [_product_names(str(c))[1] for c in products["product"]]
@@ -126,13 +135,14 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.32, 0.68], horizontal_spacing=0.22,
                         subplot_titles=[f"Part des exportations {phrase}",
                                         f"Produits les plus exportés {phrase}"])
-    names = ["<br>".join(_wrap_name(name, 12)) for name, _, _ in bars]
-    shares = [0.0 if not math.isfinite(v) else v for _, v, _ in bars]
+    names = [label for label, _, _, _ in bars]
+    shares = [0.0 if not math.isfinite(v) else v for _, _, v, _ in bars]
     fig.add_trace(go.Bar(
-        name="Part des exportations", x=names, y=shares, marker_color=[c for _, _, c in bars],
-        text=[fmt.format_percent(v) for _, v, _ in bars], textposition="outside", cliponaxis=False,
-        textfont=text_font, showlegend=False,
-        hovertemplate="<b>%{x}</b><br>%{text} des exportations " + phrase + "<extra></extra>"), row=1, col=1)
+        name="Part des exportations", x=names, y=shares, marker_color=[c for _, _, _, c in bars],
+        text=[fmt.format_percent(v) for _, _, v, _ in bars], textposition="outside", cliponaxis=False,
+        textfont=text_font, showlegend=False, customdata=[full for _, full, _, _ in bars],
+        hovertemplate="<b>%{customdata}</b><br>%{text} des exportations " + phrase + "<extra></extra>"),
+        row=1, col=1)
     texts = [f"{fmt.format_meur(v)} · {fmt.format_percent(d)} du produit" for v, d in zip(values, dependency)]
     fig.add_trace(go.Bar(
         name=f"Exportations {phrase}", orientation="h", y=shorts, x=values, marker_color=palette.exports,
@@ -167,7 +177,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
 def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                       export: ExportFrame | None = None) -> go.Figure:
     """Per main imported product, stacked shares of its 1st, 2nd and 3rd suppliers and of the rest;
-    critical products (1st supplier outside the EU, > 50 %) in red, with a dashed line at 50 %."""
+    critical products (1st supplier outside the EU, > 50 %) in red, with a line at 50 % under the bars."""
     _require_columns(dependency, ["product", "total", "supplier_1_name", "supplier_1_share", "supplier_2_name",
                                   "supplier_2_share", "supplier_3_name", "supplier_3_share", "critical"],
                      "Dépendance aux importations")
@@ -211,12 +221,14 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
         marker_color=lighten(palette.others, 0.5),
         customdata=[[f, fmt.format_percent(r)] for f, r in zip(fulls, rest)],
         hovertemplate="<b>%{customdata[0]}</b><br>Autres fournisseurs : %{customdata[1]}<extra></extra>"))
-    # Under the bars (seen in the gaps between them): drawn above, it struck through the in-bar labels.
-    # The axis names it with a bold « 50 % » tick of its own.
-    fig.add_vline(x=0.5, layer="between", line=dict(color=TEXT_COLOR, dash="dash", width=1.5))
+    # The 50 % line under the bars, seen in the gaps between them (drawn above, it struck through the
+    # in-bar labels), and named by a bold « 50 % » under the axis (a tick would lay its gridline over it).
+    fig.add_vline(x=0.5, layer="below", line=dict(color=TEXT_COLOR, width=2))
+    fig.add_annotation(x=0.5, xref="x", y=0, yref="paper", yanchor="top", showarrow=False,
+                       text=f"<b>{fmt.format_percent(0.5, decimals=0)}</b>", font=text_font)
     ticktext = [f"<span style='color:{palette.deficit}'><b>⚠ {s}</b></span>" if c else s
                 for s, c in zip(shorts, critical)]
-    tickvals, percent_text = _with_tick(*_percent_ticks(1.0), 0.5, fmt.format_percent(0.5, decimals=0))
+    tickvals, percent_text = _percent_ticks(1.0)
     fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=percent_text, tickfont=text_font,
                      title=dict(text="Part des importations du produit", font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickvals=shorts,
@@ -234,7 +246,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
                          template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                          export: ExportFrame | None = None) -> go.Figure:
     """HHI (0–1) of partners and products per flow for the territory, its région and France, with the
-    reading thresholds 0,15 and 0,25 as dotted lines."""
+    reading thresholds 0,15 and 0,25 as dotted lines (under the bars, clear of the value labels)."""
     _require_columns(concentration, ["flow", "dimension", "hhi", "hhi_region", "hhi_france"], "Concentration")
     data = concentration.reset_index(drop=True)
     if data.empty or not np.isfinite(data["hhi"].to_numpy(dtype=float)).any():
@@ -257,17 +269,22 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
         fig.add_trace(go.Bar(
             name=name, orientation="h", y=labels, x=np.nan_to_num(values), marker_color=color,
             text=[f"{fmt.format_number(v, 2)} — {hhi_reading(v)}" if math.isfinite(v) else "" for v in values]
-            if own else None, textposition="outside" if own else "none", cliponaxis=False,
-            textfont=_halo(text_font, export),
+            if own else None, textposition="outside" if own else "none", cliponaxis=False, textfont=text_font,
             customdata=[[lab, name, fmt.format_number(v, 3), fmt.format_number(v * 10_000, 0), hhi_reading(v)]
                         for lab, v in zip(labels, values)],
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} : IHH %{customdata[2]} "
                            "(%{customdata[3]} sur 10 000) — %{customdata[4]}<extra></extra>")))
     high = float(np.nanmax(data[[c for c, _, _ in series]].to_numpy(dtype=float)))
     top = max(high * 1.45, HHI_HIGH * 1.3)
-    # Under the bars and behind the haloed value labels: drawn above, the lines struck through them.
+    # The thresholds skip the band of each territory bar, where its value label sits (a full-height line
+    # struck through the labels), and pass under the région and France bars.
+    group = 1 - CONCENTRATION_BARGAP
+    spans = [(-0.5, -group / 2)] + [(k - group / 2 + group / len(series), min(k + 1 - group / 2, len(labels) - 0.5))
+                                    for k in range(len(labels))]
     for threshold in (HHI_MODERATE, HHI_HIGH):
-        fig.add_vline(x=threshold, layer="between", line=dict(color="#6B7280", dash="dot", width=1.5))
+        for y0, y1 in spans:
+            fig.add_shape(type="line", x0=threshold, x1=threshold, y0=y0, y1=y1, xref="x", yref="y",
+                          layer="below", line=dict(color="#6B7280", dash="dot", width=1.5))
     step = 0.05 if top <= 0.5 else 0.1 if top <= 1 else 0.2
     tickvals = [round(k * step, 2) for k in range(int(top / step) + 1)]
     fig.update_xaxes(range=[0, top], tickvals=tickvals, ticktext=[fmt.format_number(v, 2) for v in tickvals],
@@ -277,7 +294,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
                          f"{fmt.format_number(HHI_HIGH, 2)} (très concentré)")))
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ")
-    fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.1)
+    fig.update_layout(barmode="group", bargap=CONCENTRATION_BARGAP, bargroupgap=0.1)
     return _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(labels), right=30,
                    screen_margin=dict(t=50, b=60, l=10, r=10))
 
@@ -287,8 +304,8 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
 def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, region_name: str | None = None, *,
                     template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                     export: ExportFrame | None = None) -> go.Figure:
-    """One 100 % bar per flow: EU 27 (flow colour), outside the EU (lighter), non ventilé (grey); the
-    EU share of the région and of France as markers on the bar."""
+    """One 100 % bar per flow: EU 27 (flow colour), outside the EU (lighter), non ventilé (grey, in the legend
+    only when there is some); the EU share of the région (▼ above the bar) and of France (▲ below it)."""
     _require_columns(split, ["flow", "eu27", "extra_eu", "unallocated", "total", "share_eu", "share_extra_eu",
                              "share_unallocated", "share_eu_region", "share_eu_france"], "Répartition UE")
     data = split[split["total"] > 0].reset_index(drop=True)
@@ -303,40 +320,52 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
              ("share_extra_eu", "extra_eu", "Hors UE", [lighten(c, 0.55) for c in base]),
              ("share_unallocated", "unallocated", "Non ventilé", [palette.others] * len(base)))
 
+    # A numeric y axis (flows at 0, 1…, named by their ticks) so that the markers can sit just off the bars.
+    rows = list(range(len(labels)))
     fig = _new_figure(template, export)
     for share_column, value_column, name, colors in parts:
         shares = data[share_column].fillna(0).to_numpy(dtype=float)
         values = data[value_column].to_numpy(dtype=float)
         fig.add_trace(go.Bar(
-            name=name, orientation="h", y=labels, x=shares, marker_color=colors,
+            name=name, orientation="h", y=rows, x=shares, width=EU_BAR_WIDTH, marker_color=colors,
+            showlegend=bool((shares >= 0.0005).any()),        # no legend for a part that draws nothing
             text=[f"{name} : {fmt.format_percent(s)}" if s >= 0.12 else "" for s in shares],
             textposition="inside", insidetextanchor="middle", textfont=dict(color="white", **text_font),
             customdata=[[lab, name, fmt.format_meur(v), fmt.format_percent(s)]
                         for lab, v, s in zip(labels, values, shares)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} : %{customdata[2]} "
                           "(%{customdata[3]})<extra></extra>"))
+    # The région's EU share just above each bar (pointing down at it), France's just below (pointing up):
+    # on the bar itself the two markers overlapped whenever the shares were close.
     marker_size = 14 if export is None else round(20 * export.factor)
+    geometry = dict(legend=True, axis_bottom=90, left=_label_margin(labels), right=30)
+    plot_height = _export_geometry(export, **geometry).plot_h if export is not None else SCREEN_PLOT_HEIGHT
+    offset = EU_BAR_WIDTH / 2 + 0.55 * marker_size / (plot_height / len(rows))    # tip on the bar's edge
     markers = []
     if region_name and np.isfinite(data["share_eu_region"].to_numpy(dtype=float)).any():
         region_label = region_name if region_name.lower().startswith("région") else f"Région {region_name}"
-        markers.append(("share_eu_region", "Part UE 27 de la région", f"Part UE 27 — {region_label}", "diamond"))
-    markers.append(("share_eu_france", "Part UE 27 de la France", "Part UE 27 — France entière", "line-ns"))
-    for column, name, hover_name, symbol in markers:
+        markers.append(("share_eu_region", "Part UE 27 de la région", f"Part UE 27 — {region_label}", "Région",
+                        "triangle-down", -offset, "top", palette.node))
+    markers.append(("share_eu_france", "Part UE 27 de la France", "Part UE 27 — France entière", "France",
+                    "triangle-up", offset, "bottom", FRANCE_GREY))
+    for column, name, hover_name, short, symbol, shift, side, color in markers:
         values = data[column].to_numpy(dtype=float)
         fig.add_trace(go.Scatter(
-            name=name, mode="markers", y=labels, x=values,
-            marker=dict(symbol=symbol, size=marker_size * (1.8 if symbol == "line-ns" else 1), color="white",
-                        line=dict(color=TEXT_COLOR, width=3 if symbol == "line-ns" else 2)),
+            name=name, mode="markers+text", y=[r + shift for r in rows], x=values, cliponaxis=False,
+            marker=dict(symbol=symbol, size=marker_size, color=color, line=dict(color=TEXT_COLOR, width=1.5)),
+            text=[f"{short} : {fmt.format_percent(v)}" if math.isfinite(v) else "" for v in values],
+            textposition=[f"{side} {'left' if v > 0.85 else 'right' if v < 0.15 else 'center'}"
+                          for v in np.nan_to_num(values, nan=0.5)],
+            textfont=_font(export, 0.85),
             customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(labels, values)],
             hovertemplate="<b>%{customdata[0]}</b><br>" + hover_name + " : %{customdata[1]}<extra></extra>"))
     tickvals, ticktext = _percent_ticks(1.0)
     fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
                      title=dict(text="Part des échanges" + (f" — {territory_name}" if territory_name else ""),
                                 font=text_font))
-    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
-                     ticksuffix="  ")
-    fig.update_layout(barmode="stack", bargap=0.35)
-    fig = _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(labels), right=30,
-                  screen_margin=dict(t=50, b=40, l=10, r=10))
+    fig.update_yaxes(range=[len(rows) - 0.5, -0.5], tickvals=rows, ticktext=labels, tickfont=text_font,
+                     ticklabelstandoff=10, showgrid=False, zeroline=False)   # (ticksuffix: ignored with ticktext)
+    fig.update_layout(barmode="stack")
+    fig = _finish(fig, export, screen_margin=dict(t=50, b=40, l=10, r=10), **geometry)
     fig.update_layout(legend_traceorder="normal")
     return fig

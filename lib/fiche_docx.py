@@ -49,7 +49,7 @@ TITLE = "Les indicateurs clés : commerce extérieur"
 APP_NAME = "Commerce extérieur des territoires"
 IMAGE_WIDTH_CM = 16
 IMAGE_SCALE = 2               # 3200 × 1800 px: 508 dpi at 16 cm
-# 256 colours (lib.dossier.compact_png): a Sankey goes from 3.3 MB to ~0.4 MB, a sheet from ~20 MB to ~2.5 MB.
+# 256 colours (lib.png_export.compact_png): a Sankey goes from 3.3 MB to ~0.4 MB, a sheet from ~20 MB to ~2.5 MB.
 COMPACT_IMAGES = True
 # lib.report keys of the charts, in the sheet's order
 FICHE_KEYS = ("balance", "treemaps", "export-flows", "export-flows-region", "export-flows-france",

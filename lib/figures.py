@@ -353,6 +353,27 @@ def _new_subplots(template: str | None, export: ExportFrame | None, **kwargs) ->
 
 # ---------------------------------------------------------------- 2. treemaps
 
+TILE_TEXT_LIGHT = "#FFFFFF"
+TILE_TEXT_DARK = TEXT_COLOR
+# White text down to 3:1 contrast (WCAG's bar for large or bold text, which tile labels are): the flow
+# colours and their mid shades get white, only the pale tints get near-black.
+TILE_DARK_LUMINANCE = 0.30
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of a « #RRGGBB » colour (0 black, 1 white)."""
+    def linear(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))   # lighten() gives « #RRGGBB »
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def _tile_text(color: str) -> str:
+    """Text colour for a tile: white on dark and mid tones, near-black on light ones."""
+    return TILE_TEXT_LIGHT if _luminance(color) <= TILE_DARK_LUMINANCE else TILE_TEXT_DARK
+
+
 def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export: ExportFrame | None,
                    area: float = 1.0) -> go.Treemap:
     """Products as tiles inside their A38 group; shades of the flow colour, darkest for the largest group."""
@@ -416,7 +437,9 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
                        + "<br><i>%{customdata[3]}</i><extra></extra>"),
         marker=dict(colors=colors, line=dict(color="white", width=1.5)),
         tiling=dict(pad=2), pathbar=dict(visible=export is None),
-        textfont=_tick_font(export), name=FLOW_NAMES[flow])
+        # plotly's own choice put dark text on mid-blue and mid-purple tiles: decided here, per tile
+        textfont=_tick_font(export), name=FLOW_NAMES[flow],
+        insidetextfont=dict(_tick_font(export), color=[_tile_text(c) for c in colors]))
 
 
 def treemap_figure(breakdown: pd.DataFrame, flow: str, *, template: str | None = None,

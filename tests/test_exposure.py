@@ -267,8 +267,11 @@ def test_exposure_figure(cube):
     fig = ef.exposure_figure(result, "Alpes-de-Haute-Provence")
     shares, products = fig.data
     np.testing.assert_allclose(shares.y, [result.share, result.share_region, result.share_france])
-    assert list(shares.x) == ["Alpes-de-<br>Haute-<br>Provence", "Région<br>Provence-<br>Alpes-Côte<br>d'Azur",
-                              "France<br>entière"]
+    # short axis labels, 2 lines at most (« Région Provence-Alpes-Côte d'Azur » took 4); full names in hover
+    assert list(shares.x) == ["Alpes-de-<br>Haute-Provence", "Région<br>PACA", "France"]
+    assert list(shares.customdata) == ["Alpes-de-Haute-Provence", "Région Provence-Alpes-Côte d'Azur",
+                                       "France entière"]
+    assert "%{customdata}" in shares.hovertemplate
     np.testing.assert_allclose(products.x, result.products["value"])
     assert products.marker.color == DEFAULT_PALETTE.exports
     ef.exposure_figure(result, "Alpes-de-Haute-Provence", export=EXPORT_FRAME)
@@ -289,6 +292,10 @@ def test_dependency_figure_highlights_critical_products(cube):
     stacked = sum(np.asarray(t.x, dtype=float) for t in fig.data)
     np.testing.assert_allclose(stacked, 1.0)
     assert sum("⚠" in text for text in fig.layout.yaxis.ticktext) == 2
+    # the 50 % line passes under the bars (it struck through the in-bar labels), named under the axis
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1, line.layer) == (0.5, 0.5, "below")
+    assert [a.text for a in fig.layout.annotations] == ["<b>50\u00a0%</b>"]
     ef.dependency_figure(dependency, export=EXPORT_FRAME)
     calm = ef.dependency_figure(dependency.assign(critical=False))
     assert ef.CRITICAL_LEGEND not in [t.name for t in calm.data]
@@ -301,7 +308,16 @@ def test_concentration_and_eu_split_figures(cube):
                                           "France entière"]
     np.testing.assert_allclose(fig.data[0].x, conc["hhi"])
     assert fig.data[0].text[0].startswith(f"{conc['hhi'].iloc[0]:.2f}".replace(".", ","))
-    assert [shape.x0 for shape in fig.layout.shapes] == [0.15, 0.25]
+    # Dotted thresholds under the bars, and never across the band of a territory bar, where its label is.
+    assert {shape.x0 for shape in fig.layout.shapes} == {0.15, 0.25}
+    assert all(shape.layer == "below" and shape.x0 == shape.x1 for shape in fig.layout.shapes)
+    group, n = 1 - fig.layout.bargap, len(fig.data)
+    for k in range(len(conc)):
+        band = (k - group / 2, k - group / 2 + group / n)
+        assert not any(min(s.y0, s.y1) < band[1] and max(s.y0, s.y1) > band[0] for s in fig.layout.shapes)
+    for threshold in (0.15, 0.25):    # the rest of the height is drawn
+        drawn = sum(abs(s.y1 - s.y0) for s in fig.layout.shapes if s.x0 == threshold)
+        assert drawn == pytest.approx(len(conc) * (1 - group / n))
     national = ef.concentration_figure(ex.concentration(cube, FRANCE, 2024), "France entière", export=EXPORT_FRAME)
     assert [t.name for t in national.data] == ["France entière", "France entière"]
     with pytest.raises(EmptyDataError):
@@ -313,6 +329,21 @@ def test_concentration_and_eu_split_figures(cube):
                                           "Part UE 27 de la France"]
     np.testing.assert_allclose(sum(np.asarray(t.x, dtype=float) for t in fig.data[:3]), 1.0)
     assert list(fig.data[0].marker.color) == [DEFAULT_PALETTE.exports, DEFAULT_PALETTE.imports]
+    assert list(fig.layout.yaxis.ticktext) == ["Exportations", "Importations"]
+    # The région's marker just above each bar, France's just below, different symbols: no overlap.
+    bars, region, france = fig.data[0], fig.data[3], fig.data[4]
+    half = bars.width / 2
+    assert all(r <= row - half < row + half <= f for r, row, f in zip(region.y, bars.y, france.y))
+    assert region.marker.symbol != france.marker.symbol
+    np.testing.assert_allclose(region.x, split["share_eu_region"])
+    assert region.text[0].startswith("Région : ") and france.text[0].startswith("France : ")
+    # « Non ventilé » in the legend only when it draws something
+    assert fig.data[2].showlegend is bool(split["share_unallocated"].max() >= 0.0005)
+    none_unallocated = split.assign(share_unallocated=0.0, unallocated=0.0)
+    for exported in (None, EXPORT_FRAME):
+        legend = [t.name for t in ef.eu_split_figure(none_unallocated, "x", "y", export=exported).data
+                  if t.showlegend is not False]
+        assert legend == ["UE 27", "Hors UE", "Part UE 27 de la région", "Part UE 27 de la France"]
     ef.eu_split_figure(split, export=EXPORT_FRAME)
     with pytest.raises(EmptyDataError):
         ef.eu_split_figure(split.assign(total=0.0))

@@ -198,6 +198,32 @@ def test_treemap_sums_to_flow_total_in_flow_colour_family(cube, dep04, flow, pal
     assert trace.text[ids.index("C21Z")].startswith("<b>Produits<br>pharmaceutiques</b><br>")
 
 
+def _contrast(a: str, b: str) -> float:
+    lighter, darker = sorted((figures._luminance(a), figures._luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("palette", [DEFAULT_PALETTE, COLORBLIND_PALETTE])
+@pytest.mark.parametrize("flow", [EXPORT, IMPORT])
+def test_treemap_text_colour_follows_tile_luminance(cube, dep04, flow, palette):
+    """White on the flow colour and its mid shades (plotly put dark text on mid-blue tiles), near-black on
+    pale tints: one colour per tile, each readable (3:1 at least, the bar for large or bold text)."""
+    trace = figures.treemap_figure(ind.product_breakdown(cube, dep04, YEAR_, flow), flow, palette=palette,
+                                   export=figures.ExportFrame(title="t", source="s")).data[0]
+    text_colours = list(trace.insidetextfont.color)
+    assert len(text_colours) == len(trace.marker.colors)
+    assert trace.insidetextfont.size == trace.textfont.size
+    for tile, text in zip(trace.marker.colors, text_colours):
+        dark_tile = figures._luminance(tile) <= figures.TILE_DARK_LUMINANCE
+        assert text == (figures.TILE_TEXT_LIGHT if dark_tile else figures.TILE_TEXT_DARK)
+        assert _contrast(tile, text) >= 3
+    base = palette.exports if flow == EXPORT else palette.imports
+    assert text_colours[0] == figures.TILE_TEXT_LIGHT and trace.marker.colors[0] == base
+    # the mid-blue tile of the review (« Appareils ménagers » on the imports, once dark text) is white now
+    assert figures._tile_text("#6796C6") == figures.TILE_TEXT_LIGHT
+    assert figures._tile_text("#D1BCDB") == figures.TILE_TEXT_DARK
+
+
 def test_two_treemaps_side_by_side(cube, dep04):
     fig = figures.flows_treemap_figure(ind.product_breakdown(cube, dep04, YEAR_, EXPORT),
                                        ind.product_breakdown(cube, dep04, YEAR_, IMPORT))

@@ -57,6 +57,51 @@ def test_png_has_requested_size_and_is_neither_blank_nor_dark():
 
 
 @needs_chromium
+def test_compact_png_is_smaller_same_size_and_looks_the_same():
+    """Default export: a 256-colour palette (a page's Sankey: ~2,8 Mo → ~0,7 Mo); compact=False: exact RGBA."""
+    x = list(range(60))
+    fig = go.Figure([go.Scatter(x=x, y=[(i * k) % 37 for i in x], mode="lines", showlegend=False,
+                                line=dict(width=1, color="rgba(163,168,176,0.5)")) for k in range(1, 25)])
+    fig.add_trace(go.Bar(x=x[::6], y=[30, 12, 25, 8, 17, 5, 22, 14, 9, 28], marker_color="#D7263D",
+                         text=[f"{v},5 M€" for v in range(10)], textposition="outside"))
+    fig.update_layout(template="plotly_white", title="Flux à l'export — 315,0 M€", showlegend=False)
+    exact = figure_to_png(fig, width=800, height=450, scale=2, compact=False)
+    small = figure_to_png(fig, width=800, height=450, scale=2)
+    assert Image.open(io.BytesIO(exact)).mode == "RGBA"
+    assert Image.open(io.BytesIO(small)).mode == "P"
+    assert len(small) < 0.6 * len(exact)
+    a, b = _image(exact), _image(small)
+    assert a.size == b.size == (1600, 900)
+    assert len(_colours(a)) > 256                                  # a real reduction, not a lossless one
+    assert _dominant(a) == _dominant(b) == (255, 255, 255)        # flat colours stay exact
+    assert _dark_fraction(b) == pytest.approx(_dark_fraction(a), abs=0.002)
+    from PIL import ImageChops, ImageStat
+    assert max(ImageStat.Stat(ImageChops.difference(a, b)).mean) < 0.5
+
+
+@needs_chromium
+def test_figure_with_a_colour_scale_is_not_compacted():
+    """256 colours would draw the colour bar in bands (the tile map): those stay exact."""
+    fig = go.Figure(go.Heatmap(z=[[k + 10 * j for k in range(10)] for j in range(10)], colorscale="Viridis"))
+    fig.update_layout(template="plotly_white")
+    assert png_export.has_colour_scale(fig) and not png_export.has_colour_scale(_coloured_figure("white"))
+    assert Image.open(io.BytesIO(figure_to_png(fig, width=300, height=200, scale=1))).mode == "RGBA"
+
+
+def test_compact_png_keeps_transparency_and_never_grows():
+    clear = Image.new("RGBA", (40, 30), (0, 0, 0, 0))
+    clear.paste((215, 38, 61, 255), (10, 10, 30, 20))
+    out = io.BytesIO()
+    clear.save(out, format="PNG")
+    compacted = Image.open(io.BytesIO(png_export.compact_png(out.getvalue()))).convert("RGBA")
+    assert compacted.size == (40, 30)
+    assert compacted.getpixel((0, 0))[3] == 0 and compacted.getpixel((15, 15)) == (215, 38, 61, 255)
+    tiny = io.BytesIO()
+    Image.new("P", (1, 1)).save(tiny, format="PNG")
+    assert len(png_export.compact_png(tiny.getvalue())) <= len(tiny.getvalue())
+
+
+@needs_chromium
 def test_concurrent_exports_each_get_their_own_image():
     """The kaleido server is one queue: without the lock, threads receive each other's PNGs."""
     jobs = {"red": ((255, 0, 0), 500, 300), "blue": ((0, 0, 255), 320, 420)}

@@ -72,30 +72,34 @@ def _initialise(data: AppData) -> None:
 _SAVED = "sel_saved"   # plain copy of the controls: widget state can be dropped on a page change
 
 
-def _restore_dropped_controls() -> None:
-    """Streamlit clears widget state on a page change when the browser's rerun request does not carry it
-    (seen under load: a session switched to « Ain »); the plain copy, which survives, puts it back."""
-    saved = st.session_state.get(_SAVED, {})
-    for name, key in _KEYS.items():
-        if key not in st.session_state and name in saved:
-            st.session_state[key] = saved[name]
+def _valid_or_saved(key: str, name: str, valid, fallback):
+    """The control's value if valid, else the plain copy's, else the fallback.
+
+    Streamlit may drop (or blank) the sidebar widgets' state on a page change when the browser's rerun
+    request does not carry it: seen in `make load`, where sessions fell back to « Ain — 2025 ».
+    """
+    current = st.session_state.get(key)
+    if valid(current):
+        return current
+    saved = st.session_state.get(_SAVED, {}).get(name)
+    return saved if valid(saved) else fallback
 
 
 def sidebar_selection(data: AppData) -> Selection:
     """Draw the shared controls (entry point only) and return the selection."""
     if not st.session_state.get("sel_initialised"):
         _initialise(data)
-    _restore_dropped_controls()
     state = st.session_state
-    if state.get(_KEYS["year"]) not in data.years:
-        state[_KEYS["year"]] = data.latest_year
+    state[_KEYS["kind"]] = _valid_or_saved(_KEYS["kind"], "kind", lambda v: v in KINDS, "dep")
+    state[_KEYS["year"]] = _valid_or_saved(_KEYS["year"], "year", lambda v: v in data.years, data.latest_year)
+    state[_KEYS["palette"]] = _valid_or_saved(_KEYS["palette"], "palette", lambda v: isinstance(v, bool), False)
     with st.sidebar:
         st.markdown("### Territoire")
         kind = st.selectbox("Type de territoire", KINDS, format_func=KIND_LABELS.get, key=_KEYS["kind"])
         options = data.catalog.territories_of_kind(kind)
         by_id = {t.id: t for t in options}
-        if state.get(_KEYS["territory"]) not in by_id:
-            state[_KEYS["territory"]] = next(iter(by_id))
+        state[_KEYS["territory"]] = _valid_or_saved(_KEYS["territory"], "territory", lambda v: v in by_id,
+                                                    next(iter(by_id)))
         territory_id = st.selectbox(
             "Territoire" if kind != "ti" else "Territoire d'industrie (départements)", list(by_id),
             format_func=lambda i: by_id[i].label, key=_KEYS["territory"], disabled=kind == "fr",
