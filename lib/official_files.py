@@ -97,6 +97,7 @@ class _Part:
     year: np.ndarray
     value: np.ndarray
     row: np.ndarray
+    release: dt.date | None = None   # the file's release date: a newer release revises an older one
 
     def __len__(self) -> int:
         return len(self.value)
@@ -151,6 +152,8 @@ def read_official_files(paths: Iterable[str | Path], *, origin_names: dict | Non
         if skipped:
             warnings.append(skipped)
             continue
+        for part in file_parts:
+            part.release = release
         parts.extend(file_parts)
         sources.append(_source_entry(label, path.suffix.lower(), file_parts, release))
     if not parts:
@@ -570,20 +573,38 @@ def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
-    """(mask of rows to keep, warnings); the same cell with two values is a DataFileError."""
+    """(mask of rows to keep, warnings).
+
+    The same cell twice with the same value is kept once. With two values it is an error — unless the two
+    come from releases of different dates (older ZIPs loaded to extend the years): the newer release's
+    value is the revised figure and wins, with a warning counting the revisions.
+    """
     series = pd.Series(key)
     if not series.duplicated().any():
         return np.ones(len(key), dtype=bool), []
+    releases = sorted({p.release for p in parts if p.release is not None})
+    rank = np.concatenate([np.full(len(p), releases.index(p.release) if p.release is not None else -1)
+                           for p in parts])
     dup = np.flatnonzero(series.duplicated(keep=False).to_numpy())
-    order = dup[np.argsort(key[dup], kind="stable")]
+    order = dup[np.lexsort((-rank[dup], key[dup]))]        # by cell, newest release first
     same_cell = key[order][1:] == key[order][:-1]
-    conflict = np.flatnonzero(same_cell & (value[order][1:] != value[order][:-1]))
+    same_release = rank[order][1:] == rank[order][:-1]
+    differs = value[order][1:] != value[order][:-1]
+    conflict = np.flatnonzero(same_cell & same_release & differs)
     if len(conflict):
         raise _conflict_error(order[conflict[0]], order[conflict[0] + 1], value, parts)
-    keep = ~series.duplicated(keep="first").to_numpy()
-    dropped = int((~keep).sum())
-    return keep, [f"{dropped:,} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une seule "
-                  "fois.".replace(",", " ")]
+    keep = np.ones(len(key), dtype=bool)
+    keep[order[1:][same_cell]] = False                      # every later copy of a cell: older or identical
+    warnings = []
+    revised = int((same_cell & ~same_release & differs).sum())
+    if revised:
+        warnings.append(f"{revised:,} valeur(s) révisée(s) entre deux diffusions des douanes : la plus récente est "
+                        "retenue.".replace(",", " "))
+    dropped = int((~keep).sum()) - revised
+    if dropped:
+        warnings.append(f"{dropped:,} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une seule "
+                        "fois.".replace(",", " "))
+    return keep, warnings
 
 
 def _conflict_error(first: int, second: int, value: np.ndarray, parts: list[_Part]):

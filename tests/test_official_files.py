@@ -172,6 +172,36 @@ def test_same_cell_with_two_values_names_both_files_and_rows(tmp_path):
     assert "2A" in message and "7,5" in message and "8,5" in message
 
 
+def test_an_older_release_extends_the_years_and_the_newer_one_revises(tmp_path):
+    """Loading last year's ZIP beside this year's: 2022 is added, overlapping cells take the newer value."""
+    newer_dir, older_dir = tmp_path / "2026", tmp_path / "2025"
+    newer_dir.mkdir(), older_dir.mkdir()
+    newer = write_region_zip(newer_dir, date_time=(2026, 2, 6, 10, 0, 0))
+    header = ["Region", "Dep", "Flux", "CodeA129", "Pays", "annee2022_valeur_en_euros", "annee2023_valeur_en_euros"]
+    older_import = [["03", "04", "Import", "C10A", "DE", 90.0, 99.0],      # 2023 revised later to 100.4
+                    ["03", "2A", "Import", "C10A", "IT", 5.0, 0]]          # 2023 unchanged (0)
+    older = write_zip(older_dir / "region_03_A.zip", {
+        "REGION_03_A_IMPORT.xlsx": xlsx_bytes(older_import, header=header),
+        "REGION_03_A_EXPORT.xlsx": xlsx_bytes([["03", "04", "Export", "C10A", "DE", 40, 50]], header=header)},
+        date_time=(2025, 2, 7, 10, 0, 0))
+    result = read_official_files([older, newer])
+    table = result.table
+    cell = table[(table["department"] == "04") & (table["product"] == "C10A") & (table["country"] == "DE")
+                 & (table["flow"] == "import")].set_index("year")["value_eur"]
+    assert cell.to_dict() == {2022: 90.0, 2023: 100.4, 2024: 1.0}
+    assert sorted(table["year"].unique()) == [2022, 2023, 2024]
+    assert result.release_date.isoformat() == "2026-02-06"
+    assert any("1 valeur(s) révisée(s)" in w for w in result.warnings)
+
+
+def test_two_values_in_the_same_release_are_still_an_error(tmp_path):
+    a = write_zip(tmp_path / "region_03_A.zip", {"REGION_03_A_IMPORT.xlsx": xlsx_bytes(IMPORT_ROWS)})
+    changed = [row[:] for row in IMPORT_ROWS]
+    changed[0][6] = 3
+    b = write_zip(tmp_path / "region_04_A.zip", {"REGION_04_A_IMPORT.xlsx": xlsx_bytes(changed)})
+    assert "valeurs différentes" in str(_error([a, b]))
+
+
 # --------------------------------------------------------------------------- bad inputs
 
 def test_zip_name_without_zip_content(tmp_path):
