@@ -58,7 +58,7 @@ def test_png_has_requested_size_and_is_neither_blank_nor_dark():
 
 @needs_chromium
 def test_compact_png_is_smaller_same_size_and_looks_the_same():
-    """Default export: a 256-colour palette (a page's Sankey: ~2,8 Mo → ~0,7 Mo); compact=False: exact RGBA."""
+    """compact=True: a 256-colour palette (a Sankey: ~2,8 Mo → ~0,7 Mo); default: exact RGBA."""
     x = list(range(60))
     fig = go.Figure([go.Scatter(x=x, y=[(i * k) % 37 for i in x], mode="lines", showlegend=False,
                                 line=dict(width=1, color="rgba(163,168,176,0.5)")) for k in range(1, 25)])
@@ -66,7 +66,7 @@ def test_compact_png_is_smaller_same_size_and_looks_the_same():
                          text=[f"{v},5 M€" for v in range(10)], textposition="outside"))
     fig.update_layout(template="plotly_white", title="Flux à l'export — 315,0 M€", showlegend=False)
     exact = figure_to_png(fig, width=800, height=450, scale=2, compact=False)
-    small = figure_to_png(fig, width=800, height=450, scale=2)
+    small = figure_to_png(fig, width=800, height=450, scale=2, compact=True)
     assert Image.open(io.BytesIO(exact)).mode == "RGBA"
     assert Image.open(io.BytesIO(small)).mode == "P"
     assert len(small) < 0.6 * len(exact)
