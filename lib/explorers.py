@@ -208,12 +208,16 @@ def product_countries(cube: TradeCube, product: str, year: int, flow: str, n: in
 
 def product_trend(cube: TradeCube, product: str) -> pd.DataFrame:
     """France's exports and imports of the product each year, the balance and its weight in all exports."""
+    return _trend(cube, PRODUCT, product)
+
+
+def _trend(cube: TradeCube, column: str, code: str) -> pd.DataFrame:
+    """France's exports and imports of one product or partner per year, balance and share of all exports."""
     rows = []
     for year in cube.years:
-        exports = float(_column(matrix(cube, year, EXPORT, DEPARTMENT, PRODUCT), product).sum())
-        imports = float(_column(matrix(cube, year, IMPORT, DEPARTMENT, PRODUCT), product).sum())
-        all_exports = _france_total(cube, year, EXPORT)
-        rows.append((year, exports, imports, exports - imports, _share(exports, all_exports)))
+        exports = float(_column(matrix(cube, year, EXPORT, DEPARTMENT, column), code).sum())
+        imports = float(_column(matrix(cube, year, IMPORT, DEPARTMENT, column), code).sum())
+        rows.append((year, exports, imports, exports - imports, _share(exports, _france_total(cube, year, EXPORT))))
     return pd.DataFrame(rows, columns=["year", "exports", "imports", "balance", "share_of_exports"])
 
 
@@ -248,13 +252,7 @@ def country_products(cube: TradeCube, country: str, year: int, n: int | None = T
 
 def country_trend(cube: TradeCube, country: str) -> pd.DataFrame:
     """France's exports to and imports from the country each year, the balance and its share of all exports."""
-    rows = []
-    for year in cube.years:
-        exports = float(_column(matrix(cube, year, EXPORT, DEPARTMENT, COUNTRY), country).sum())
-        imports = float(_column(matrix(cube, year, IMPORT, DEPARTMENT, COUNTRY), country).sum())
-        all_exports = _france_total(cube, year, EXPORT)
-        rows.append((year, exports, imports, exports - imports, _share(exports, all_exports)))
-    return pd.DataFrame(rows, columns=["year", "exports", "imports", "balance", "share_of_exports"])
+    return _trend(cube, COUNTRY, country)
 
 
 def country_summary(cube: TradeCube, country: str, year: int) -> dict:

@@ -576,8 +576,8 @@ def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
     """(mask of rows to keep, warnings).
 
     The same cell twice with the same value is kept once. With two values it is an error — unless the two
-    come from releases of different dates (older ZIPs loaded to extend the years): the newer release's
-    value is the revised figure and wins, with a warning counting the revisions.
+    come from ZIPs released on different dates (older releases loaded to extend the years): the newer
+    release's value is the revised figure and wins, with a warning counting the revisions.
     """
     series = pd.Series(key)
     if not series.duplicated().any():
@@ -588,7 +588,8 @@ def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
     dup = np.flatnonzero(series.duplicated(keep=False).to_numpy())
     order = dup[np.lexsort((-rank[dup], key[dup]))]        # by cell, newest release first
     same_cell = key[order][1:] == key[order][:-1]
-    same_release = rank[order][1:] == rank[order][:-1]
+    # a file without a release date (bare XLSX or CSV) cannot be said older or newer: same release
+    same_release = (rank[order][1:] == rank[order][:-1]) | (rank[order][1:] < 0) | (rank[order][:-1] < 0)
     differs = value[order][1:] != value[order][:-1]
     conflict = np.flatnonzero(same_cell & same_release & differs)
     if len(conflict):

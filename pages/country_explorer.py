@@ -72,10 +72,9 @@ with map_column:
               export_title=f"{label}, par département ({year})", context=page.downloads)
 with ranking_column:
     if territory.kind != "fr":
-        exports = explorers.territory_value(departments, territory.departments, "exports")
-        own_total = explorers.department_flows(cube, year)["exports"].reindex(territory.departments).sum()
-        st.markdown(f"**{territory.name}** : {format_amount(exports)} d'exportations {to_country}"
-                    + (f", soit {format_percent(exports / own_total)} de ses exportations." if own_total else "."))
+        partner = page.compute("exposure", country)
+        st.markdown(f"**{territory.name}** : {format_amount(partner.value)} d'exportations {to_country}"
+                    + (f", soit {format_percent(partner.share)} de ses exportations." if partner.exports else "."))
     table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
                 chart=f"{country}-classement-{kind}", context=page.downloads)
     open_department_box(explorers.ranking(values, n=len(values))["department"].tolist(), key="country_open")

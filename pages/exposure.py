@@ -6,7 +6,7 @@ import streamlit as st
 from lib import exposure_figures as xfig, exposure_tables as xtab
 from lib.formatting import format_percent
 from lib.reference.countries import COUNTRIES
-from lib.tables import product_name
+from lib.reference.products import product_short_label
 from lib.territories import region
 from lib.texts import chart_title
 from lib.ui.page import page_header, stop_if_no_trade
@@ -42,7 +42,7 @@ dependency = page.compute("dependency")
 critical = dependency[dependency["critical"]] if "critical" in dependency else dependency.iloc[0:0]
 if len(critical):
     st.warning("Produits dépendant à plus de 50 % d'un fournisseur hors UE : "
-               + " ; ".join(f"{product_name(p)} ({n}, {format_percent(s, decimals=0)})"
+               + " ; ".join(f"{product_short_label(p)} ({n}, {format_percent(s, decimals=0)})"
                             for p, n, s in zip(critical["product"], critical["supplier_1_name"],
                                                critical["supplier_1_share"])) + ".", icon="⚠️")
 chart_block(partial(xfig.dependency_figure, dependency), xtab.dependency_table(dependency), key="dependency",
