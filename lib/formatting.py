@@ -42,12 +42,6 @@ def format_millions_words(value_eur: float | None, decimals: int = 1) -> str:
     return f"{format_number(value_eur / 1e6, decimals)} millions d'euros"
 
 
-def format_eur(value_eur: float | None) -> str:
-    if _is_missing(value_eur):
-        return MISSING
-    return f"{format_number(value_eur, 0)}{NBSP}€"
-
-
 def format_amount(value_eur: float | None) -> str:
     """KPI amounts in M€ like every chart and sentence (« 28 300,0 M€ »); k€ only below 0,1 M€."""
     if _is_missing(value_eur):

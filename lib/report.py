@@ -53,10 +53,6 @@ class ReportItem:
     chart: str = ""
     page: str = ""                                # French name of the page showing it
 
-    @property
-    def has_chart(self) -> bool:
-        return self.build is not None
-
 
 class ReportContext:
     """Shared, computed-once inputs of the items of one (territory, year)."""

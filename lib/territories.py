@@ -56,18 +56,8 @@ class Territory:
         return re.sub(r"[^A-Za-z0-9_-]+", "-", self.id.replace(":", "-"))
 
     @property
-    def is_approximation(self) -> bool:
-        return self.kind == "ti"
-
-    @property
     def minor_departments(self) -> tuple[tuple[str, int], ...]:
         return tuple((d, n) for d, n in self.commune_counts if d not in self.departments)
-
-    @property
-    def in_phrase(self) -> str:
-        """« dans le département Alpes-de-Haute-Provence »-like reading for sentences."""
-        return {"dep": f"du département {self.name}", "reg": f"de la région {self.name}",
-                "ti": f"du Territoire d'industrie {self.name}", "fr": "de la France entière"}[self.kind]
 
 
 @dataclass
