@@ -156,7 +156,8 @@ def _write_cell(ws: Worksheet, row: int, column: int, value, kind: str) -> int:
 
 
 def _source_line(source: str) -> str:
-    return source if source.lower().startswith("source") else f"Source : {source}"
+    """The citation as given, or prefixed with « Source : » when it names none (e.g. a bare release)."""
+    return source if "source" in source.lower() else f"Source : {source}"
 
 
 def write_table_sheet(ws: Worksheet, table: TableSheet, *, territory_label: str, year: int,
