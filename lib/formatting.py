@@ -56,6 +56,8 @@ def format_percent(fraction: float | None, decimals: int | None = None, signed: 
     if _is_missing(fraction) or (isinstance(fraction, float) and math.isinf(fraction)):
         return MISSING
     pct = fraction * 100
+    if decimals is None and 0 < abs(pct) < 0.001:
+        return f"<{NBSP}0,001{NBSP}%"          # rather than a misleading « 0,000 % »
     if decimals is None:
         decimals = 1 if abs(pct) >= 0.1 or pct == 0 else 2
         if 0 < abs(pct) < 0.01:

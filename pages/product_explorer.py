@@ -37,7 +37,7 @@ metric_row([
     ("Exportations françaises", format_amount(summary["exports"]), _change(summary["change_exports"]), None),
     ("Importations françaises", format_amount(summary["imports"]), _change(summary["change_imports"]), None),
     ("Solde commercial", format_amount(summary["balance"]), None, "Exportations − importations"),
-    ("Part des exportations françaises", format_percent(summary["share_of_exports"]), None,
+    ("Poids dans les exportations", format_percent(summary["share_of_exports"]), None,
      "Part du produit dans l'ensemble des exportations de la France"),
 ])
 st.caption(" ; ".join(part for part in (

@@ -13,6 +13,7 @@ def test_percent_keeps_small_shares_readable():
     assert f.format_percent(0.018) == f"1,8{NBSP}%"
     assert f.format_percent(0.0009) == f"0,09{NBSP}%"
     assert f.format_percent(0.0) == f"0,0{NBSP}%"
+    assert f.format_percent(0.0000012) == f"<{NBSP}0,001{NBSP}%"
     assert f.format_percent(0.123, signed=True) == f"+12,3{NBSP}%"
     assert f.format_percent(-0.05, signed=True) == f"\u22125,0{NBSP}%"
     assert f.format_meur(-13_500_000) == f"\u221213,5{NBSP}M€"

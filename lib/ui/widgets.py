@@ -75,8 +75,8 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
                     config=client_image_config(png_name[:-4], **size), **(chart_options or {}))
-    left, right, _ = st.columns([1, 1, 2])
-    with left:
+    buttons = st.container(horizontal=True, wrap=True)   # natural widths: never cut in a narrow column
+    with buttons:
         if chrome_available():
             frame = ExportFrame(title=export_title, source=context.source, **size)
             st.download_button(
@@ -87,7 +87,6 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
         else:
             st.caption("Export PNG indisponible sur ce serveur (Chromium absent) : utilisez l'icône appareil "
                        "photo en haut à droite du graphique.")
-    with right:
         excel_button(table, key=key, topic=topic, chart=chart, context=context)
     with st.expander(data_label):
         for one in (table if isinstance(table, list) else [table]):

@@ -122,8 +122,11 @@ def metric_value(page: Page, label: str) -> str:
 
 
 def sidebar_values(page: Page) -> list[str]:
-    """[type de territoire, territoire, année] as the select boxes show them."""
-    return [box.input_value() for box in page.get_by_test_id("stSidebar").locator("input[role=combobox]").all()]
+    """[type de territoire, territoire, année] as the select boxes show them (waiting for the sidebar,
+    which can still be redrawing when a chart-less page is already complete)."""
+    boxes = page.get_by_test_id("stSidebar").locator("input[role=combobox]")
+    expect(boxes).to_have_count(3, timeout=DRAW_TIMEOUT_MS)
+    return [box.input_value() for box in boxes.all()]
 
 
 def choose(page: Page, box_index: int, option: str, typed: str | None = None) -> None:
