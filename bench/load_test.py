@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import page_compute as pc
+from lib.local_server import StreamlitServer
 
 YEAR = 2024
 PNG_BUTTON = "Télécharger l'image (PNG)"
@@ -289,7 +290,7 @@ def _summary_rows(label: str, times: list[float]) -> list[str]:
             pc.fmt_s(max(times) if times else float("nan"))]
 
 
-async def drive(args, data, server: pc.StreamlitServer, sampler: MemorySampler, budget: Budget) -> dict:
+async def drive(args, data, server: StreamlitServer, sampler: MemorySampler, budget: Budget) -> dict:
     from playwright.async_api import async_playwright
     catalog, cube = data.catalog, data.cube
     concurrent_plan = _resolve_plan(SESSION_PLAN, catalog)[: args.sessions]
@@ -368,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     references = render_references(data, plan)
     print(f"{len(references)} PNG de référence rendus avec lib en {time.perf_counter() - t0:.0f} s", flush=True)
 
-    server = pc.StreamlitServer(pc.RESULTS_DIR / "load-streamlit.log")
+    server = StreamlitServer(pc.RESULTS_DIR / "load-streamlit.log")
     server.start()
     sampler = None
     try:

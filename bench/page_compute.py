@@ -12,12 +12,8 @@ headless Chromium settings (Debian's /usr/bin/chromium, no network but 127.0.0.1
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -363,75 +359,6 @@ def cpu_seconds(pids: list[int], include_reaped_children: bool = True) -> float:
         if include_reaped_children:
             total += int(fields[13]) + int(fields[14])
     return total / tick
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class StreamlitServer:
-    """The app's server (`python -m lib.ui.server`, i.e. `streamlit run streamlit_app.py`) on
-    127.0.0.1:<free port>; always stopped by its own PID."""
-
-    def __init__(self, log_path: Path, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.proc: subprocess.Popen | None = None
-        self.started_at = float("nan")
-
-    def start(self) -> float:
-        """Launch; returns the perf_counter() of the launch."""
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("w")
-        self.started_at = time.perf_counter()
-        # lib/ui/server.py is `streamlit run streamlit_app.py` with Streamlit's legacy pages/ mode off (make run).
-        launcher = (["-m", "lib.ui.server"] if (PROJECT_DIR / "lib" / "ui" / "server.py").is_file()
-                    else ["-m", "streamlit", "run", "streamlit_app.py"])
-        self.proc = subprocess.Popen(
-            [sys.executable, *launcher, "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=PROJECT_DIR, stdout=self._log, stderr=subprocess.STDOUT)
-        return self.started_at
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def wait_healthy(self, timeout: float = 90) -> float:
-        """Seconds from launch to `/_stcore/health` == ok."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
-                    return time.perf_counter() - self.started_at
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("Le serveur Streamlit n'a pas démarré :\n" + self.log_text())
-            time.sleep(0.05)
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self._log.close()
-        self.proc = None
 
 
 def territory_url(base: str, territory_id: str, year: int, page: str = "overview") -> str:

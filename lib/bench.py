@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from bench import page_compute as pc
+from lib.local_server import StreamlitServer
 
 PAGE_LABELS = {"overview": "Vue d'ensemble", "exports": "Exportations", "imports": "Importations",
                "comparison": "Comparaison"}
@@ -250,7 +251,7 @@ def bench_browser(report: Report, data, year: int, sessions: int = SESSIONS) -> 
         try:
             cold = []
             for attempt in range(2):
-                server = pc.StreamlitServer(log)
+                server = StreamlitServer(log)
                 contexts = []
                 try:
                     started = server.start()

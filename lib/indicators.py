@@ -102,6 +102,13 @@ def region_of_territory(territory: Territory):
     return region(territory.region) if territory.region else None
 
 
+def comparison_peers(territory: Territory) -> list[Territory]:
+    """The territory, its région (département or TI) and France, without repeats: the comparison list."""
+    from lib.territories import FRANCE
+    found = [t for t in (territory, region_of_territory(territory), FRANCE) if t is not None]
+    return list({t.id: t for t in found}.values())
+
+
 def shares(cube: TradeCube, territory: Territory, year: int) -> dict:
     """Shares of the région (dep/ti only) and of France, per flow, as fractions."""
     own = totals(cube, territory, year)

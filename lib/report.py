@@ -77,8 +77,7 @@ class ReportContext:
 
     def peers(self) -> list[Territory]:
         """The territory, its région (dep / ti) and France, without repeats (the comparison page's list)."""
-        found = [t for t in (self.territory, self.home_region, FRANCE) if t is not None]
-        return list({t.id: t for t in found}.values())
+        return ind.comparison_peers(self.territory)
 
     def peer(self, level: str) -> Territory | None:
         """The région or France as a comparison point; None when it is the territory itself."""
@@ -176,7 +175,7 @@ def _peer_flows(flow: str, level: str):
         words = FLOW_WORDS[flow]
         structure = ctx.structure(peer, flow)
         # the comparison page's title (« Flux à l'export, Provence-Alpes-Côte d'Azur (en valeur, 2024) »)
-        title = chart_title(words["chart"].split(" par ")[0], peer, ctx.year, in_value=True)
+        title = chart_title(words["short_chart"], peer, ctx.year, in_value=True)
         nodes = tables.flow_nodes_table(structure)
         where = "France" if level == "france" else "région"
         nodes = dataclasses.replace(

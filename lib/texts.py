@@ -8,10 +8,10 @@ from lib.territories import Territory
 
 FLOW_WORDS = {
     "export": {"title": "exportations", "Title": "Exportations", "valued": "exportée",
-               "chart": "Flux à l'export par produit et par pays",
+               "chart": "Flux à l'export par produit et par pays", "short_chart": "Flux à l'export",
                "left": "les principaux biens exportés", "right": "les pays de destination"},
     "import": {"title": "importations", "Title": "Importations", "valued": "importée",
-               "chart": "Flux à l'import par pays et par produit",
+               "chart": "Flux à l'import par pays et par produit", "short_chart": "Flux à l'import",
                "left": "les principaux pays d'origine", "right": "les biens importés"},
 }
 

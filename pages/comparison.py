@@ -8,7 +8,6 @@ from lib.report import default_peer_departments
 from lib.formatting import format_millions_words
 from lib.reference.departments import DEPARTMENTS, department_name
 from lib.schema import EXPORT, IMPORT
-from lib.territories import FRANCE, region
 from lib.texts import FLOW_WORDS, chart_title
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
@@ -18,9 +17,8 @@ page = page_header("Comparaison", show_ti_box=False)
 summary = page.summary()
 stop_if_no_trade(summary, page.territory.name)
 territory = page.territory
-home_region = region(territory.region) if territory.region else None
-peers = [t for t in (territory, home_region, FRANCE) if t is not None]
-peers = list({t.id: t for t in peers}.values())
+home_region = ind.region_of_territory(territory)
+peers = ind.comparison_peers(territory)
 
 st.subheader("Le territoire, sa région et la France")
 st.markdown("La situation du territoire peut être comparée à celle de la région et du pays : mêmes règles de lecture "
@@ -30,7 +28,7 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT,
         words = FLOW_WORDS[flow]
         for peer in peers:
             structure = loaders.structure(page.token, peer.id, page.year, flow)
-            title = chart_title(words["chart"].split(" par ")[0], peer, page.year, in_value=True)
+            title = chart_title(words["short_chart"], peer, page.year, in_value=True)
             st.markdown(f"**{title}** — Total des {words['title']} : {format_millions_words(structure.total)}")
             chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
                         key=f"cmp_{flow}_{peer.slug}", topic=words["title"], chart="flux",

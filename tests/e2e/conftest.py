@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from lib.local_server import StreamlitServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")   # Debian's apt package
@@ -49,46 +48,12 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "accept_downloads": True, "viewport": VIEWPORT, "locale": "fr-FR"}
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(demo_dir):
-    """`streamlit run streamlit_app.py` on a free port; stopped (by its PID) at the end of the session."""
+    """The app on a free local port (lib.local_server); stopped by its PID at the end of the session."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
-    port = _free_port()
-    log = SERVER_LOG.open("w")
-    options = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    # The project's launcher (what `make run` uses) when present, else plain `streamlit run`.
-    launcher = (["-m", "lib.ui.server"] if (PROJECT_DIR / "lib" / "ui" / "server.py").is_file()
-                else ["-m", "streamlit", "run", "streamlit_app.py"])
-    proc = subprocess.Popen([sys.executable, *launcher, *options], cwd=PROJECT_DIR, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    try:
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("Le serveur Streamlit n'a pas démarré :\n" + SERVER_LOG.read_text())
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
+    with StreamlitServer(SERVER_LOG) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,12 @@ never `playwright install`. Screenshots go to test-artifacts/upload/ (git-ignore
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from lib.local_server import StreamlitServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")   # Debian's apt package
@@ -42,12 +40,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1800}, "locale": "fr-FR"}
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def health(url: str) -> bytes:
     return urllib.request.urlopen(url + "/_stcore/health", timeout=5).read()
 
@@ -61,34 +53,5 @@ def upload_server(tmp_path_factory):
     (data_dir / "officiel" / "region_93_A.zip").write_bytes(region_zip_bytes("93", KEPT_DEPS))
     (data_dir / "officiel" / "liste-ti-com2023-20250101.csv").write_bytes(ti_csv(TI_ROWS))
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS_DIR / "streamlit.log"
-    port = _free_port()
-    env = {**os.environ, "CET_DATA_DIR": str(data_dir)}
-    with log_path.open("w") as log:
-        # the project's launcher (what `make run` uses; no legacy pages/ mode), else plain `streamlit run`
-        launcher = (["-m", "lib.ui.server"] if (PROJECT_DIR / "lib" / "ui" / "server.py").is_file()
-                    else ["-m", "streamlit", "run", "streamlit_app.py"])
-        proc = subprocess.Popen(
-            [sys.executable, *launcher, "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        try:
-            while True:
-                try:
-                    if health(url) == b"ok":
-                        break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Le serveur Streamlit n'a pas démarré :\n" + log_path.read_text())
-                time.sleep(0.1)
-            yield url, data_dir
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+    with StreamlitServer(ARTIFACTS_DIR / "streamlit.log", env={"CET_DATA_DIR": str(data_dir)}) as server:
+        yield server.url, data_dir
