@@ -17,6 +17,7 @@ import pandas as pd
 
 from lib.errors import DataFileError
 from lib.reference import departments as ref
+from lib.reference.french_names import NamePhrase, territory_phrase
 
 MAIN_DEPARTMENT_MIN_COMMUNES = 5
 TI_COLUMNS = ["insee_com", "lib_com", "id_ti", "lib_ti"]
@@ -49,6 +50,11 @@ class Territory:
         if self.kind == "ti":
             return f"{self.name} ({', '.join(self.departments)})"
         return self.name
+
+    @property
+    def phrase(self) -> NamePhrase:
+        """The name with its article, for sentences and titles: ``t.phrase.of`` → « des Alpes-… »."""
+        return territory_phrase(self)
 
     @property
     def slug(self) -> str:
