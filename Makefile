@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test demo e2e load bench clean
+.PHONY: run test test-fast demo e2e load bench clean
 
 $(VENV)/.app-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(VENV)/.dev-installed
 	./scripts/ensure_chromium.sh
 	$(PY) -m lib.cli demo
 	$(PY) -m pytest -q -W ignore::pytest.PytestRemovedIn10Warning tests
+
+# Unit tier only (pure functions, small or cached data): the quick check before a commit, under a minute.
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -q -m unit -W ignore::pytest.PytestRemovedIn10Warning tests
 
 load: $(VENV)/.dev-installed
 	$(PY) -m bench.load_test
