@@ -20,7 +20,9 @@ from lib.figures import (  # shared private helpers: same layout rules as the pu
     _meur_ticks, _new_figure, _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font,
     _text_width, _wrap_name)
 from lib.palette import DEFAULT_PALETTE, Palette, lighten
+from lib.reference.departments import region_name
 from lib.schema import EXPORT, IMPORT
+from lib.territories import region_title
 from lib.trends import country_phrase
 
 __all__ = ["EmptyDataError", "ExportFrame", "trend_figure", "exposure_figure", "dependency_figure",
@@ -122,7 +124,10 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     bars = [(_two_lines(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
         region = exposure.region.name
-        bars.append((f"Région<br>{REGION_SHORT_NAMES.get(region, region)}", f"Région {region}",
+        short = (f"Région<br>{REGION_SHORT_NAMES.get(region, region)}" if len(exposure.region.regions) <= 1
+                 else "Régions<br>" + " + ".join(REGION_SHORT_NAMES.get(n, n) for n in
+                                                  map(region_name, exposure.region.regions)))
+        bars.append((short, region_title(exposure.region),
                      exposure.share_region, lighten(palette.exports, 0.5)))
     bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)

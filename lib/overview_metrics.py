@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lib import indicators as ind
 from lib.formatting import format_amount, format_percent, format_ratio
 from lib.schema import EXPORT, IMPORT
-from lib.territories import Territory
+from lib.territories import Territory, region_share_label
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,10 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
              help="Exportations ÷ importations (supérieur à 1 : excédent)."),
     ]
     second = []
-    if summary["share_of_region"]:
-        second += [Card("Part de la région (export)", format_percent(summary["share_of_region"]["exports"])),
-                   Card("Part de la région (import)", format_percent(summary["share_of_region"]["imports"]))]
+    share_label = region_share_label(territory)     # names the régions when a TI spans several
+    if summary["share_of_region"] and share_label:
+        second += [Card(f"{share_label} (export)", format_percent(summary["share_of_region"]["exports"])),
+                   Card(f"{share_label} (import)", format_percent(summary["share_of_region"]["imports"]))]
     if territory.kind != "fr":
         second += [Card("Part de la France (export)", format_percent(summary["share_of_france"]["exports"])),
                    Card("Part de la France (import)", format_percent(summary["share_of_france"]["imports"]))]

@@ -198,7 +198,7 @@ def _specialisation(flow: str):
         return ReportItem(key=f"specialisation-{flow}",
                           title=chart_title(f"Structure des {words['title']} par produit", ctx.territory, ctx.year),
                           build=partial(figures.specialisation_figure, spec, ctx.territory.name, region_name, flow=flow),
-                          tables=[tables.specialisation_table(spec, flow)], topic=words["title"],
+                          tables=[tables.specialisation_table(spec, flow, ctx.home_region)], topic=words["title"],
                           chart="specialisation", page=PAGES["comparison"])
     return make
 
@@ -206,7 +206,7 @@ def _specialisation(flow: str):
 def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
     """The comparison page's default choice: a département or TI with its région's biggest exporters; a
     région or France, its own biggest exporters."""
-    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"] == territory.region, "code"].tolist() if territory.region
+    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist() if territory.regions
              else list(territory.departments))
     ranked = cube.department_totals(year, EXPORT).loc[codes].sort_values(ascending=False)
     own = list(territory.departments) if territory.kind in ("dep", "ti") else []

@@ -10,6 +10,7 @@ from lib.indicators import OTHERS, OTHERS_LABEL, FlowStructure
 from lib.reference.countries import country_name
 from lib.reference.departments import department_name
 from lib.reference.products import product_group, product_label, group_short_label
+from lib.territories import regions_share_label
 from lib.texts import FLOW_WORDS
 
 
@@ -28,8 +29,9 @@ def kpi_table(summary: dict, extra: dict | None = None) -> TableSheet:
             ("Solde commercial (exportations − importations)", summary["balance"], None, None, None),
             ("Taux de couverture (exportations ÷ importations)", None, None, summary["coverage"], None)]
     if summary.get("share_of_region"):
-        rows += [("Part de la région — exportations", None, summary["share_of_region"]["exports"], None, None),
-                 ("Part de la région — importations", None, summary["share_of_region"]["imports"], None, None)]
+        label = regions_share_label(summary["territory"].get("regions", ()))
+        rows += [(f"{label} — exportations", None, summary["share_of_region"]["exports"], None, None),
+                 (f"{label} — importations", None, summary["share_of_region"]["imports"], None, None)]
     rows += [("Part de la France — exportations", None, summary["share_of_france"]["exports"], None, None),
              ("Part de la France — importations", None, summary["share_of_france"]["imports"], None, None)]
     for label, value in (extra or {}).items():
@@ -97,13 +99,16 @@ def links_table(structure: FlowStructure) -> TableSheet:
         Column("top5", "5 premiers flux", "text")])
 
 
-def specialisation_table(spec: pd.DataFrame, flow: str) -> TableSheet:
+def specialisation_table(spec: pd.DataFrame, flow: str, home=None) -> TableSheet:
+    """``home``: the région(s) compared with (`home_region`), named in the header when there are several."""
     frame = spec.assign(label=spec["product"].map(product_name))
+    in_region = ("Part dans la région" if home is None or len(home.regions) <= 1
+                 else f"Part dans les {home.phrase.name}")
     return TableSheet(title=f"Structure par produit comparée — {FLOW_WORDS[flow]['title']}",
                       sheet_name=f"Spécialisation {FLOW_WORDS[flow]['title'][:6]}", frame=frame, columns=[
                           Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
                           Column("share_territory", "Part dans le territoire", "share"),
-                          Column("share_region", "Part dans la région", "share"),
+                          Column("share_region", in_region, "share"),
                           Column("share_france", "Part en France", "share"),
                           Column("specialisation", "Indice de spécialisation", "index")],
                       notes=["Indice de spécialisation = part du produit dans le territoire ÷ part en France "
