@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 
 from lib import indicators as ind
-from lib.formatting import format_amount, format_percent, format_ratio
+from lib.formatting import format_amount, format_percent, format_rank, format_ratio
 from lib.schema import EXPORT, IMPORT
 from lib.territories import Territory, region_share_label
 
@@ -45,14 +45,15 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
                    help="Exportations − importations : excédent s'il est positif, déficit s'il est négatif.")
     if before is not None:
         diff = summary["balance"] - before.balance
-        balance = Card(balance.label, balance.value, f"{'+' if diff > 0 else ''}{format_amount(diff)} sur un an",
+        balance = Card(balance.label, balance.value, f"{format_amount(diff, signed=True)} sur un an",
                        balance.help, _sign(diff))
     first = [
         flow_card("Exportations", "exports", "Valeur FAB des biens sortis du territoire vers l'étranger."),
         flow_card("Importations", "imports", "Valeur CAF des biens entrés dans le territoire depuis l'étranger."),
         balance,
         Card("Taux de couverture", format_ratio(summary["coverage"]),
-             help="Exportations ÷ importations (supérieur à 1 : excédent)."),
+             help="Exportations ÷ importations (supérieur à 1 : excédent). « n.d. » (non disponible) quand le "
+                  "territoire n'a rien importé cette année."),
     ]
     second = []
     share_label = region_share_label(territory)     # names the régions when a TI spans several
@@ -64,8 +65,8 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
                    Card("Part de la France (import)", format_percent(summary["share_of_france"]["imports"]))]
     if territory.kind == "dep":
         dep = territory.departments[0]
-        second += [Card("Rang à l'export", f"{ind.export_rank(cube, dep, year, EXPORT)}ᵉ / 101",
+        second += [Card("Rang à l'export", format_rank(ind.export_rank(cube, dep, year, EXPORT), 101),
                         help="Rang du département parmi les 101 pour la valeur exportée."),
-                   Card("Rang à l'import", f"{ind.export_rank(cube, dep, year, IMPORT)}ᵉ / 101",
+                   Card("Rang à l'import", format_rank(ind.export_rank(cube, dep, year, IMPORT), 101),
                         help="Rang du département parmi les 101 pour la valeur importée.")]
     return [first] + [second[i:i + 4] for i in range(0, len(second), 4)]

@@ -124,20 +124,36 @@ def departments_table(frame: pd.DataFrame) -> TableSheet:
 
 
 _SCREEN_FORMATS = {
-    "text": lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v),
+    "text": lambda v: "" if fmt.is_missing(v) else str(v),
     "eur": fmt.format_meur, "meur": lambda v: fmt.format_meur(v * 1e6 if v == v else v),
     "share": fmt.format_percent, "ratio": fmt.format_ratio, "index": fmt.format_ratio,
     "int": lambda v: "" if v is None or pd.isna(v) else fmt.format_number(v, 0),
 }
 
 
+def _table_unit(table: TableSheet) -> fmt.AmountUnit:
+    """One amount unit for every euro column of a table, chosen from its largest amount."""
+    values = [v * (1e6 if column.kind == "meur" else 1) for column in table.columns
+              if column.kind in ("eur", "meur") for v in table.frame[column.key] if not fmt.is_missing(v)]
+    return fmt.AmountUnit.for_values(values)
+
+
 def display_frame(table: TableSheet) -> pd.DataFrame:
-    """The table as French strings for the screen (« 511,9 M€ », « 1,8 % »); Excel gets the numbers."""
+    """The table as French strings for the screen (« 511,9 M€ », « 1,8 % »); Excel gets the numbers.
+
+    Amounts share one unit per table (M€ unless all are below 0,1 M€), and a small one reads « < 0,1 M€ »."""
+    unit = _table_unit(table)
+    formats = {**_SCREEN_FORMATS, "eur": unit.format,
+               "meur": lambda v: unit.format(v * 1e6 if not fmt.is_missing(v) else v)}
     shown = {}
     for column in table.columns:
-        formatter = _SCREEN_FORMATS[column.kind]
+        formatter = formats[column.kind]
         values = table.frame[column.key]
         blank_if_missing = column.kind != "text"
-        shown[column.header.replace("(€)", "(M€)") if column.kind == "eur" else column.header] = [
-            "" if blank_if_missing and (v is None or pd.isna(v)) else formatter(v) for v in values]
+        header = column.header
+        if column.kind == "eur":
+            header = header.replace("(€)", f"({unit.symbol})")
+        elif column.kind == "meur":
+            header = header.replace("(M€)", f"({unit.symbol})")
+        shown[header] = ["" if blank_if_missing and fmt.is_missing(v) else formatter(v) for v in values]
     return pd.DataFrame(shown)
