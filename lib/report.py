@@ -148,7 +148,8 @@ def _comparison(ctx: ReportContext) -> ReportItem:
     rows = []
     for peer in ctx.peers():
         peer_totals = ind.totals(ctx.cube, peer, ctx.year)
-        rows.append({"level": KIND_LABELS[peer.kind], "name": peer.name, "exports": peer_totals.exports,
+        level = "Régions" if peer.kind == "reg" and len(peer.regions) > 1 else KIND_LABELS[peer.kind]
+        rows.append({"level": level, "name": peer.name, "exports": peer_totals.exports,
                      "imports": peer_totals.imports, "balance": peer_totals.balance,
                      "coverage": peer_totals.coverage,
                      "share_exports": _ratio(own.exports, peer_totals.exports),
@@ -181,7 +182,7 @@ def _peer_flows(flow: str, level: str):
         nodes = dataclasses.replace(
             nodes, title=f"Pour comparaison, {peer.name} : {nodes.title[0].lower()}{nodes.title[1:]}",
             sheet_name=f"{nodes.sheet_name} {where}",
-            notes=[f"Données de {'la France entière' if level == 'france' else 'la région ' + peer.name}, "
+            notes=[f"Données {'de la France entière' if level == 'france' else peer.phrase.of}, "
                    "pour comparaison avec le territoire."])
         return ReportItem(key=f"{flow}-flows-{level}", title=title, build=partial(figures.sankey_figure, structure),
                           tables=[nodes], topic=words["title"], chart=f"flux-{peer.slug}", page=PAGES["comparison"])
