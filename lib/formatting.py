@@ -46,6 +46,11 @@ def is_missing(value) -> bool:
 _is_missing = is_missing   # former private name, kept for callers
 
 
+def _rounds_to_zero(number: float, decimals: int) -> bool:
+    """Whether ``number`` prints as zero with ``decimals`` (Python's rounding, as format_number)."""
+    return float(f"{number:.{decimals}f}") == 0
+
+
 def format_number(value: float | None, decimals: int = 0) -> str:
     """1234567.891 → « 1 234 567,9 » (decimals=1)."""
     if is_missing(value):
@@ -65,10 +70,9 @@ class AmountUnit:
     euros: float
     decimals: int
 
-    @property
-    def smallest(self) -> float:
-        """The smallest amount (€) that does not round to zero in this unit."""
-        return 0.5 * self.euros / 10 ** self.decimals
+    def rounds_to_zero(self, value_eur: float) -> bool:
+        """A non-zero amount that would print as 0 in this unit (« 0,0 M€ »)."""
+        return value_eur != 0 and _rounds_to_zero(value_eur / self.euros, self.decimals)
 
     def format(self, value_eur, signed: bool = False) -> str:
         """« 511,9 M€ »; a non-zero amount too small for the unit reads « < 0,1 M€ » / « > −0,1 M€ »."""
@@ -76,7 +80,7 @@ class AmountUnit:
             return MISSING
         value = float(value_eur)
         step = format_number(10 ** -self.decimals, self.decimals)
-        if value != 0 and abs(value) < self.smallest:
+        if self.rounds_to_zero(value):
             return f"<{NBSP}{'+' if signed else ''}{step}{NBSP}{self.symbol}" if value > 0 \
                 else f">{NBSP}{MINUS}{step}{NBSP}{self.symbol}"
         sign = "+" if signed and value > 0 else ""
@@ -117,7 +121,7 @@ def format_millions_words(value_eur: float | None, decimals: int = 1) -> str:
         return f"{format_number(value / 1e6, decimals)} millions d'euros"
     if abs(value) >= 1e3:
         return f"{format_number(value / 1e3, 1)} milliers d'euros"
-    if 0 < abs(value) < EUR.smallest:
+    if EUR.rounds_to_zero(value):
         return "moins d'un euro" if value > 0 else f"entre {MINUS}1 et 0 euro"
     return f"{format_number(value, 0)} euros"
 
@@ -156,7 +160,7 @@ def percent_decimals(fraction, decimals: int | None = None) -> int | None:
     needed = 2 if pct >= 0.01 else 3          # two significant digits for small shares
     if decimals is None:
         return max(wanted, needed) if pct < 0.1 else wanted
-    return wanted if float(f"{pct:.{wanted}f}") != 0 else max(wanted, needed)
+    return wanted if not _rounds_to_zero(pct, wanted) else max(wanted, needed)
 
 
 def format_percent(fraction: float | None, decimals: int | None = None, signed: bool = False) -> str:
