@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lib import indicators as ind
 from lib.formatting import format_amount, format_percent, format_rank, format_ratio
 from lib.schema import EXPORT, IMPORT
-from lib.territories import Territory, region_share_label
+from lib.territories import Territory, home_region, regions_share_label
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,15 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
                   "territoire n'a rien importé cette année."),
     ]
     second = []
-    share_label = region_share_label(territory)     # names the régions when a TI spans several
-    if summary["share_of_region"] and share_label:
-        second += [Card(f"{share_label} (export)", format_percent(summary["share_of_region"]["exports"])),
-                   Card(f"{share_label} (import)", format_percent(summary["share_of_region"]["imports"]))]
+    home = home_region(territory)          # a TI spanning several régions: all of them, named
+    if summary["share_of_region"] and home is not None:
+        label = regions_share_label(home.regions, short=True)
+        several = len(home.regions) > 1
+        for flow_label, key, words in (("export", "exports", "exportations"), ("import", "imports", "importations")):
+            help_text = (f"Part du territoire dans les {words} {home.phrase.of} réunies : ses départements "
+                         "principaux relèvent de ces régions." if several else None)
+            second.append(Card(f"{label} ({flow_label})", format_percent(summary["share_of_region"][key]),
+                               help=help_text))
     if territory.kind != "fr":
         second += [Card("Part de la France (export)", format_percent(summary["share_of_france"]["exports"])),
                    Card("Part de la France (import)", format_percent(summary["share_of_france"]["imports"]))]

@@ -176,23 +176,22 @@ def home_region(territory: Territory) -> Territory | None:
     return region_union(territory.regions)
 
 
-def region_share_label(territory: Territory) -> str | None:
-    """« Part de la région » or, for several régions, « Part des régions Provence-Alpes-Côte d'Azur et Corse »."""
-    home = home_region(territory)
-    return None if home is None else regions_share_label(home.regions)
-
-
 def region_title(territory: Territory) -> str:
     """« Région Corse », or « Régions Provence-Alpes-Côte d'Azur et Corse » for régions taken together."""
     return territory.name if len(territory.regions) > 1 else f"Région {territory.name}"
 
 
-def regions_share_label(codes) -> str:
-    """The label of a share within some régions, naming them when there are several."""
+REGION_SHORT_NAMES = {"93": "PACA", "84": "AURA", "27": "BFC"}   # usual abbreviations (as lib.exposure_figures)
+
+
+def regions_share_label(codes, short: bool = False) -> str:
+    """The label of a share within some régions, naming them when there are several (``short``: with the
+    usual abbreviations, for a KPI card whose label holds one line)."""
     codes = sorted(set(codes))
     if len(codes) <= 1:
         return "Part de la région"
-    return "Part des régions " + join_names([ref.region_name(c) for c in codes])
+    names = [REGION_SHORT_NAMES.get(c, ref.region_name(c)) if short else ref.region_name(c) for c in codes]
+    return "Part des régions " + join_names(names)
 
 
 def department_of_commune(insee_com: str) -> str:

@@ -125,8 +125,11 @@ def test_the_multi_region_share_is_named_everywhere(official):
     territory = official.catalog.resolve("ti:TIY")
     summary = territory_summary(official.cube, territory, YEAR)
     label = "Part des régions Provence-Alpes-Côte d'Azur et Corse"
-    cards = [c.label for row in kpi_cards(official.cube, territory, YEAR, summary) for c in row]
-    assert f"{label} (export)" in cards and not any(c.startswith("Part de la région") for c in cards)
+    cards = {c.label: c for row in kpi_cards(official.cube, territory, YEAR, summary) for c in row}
+    # a card's label holds one line: usual abbreviations, the full names in its help
+    assert "Part des régions PACA et Corse (export)" in cards
+    assert not any(c.startswith("Part de la région") for c in cards)
+    assert "des régions Provence-Alpes-Côte d'Azur et Corse réunies" in cards["Part des régions PACA et Corse (export)"].help
     sentence = total_sentences(summary, territory, EXPORT)[1]
     assert sentence.endswith("par les régions Provence-Alpes-Côte d'Azur et Corse réunies")
     assert fmt.format_percent(summary["share_of_region"]["exports"]) in sentence
