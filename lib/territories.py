@@ -124,8 +124,9 @@ class TerritoryCatalog:
 
 NO_TI_LIST_MESSAGE = (
     "Aucune liste officielle des Territoires d'industrie n'est chargée : avec les fichiers réels des douanes, "
-    "seule cette liste définit les territoires. Pour l'obtenir : commande « python -m lib.cli fetch », ou dépôt "
-    "du fichier de data.gouv.fr « liste-ti-com2023-*.csv » dans la page « À propos des données ».")
+    "seule cette liste définit les territoires. Pour l'obtenir : commande «\u00a0python\u00a0-m\u00a0lib.cli\u00a0"
+    "fetch\u00a0», ou dépôt du fichier de data.gouv.fr «\u00a0liste-ti-com2023-*.csv\u00a0» dans la page "
+    "«\u00a0À propos des données\u00a0».")
 
 FRANCE = Territory(id="fr", kind="fr", name="France entière", departments=tuple(ref.DEPARTMENTS["code"]),
                    regions=tuple(ref.REGIONS["code"]))

@@ -196,7 +196,8 @@ def test_summary_cli_for_a_ti_without_a_list_fails_in_french(tmp_path):
                           env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "Aucune liste officielle des Territoires d'industrie" in done.stderr
-    assert "python -m lib.cli fetch" in done.stderr and "liste-ti-com2023-*.csv" in done.stderr
+    plain = done.stderr.replace("\u00a0", " ")
+    assert "« python -m lib.cli fetch »" in plain and "« liste-ti-com2023-*.csv »" in plain
 
 
 # ---------------------------------------------------------------- item 3: small amounts never read 0
@@ -286,3 +287,49 @@ def test_excel_share_format_has_the_screen_precision(share, excel_format):
         and ">" not in screen else None
     if decimals is not None:
         assert excel_format == "0." + "0" * decimals + "%"
+
+
+# ---------------------------------------------------------------- in the app (AppTest)
+
+@pytest.fixture
+def app_files(isolated, monkeypatch):
+    """Official files in the isolated data/officiel; the process-wide Streamlit caches emptied around."""
+    import streamlit as st
+    from lib.ui import loaders
+    monkeypatch.setitem(loaders._generation, "value", loaders._generation["value"])
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield isolated / "officiel"
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _app(query: dict):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_selector_says_no_list_is_loaded_and_how_to_get_one(app_files):
+    _write_files(app_files, with_ti_list=False)
+    at = _app({"territoire": "dep:13", "annee": "2024"})
+    assert not at.exception, at.exception
+    at.sidebar.selectbox[0].select("ti").run()
+    assert not at.exception, at.exception
+    infos = [i.value.replace("\u00a0", " ") for i in at.sidebar.info]
+    assert any("Aucune liste officielle des Territoires d'industrie" in i and "python -m lib.cli fetch" in i
+               and "liste-ti-com2023-*.csv" in i and "À propos des données" in i for i in infos), infos
+    assert "TI-DEMO" not in " ".join(str(o) for o in at.sidebar.selectbox[1].options)
+
+
+def test_the_overview_names_both_regions_on_its_cards(app_files):
+    _write_files(app_files)
+    at = _app({"territoire": "ti:TIY", "annee": "2024"})
+    assert not at.exception, at.exception
+    data = load_app_data([app_files], cache_dir=app_files.parent / "cache")
+    summary = territory_summary(data.cube, data.catalog.resolve("ti:TIY"), YEAR)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Part des régions PACA et Corse (export)"] == fmt.format_percent(summary["share_of_region"]["exports"])
+    assert not any(label.startswith("Part de la région") for label in metrics)
