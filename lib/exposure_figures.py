@@ -352,7 +352,9 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
     markers = []
     if region_name and np.isfinite(data["share_eu_region"].to_numpy(dtype=float)).any():
         region_label = region_name if region_name.lower().startswith("région") else f"Région {region_name}"
-        markers.append(("share_eu_region", "Part UE 27 de la région", f"Part UE 27 — {region_label}", "Région",
+        several = region_name.startswith("Régions ")       # a TI's régions taken together
+        markers.append(("share_eu_region", "Part UE 27 des régions" if several else "Part UE 27 de la région",
+                        f"Part UE 27 — {region_label}", "Régions" if several else "Région",
                         "triangle-down", -offset, "top", palette.node))
     markers.append(("share_eu_france", "Part UE 27 de la France", "Part UE 27 — France entière", "France",
                     "triangle-up", offset, "bottom", FRANCE_GREY))
