@@ -115,8 +115,8 @@ def imports_page(cube, catalog, territory, year, with_figures=False) -> dict:
 
 def default_peers(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
     """The comparison page's default départements: the territory's, then its région's largest exporters."""
-    region_codes = (DEPARTMENTS.loc[DEPARTMENTS["region"] == territory.region, "code"].tolist() if territory.region
-                    else list(territory.departments))
+    region_codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist()
+                    if territory.regions else list(territory.departments))
     ranked = cube.department_totals(year, EXPORT).loc[region_codes].sort_values(ascending=False)
     own = list(territory.departments) if territory.kind in ("dep", "ti") else []
     return list(dict.fromkeys(own + list(ranked.index)))[:6]
@@ -127,7 +127,7 @@ def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, wi
     specialisation of both flows (the page shows one at a time; none for France) and the default
     département comparison."""
     summary = territory_summary(cube, territory, year)
-    home = region(territory.region) if territory.region else None
+    home = ind.region_of_territory(territory)
     peers = list({t.id: t for t in (territory, home, FRANCE) if t is not None}.values())
     sheets, builds = [], []
     for flow in FLOWS:

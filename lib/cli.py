@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from lib.errors import DataFileError
-from lib.formatting import format_meur, format_number, format_percent
-from lib.territories import TerritoryError
+from lib.formatting import format_amount, format_number, format_percent
+from lib.territories import TerritoryError, regions_share_label
 
 
 def _cmd_demo(args) -> int:
@@ -71,11 +71,12 @@ def _cmd_summary(args) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     print(f"{territory.name} — {year}")
-    print(f"  Exportations : {format_meur(summary['exports'])}")
-    print(f"  Importations : {format_meur(summary['imports'])}")
-    print(f"  Solde : {format_meur(summary['balance'])}")
+    print(f"  Exportations : {format_amount(summary['exports'])}")
+    print(f"  Importations : {format_amount(summary['imports'])}")
+    print(f"  Solde : {format_amount(summary['balance'])}")
     if summary["share_of_region"]:
-        print(f"  Part de la région (export / import) : {format_percent(summary['share_of_region']['exports'])}"
+        print(f"  {regions_share_label(summary['territory']['regions'])} (export / import) : "
+              f"{format_percent(summary['share_of_region']['exports'])}"
               f" / {format_percent(summary['share_of_region']['imports'])}")
     print(f"  Part de la France (export / import) : {format_percent(summary['share_of_france']['exports'])}"
           f" / {format_percent(summary['share_of_france']['imports'])}")

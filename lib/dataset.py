@@ -61,12 +61,13 @@ def split_sources(paths: list[Path]) -> tuple[list[Path], Path | None]:
     return trade, ti_file
 
 
-def load_catalog(ti_file: Path | None) -> TerritoryCatalog:
+def load_catalog(ti_file: Path | None, is_demo: bool = False) -> TerritoryCatalog:
+    """The Territoires d'industrie: the list given with the files; the demo's fictional list only for the
+    demo data (real figures under fictional territories would look real in a note); else none."""
+    if ti_file is None and is_demo:
+        ti_file = find_ti_file(schema.DEMO_DIR)
     if ti_file is None:
-        demo_ti = find_ti_file(schema.DEMO_DIR)
-        if demo_ti is None:
-            return TerritoryCatalog()
-        ti_file = demo_ti
+        return TerritoryCatalog()
     return read_industry_territories(ti_file)
 
 
@@ -79,5 +80,5 @@ def load_app_data(paths: list[str | Path] | None = None, cache_dir: Path | None 
         sources, is_demo = default_sources()
     trade_paths, ti_file = split_sources(sources)
     result = load_trade_data(trade_paths, cache_dir or schema.CACHE_DIR)
-    return AppData(result=result, cube=TradeCube(result.table), catalog=load_catalog(ti_file),
+    return AppData(result=result, cube=TradeCube(result.table), catalog=load_catalog(ti_file, is_demo),
                    is_demo=is_demo, sources=sources)

@@ -51,7 +51,8 @@ DEFINITIONS = [
     ("Solde commercial", "Exportations − importations : excédent s'il est positif, déficit s'il est négatif."),
     ("Taux de couverture", "Exportations ÷ importations (supérieur à 1 : excédent)."),
     ("Part de la région, de la France", "Valeur du territoire ÷ valeur de sa région (ou de la France), pour le même "
-                                        "flux."),
+                                        "flux. Un Territoire d'industrie dont les départements principaux relèvent "
+                                        "de plusieurs régions est rapporté à ces régions réunies."),
     ("Produits (A129, A38)", "Nomenclature de produits CPF rév. 2.1 au niveau A129 (129 postes), regroupés en 38 "
                              "activités (A38)."),
     ("« Autres »", "Ce qui dépasse les dix premiers produits ou les dix premiers pays d'un graphique de flux."),

@@ -23,6 +23,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lib.formatting import excel_percent_format, format_percent
+
 NUMBER_FORMATS = {
     "text": "General",
     "eur": "#,##0",       # Excel shows « 1 234 567 » with a French locale
@@ -133,9 +135,19 @@ def _display_width(value, kind: str) -> int:
     if isinstance(value, str):
         return max((len(line) for line in value.splitlines()), default=0)
     if kind == "share":
-        return len(f"{value * 100:,.1f} %")
+        return len(format_percent(value))
     decimals = {"meur": 1, "ratio": 2, "index": 2}.get(kind, 0)
     return len(f"{value:,.{decimals}f}")
+
+
+def number_format(value: float, kind: str) -> str:
+    """The cell's display format: the column kind's, with the screen's precision for shares (0,09 % stays
+    0,09 %, « < 0,001 % » as on screen) and no non-zero amount displayed as 0."""
+    if kind == "share":
+        return excel_percent_format(value)
+    if kind in ("eur", "meur") and value != 0 and abs(value) < (0.5 if kind == "eur" else 0.05):
+        return "General"              # Excel shows the significant digits rather than « 0 » / « 0,0 »
+    return NUMBER_FORMATS[kind]
 
 
 def _write_cell(ws: Worksheet, row: int, column: int, value, kind: str) -> int:
@@ -149,7 +161,7 @@ def _write_cell(ws: Worksheet, row: int, column: int, value, kind: str) -> int:
             return 0
         if isinstance(number, (int, float)):
             cell.value = number
-            cell.number_format = NUMBER_FORMATS[kind]
+            cell.number_format = number_format(number, kind)
             return _display_width(number, kind)
     _set_text(cell, value)
     return _display_width(cell.value, "text")

@@ -17,10 +17,12 @@ from lib import formatting as fmt
 from lib.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, PartnerExposure, hhi_reading
 from lib.figures import (  # shared private helpers: same layout rules as the publication's figures
     _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _export_geometry, _finish, _label_margin,
-    _meur_ticks, _new_figure, _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font,
+    _meur_ticks, _money, _new_figure, _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font,
     _text_width, _wrap_name)
 from lib.palette import DEFAULT_PALETTE, Palette, lighten
+from lib.reference.departments import region_name
 from lib.schema import EXPORT, IMPORT
+from lib.territories import region_title
 from lib.trends import country_phrase
 
 __all__ = ["EmptyDataError", "ExportFrame", "trend_figure", "exposure_figure", "dependency_figure",
@@ -70,7 +72,8 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     balance = data["balance"].to_numpy(dtype=float)
     coverage = (data["coverage"].to_numpy(dtype=float) if "coverage" in data
                 else np.where(imports > 0, exports / np.where(imports > 0, imports, 1), np.nan))
-    custom = [[y, fmt.format_meur(e), fmt.format_meur(i), fmt.format_signed_meur(b), fmt.format_ratio(c)]
+    money, signed_money, unit = _money([*exports, *imports, *balance])   # one unit for the chart
+    custom = [[y, money(e), money(i), signed_money(b), fmt.format_ratio(c)]
               for y, e, i, b, c in zip(years, exports, imports, balance, coverage)]
     hover = ("<b>%{customdata[0]}</b><br>Exportations : %{customdata[1]}<br>Importations : %{customdata[2]}"
              "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
@@ -80,7 +83,7 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     fig = _new_figure(template, export)
     for name, values, color in (("Exportations", exports, palette.exports), ("Importations", imports, palette.imports)):
         fig.add_trace(go.Bar(name=name, x=years, y=values, marker_color=color,
-                             text=[fmt.format_meur(v) for v in values] if labelled else None,
+                             text=[money(v) for v in values] if labelled else None,
                              textposition="outside", cliponaxis=False, textfont=_font(export, 0.85),
                              customdata=custom, hovertemplate=hover))
     marker_size = 12 if export is None else round(18 * export.factor)
@@ -92,13 +95,13 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
         customdata=custom, hovertemplate=hover, cliponaxis=False))
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
-    tickvals, ticktext = _meur_ticks(low, high)
+    tickvals, ticktext = _meur_ticks(low, high, unit=unit)
     fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each year, its balance in green or red (the line alone carries no figure).
     ticktext_years = [f"{y}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
-                      f"<b>Solde : {fmt.format_signed_meur(b)}</b></span>" if labelled else y
+                      f"<b>Solde : {signed_money(b)}</b></span>" if labelled else y
                       for y, b in zip(years, np.nan_to_num(balance))]
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickvals=years,
                      ticktext=ticktext_years, tickfont=text_font)
@@ -122,7 +125,10 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     bars = [(_two_lines(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
         region = exposure.region.name
-        bars.append((f"Région<br>{REGION_SHORT_NAMES.get(region, region)}", f"Région {region}",
+        short = (f"Région<br>{REGION_SHORT_NAMES.get(region, region)}" if len(exposure.region.regions) <= 1
+                 else "Régions<br>" + " + ".join(REGION_SHORT_NAMES.get(n, n) for n in
+                                                  map(region_name, exposure.region.regions)))
+        bars.append((short, region_title(exposure.region),
                      exposure.share_region, lighten(palette.exports, 0.5)))
     bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)
@@ -143,11 +149,12 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         textfont=text_font, showlegend=False, customdata=[full for _, full, _, _ in bars],
         hovertemplate="<b>%{customdata}</b><br>%{text} des exportations " + phrase + "<extra></extra>"),
         row=1, col=1)
-    texts = [f"{fmt.format_meur(v)} · {fmt.format_percent(d)} du produit" for v, d in zip(values, dependency)]
+    money, _, unit = _money(values)
+    texts = [f"{money(v)} · {fmt.format_percent(d)} du produit" for v, d in zip(values, dependency)]
     fig.add_trace(go.Bar(
         name=f"Exportations {phrase}", orientation="h", y=shorts, x=values, marker_color=palette.exports,
         text=texts, textposition="outside", cliponaxis=False, textfont=text_font, showlegend=False,
-        customdata=[[f, fmt.format_meur(v), fmt.format_percent(d), fmt.format_percent(s)]
+        customdata=[[f, money(v), fmt.format_percent(d), fmt.format_percent(s)]
                     for f, v, d, s in zip(fulls, values, dependency, products["share_of_partner"])],
         hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} " + phrase
                        + "<br>soit %{customdata[2]} des exportations du produit"
@@ -158,7 +165,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                      row=1, col=1)
     fig.update_xaxes(tickfont=text_font, tickangle=0, row=1, col=1)
     reach = float(values.max())
-    tickvals, ticktext = _meur_ticks(0, reach)
+    tickvals, ticktext = _meur_ticks(0, reach, unit=unit)
     fig.update_xaxes(range=[0, reach * 1.6], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
                      row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
@@ -323,6 +330,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
     # A numeric y axis (flows at 0, 1…, named by their ticks) so that the markers can sit just off the bars.
     rows = list(range(len(labels)))
     fig = _new_figure(template, export)
+    money = fmt.AmountUnit.for_values(np.concatenate([data[v].to_numpy(dtype=float) for _, v, _, _ in parts])).format
     for share_column, value_column, name, colors in parts:
         shares = data[share_column].fillna(0).to_numpy(dtype=float)
         values = data[value_column].to_numpy(dtype=float)
@@ -331,7 +339,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
             showlegend=bool((shares >= 0.0005).any()),        # no legend for a part that draws nothing
             text=[f"{name} : {fmt.format_percent(s)}" if s >= 0.12 else "" for s in shares],
             textposition="inside", insidetextanchor="middle", textfont=dict(color="white", **text_font),
-            customdata=[[lab, name, fmt.format_meur(v), fmt.format_percent(s)]
+            customdata=[[lab, name, money(v), fmt.format_percent(s)]
                         for lab, v, s in zip(labels, values, shares)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} : %{customdata[2]} "
                           "(%{customdata[3]})<extra></extra>"))
@@ -344,7 +352,9 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
     markers = []
     if region_name and np.isfinite(data["share_eu_region"].to_numpy(dtype=float)).any():
         region_label = region_name if region_name.lower().startswith("région") else f"Région {region_name}"
-        markers.append(("share_eu_region", "Part UE 27 de la région", f"Part UE 27 — {region_label}", "Région",
+        several = region_name.startswith("Régions ")       # a TI's régions taken together
+        markers.append(("share_eu_region", "Part UE 27 des régions" if several else "Part UE 27 de la région",
+                        f"Part UE 27 — {region_label}", "Régions" if several else "Région",
                         "triangle-down", -offset, "top", palette.node))
     markers.append(("share_eu_france", "Part UE 27 de la France", "Part UE 27 — France entière", "France",
                     "triangle-up", offset, "bottom", FRANCE_GREY))

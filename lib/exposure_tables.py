@@ -12,6 +12,7 @@ from lib.exposure import (
 from lib.formatting import format_number
 from lib.reference.countries import country_name
 from lib.reference.products import product_label
+from lib.territories import region_title
 from lib.texts import FLOW_WORDS
 
 _DIMENSION_HEADERS = {"partners": ("country", "Code pays", "Pays"), "products": ("product", "Code A129", "Produit")}
@@ -65,7 +66,7 @@ def exposure_summary_table(exposure: PartnerExposure, territory_name: str) -> Ta
     """Share of exports going to the partner: territory, its région, France."""
     rows = [(territory_name, exposure.value, exposure.exports, exposure.share)]
     if exposure.region is not None:
-        rows.append((f"Région {exposure.region.name}", np.nan, np.nan, exposure.share_region))
+        rows.append((region_title(exposure.region), np.nan, np.nan, exposure.share_region))
     rows.append(("France entière", np.nan, np.nan, exposure.share_france))
     frame = pd.DataFrame(rows, columns=["territory", "value", "exports", "share"])
     name = exposure.country_name

@@ -129,15 +129,24 @@ def _distinct_texts(values: list[float], render) -> list[str]:
     return texts
 
 
-def _meur_ticks(low: float, high: float, absolute: bool = False) -> tuple[list[float], list[str]]:
-    """Ticks in euros labelled in French M€ (« 1 200 M€ »); `absolute` shows imports' negative side as positive."""
+def _money(values):
+    """The chart's one amount unit (lib.formatting.AmountUnit.for_values): plain and signed formatters, and
+    the unit for the axis; a small amount reads « < 0,1 M€ », never « 0,0 M€ »."""
+    unit = fmt.AmountUnit.for_values(values)
+    return unit.format, (lambda v: unit.format(v, signed=True)), unit
+
+
+def _meur_ticks(low: float, high: float, absolute: bool = False,
+                unit: fmt.AmountUnit = fmt.MEUR) -> tuple[list[float], list[str]]:
+    """Ticks in euros labelled in French M€ (« 1 200 M€ », or the chart's unit); `absolute` shows imports'
+    negative side as positive."""
     step = _nice_step(high - low)
     first, last = math.floor(low / step), math.ceil(high / step)
     values = [k * step for k in range(first, last + 1)]
 
     def render(v, decimals):
         shown = abs(v) if absolute else v
-        return f"{fmt.format_number(shown / 1e6, decimals)}{fmt.NBSP}M€"
+        return f"{fmt.format_number(shown / unit.euros, decimals)}{fmt.NBSP}{unit.symbol}"
     return values, _distinct_texts(values, render)
 
 
@@ -293,11 +302,12 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     imports = frame["imports"].to_numpy(dtype=float)
     exports = frame["exports"].to_numpy(dtype=float)
     balance = frame["balance"].to_numpy(dtype=float)
-    custom = [[full, fmt.format_meur(i), fmt.format_meur(e), fmt.format_signed_meur(b)]
+    money, signed_money, unit = _money([*imports, *exports, *balance])
+    custom = [[full, money(i), money(e), signed_money(b)]
               for full, i, e, b in zip(full_names, imports, exports, balance)]
     text_font = _tick_font(export)
     balance_size = _FONT_SIZE if export is None else round(_FONT_SIZE * export.factor)
-    balance_texts = [fmt.format_signed_meur(v) for v in balance]
+    balance_texts = [signed_money(v) for v in balance]
     label_left = _label_margin(names)
     if export is not None:
         plot_w = _export_geometry(export, legend=True, axis_bottom=45, left=label_left, right=30).plot_w
@@ -310,7 +320,7 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
                                       ("Exportations", exports, palette.exports, 1)):
         fig.add_trace(go.Bar(
             name=name, orientation="h", y=names, x=sign * values, marker_color=color,
-            text=[fmt.format_meur(v) for v in values], textposition="outside", cliponaxis=False,
+            text=[money(v) for v in values], textposition="outside", cliponaxis=False,
             textfont=text_font, customdata=custom, hovertemplate=hover), row=1, col=1)
     marker_size = 14 if export is None else round(20 * export.factor)
     for positive, label, color in ((True, legend[0], palette.surplus), (False, legend[1], palette.deficit)):
@@ -326,7 +336,7 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
             row=1, col=2)
 
     reach = float(max(imports.max(), exports.max()))
-    tickvals, ticktext = _meur_ticks(-reach, reach, absolute=True)
+    tickvals, ticktext = _meur_ticks(-reach, reach, absolute=True, unit=unit)
     span = reach * 1.32  # room for the outside value labels
     fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True,
                      zerolinecolor="#6B7280", zerolinewidth=1.5, tickfont=text_font, showgrid=True, row=1, col=1)
@@ -375,7 +385,7 @@ def _tile_text(color: str) -> str:
 
 
 def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export: ExportFrame | None,
-                   area: float = 1.0) -> go.Treemap:
+                   area: float = 1.0, unit: fmt.AmountUnit | None = None) -> go.Treemap:
     """Products as tiles inside their A38 group; shades of the flow colour, darkest for the largest group."""
     _check_flow(flow)
     _require_columns(breakdown, ["product", "value", "share"], "Répartition par produit")
@@ -384,6 +394,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         raise EmptyDataError(f"Aucune valeur d'{'exportation' if flow == EXPORT else 'importation'} pour ce "
                              "territoire et cette année : la répartition par produit ne peut pas être représentée.")
     total = float(frame["value"].sum())
+    money = (unit or fmt.AmountUnit.for_values([total])).format     # one unit for the chart
     frame["product"] = frame["product"].astype(str)
     frame["group"] = frame["product"].map(product_group)
     frame = frame.sort_values(["value", "product"], ascending=[False, True], kind="mergesort")
@@ -411,7 +422,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             values.append(group_value)
             colors.append(group_shade[group])
             texts.append(group_label if readable else fmt.NBSP)
-            custom.append([group_label, fmt.format_meur(group_value), fmt.format_percent(group_value / total),
+            custom.append([group_label, money(group_value), fmt.format_percent(group_value / total),
                            "Groupe de produits"])
         for rank, row in enumerate(members.itertuples(index=False)):
             short, full = _product_names(row.product)
@@ -421,7 +432,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             parents.append(parent)
             values.append(float(row.value))
             colors.append(lighten(group_shade[group], min(0.1 * (rank + (parent != "")), 0.35)))
-            value_text, share_text = fmt.format_meur(row.value), fmt.format_percent(share)
+            value_text, share_text = money(row.value), fmt.format_percent(share)
             wrapped = "<br>".join(_wrap(short, 18))
             if share * area >= 0.025:
                 texts.append(f"<b>{wrapped}</b><br>{value_text}<br>{share_text}")
@@ -455,9 +466,11 @@ def flows_treemap_figure(export_breakdown: pd.DataFrame, import_breakdown: pd.Da
                          export: ExportFrame | None = None) -> go.Figure:
     """« Principales activités à l'export et à l'import »: the two treemaps side by side."""
     parts = {}
+    unit = fmt.AmountUnit.for_values([float(b.loc[b["value"] > 0, "value"].sum()) if not b.empty else 0.0
+                                      for b in (export_breakdown, import_breakdown)])
     for flow, breakdown in ((EXPORT, export_breakdown), (IMPORT, import_breakdown)):
         try:
-            parts[flow] = _treemap_trace(breakdown, flow, palette, export, area=0.5)
+            parts[flow] = _treemap_trace(breakdown, flow, palette, export, area=0.5, unit=unit)
         except EmptyDataError:
             parts[flow] = None
     if all(trace is None for trace in parts.values()):
@@ -466,7 +479,7 @@ def flows_treemap_figure(export_breakdown: pd.DataFrame, import_breakdown: pd.Da
     titles = []
     for flow, breakdown in ((EXPORT, export_breakdown), (IMPORT, import_breakdown)):
         total = float(breakdown.loc[breakdown["value"] > 0, "value"].sum()) if not breakdown.empty else 0.0
-        titles.append(f"<b>{FLOW_NAMES[flow]}</b> — {fmt.format_meur(total)}")
+        titles.append(f"<b>{FLOW_NAMES[flow]}</b> — {unit.format(total)}")
     fig = _new_subplots(template, export, rows=1, cols=2, specs=[[{"type": "domain"}, {"type": "domain"}]],
                         subplot_titles=titles, horizontal_spacing=0.03)
     for col, flow in enumerate((EXPORT, IMPORT), start=1):
@@ -516,6 +529,7 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
         raise EmptyDataError(f"Aucune {word} pour ce territoire et cette année : le diagramme des flux "
                              "ne peut pas être représenté.")
     total = structure.total
+    money = fmt.AmountUnit.for_values([total]).format       # one unit for the chart: never « 0,0 M€ »
     products = _side_nodes(structure.products, _product_names, total)
     countries = _side_nodes(structure.countries, _country_names, total)
     left, right = (products, countries) if flow == EXPORT else (countries, products)
@@ -560,19 +574,19 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
         link_values.append(float(row.value))
         link_colors.append(to_rgba(palette.link_highlight, LINK_HIGHLIGHT_ALPHA) if row.highlight
                            else to_rgba(palette.link_neutral, LINK_NEUTRAL_ALPHA))
-        link_custom.append([first, second, fmt.format_meur(row.value), fmt.format_percent(row.value / total)])
+        link_custom.append([first, second, money(row.value), fmt.format_percent(row.value / total)])
 
     k = export.factor if export is not None else 1.0
     fig = _new_figure(template, export)
     fig.add_trace(go.Sankey(
         arrangement="fixed", valueformat=",.0f",
         node=dict(
-            label=[f"{n['short']} — {fmt.format_meur(n['value'])}" for n in nodes],
+            label=[f"{n['short']} — {money(n['value'])}" for n in nodes],
             x=xs, y=ys, pad=pad,
             thickness=round(22 * k) if export is not None else 16,
             color=[palette.others if n["code"] == OTHERS else palette.node for n in nodes],
             line=dict(width=0),
-            customdata=[[n["full"], fmt.format_meur(n["value"]), fmt.format_percent(n["share"])] for n in nodes],
+            customdata=[[n["full"], money(n["value"]), fmt.format_percent(n["share"])] for n in nodes],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} — %{customdata[2]} du total<extra></extra>"),
         link=dict(source=sources, target=targets, value=link_values, color=link_colors, customdata=link_custom,
                   hovertemplate=("%{customdata[0]} → %{customdata[1]}<br><b>%{customdata[2]}</b> — "
@@ -666,8 +680,9 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
     exports = data["exports"].fillna(0).to_numpy(dtype=float)
     imports = data["imports"].fillna(0).to_numpy(dtype=float)
     balance = data["balance"].to_numpy(dtype=float)
-    custom = [[f"{n} ({c})" if is_department(c) else n, fmt.format_meur(e), fmt.format_meur(i),
-               fmt.format_signed_meur(b), fmt.format_ratio(cv)]
+    money, signed_money, unit = _money([*exports, *imports, *balance])
+    custom = [[f"{n} ({c})" if is_department(c) else n, money(e), money(i),
+               signed_money(b), fmt.format_ratio(cv)]
               for n, c, e, i, b, cv in zip(names, codes, exports, imports, balance,
                                            data["coverage"].to_numpy(dtype=float))]
     hover = ("<b>%{customdata[0]}</b><br>Exportations : %{customdata[1]}<br>Importations : %{customdata[2]}"
@@ -679,7 +694,7 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
     for name, values, color in (("Exportations", exports, palette.exports), ("Importations", imports, palette.imports)):
         fig.add_trace(go.Bar(name=name, x=axis_labels, y=values, marker_color=color,
                              # beyond 6 départements the bars get too narrow for a readable value
-                             text=[fmt.format_meur(v) for v in values] if len(names) <= 6 else None,
+                             text=[money(v) for v in values] if len(names) <= 6 else None,
                              textposition="outside", cliponaxis=False,
                              textfont=small_font, customdata=custom, hovertemplate=hover))
     marker_size = 16 if export is None else round(22 * export.factor)
@@ -694,13 +709,13 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
             customdata=[c for c, m in zip(custom, mask) if m], hovertemplate=hover, cliponaxis=False))
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance)))
-    tickvals, ticktext = _meur_ticks(low, high)
+    tickvals, ticktext = _meur_ticks(low, high, unit=unit)
     fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each name, its balance in green or red (the markers alone carry no figure).
     category_texts = [f"{label}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
-                      f"<b>Balance : {fmt.format_signed_meur(b)}</b></span>"
+                      f"<b>Balance : {signed_money(b)}</b></span>"
                       for label, b in zip(axis_labels, np.nan_to_num(balance))]
     fig.update_xaxes(categoryorder="array", categoryarray=axis_labels, tickvals=axis_labels,
                      ticktext=category_texts, tickfont=text_font, tickangle=0)

@@ -98,8 +98,9 @@ def totals(cube: TradeCube, territory: Territory, year: int) -> Totals:
 
 
 def region_of_territory(territory: Territory):
-    from lib.territories import region
-    return region(territory.region) if territory.region else None
+    """The région(s) a département or TI is compared with (all of them together: `home_region`)."""
+    from lib.territories import home_region
+    return home_region(territory)
 
 
 def comparison_peers(territory: Territory) -> list[Territory]:

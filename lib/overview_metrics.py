@@ -5,9 +5,9 @@ import math
 from dataclasses import dataclass
 
 from lib import indicators as ind
-from lib.formatting import format_amount, format_percent, format_ratio
+from lib.formatting import format_amount, format_percent, format_rank, format_ratio
 from lib.schema import EXPORT, IMPORT
-from lib.territories import Territory
+from lib.territories import Territory, home_region, regions_share_label
 
 
 @dataclass(frozen=True)
@@ -45,26 +45,33 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
                    help="Exportations − importations : excédent s'il est positif, déficit s'il est négatif.")
     if before is not None:
         diff = summary["balance"] - before.balance
-        balance = Card(balance.label, balance.value, f"{'+' if diff > 0 else ''}{format_amount(diff)} sur un an",
+        balance = Card(balance.label, balance.value, f"{format_amount(diff, signed=True)} sur un an",
                        balance.help, _sign(diff))
     first = [
         flow_card("Exportations", "exports", "Valeur FAB des biens sortis du territoire vers l'étranger."),
         flow_card("Importations", "imports", "Valeur CAF des biens entrés dans le territoire depuis l'étranger."),
         balance,
         Card("Taux de couverture", format_ratio(summary["coverage"]),
-             help="Exportations ÷ importations (supérieur à 1 : excédent)."),
+             help="Exportations ÷ importations (supérieur à 1 : excédent). « n.d. » (non disponible) quand le "
+                  "territoire n'a rien importé cette année."),
     ]
     second = []
-    if summary["share_of_region"]:
-        second += [Card("Part de la région (export)", format_percent(summary["share_of_region"]["exports"])),
-                   Card("Part de la région (import)", format_percent(summary["share_of_region"]["imports"]))]
+    home = home_region(territory)          # a TI spanning several régions: all of them, named
+    if summary["share_of_region"] and home is not None:
+        label = regions_share_label(home.regions, short=True)
+        several = len(home.regions) > 1
+        for flow_label, key, words in (("export", "exports", "exportations"), ("import", "imports", "importations")):
+            help_text = (f"Part du territoire dans les {words} {home.phrase.of} réunies : ses départements "
+                         "principaux relèvent de ces régions." if several else None)
+            second.append(Card(f"{label} ({flow_label})", format_percent(summary["share_of_region"][key]),
+                               help=help_text))
     if territory.kind != "fr":
         second += [Card("Part de la France (export)", format_percent(summary["share_of_france"]["exports"])),
                    Card("Part de la France (import)", format_percent(summary["share_of_france"]["imports"]))]
     if territory.kind == "dep":
         dep = territory.departments[0]
-        second += [Card("Rang à l'export", f"{ind.export_rank(cube, dep, year, EXPORT)}ᵉ / 101",
+        second += [Card("Rang à l'export", format_rank(ind.export_rank(cube, dep, year, EXPORT), 101),
                         help="Rang du département parmi les 101 pour la valeur exportée."),
-                   Card("Rang à l'import", f"{ind.export_rank(cube, dep, year, IMPORT)}ᵉ / 101",
+                   Card("Rang à l'import", format_rank(ind.export_rank(cube, dep, year, IMPORT), 101),
                         help="Rang du département parmi les 101 pour la valeur importée.")]
     return [first] + [second[i:i + 4] for i in range(0, len(second), 4)]

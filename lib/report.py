@@ -148,7 +148,8 @@ def _comparison(ctx: ReportContext) -> ReportItem:
     rows = []
     for peer in ctx.peers():
         peer_totals = ind.totals(ctx.cube, peer, ctx.year)
-        rows.append({"level": KIND_LABELS[peer.kind], "name": peer.name, "exports": peer_totals.exports,
+        level = "Régions" if peer.kind == "reg" and len(peer.regions) > 1 else KIND_LABELS[peer.kind]
+        rows.append({"level": level, "name": peer.name, "exports": peer_totals.exports,
                      "imports": peer_totals.imports, "balance": peer_totals.balance,
                      "coverage": peer_totals.coverage,
                      "share_exports": _ratio(own.exports, peer_totals.exports),
@@ -181,7 +182,7 @@ def _peer_flows(flow: str, level: str):
         nodes = dataclasses.replace(
             nodes, title=f"Pour comparaison, {peer.name} : {nodes.title[0].lower()}{nodes.title[1:]}",
             sheet_name=f"{nodes.sheet_name} {where}",
-            notes=[f"Données de {'la France entière' if level == 'france' else 'la région ' + peer.name}, "
+            notes=[f"Données {'de la France entière' if level == 'france' else peer.phrase.of}, "
                    "pour comparaison avec le territoire."])
         return ReportItem(key=f"{flow}-flows-{level}", title=title, build=partial(figures.sankey_figure, structure),
                           tables=[nodes], topic=words["title"], chart=f"flux-{peer.slug}", page=PAGES["comparison"])
@@ -198,7 +199,7 @@ def _specialisation(flow: str):
         return ReportItem(key=f"specialisation-{flow}",
                           title=chart_title(f"Structure des {words['title']} par produit", ctx.territory, ctx.year),
                           build=partial(figures.specialisation_figure, spec, ctx.territory.name, region_name, flow=flow),
-                          tables=[tables.specialisation_table(spec, flow)], topic=words["title"],
+                          tables=[tables.specialisation_table(spec, flow, ctx.home_region)], topic=words["title"],
                           chart="specialisation", page=PAGES["comparison"])
     return make
 
@@ -206,7 +207,7 @@ def _specialisation(flow: str):
 def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
     """The comparison page's default choice: a département or TI with its région's biggest exporters; a
     région or France, its own biggest exporters."""
-    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"] == territory.region, "code"].tolist() if territory.region
+    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist() if territory.regions
              else list(territory.departments))
     ranked = cube.department_totals(year, EXPORT).loc[codes].sort_values(ascending=False)
     own = list(territory.departments) if territory.kind in ("dep", "ti") else []

@@ -6,7 +6,7 @@ import math
 
 from lib.indicators import TradeCube, flow_structure, shares, totals
 from lib.schema import EXPORT, IMPORT
-from lib.territories import Territory
+from lib.territories import Territory, home_region
 
 
 def _clean(value: float) -> float | None:
@@ -30,8 +30,11 @@ def territory_summary(cube: TradeCube, territory: Territory, year: int) -> dict:
     own = totals(cube, territory, year)
     share = shares(cube, territory, year)
     region_share = share["share_of_region"]
+    home = home_region(territory)
     return {
-        "territory": {"id": territory.id, "name": territory.name, "departments": list(territory.departments)},
+        # regions: the région(s) share_of_region divides by (all of them together), else those it lies in
+        "territory": {"id": territory.id, "name": territory.name, "departments": list(territory.departments),
+                      "regions": list(home.regions if home is not None else territory.regions)},
         "year": int(year),
         "exports": own.exports,
         "imports": own.imports,

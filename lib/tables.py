@@ -10,6 +10,7 @@ from lib.indicators import OTHERS, OTHERS_LABEL, FlowStructure
 from lib.reference.countries import country_name
 from lib.reference.departments import department_name
 from lib.reference.products import product_group, product_label, group_short_label
+from lib.territories import regions_share_label
 from lib.texts import FLOW_WORDS
 
 
@@ -28,8 +29,9 @@ def kpi_table(summary: dict, extra: dict | None = None) -> TableSheet:
             ("Solde commercial (exportations − importations)", summary["balance"], None, None, None),
             ("Taux de couverture (exportations ÷ importations)", None, None, summary["coverage"], None)]
     if summary.get("share_of_region"):
-        rows += [("Part de la région — exportations", None, summary["share_of_region"]["exports"], None, None),
-                 ("Part de la région — importations", None, summary["share_of_region"]["imports"], None, None)]
+        label = regions_share_label(summary["territory"].get("regions", ()))
+        rows += [(f"{label} — exportations", None, summary["share_of_region"]["exports"], None, None),
+                 (f"{label} — importations", None, summary["share_of_region"]["imports"], None, None)]
     rows += [("Part de la France — exportations", None, summary["share_of_france"]["exports"], None, None),
              ("Part de la France — importations", None, summary["share_of_france"]["imports"], None, None)]
     for label, value in (extra or {}).items():
@@ -97,13 +99,16 @@ def links_table(structure: FlowStructure) -> TableSheet:
         Column("top5", "5 premiers flux", "text")])
 
 
-def specialisation_table(spec: pd.DataFrame, flow: str) -> TableSheet:
+def specialisation_table(spec: pd.DataFrame, flow: str, home=None) -> TableSheet:
+    """``home``: the région(s) compared with (`home_region`), named in the header when there are several."""
     frame = spec.assign(label=spec["product"].map(product_name))
+    in_region = ("Part dans la région" if home is None or len(home.regions) <= 1
+                 else f"Part dans les {home.phrase.name}")
     return TableSheet(title=f"Structure par produit comparée — {FLOW_WORDS[flow]['title']}",
                       sheet_name=f"Spécialisation {FLOW_WORDS[flow]['title'][:6]}", frame=frame, columns=[
                           Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
                           Column("share_territory", "Part dans le territoire", "share"),
-                          Column("share_region", "Part dans la région", "share"),
+                          Column("share_region", in_region, "share"),
                           Column("share_france", "Part en France", "share"),
                           Column("specialisation", "Indice de spécialisation", "index")],
                       notes=["Indice de spécialisation = part du produit dans le territoire ÷ part en France "
@@ -119,20 +124,36 @@ def departments_table(frame: pd.DataFrame) -> TableSheet:
 
 
 _SCREEN_FORMATS = {
-    "text": lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v),
+    "text": lambda v: "" if fmt.is_missing(v) else str(v),
     "eur": fmt.format_meur, "meur": lambda v: fmt.format_meur(v * 1e6 if v == v else v),
     "share": fmt.format_percent, "ratio": fmt.format_ratio, "index": fmt.format_ratio,
     "int": lambda v: "" if v is None or pd.isna(v) else fmt.format_number(v, 0),
 }
 
 
+def _table_unit(table: TableSheet) -> fmt.AmountUnit:
+    """One amount unit for every euro column of a table, chosen from its largest amount."""
+    values = [v * (1e6 if column.kind == "meur" else 1) for column in table.columns
+              if column.kind in ("eur", "meur") for v in table.frame[column.key] if not fmt.is_missing(v)]
+    return fmt.AmountUnit.for_values(values)
+
+
 def display_frame(table: TableSheet) -> pd.DataFrame:
-    """The table as French strings for the screen (« 511,9 M€ », « 1,8 % »); Excel gets the numbers."""
+    """The table as French strings for the screen (« 511,9 M€ », « 1,8 % »); Excel gets the numbers.
+
+    Amounts share one unit per table (M€ unless all are below 0,1 M€), and a small one reads « < 0,1 M€ »."""
+    unit = _table_unit(table)
+    formats = {**_SCREEN_FORMATS, "eur": unit.format,
+               "meur": lambda v: unit.format(v * 1e6 if not fmt.is_missing(v) else v)}
     shown = {}
     for column in table.columns:
-        formatter = _SCREEN_FORMATS[column.kind]
+        formatter = formats[column.kind]
         values = table.frame[column.key]
         blank_if_missing = column.kind != "text"
-        shown[column.header.replace("(€)", "(M€)") if column.kind == "eur" else column.header] = [
-            "" if blank_if_missing and (v is None or pd.isna(v)) else formatter(v) for v in values]
+        header = column.header
+        if column.kind == "eur":
+            header = header.replace("(€)", f"({unit.symbol})")
+        elif column.kind == "meur":
+            header = header.replace("(M€)", f"({unit.symbol})")
+        shown[header] = ["" if blank_if_missing and fmt.is_missing(v) else formatter(v) for v in values]
     return pd.DataFrame(shown)

@@ -35,7 +35,7 @@ class Territory:
     kind: str
     name: str
     departments: tuple[str, ...]                 # whose rows are summed
-    region: str | None = None                    # région used for « part de la région »
+    regions: tuple[str, ...] = ()                # régions of those départements (see `home_region`)
     commune_counts: tuple[tuple[str, int], ...] = ()  # TI only: every département touched
 
     @property
@@ -105,10 +105,15 @@ class TerritoryCatalog:
                 raise TerritoryError(f"Département inconnu : « {code} » (attendu un code comme 04, 2A ou 974).")
             return department(canonical)
         if kind == "reg":
-            if code not in set(ref.REGIONS["code"]):
-                raise TerritoryError(f"Région inconnue : « {code} » (attendu un code INSEE de région comme 93 ou 11).")
-            return region(code)
+            codes = [c for c in re.split(r"[+, ]+", code) if c]   # « reg:93+94 »: régions taken together
+            for one in codes or [code]:
+                if one not in set(ref.REGIONS["code"]):
+                    raise TerritoryError(f"Région inconnue : « {one} » (attendu un code INSEE de région comme 93 "
+                                         "ou 11).")
+            return region_union(codes)
         if kind == "ti":
+            if not self.industry_territories:
+                raise TerritoryError(NO_TI_LIST_MESSAGE)
             if code not in self.industry_territories:
                 raise TerritoryError(f"Territoire d'industrie inconnu : « {code} ».")
             return self.industry_territories[code]
@@ -117,17 +122,77 @@ class TerritoryCatalog:
             "(attendu dep:CODE, ti:IDENTIFIANT, reg:CODE ou fr).")
 
 
-FRANCE = Territory(id="fr", kind="fr", name="France entière", departments=tuple(ref.DEPARTMENTS["code"]))
+NO_TI_LIST_MESSAGE = (
+    "Aucune liste officielle des Territoires d'industrie n'est chargée : avec les fichiers réels des douanes, "
+    "seule cette liste définit les territoires. Pour l'obtenir : commande «\u00a0python\u00a0-m\u00a0lib.cli\u00a0"
+    "fetch\u00a0», ou dépôt du fichier de data.gouv.fr «\u00a0liste-ti-com2023-*.csv\u00a0» dans la page "
+    "«\u00a0À propos des données\u00a0».")
+
+FRANCE = Territory(id="fr", kind="fr", name="France entière", departments=tuple(ref.DEPARTMENTS["code"]),
+                   regions=tuple(ref.REGIONS["code"]))
 
 
 def department(code: str) -> Territory:
     return Territory(id=f"dep:{code}", kind="dep", name=ref.department_name(code),
-                     departments=(code,), region=ref.region_of(code))
+                     departments=(code,), regions=(ref.region_of(code),))
 
 
 def region(code: str) -> Territory:
     return Territory(id=f"reg:{code}", kind="reg", name=ref.region_name(code),
-                     departments=tuple(ref.departments_of_region(code)))
+                     departments=tuple(ref.departments_of_region(code)), regions=(code,))
+
+
+def regions_of_departments(departments) -> tuple[str, ...]:
+    """The distinct régions of some départements, in INSEE code order."""
+    found = {ref.region_of(d) for d in departments} - {None}
+    return tuple(sorted(found))
+
+
+def join_names(names: list[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def region_union(codes) -> Territory:
+    """One région, or several taken together (id « reg:93+94 », name « Régions Provence-… et Corse »).
+
+    A Territoire d'industrie whose main départements lie in two régions is compared with both: its total
+    sums both sides of the border, so dividing by one région only would overstate its weight (even above
+    100 %).
+    """
+    codes = tuple(sorted(set(codes)))
+    if len(codes) == 1:
+        return region(codes[0])
+    departments = tuple(d for c in codes for d in ref.departments_of_region(c))
+    return Territory(id="reg:" + "+".join(codes), kind="reg",
+                     name="Régions " + join_names([ref.region_name(c) for c in codes]),
+                     departments=departments, regions=codes)
+
+
+def home_region(territory: Territory) -> Territory | None:
+    """What « part de la région » divides by: the région(s) of a département's or a TI's (main)
+    départements, all together; None for a région or France (no région above them)."""
+    if territory.kind not in ("dep", "ti") or not territory.regions:
+        return None
+    return region_union(territory.regions)
+
+
+def region_title(territory: Territory) -> str:
+    """« Région Corse », or « Régions Provence-Alpes-Côte d'Azur et Corse » for régions taken together."""
+    return territory.name if len(territory.regions) > 1 else f"Région {territory.name}"
+
+
+REGION_SHORT_NAMES = {"93": "PACA", "84": "AURA", "27": "BFC"}   # usual abbreviations (as lib.exposure_figures)
+
+
+def regions_share_label(codes, short: bool = False) -> str:
+    """The label of a share within some régions, naming them when there are several (``short``: with the
+    usual abbreviations, for a KPI card whose label holds one line)."""
+    codes = sorted(set(codes))
+    if len(codes) <= 1:
+        return "Part de la région"
+    names = [REGION_SHORT_NAMES.get(c, ref.region_name(c)) if short else ref.region_name(c) for c in codes]
+    return "Part des régions " + join_names(names)
 
 
 def department_of_commune(insee_com: str) -> str:
@@ -187,7 +252,7 @@ def _territories_from_communes(table: pd.DataFrame, file_name: str) -> dict[str,
         main = [d for d, n in ordered if n >= MAIN_DEPARTMENT_MIN_COMMUNES] or [ordered[0][0]]
         territories[id_ti] = Territory(
             id=f"ti:{id_ti}", kind="ti", name=group["lib_ti"].mode().iloc[0], departments=tuple(main),
-            region=ref.region_of(main[0]), commune_counts=tuple((d, int(n)) for d, n in ordered))
+            regions=regions_of_departments(main), commune_counts=tuple((d, int(n)) for d, n in ordered))
     return territories
 
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from lib.formatting import format_millions_words, format_percent
-from lib.reference.departments import department_name, region_name
+from lib.reference.departments import department_name
 from lib.schema import EXPORT
-from lib.territories import Territory
+from lib.territories import Territory, home_region
 
 FLOW_WORDS = {
     "export": {"title": "exportations", "Title": "Exportations", "valued": "exportée",
@@ -25,9 +25,11 @@ def total_sentences(summary: dict, territory: Territory, flow: str) -> list[str]
     words = FLOW_WORDS[flow]
     key = flow_key(flow)
     lines = [f"Total des {words['title']} : {format_millions_words(summary[key])}"]
-    if summary.get("share_of_region") and territory.region:
+    home = home_region(territory)
+    if summary.get("share_of_region") and home is not None:
+        together = " réunies" if len(home.regions) > 1 else ""    # « par les régions … et Corse réunies »
         lines.append(f"soit {format_percent(summary['share_of_region'][key])} de la valeur {words['valued']} "
-                     f"par la région {region_name(territory.region)}")
+                     f"par {home.phrase.subject}{together}")
     if territory.kind != "fr":
         lines.append(f"soit {format_percent(summary['share_of_france'][key])} de la valeur {words['valued']} "
                      "au niveau national")

@@ -59,6 +59,15 @@ st.markdown("""
   **données départementales**.
 """)
 
+# Reading rules of the figures (issue 9): one self-contained paragraph, kept apart from the prose above.
+st.markdown(
+    "**Montants, parts et arrondis.** Un chiffre seul s'écrit en M€, en k€ sous 0,1 M€ ; dans un tableau ou un "
+    "graphique, tous les montants prennent l'unité du plus grand, et un montant trop petit pour elle s'écrit "
+    "« < 0,1 M€ », jamais « 0,0 M€ ». Une part non nulle garde son signe et les décimales qu'il faut (« 0,09 % », "
+    "« < 0,001 % »), à l'écran comme dans Excel ; « n.d. » signale une valeur non disponible. Un Territoire "
+    "d'industrie dont les départements principaux relèvent de plusieurs régions est rapporté à ces régions "
+    "réunies. Avec les fichiers officiels, seule la liste officielle définit les Territoires d'industrie.")
+
 st.subheader("Charger les fichiers officiels")
 st.markdown(f"""
 1. Sur le site des douanes (« le kiosque », rubrique *Données régionales*), téléchargez les fichiers annuels

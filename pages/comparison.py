@@ -20,7 +20,11 @@ territory = page.territory
 home_region = ind.region_of_territory(territory)
 peers = ind.comparison_peers(territory)
 
-st.subheader("Le territoire, sa région et la France")
+several = home_region is not None and len(home_region.regions) > 1
+st.subheader("Le territoire, ses régions et la France" if several else "Le territoire, sa région et la France")
+if several:
+    st.caption(f"Ses départements principaux relèvent de plusieurs régions : il est comparé à "
+               f"{home_region.phrase.subject} réunies.")
 st.markdown("La situation du territoire peut être comparée à celle de la région et du pays : mêmes règles de lecture "
             "(dix premiers produits et pays, « Autres », cinq principaux flux en rouge).")
 for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT, IMPORT)):
@@ -47,7 +51,7 @@ else:
     spec = loaders.specialisation(page.token, territory.id, page.year, flow)
     chart_block(partial(figures.specialisation_figure, spec, territory.name,
                         home_region.name if home_region else None, flow=flow),
-                tables.specialisation_table(spec, flow), key="specialisation", topic=FLOW_WORDS[flow]["title"],
+                tables.specialisation_table(spec, flow, home_region), key="specialisation", topic=FLOW_WORDS[flow]["title"],
                 chart="specialisation", context=page.downloads,
                 export_title=chart_title(f"Structure des {FLOW_WORDS[flow]['title']} par produit", territory,
                                          page.year))

@@ -7,7 +7,7 @@ from lib import exposure_figures as xfig, exposure_tables as xtab
 from lib.formatting import format_percent
 from lib.reference.countries import COUNTRIES
 from lib.reference.products import product_short_label
-from lib.territories import region
+from lib.indicators import region_of_territory
 from lib.texts import chart_title
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block
@@ -16,7 +16,8 @@ page = page_header("Exposition et dépendances", show_ti_box=False)
 summary = page.summary()
 stop_if_no_trade(summary, page.territory.name)
 territory, year = page.territory, page.year
-region_name = region(territory.region).name if territory.kind in ("dep", "ti") and territory.region else None
+home = region_of_territory(territory)
+region_name = home.name if home is not None else None
 
 st.markdown("Face aux menaces de surtaxes douanières, à quel point le territoire dépend-il d'un pays, à l'export "
             "comme à l'import ? Les indicateurs ci-dessous le situent par rapport à sa région et à la France.")

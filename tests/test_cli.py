@@ -44,7 +44,8 @@ def test_summary_totals_and_top10_equal_the_official_rows(demo_dir, summary_04):
     listed = [c["code"] for c in summary_04["export_flows"]["countries"]]
     assert listed[:10] == list(by_country.index[:10]) and listed[-1] == "AUTRES"
     assert summary_04["export_flows"]["countries"][-1]["value"] == pytest.approx(by_country.iloc[10:].sum())
-    assert summary_04["territory"] == {"id": "dep:04", "name": "Alpes-de-Haute-Provence", "departments": ["04"]}
+    assert summary_04["territory"] == {"id": "dep:04", "name": "Alpes-de-Haute-Provence", "departments": ["04"],
+                                     "regions": ["93"]}
 
 
 def test_unknown_territory_is_a_french_error_exit_2(demo_dir):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from lib import dossier as dossier_module
-from lib.excel_export import NUMBER_FORMATS, README_SHEET
+from lib.excel_export import README_SHEET, number_format
 from lib.indicators import OTHERS, flow_structure, partner_balance, totals
 from lib.png_export import chrome_available
 from lib.report import CHART_NAMES, report_item, report_items
@@ -225,7 +225,7 @@ def test_value_columns_are_numbers_with_formats_and_headers_bold_and_frozen(wb04
             cells = column_cells(ws, header)
             assert cells, (sheet, header)
             for cell in cells:
-                assert isinstance(cell.value, (int, float)) and cell.number_format == NUMBER_FORMATS[kind], \
+                assert isinstance(cell.value, (int, float)) and cell.number_format == number_format(cell.value, kind), \
                     (sheet, header, cell.coordinate, cell.value, cell.number_format)
     for ws in wb04.worksheets[1:]:
         top = header_row(ws)

@@ -180,7 +180,8 @@ def test_tables_show_french_and_export_numbers(cube):
         assert table_to_xlsx(sheet, territory_label="France", year=2024, source="Source : test")[:2] == b"PK"
     top = display_frame(sheets[1])
     assert top.iloc[0].tolist()[:3] == ["1", "75", "Paris"]
-    assert top.iloc[0, -1].endswith("M€") and "," in top.iloc[0, -1]
+    # amounts of a few hundred euros: the table's one unit is k€, never « 0,0 M€ » (issue 9)
+    assert top.iloc[0, -1].endswith("k€") and "," in top.iloc[0, -1] and top.columns[-1].endswith("(k€)")
 
 
 # ---------------------------------------------------------------- speed on the national demo

@@ -39,7 +39,7 @@ def test_main_departments_rule(catalog):
     assert dict(ti1.commune_counts) == {"04": 5, "05": 2}
     assert ti1.minor_departments == (("05", 2),)
     ti2 = catalog.resolve("ti:TI2")                          # shared commune 04005 counted, 5+5 in Corsica
-    assert ti2.departments == ("2A", "2B") and ti2.region == "94"
+    assert ti2.departments == ("2A", "2B") and ti2.regions == ("94",)
     assert dict(ti2.commune_counts)["04"] == 1
     assert catalog.resolve("ti:TI3").departments == ("974",)  # fewer than 5 anywhere: biggest kept
 

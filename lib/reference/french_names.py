@@ -78,6 +78,8 @@ def territory_phrase(territory) -> NamePhrase:
     kind = territory.kind
     if kind == "dep":
         return department_phrase(territory.code, territory.name)
+    if kind == "reg" and len(getattr(territory, "regions", ())) > 1:     # several régions taken together
+        return NamePhrase(name="régions " + territory.name.removeprefix("Régions "), article="les ", plural=True)
     if kind == "reg":
         return NamePhrase(name=f"région {territory.name}", article="la ")
     if kind == "ti":

@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib.dataset import AppData
 from lib.palette import PALETTES
-from lib.territories import KIND_LABELS, Territory, TerritoryError
+from lib.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
 
 DEFAULT_TERRITORY = "dep:04"
 KINDS = ["dep", "ti", "reg", "fr"]
@@ -97,12 +97,18 @@ def sidebar_selection(data: AppData) -> Selection:
         st.markdown("### Territoire")
         kind = st.selectbox("Type de territoire", KINDS, format_func=KIND_LABELS.get, key=_KEYS["kind"])
         options = data.catalog.territories_of_kind(kind)
+        waiting = not options
+        if waiting:       # real files without the official list: no territory to offer, say how to get it
+            st.info(NO_TI_LIST_MESSAGE, icon="ℹ️")
+            saved = state.get(_SAVED, {}).get("territory", DEFAULT_TERRITORY)
+            options = [data.catalog.resolve(saved if not str(saved).startswith("ti:") else DEFAULT_TERRITORY)]
+            st.caption(f"Affichage de {options[0].label} en attendant.")
         by_id = {t.id: t for t in options}
         state[_KEYS["territory"]] = _valid_or_saved(_KEYS["territory"], "territory", lambda v: v in by_id,
                                                     next(iter(by_id)))
         territory_id = st.selectbox(
             "Territoire" if kind != "ti" else "Territoire d'industrie (départements)", list(by_id),
-            format_func=lambda i: by_id[i].label, key=_KEYS["territory"], disabled=kind == "fr",
+            format_func=lambda i: by_id[i].label, key=_KEYS["territory"], disabled=kind == "fr" or waiting,
             help="Tapez quelques lettres ou un code pour chercher.")
         year = st.selectbox("Année", sorted(data.years, reverse=True), key=_KEYS["year"])
         palette = st.toggle("Couleurs adaptées aux daltoniens", key=_KEYS["palette"])
