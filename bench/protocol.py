@@ -15,12 +15,25 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
-import websocket   # websocket-client
+import socket
+
+from websockets.exceptions import WebSocketException
+from websockets.sync.client import ClientConnection, connect as ws_connect   # a dependency of streamlit
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class _CountingSocket(socket.socket):
+    """Counts the bytes really received (compressed frames included), as a browser's network panel would."""
+    received = 0
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        data = super().recv(bufsize, flags)
+        self.received += len(data)
+        return data
 
 
 class ProtocolError(RuntimeError):
@@ -31,8 +44,9 @@ class ProtocolError(RuntimeError):
 class Rerun:
     """What one rerun sent back."""
     seconds: float
-    bytes: int
+    bytes: int                      # received on the wire (compressed if the server compresses)
     messages: int
+    uncompressed_bytes: int = 0     # the messages themselves
     exceptions: list[str] = field(default_factory=list)   # text of st.exception elements shown in the page
     page_not_found: bool = False
     headings: list[str] = field(default_factory=list)      # st.title / st.header / … texts, in order
@@ -60,7 +74,8 @@ class AppSession:
         self.timeout = timeout
         self.cookie = cookie
         self.use_cache = use_cache   # send the hashes of cached messages, as the browser does
-        self.ws: websocket.WebSocket | None = None
+        self.ws: ClientConnection | None = None
+        self._sock: _CountingSocket | None = None
         self.pages: dict[str, str] = {}          # url path ("" = default page) -> page script hash
         self.main_script_hash = ""
         self.query_string = ""
@@ -83,9 +98,14 @@ class AppSession:
         cookies = self.cookie or "; ".join(f"{c.name}={c.value}" for c in self._jar)
         self.cookie_header = cookies
         ws_url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
-        headers = [f"Cookie: {cookies}"] if cookies else None
-        self.ws = websocket.create_connection(ws_url, timeout=self.timeout, subprotocols=["streamlit"],
-                                              header=headers)
+        parts = urllib.parse.urlsplit(self.base_url)
+        self._sock = _CountingSocket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.settimeout(self.timeout)
+        self._sock.connect((parts.hostname, parts.port or 80))
+        # permessage-deflate offered, as every browser does; the server uses it if enabled
+        self.ws = ws_connect(ws_url, sock=self._sock, subprotocols=["streamlit"], compression="deflate",
+                             additional_headers={"Cookie": cookies} if cookies else None,
+                             open_timeout=self.timeout, max_size=None)
 
     def _opener_with_cookies(self) -> urllib.request.OpenerDirector:
         """Cookies kept like a browser's; a cookie given to the constructor is sent as is instead."""
@@ -149,11 +169,11 @@ class AppSession:
         msg.backend_operation_request.request_id = request_id
         msg.backend_operation_request.session_id = self.session_id
         msg.backend_operation_request.deferred_file.file_id = file_id
-        self.ws.send_binary(msg.SerializeToString())
+        self.ws.send(msg.SerializeToString())
         deadline = time.monotonic() + (timeout or self.timeout)
         while time.monotonic() < deadline:
-            opcode, data = self.ws.recv_data()
-            if opcode != websocket.ABNF.OPCODE_BINARY:
+            data = self.ws.recv(timeout=max(0.1, deadline - time.monotonic()))
+            if not isinstance(data, bytes):
                 continue
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
@@ -190,24 +210,25 @@ class AppSession:
         if self.use_cache:
             state.cached_message_hashes.extend(self.message_cache)
         started = time.perf_counter()
-        self.ws.send_binary(msg.SerializeToString())
-        return self._read_until_finished(started)
+        wire_before = self._sock.received
+        self.ws.send(msg.SerializeToString())
+        return self._read_until_finished(started, wire_before)
 
-    def _read_until_finished(self, started: float) -> Rerun:
+    def _read_until_finished(self, started: float, wire_before: int) -> Rerun:
         result = Rerun(seconds=0.0, bytes=0, messages=0)
         deadline = time.monotonic() + self.timeout
         while True:
             if time.monotonic() > deadline:
                 raise ProtocolError(f"pas de fin de script après {self.timeout:.0f} s")
             try:
-                opcode, data = self.ws.recv_data()
-            except (websocket.WebSocketException, OSError) as exc:
-                raise ProtocolError(f"connexion interrompue : {exc!r}") from exc
-            if opcode == websocket.ABNF.OPCODE_CLOSE:
-                raise ProtocolError("le serveur a fermé la connexion")
-            if opcode != websocket.ABNF.OPCODE_BINARY:
+                data = self.ws.recv(timeout=max(0.1, deadline - time.monotonic()))
+            except TimeoutError:
                 continue
-            result.bytes += len(data)
+            except (WebSocketException, OSError) as exc:
+                raise ProtocolError(f"connexion interrompue : {exc!r}") from exc
+            if not isinstance(data, bytes):
+                continue
+            result.uncompressed_bytes += len(data)
             result.messages += 1
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
@@ -238,6 +259,7 @@ class AppSession:
                     continue   # a newer rerun of ours replaced it: keep reading
                 result.status = status
                 result.seconds = time.perf_counter() - started
+                result.bytes = self._sock.received - wire_before
                 return result
 
     def _read_delta(self, delta, result: Rerun) -> None:

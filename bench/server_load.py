@@ -46,7 +46,9 @@ class SessionLog:
     first_cpu: float = float("nan")         # server CPU of the first page (one session at a time only)
     switches: list[float] = field(default_factory=list)
     rerun_cpu: list[float] = field(default_factory=list)
-    bytes: list[int] = field(default_factory=list)
+    rerun_labels: list[str] = field(default_factory=list)   # what each rerun was (page, first visit or not)
+    bytes: list[int] = field(default_factory=list)          # on the wire
+    raw_bytes: list[int] = field(default_factory=list)      # before websocket compression
     exceptions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -66,14 +68,18 @@ def run_session(url: str, index: int, rounds: int, pids: list[int] | None, timeo
     start_page = PAGES[index % len(PAGES)]
     order = PAGES[PAGES.index(start_page) + 1:] + PAGES[:PAGES.index(start_page) + 1]
 
-    def timed(action, first=False):
+    seen: set[tuple[str, str]] = set()
+
+    def timed(action, first=False, label=""):
         before = cpu_seconds(pids, include_reaped_children=False) if pids else 0.0
         rerun = action()
         if pids:
             log.rerun_cpu.append(cpu_seconds(pids, include_reaped_children=False) - before)
+            log.rerun_labels.append(label)
             if first:
                 log.first_cpu = log.rerun_cpu[-1]
         log.bytes.append(rerun.bytes)
+        log.raw_bytes.append(rerun.uncompressed_bytes)
         log.exceptions.extend(rerun.exceptions)
         if rerun.page_not_found:
             log.errors.append("page introuvable (page_not_found)")
@@ -86,7 +92,10 @@ def run_session(url: str, index: int, rounds: int, pids: list[int] | None, timeo
         session.connect()
         if barrier is not None:
             barrier.wait(timeout)
-        first = timed(lambda: session.open(f"/{start_page}?territoire={territory}&annee={YEAR}"), first=True)
+        first = timed(lambda: session.open(f"/{start_page}?territoire={territory}&annee={YEAR}"), first=True,
+                      label=f"{PAGE_NAMES[start_page]} (premier écran)")
+        current = territory
+        seen.add((current, start_page))
         log.first = first.seconds
         for cycle in range(2 * rounds):
             if cycle == rounds and not territory == "fr":
@@ -94,9 +103,14 @@ def run_session(url: str, index: int, rounds: int, pids: list[int] | None, timeo
                 label = "Territoire" if session.options("Territoire") else "Territoire d'industrie (départements)"
                 if options:
                     choice = options[(index * 7 + 5) % len(options)]
-                    timed(lambda: session.choose(label, choice))
+                    rerun = timed(lambda: session.choose(label, choice), label="changement de territoire")
+                    current = choice
+                    seen.add((current, order[-1]))
             for page in order:
-                rerun = timed(lambda: session.switch_page(page))
+                fresh = (current, page) not in seen
+                seen.add((current, page))
+                rerun = timed(lambda: session.switch_page(page),
+                              label=f"{PAGE_NAMES[page]} ({'1re vue dans la session' if fresh else 'revue'})")
                 log.switches.append(rerun.seconds)
                 if PAGE_NAMES[page] not in rerun.headings:
                     log.errors.append(f"{territory} : titre « {PAGE_NAMES[page]} » absent après changement de page")
@@ -124,8 +138,10 @@ class Phase:
     cpu_rerun_p95_ms: float
     first_cpu_ms: float
     kb_per_rerun: float
+    raw_kb_per_rerun: float
     reruns_per_second: float
     pss_mb: float
+    cpu_by_label_ms: dict[str, list[float]]
     exceptions: list[str]
     errors: list[str]
 
@@ -137,7 +153,13 @@ def _loadavg() -> str:
         return "?"
 
 
+WARM_PLAN = {"value": False}
+
+
 def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: float) -> Phase:
+    if WARM_PLAN["value"]:
+        for index in range(min(sessions, len(TERRITORIES))):
+            run_session(url, index, rounds, None, timeout)
     load_before = _loadavg()
     cpu_before = cpu_seconds(pids, include_reaped_children=False)
     started = time.perf_counter()
@@ -170,9 +192,19 @@ def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: fl
         cpu_per_rerun_ms=1000 * cpu / max(1, len(sizes)),
         cpu_rerun_p50_ms=1000 * _q(rerun_cpu, 0.5), cpu_rerun_p95_ms=1000 * _q(rerun_cpu, 0.95),
         first_cpu_ms=1000 * (statistics.median([log.first_cpu for log in logs]) if sessions == 1 else float("nan")),
-        kb_per_rerun=(sum(sizes) / max(1, len(sizes))) / 1024, reruns_per_second=len(sizes) / wall,
-        pss_mb=pss, exceptions=sorted({e for log in logs for e in log.exceptions}),
+        kb_per_rerun=(sum(sizes) / max(1, len(sizes))) / 1024,
+        raw_kb_per_rerun=sum(b for log in logs for b in log.raw_bytes) / max(1, len(sizes)) / 1024,
+        reruns_per_second=len(sizes) / wall,
+        pss_mb=pss, cpu_by_label_ms=_by_label(logs), exceptions=sorted({e for log in logs for e in log.exceptions}),
         errors=[e for log in logs for e in log.errors])
+
+
+def _by_label(logs: list[SessionLog]) -> dict[str, list[float]]:
+    found: dict[str, list[float]] = {}
+    for log in logs:
+        for label, cpu in zip(log.rerun_labels, log.rerun_cpu):
+            found.setdefault(label, []).append(round(1000 * cpu))
+    return found
 
 
 def warm_up(url: str, timeout: float) -> None:
@@ -191,7 +223,7 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
     lines = [f"### {label}", "", note, "",
              "| sessions | charge avant → après | premier écran p50 / p95 (s) | changement de page p50 / p95 (s) "
              "| CPU serveur par rerun (ms) : moyenne ; médiane / p95 à 1 session | CPU du premier écran (ms) "
-             "| Ko par rerun | reruns/s | PSS (Mo) | exceptions | erreurs |",
+             "| Ko par rerun (réseau / non compressés) | reruns/s | PSS (Mo) | exceptions | erreurs |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in phases:
         per_rerun = _fmt(p.cpu_per_rerun_ms, 0)
@@ -200,8 +232,13 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
         lines.append(
             f"| {p.sessions} | {p.loadavg_before} → {p.loadavg_after} | {_fmt(p.first_p50)} / {_fmt(p.first_p95)} "
             f"| {_fmt(p.switch_p50)} / {_fmt(p.switch_p95)} | {per_rerun} | {_fmt(p.first_cpu_ms, 0)} "
-            f"| {_fmt(p.kb_per_rerun, 0)} | {_fmt(p.reruns_per_second, 1)} | {_fmt(p.pss_mb, 0)} "
+            f"| {_fmt(p.kb_per_rerun, 0)} / {_fmt(p.raw_kb_per_rerun, 0)} | {_fmt(p.reruns_per_second, 1)} "
+            f"| {_fmt(p.pss_mb, 0)} "
             f"| {len(p.exceptions)} | {len(p.errors)} |")
+    for p in phases:
+        if p.cpu_by_label_ms:
+            lines.append(f"\nCPU du serveur par rerun, {p.sessions} session (ms) : " + " ; ".join(
+                f"{label} {', '.join(map(str, values))}" for label, values in sorted(p.cpu_by_label_ms.items())))
     for p in phases:
         for text in p.exceptions[:5] + p.errors[:5]:
             lines.append(f"\n- {p.sessions} sessions : {text}")
@@ -238,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nginx", type=int, default=0, metavar="N",
                         help="N processus de l'application derrière nginx (deploy/nginx), lancés ici par phase")
     parser.add_argument("--env", action="append", default=[], help="VAR=VALEUR pour les serveurs lancés ici")
+    parser.add_argument("--warm-plan", action="store_true",
+                        help="jouer le scénario une fois sans mesure avant de le mesurer (serveur chaud : les "
+                             "territoires du scénario ont déjà été vus)")
     parser.add_argument("--no-message-cache", action="store_true",
                         help="ne pas annoncer au serveur les éléments déjà reçus (un navigateur le fait)")
     parser.add_argument("--label", default="latest", help="nom du résultat : bench/results/server-load-LABEL.md")
@@ -247,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--url demande --pid (le CPU se lit dans /proc/PID/stat des processus de l'application)")
     env = dict(item.split("=", 1) for item in args.env)
     USE_MESSAGE_CACHE["value"] = not args.no_message_cache
+    WARM_PLAN["value"] = args.warm_plan
     deadline = time.monotonic() + args.budget
     phases: list[Phase] = []
     for count in counts:
@@ -273,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     note = (f"{time.strftime('%d/%m/%Y %H:%M', time.gmtime())} UTC, {os.cpu_count()} cœurs partagés, "
             f"{'serveur ' + args.url if args.url else 'un serveur neuf par phase'}"
             + (f", {args.nginx} processus derrière nginx" if args.nginx else "")
+            + (", serveur chaud (scénario joué une fois avant la mesure)" if args.warm_plan else
+               ", territoires vus pour la première fois par le serveur")
             + (f", {' '.join(args.env)}" if args.env else "") + f", {args.rounds} tour(s) de pages"
             + (", sans cache de messages côté client." if args.no_message_cache else
                ", cache de messages du client comme un navigateur."))

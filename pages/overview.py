@@ -27,7 +27,7 @@ yearly = page.compute("yearly")
 if len(yearly) > 1:
     st.subheader(f"Évolution {yearly['year'].min()}–{yearly['year'].max()}")
     chart_block(partial(xfig.trend_figure, yearly), xtab.trend_table(yearly), key="trend", topic="evolution",
-                chart="annees", context=page.downloads,
+                chart="annees", context=page.downloads, figure_key=(),
                 export_title=f"Exportations, importations et solde par année, {page.territory.name}")
     sentences = page.compute("change_sentences", EXPORT, 1) + page.compute("change_sentences", IMPORT, 1)
     if sentences:
@@ -40,7 +40,7 @@ st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé
 count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
 partners = loaders.partners(page.token, page.territory.id, page.year, count)
 chart_block(partial(figures.balance_figure, partners), tables.partner_table(partners), key="balance",
-            topic="balance", chart="pays", context=page.downloads,
+            topic="balance", chart="pays", context=page.downloads, figure_key=(count,),
             export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
 
 st.subheader("Principales activités à l'export et à l'import")
@@ -51,5 +51,5 @@ exports = loaders.products(page.token, page.territory.id, page.year, EXPORT)
 imports = loaders.products(page.token, page.territory.id, page.year, IMPORT)
 chart_block(partial(figures.flows_treemap_figure, exports, imports),
             [tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
-            key="treemaps", topic="activites", chart="produits", context=page.downloads,
+            key="treemaps", topic="activites", chart="produits", context=page.downloads, figure_key=(),
             export_title=chart_title("Principales activités à l'export et à l'import", page.territory, page.year))

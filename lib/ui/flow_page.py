@@ -38,7 +38,7 @@ def render_flow_page(flow: str) -> None:
     st.caption(f"Figurent à gauche **{words['left']}**, à droite **{words['right']}**.")
     chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
                 key=f"sankey_{flow}", topic=words["title"], chart="flux", context=page.downloads,
-                export_title=title)
+                export_title=title, figure_key=())
     st.markdown("**Tableau des flux** (produit × pays, « Autres » regroupant le reste)")
     table_block(tables.links_table(structure), key=f"links_{flow}", topic=words["title"], chart="liens",
                 context=page.downloads)

@@ -12,6 +12,7 @@ from lib.excel_export import TableSheet, table_to_xlsx, workbook_to_xlsx
 from lib.figures import EmptyDataError, ExportFrame
 from lib.file_names import download_name
 from lib.png_export import chrome_available, client_image_config, figure_to_png
+from lib.ui import loaders
 from lib.ui.selection import Selection
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,22 +56,22 @@ def metric_row(cards: list) -> None:
 def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str,
                 chart: str, export_title: str, context: DownloadContext, height: int | None = None,
                 export_size: tuple[int, int] | None = None, chart_options: dict | None = None,
-                data_label: str = "Voir les données du graphique") -> None:
+                data_label: str = "Voir les données du graphique", figure_key: tuple | None = None) -> None:
     """The chart on screen, its two downloads, and its data table one click away.
 
     `build(template=..., palette=..., export=...)` is called again for the PNG with an explicit light
     template: the on-screen figure uses Streamlit's theme, whose colours would export black.
     `export_size` (width, height) overrides the 1600 × 900 PNG (the map is near square); `chart_options`
-    go to st.plotly_chart (e.g. on_select for a clickable map).
+    go to st.plotly_chart (e.g. on_select for a clickable map). `figure_key`: the values the figure
+    depends on besides the data, the territory, the year and the palette (e.g. a slider's value); given,
+    the on-screen figure is built once and shared by every session (see `screen_figure`).
     """
     selection = context.selection
     try:
-        figure = build(palette=selection.palette)
+        figure = screen_figure(build, selection, key=key, height=height, figure_key=figure_key)
     except EmptyDataError as exc:
         st.info(str(exc), icon="ℹ️")
         return
-    if height:
-        figure.update_layout(height=height)
     png_name = download_name(topic, chart, selection.territory.slug, selection.year, "png")
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
@@ -95,6 +96,26 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
             st.dataframe(tables.display_frame(one), hide_index=True, width="stretch")
             for note in one.notes:
                 st.caption(note)
+
+
+def screen_figure(build: Callable[..., go.Figure], selection: Selection, *, key: str, height: int | None = None,
+                  figure_key: tuple | None = None) -> go.Figure:
+    """The on-screen figure; cached per (builder, chart, territory, year, palette, data, figure_key).
+
+    Building a plotly figure (every property validated) was the largest part of a rerun; the builders
+    stay untouched, the cache sits around them. No `figure_key`, no cache."""
+    def make() -> go.Figure:
+        figure = build(palette=selection.palette)
+        if height:
+            figure.update_layout(height=height)
+        return figure
+
+    if figure_key is None:
+        return make()
+    func = getattr(build, "func", build)
+    cache_key = (f"{func.__module__}.{func.__qualname__}", id(func), key, selection.territory.id, selection.year,
+                 selection.palette_name, height, tuple(figure_key), loaders.current_token())
+    return loaders.figure(cache_key, make)
 
 
 def excel_button(table: TableSheet | list[TableSheet], *, key: str, topic: str, chart: str,
