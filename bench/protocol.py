@@ -105,7 +105,7 @@ class AppSession:
         # permessage-deflate offered, as every browser does; the server uses it if enabled
         self.ws = ws_connect(ws_url, sock=self._sock, subprotocols=["streamlit"], compression="deflate",
                              additional_headers={"Cookie": cookies} if cookies else None,
-                             open_timeout=self.timeout, max_size=None)
+                             open_timeout=self.timeout, max_size=None).__enter__()   # closed by close()
 
     def _opener_with_cookies(self) -> urllib.request.OpenerDirector:
         """Cookies kept like a browser's; a cookie given to the constructor is sent as is instead."""

@@ -307,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         phase = phases[-1]
         print(f"{count:>3} sessions : premier écran p50 {phase.first_p50:.2f} s, changement p50/p95 "
               f"{phase.switch_p50:.2f}/{phase.switch_p95:.2f} s, CPU/rerun {phase.cpu_per_rerun_ms:.0f} ms "
-              f"(p50/p95 {phase.cpu_rerun_p50_ms:.0f}/{phase.cpu_rerun_p95_ms:.0f}), {phase.kb_per_rerun:.0f} Ko, "
+              f"(p50/p95 {phase.cpu_rerun_p50_ms:.0f}/{phase.cpu_rerun_p95_ms:.0f}), {phase.kb_per_rerun:.0f} Ko "
+              f"({phase.raw_kb_per_rerun:.0f} non compressés), "
               f"{phase.reruns_per_second:.1f} reruns/s, PSS {phase.pss_mb:.0f} Mo, exceptions "
               f"{len(phase.exceptions)}, erreurs {len(phase.errors)} ; charge {phase.loadavg_before} → "
               f"{phase.loadavg_after}", flush=True)
