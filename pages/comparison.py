@@ -30,7 +30,7 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT,
             structure = loaders.structure(page.token, peer.id, page.year, flow)
             title = chart_title(words["short_chart"], peer, page.year, in_value=True)
             st.markdown(f"**{title}** — Total des {words['title']} : {format_millions_words(structure.total)}")
-            chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
+            chart_block(partial(figures.sankey_figure, structure), partial(tables.flow_nodes_table, structure),
                         key=f"cmp_{flow}_{peer.slug}", topic=words["title"], chart="flux",
                         context=page.downloads_for(peer), export_title=title, figure_key=())
 
@@ -47,7 +47,7 @@ else:
     spec = loaders.specialisation(page.token, territory.id, page.year, flow)
     chart_block(partial(figures.specialisation_figure, spec, territory.name,
                         home_region.name if home_region else None, flow=flow),
-                tables.specialisation_table(spec, flow), key="specialisation", topic=FLOW_WORDS[flow]["title"],
+                partial(tables.specialisation_table, spec, flow), key="specialisation", topic=FLOW_WORDS[flow]["title"],
                 chart="specialisation", context=page.downloads, figure_key=(flow,),
                 export_title=chart_title(f"Structure des {FLOW_WORDS[flow]['title']} par produit", territory,
                                          page.year))
@@ -59,7 +59,7 @@ chosen = st.multiselect("Départements comparés (6 au plus)", all_codes, defaul
                         format_func=lambda d: f"{d} – {department_name(d)}", key=f"peers_{territory.id}")
 if chosen:
     frame = ind.compare_departments(page.data.cube, chosen, page.year)
-    chart_block(partial(figures.departments_comparison_figure, frame), tables.departments_table(frame),
+    chart_block(partial(figures.departments_comparison_figure, frame), partial(tables.departments_table, frame),
                 key="peers", topic="comparaison", chart="departements", context=page.downloads,
                 figure_key=tuple(chosen),
                 export_title=f"Exportations, importations et solde de départements ({page.year})")

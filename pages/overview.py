@@ -26,7 +26,7 @@ if page.territory.kind == "dep":
 yearly = page.compute("yearly")
 if len(yearly) > 1:
     st.subheader(f"Évolution {yearly['year'].min()}–{yearly['year'].max()}")
-    chart_block(partial(xfig.trend_figure, yearly), xtab.trend_table(yearly), key="trend", topic="evolution",
+    chart_block(partial(xfig.trend_figure, yearly), partial(xtab.trend_table, yearly), key="trend", topic="evolution",
                 chart="annees", context=page.downloads, figure_key=(),
                 export_title=f"Exportations, importations et solde par année, {page.territory.name}")
     sentences = page.compute("change_sentences", EXPORT, 1) + page.compute("change_sentences", IMPORT, 1)
@@ -39,7 +39,7 @@ st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé
             "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
 count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
 partners = loaders.partners(page.token, page.territory.id, page.year, count)
-chart_block(partial(figures.balance_figure, partners), tables.partner_table(partners), key="balance",
+chart_block(partial(figures.balance_figure, partners), partial(tables.partner_table, partners), key="balance",
             topic="balance", chart="pays", context=page.downloads, figure_key=(count,),
             export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
 
@@ -50,6 +50,6 @@ st.markdown("Figurent en bleu **les biens importés** dans le territoire, en vio
 exports = loaders.products(page.token, page.territory.id, page.year, EXPORT)
 imports = loaders.products(page.token, page.territory.id, page.year, IMPORT)
 chart_block(partial(figures.flows_treemap_figure, exports, imports),
-            [tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
+            lambda: [tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
             key="treemaps", topic="activites", chart="produits", context=page.downloads, figure_key=(),
             export_title=chart_title("Principales activités à l'export et à l'import", page.territory, page.year))

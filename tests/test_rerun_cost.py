@@ -75,3 +75,42 @@ def test_forced_collection_after_each_run_is_off_and_websocket_compressed():
     config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
     assert config["server"]["enableWebsocketCompression"] is True
+
+
+def test_shared_figure_gives_the_same_chart_to_every_session(monkeypatch, app_data):
+    import plotly.io as pio
+    import plotly.tools
+    monkeypatch.setattr(loaders, "current_token", lambda: "données-de-test")
+    loaders.figure.clear()
+    here = Selection(territory=app_data.catalog.resolve("dep:04"), year=2024)
+    shared = screen_figure(partial(_builder, 5), here, key="partage", figure_key=())
+    fresh = _builder(5, palette=here.palette)
+    # what st.plotly_chart does with it: the same dict, hence the same JSON sent to the browser
+    as_sent = plotly.tools.return_figure_from_figure_or_data(shared, validate_figure=True)
+    assert as_sent == fresh.to_dict()
+    assert pio.to_json(as_sent, validate=False) == pio.to_json(fresh.to_dict(), validate=False)
+
+
+def test_display_tables_built_once_and_equal_to_the_french_strings(monkeypatch, app_data):
+    from lib import indicators as ind, tables
+    from lib.schema import EXPORT
+    from lib.ui.widgets import screen_tables
+    monkeypatch.setattr(loaders, "current_token", lambda: "données-de-test")
+    loaders.screen_tables.clear()
+    dep04 = app_data.catalog.resolve("dep:04")
+    structure = ind.flow_structure(app_data.cube, dep04, 2024, EXPORT)
+    built = []
+
+    def make():
+        built.append(1)
+        return tables.flow_nodes_table(structure)
+
+    here = Selection(territory=dep04, year=2024)
+    (title, notes, arrow), = screen_tables(make, here, key="noeuds", cache_key=())
+    again = screen_tables(make, here, key="noeuds", cache_key=())
+    assert len(built) == 1 and again[0][2] is arrow
+    expected = tables.display_frame(tables.flow_nodes_table(structure))
+    assert arrow.to_pandas().astype(str).equals(expected.astype(str))
+    assert title is None and notes == list(tables.flow_nodes_table(structure).notes)
+    screen_tables(make, here, key="noeuds")          # no cache key: rebuilt
+    assert len(built) == 2

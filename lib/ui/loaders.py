@@ -62,6 +62,7 @@ def reload_data() -> None:
     _load.clear()
     compute.clear()
     figure.clear()
+    screen_tables.clear()
     gc.unfreeze()   # the old table may now be collected
 
 
@@ -124,4 +125,10 @@ def figure(key: tuple, _make: Callable[[], object]):
     """An on-screen figure built once per key and shared by every session (it is only read afterwards:
     st.plotly_chart copies it). The caller's key must hold everything the figure depends on: chart,
     builder, territory, year, palette, widget values and `current_token()`."""
+    return _make()
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def screen_tables(key: tuple, _make: Callable[[], list]):
+    """The display version (French strings, Arrow) of a page's tables, built once per key (see `figure`)."""
     return _make()
