@@ -52,6 +52,8 @@ class Rerun:
     headings: list[str] = field(default_factory=list)      # st.title / st.header / … texts, in order
     markdown: list[str] = field(default_factory=list)
     downloads: list[str] = field(default_factory=list)     # labels of download buttons
+    charts: list[str] = field(default_factory=list)        # plotly specs (JSON) of the charts drawn
+    metrics: int = 0                                       # st.metric cards drawn
     status: str = ""
 
 
@@ -86,6 +88,7 @@ class AppSession:
         self.session_id = ""
         self.download_buttons: list[tuple[str, str, str]] = []   # (label, deferred file id, url) of the last run
         self._request_count = 0
+        self.fragments: dict[str, str] = {}   # widget label -> id of the st.fragment drawing it
         self._jar = http.cookiejar.CookieJar()
         self._opener: urllib.request.OpenerDirector | None = None
         self.cookie_header = ""
@@ -198,7 +201,17 @@ class AppSession:
     def options(self, label: str) -> list[str]:
         return list(self.widgets[label].options) if label in self.widgets else []
 
-    def _rerun(self, page_name: str, page_hash: str) -> Rerun:
+    def slide(self, label: str, value: float) -> Rerun:
+        """Move a slider; inside an st.fragment, only that fragment is rerun (as the browser asks)."""
+        widget = self.widgets.get(label)
+        if widget is None:
+            raise ProtocolError(f"curseur « {label} » absent")
+        state = WidgetState(id=widget.id)
+        state.double_array_value.data.append(value)
+        self.widget_values[widget.id] = state
+        return self._rerun(page_name="", page_hash=self.page_hash, fragment_id=self.fragments.get(label, ""))
+
+    def _rerun(self, page_name: str, page_hash: str, fragment_id: str = "") -> Rerun:
         if self.ws is None:
             self.connect()
         msg = BackMsg()
@@ -206,6 +219,7 @@ class AppSession:
         state.query_string = self.query_string
         state.page_name = page_name
         state.page_script_hash = page_hash
+        state.fragment_id = fragment_id
         state.widget_states.widgets.extend(self.widget_values.values())
         if self.use_cache:
             state.cached_message_hashes.extend(self.message_cache)
@@ -280,3 +294,11 @@ class AppSession:
         elif kind == "selectbox":
             box = element.selectbox
             self.widgets[box.label] = _Widget(box.id, box.label, kind, list(box.options))
+        elif kind == "slider":
+            self.widgets[element.slider.label] = _Widget(element.slider.id, element.slider.label, kind, [])
+            if delta.fragment_id:
+                self.fragments[element.slider.label] = delta.fragment_id
+        elif kind == "plotly_chart":
+            result.charts.append(element.plotly_chart.spec)
+        elif kind == "metric":
+            result.metrics += 1

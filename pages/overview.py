@@ -37,11 +37,19 @@ st.subheader("Balance commerciale territoriale")
 st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "
             "figurent à gauche le montant des importations et à droite celui des exportations. Le delta constitue "
             "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
-count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
-partners = loaders.partners(page.token, page.territory.id, page.year, count)
-chart_block(partial(figures.balance_figure, partners), partial(tables.partner_table, partners), key="balance",
-            topic="balance", chart="pays", context=page.downloads, figure_key=(count,),
-            export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
+
+
+@st.fragment
+def balance_section() -> None:
+    """Moving the slider reruns this chart only, not the whole page (st.fragment)."""
+    count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
+    partners = loaders.partners(page.token, page.territory.id, page.year, count)
+    chart_block(partial(figures.balance_figure, partners), partial(tables.partner_table, partners), key="balance",
+                topic="balance", chart="pays", context=page.downloads, figure_key=(count,),
+                export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
+
+
+balance_section()
 
 st.subheader("Principales activités à l'export et à l'import")
 st.markdown("Figurent en bleu **les biens importés** dans le territoire, en violet **les biens exportés**. L'aire des "
