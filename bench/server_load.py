@@ -1,9 +1,10 @@
 """Server load test without browsers (`python -m bench.server_load`, `make load-server`).
 
 N sessions at once speak Streamlit's websocket protocol (bench.protocol): each opens a shared link
-(`/<page>?territoire=…&annee=2024`, 12 territories from Ain to France), switches between the four
-pages of the publication (Vue d'ensemble, Exportations, Importations, Comparaison), picks another
-territory in the sidebar list, and switches pages again. Nothing is drawn: only the server is timed.
+(`/<page>?territoire=…&annee=2024`, 12 territories from Ain to France), downloads one Excel table
+(a lost download is an error), switches between the four pages of the publication (Vue d'ensemble,
+Exportations, Importations, Comparaison), picks another territory in the sidebar list, and switches
+pages again. Nothing is drawn: only the server is timed.
 
 Reported per number of sessions: first page and page switch p50 / p95 (wall clock, as a user waits),
 server CPU time per rerun (utime + stime of the server process from /proc/PID/stat, the steadiest
@@ -37,6 +38,7 @@ TERRITORIES = ["dep:01", "dep:04", "dep:13", "dep:2A", "dep:59", "dep:75", "dep:
                "reg:93", "reg:11", "fr"]
 WARMUP = "dep:90"
 USE_MESSAGE_CACHE = {"value": True}   # like a browser: big elements already received come back as a hash
+DOWNLOAD = {"value": True}            # each session downloads one Excel table after its first page
 
 
 @dataclass
@@ -51,6 +53,10 @@ class SessionLog:
     raw_bytes: list[int] = field(default_factory=list)      # before websocket compression
     exceptions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    downloads: int = 0                       # Excel files fetched (a /media/ URL of the session's process)
+
+
+EXCEL = "Télécharger le tableau (Excel)"
 
 
 def _q(values: list[float], q: float) -> float:
@@ -97,6 +103,13 @@ def run_session(url: str, index: int, rounds: int, pids: list[int] | None, timeo
         current = territory
         seen.add((current, start_page))
         log.first = first.seconds
+        if DOWNLOAD["value"] and EXCEL in first.downloads:   # like a user: one table downloaded
+            url = session.download_url(EXCEL)
+            status, body = session.fetch(url)
+            if status != 200 or body[:2] != b"PK":
+                log.errors.append(f"{territory} : téléchargement perdu ({url} → HTTP {status})")
+            else:
+                log.downloads += 1
         for cycle in range(2 * rounds):
             if cycle == rounds and not territory == "fr":
                 options = session.options("Territoire") or session.options("Territoire d'industrie (départements)")
@@ -142,6 +155,7 @@ class Phase:
     reruns_per_second: float
     pss_mb: float
     cpu_by_label_ms: dict[str, list[float]]
+    downloads: int
     exceptions: list[str]
     errors: list[str]
 
@@ -195,7 +209,8 @@ def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: fl
         kb_per_rerun=(sum(sizes) / max(1, len(sizes))) / 1024,
         raw_kb_per_rerun=sum(b for log in logs for b in log.raw_bytes) / max(1, len(sizes)) / 1024,
         reruns_per_second=len(sizes) / wall,
-        pss_mb=pss, cpu_by_label_ms=_by_label(logs), exceptions=sorted({e for log in logs for e in log.exceptions}),
+        pss_mb=pss, cpu_by_label_ms=_by_label(logs), downloads=sum(log.downloads for log in logs),
+        exceptions=sorted({e for log in logs for e in log.exceptions}),
         errors=[e for log in logs for e in log.errors])
 
 
@@ -223,8 +238,9 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
     lines = [f"### {label}", "", note, "",
              "| sessions | charge avant → après | premier écran p50 / p95 (s) | changement de page p50 / p95 (s) "
              "| CPU serveur par rerun (ms) : moyenne ; médiane / p95 à 1 session | CPU du premier écran (ms) "
-             "| Ko par rerun (réseau / non compressés) | reruns/s | PSS (Mo) | exceptions | erreurs |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| Ko par rerun (réseau / non compressés) | reruns/s | PSS (Mo) | téléchargements réussis | exceptions "
+             "| erreurs |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in phases:
         per_rerun = _fmt(p.cpu_per_rerun_ms, 0)
         if p.sessions == 1:
@@ -233,8 +249,7 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
             f"| {p.sessions} | {p.loadavg_before} → {p.loadavg_after} | {_fmt(p.first_p50)} / {_fmt(p.first_p95)} "
             f"| {_fmt(p.switch_p50)} / {_fmt(p.switch_p95)} | {per_rerun} | {_fmt(p.first_cpu_ms, 0)} "
             f"| {_fmt(p.kb_per_rerun, 0)} / {_fmt(p.raw_kb_per_rerun, 0)} | {_fmt(p.reruns_per_second, 1)} "
-            f"| {_fmt(p.pss_mb, 0)} "
-            f"| {len(p.exceptions)} | {len(p.errors)} |")
+            f"| {_fmt(p.pss_mb, 0)} | {p.downloads} | {len(p.exceptions)} | {len(p.errors)} |")
     for p in phases:
         if p.cpu_by_label_ms:
             lines.append(f"\nCPU du serveur par rerun, {p.sessions} session (ms) : " + " ; ".join(
@@ -278,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm-plan", action="store_true",
                         help="jouer le scénario une fois sans mesure avant de le mesurer (serveur chaud : les "
                              "territoires du scénario ont déjà été vus)")
+    parser.add_argument("--no-download", action="store_true",
+                        help="ne pas télécharger de tableau Excel après le premier écran")
     parser.add_argument("--no-message-cache", action="store_true",
                         help="ne pas annoncer au serveur les éléments déjà reçus (un navigateur le fait)")
     parser.add_argument("--label", default="latest", help="nom du résultat : bench/results/server-load-LABEL.md")
@@ -288,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(item.split("=", 1) for item in args.env)
     USE_MESSAGE_CACHE["value"] = not args.no_message_cache
     WARM_PLAN["value"] = args.warm_plan
+    DOWNLOAD["value"] = not args.no_download
     deadline = time.monotonic() + args.budget
     phases: list[Phase] = []
     for count in counts:
@@ -309,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{phase.switch_p50:.2f}/{phase.switch_p95:.2f} s, CPU/rerun {phase.cpu_per_rerun_ms:.0f} ms "
               f"(p50/p95 {phase.cpu_rerun_p50_ms:.0f}/{phase.cpu_rerun_p95_ms:.0f}), {phase.kb_per_rerun:.0f} Ko "
               f"({phase.raw_kb_per_rerun:.0f} non compressés), "
-              f"{phase.reruns_per_second:.1f} reruns/s, PSS {phase.pss_mb:.0f} Mo, exceptions "
+              f"{phase.reruns_per_second:.1f} reruns/s, PSS {phase.pss_mb:.0f} Mo, {phase.downloads} téléchargements, "
+              f"exceptions "
               f"{len(phase.exceptions)}, erreurs {len(phase.errors)} ; charge {phase.loadavg_before} → "
               f"{phase.loadavg_after}", flush=True)
     note = (f"{time.strftime('%d/%m/%Y %H:%M', time.gmtime())} UTC, {os.cpu_count()} cœurs partagés, "
