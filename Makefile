@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast demo e2e load bench clean
+.PHONY: run test test-fast demo e2e load load-server bench clean
 
 $(VENV)/.app-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ run: demo
 
 test: $(VENV)/.dev-installed
 	./scripts/ensure_chromium.sh
+	./scripts/ensure_nginx.sh
 	$(PY) -m lib.cli demo
 	$(PY) -m pytest -q -W ignore::pytest.PytestRemovedIn10Warning tests
 
@@ -33,6 +34,9 @@ test-fast: $(VENV)/.dev-installed
 
 load: $(VENV)/.dev-installed
 	$(PY) -m bench.load_test
+
+load-server: $(VENV)/.dev-installed
+	$(PY) -m bench.server_load
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m lib.bench

@@ -26,8 +26,12 @@ class StreamlitServer:
     """The app's server (`python -m lib.ui.server`, i.e. `streamlit run streamlit_app.py`) on
     127.0.0.1:<free port>; always stopped by its own PID."""
 
-    def __init__(self, log_path: Path, port: int | None = None, env: dict[str, str] | None = None):
+    def __init__(self, log_path: Path, port: int | None = None, env: dict[str, str] | None = None,
+                 plain: bool = False, extra_args: list[str] | None = None):
+        """`plain`: the ecosystem's `streamlit run streamlit_app.py` instead of the project's launcher."""
         self.port = port or free_port()
+        self.plain = plain
+        self.extra_args = list(extra_args or [])
         self.env = env
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -39,10 +43,11 @@ class StreamlitServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.started_at = time.perf_counter()
+        launcher = ["streamlit", "run", "streamlit_app.py"] if self.plain else ["lib.ui.server"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "lib.ui.server", "--server.headless", "true",
+            [sys.executable, "-m", *launcher, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *self.extra_args],
             cwd=PROJECT_DIR, env={**os.environ, **(self.env or {})}, stdout=self._log, stderr=subprocess.STDOUT)
         return self.started_at
 

@@ -34,9 +34,9 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT,
             structure = loaders.structure(page.token, peer.id, page.year, flow)
             title = chart_title(words["short_chart"], peer, page.year, in_value=True)
             st.markdown(f"**{title}** — Total des {words['title']} : {format_millions_words(structure.total)}")
-            chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
+            chart_block(partial(figures.sankey_figure, structure), partial(tables.flow_nodes_table, structure),
                         key=f"cmp_{flow}_{peer.slug}", topic=words["title"], chart="flux",
-                        context=page.downloads_for(peer), export_title=title)
+                        context=page.downloads_for(peer), export_title=title, figure_key=())
 
 st.subheader("Structure par produit comparée")
 if territory.kind == "fr":
@@ -51,8 +51,8 @@ else:
     spec = loaders.specialisation(page.token, territory.id, page.year, flow)
     chart_block(partial(figures.specialisation_figure, spec, territory.name,
                         home_region.name if home_region else None, flow=flow),
-                tables.specialisation_table(spec, flow, home_region), key="specialisation", topic=FLOW_WORDS[flow]["title"],
-                chart="specialisation", context=page.downloads,
+                partial(tables.specialisation_table, spec, flow, home_region), key="specialisation", topic=FLOW_WORDS[flow]["title"],
+                chart="specialisation", context=page.downloads, figure_key=(flow,),
                 export_title=chart_title(f"Structure des {FLOW_WORDS[flow]['title']} par produit", territory,
                                          page.year))
 
@@ -63,8 +63,9 @@ chosen = st.multiselect("Départements comparés (6 au plus)", all_codes, defaul
                         format_func=lambda d: f"{d} – {department_name(d)}", key=f"peers_{territory.id}")
 if chosen:
     frame = ind.compare_departments(page.data.cube, chosen, page.year)
-    chart_block(partial(figures.departments_comparison_figure, frame), tables.departments_table(frame),
+    chart_block(partial(figures.departments_comparison_figure, frame), partial(tables.departments_table, frame),
                 key="peers", topic="comparaison", chart="departements", context=page.downloads,
+                figure_key=tuple(chosen),
                 export_title=f"Exportations, importations et solde de départements ({page.year})")
 else:
     st.info("Choisissez au moins un département à comparer.")

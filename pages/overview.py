@@ -26,8 +26,8 @@ if page.territory.kind == "dep":
 yearly = page.compute("yearly")
 if len(yearly) > 1:
     st.subheader(f"Évolution {yearly['year'].min()}–{yearly['year'].max()}")
-    chart_block(partial(xfig.trend_figure, yearly), xtab.trend_table(yearly), key="trend", topic="evolution",
-                chart="annees", context=page.downloads,
+    chart_block(partial(xfig.trend_figure, yearly), partial(xtab.trend_table, yearly), key="trend", topic="evolution",
+                chart="annees", context=page.downloads, figure_key=(),
                 export_title=f"Exportations, importations et solde par année, {page.territory.name}")
     sentences = page.compute("change_sentences", EXPORT, 1) + page.compute("change_sentences", IMPORT, 1)
     if sentences:
@@ -37,11 +37,19 @@ st.subheader("Balance commerciale territoriale")
 st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "
             "figurent à gauche le montant des importations et à droite celui des exportations. Le delta constitue "
             "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
-count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
-partners = loaders.partners(page.token, page.territory.id, page.year, count)
-chart_block(partial(figures.balance_figure, partners), tables.partner_table(partners), key="balance",
-            topic="balance", chart="pays", context=page.downloads,
-            export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
+
+
+@st.fragment
+def balance_section() -> None:
+    """Moving the slider reruns this chart only, not the whole page (st.fragment)."""
+    count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
+    partners = loaders.partners(page.token, page.territory.id, page.year, count)
+    chart_block(partial(figures.balance_figure, partners), partial(tables.partner_table, partners), key="balance",
+                topic="balance", chart="pays", context=page.downloads, figure_key=(count,),
+                export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
+
+
+balance_section()
 
 st.subheader("Principales activités à l'export et à l'import")
 st.markdown("Figurent en bleu **les biens importés** dans le territoire, en violet **les biens exportés**. L'aire des "
@@ -50,6 +58,6 @@ st.markdown("Figurent en bleu **les biens importés** dans le territoire, en vio
 exports = loaders.products(page.token, page.territory.id, page.year, EXPORT)
 imports = loaders.products(page.token, page.territory.id, page.year, IMPORT)
 chart_block(partial(figures.flows_treemap_figure, exports, imports),
-            [tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
-            key="treemaps", topic="activites", chart="produits", context=page.downloads,
+            lambda: [tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
+            key="treemaps", topic="activites", chart="produits", context=page.downloads, figure_key=(),
             export_title=chart_title("Principales activités à l'export et à l'import", page.territory, page.year))

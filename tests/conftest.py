@@ -62,8 +62,9 @@ TIERS = {
     "render": "rendu PNG par kaleido (Chromium côté serveur)",
     "national": "lit ou génère les 18 ZIP de la démo nationale",
     "app": "pages exécutées par AppTest de Streamlit",
-    "browser": "serveur réel et Chromium piloté par Playwright",
+    "browser": "serveur réel (Streamlit, nginx) et, le plus souvent, Chromium piloté par Playwright",
 }
+_SERVER_HINTS = ("StreamlitServer", "local_server", "nginx")
 _RENDER_HINTS = ("chrome_available", "figure_to_png", "render_png", "kaleido", "to_image(")
 
 
@@ -77,6 +78,8 @@ def _tier_of(item) -> str:
     if any(part.startswith("e2e") for part in path.relative_to(PROJECT_DIR).parts):
         return "browser"
     source = _module_source(path)
+    if any(hint in source for hint in _SERVER_HINTS):
+        return "browser"
     if "AppTest" in source:
         return "app"
     if any(hint in text for hint in _RENDER_HINTS for text in (source, _function_source(item))):

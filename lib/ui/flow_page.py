@@ -36,12 +36,12 @@ def render_flow_page(flow: str) -> None:
     title = chart_title(words["chart"], page.territory, page.year, in_value=True)
     st.subheader(title)
     st.caption(f"Figurent à gauche **{words['left']}**, à droite **{words['right']}**.")
-    chart_block(partial(figures.sankey_figure, structure), tables.flow_nodes_table(structure),
+    chart_block(partial(figures.sankey_figure, structure), partial(tables.flow_nodes_table, structure),
                 key=f"sankey_{flow}", topic=words["title"], chart="flux", context=page.downloads,
-                export_title=title)
+                export_title=title, figure_key=())
     st.markdown("**Tableau des flux** (produit × pays, « Autres » regroupant le reste)")
-    table_block(tables.links_table(structure), key=f"links_{flow}", topic=words["title"], chart="liens",
-                context=page.downloads)
+    table_block(partial(tables.links_table, structure), key=f"links_{flow}", topic=words["title"], chart="liens",
+                context=page.downloads, cache_key=())
     _changes_section(page, flow)
 
 
@@ -61,4 +61,5 @@ def _changes_section(page, flow: str) -> None:
             table = xtab.changes_table(page.compute(name, flow), flow, page.year, previous, dimension)
             st.markdown(f"**{table.title}**")
             table_block(table, key=f"{name}_{flow}", topic=words["title"],
-                        chart=f"evolution-{'pays' if dimension == 'partners' else 'produits'}", context=page.downloads)
+                        chart=f"evolution-{'pays' if dimension == 'partners' else 'produits'}", context=page.downloads,
+                        cache_key=())

@@ -5,6 +5,9 @@ The data are loaded once per process (`st.cache_resource`); per-territory result
 """
 from __future__ import annotations
 
+import gc
+from typing import Callable
+
 import streamlit as st
 
 from lib import exposure, indicators as ind, trends
@@ -17,13 +20,26 @@ from lib.summary import territory_summary
 def _load(generation: int) -> tuple[AppData | None, str | None]:
     """Real files if present, else the demo; a broken real file falls back to the demo with a message."""
     try:
-        return load_app_data(), None
+        loaded = load_app_data(), None
     except DataFileError as exc:
         from lib.demo import ensure_demo
         from lib.schema import DEMO_DIR
-        return load_app_data([ensure_demo(DEMO_DIR)]), (
+        loaded = load_app_data([ensure_demo(DEMO_DIR)]), (
             f"Les fichiers officiels de data/officiel n'ont pas pu être lus ({exc}) : "
             "les données de démonstration sont affichées.")
+    _freeze_heap()
+    return loaded
+
+
+def _freeze_heap() -> None:
+    """Move everything alive now (modules, the data, their indexes) out of the collector's sight.
+
+    The loaded table and the imported libraries are millions of long-lived objects that every full
+    collection would walk again for nothing; frozen, a collection only looks at what reruns create.
+    (Streamlit's forced collection after every run is off too: `runner.postScriptGC` in
+    .streamlit/config.toml.)"""
+    gc.collect()
+    gc.freeze()
 
 
 _generation = {"value": 0}
@@ -45,6 +61,13 @@ def reload_data() -> None:
     _generation["value"] += 1
     _load.clear()
     compute.clear()
+    figure.clear()
+    screen_tables.clear()
+    gc.unfreeze()   # the old table may now be collected
+
+
+def current_token() -> str:
+    return data_token(_data())
 
 
 def data_token(data: AppData) -> str:
@@ -95,3 +118,17 @@ def structure(token: str, territory_id: str, year: int, flow: str):
 
 def specialisation(token: str, territory_id: str, year: int, flow: str):
     return compute(token, "specialisation", territory_id, year, flow)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def figure(key: tuple, _make: Callable[[], object]):
+    """An on-screen figure built once per key and shared by every session (it is only read afterwards:
+    st.plotly_chart copies it). The caller's key must hold everything the figure depends on: chart,
+    builder, territory, year, palette, widget values and `current_token()`."""
+    return _make()
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def screen_tables(key: tuple, _make: Callable[[], list]):
+    """The display version (French strings, Arrow) of a page's tables, built once per key (see `figure`)."""
+    return _make()

@@ -1,10 +1,9 @@
 """Start the app: `python -m lib.ui.server [streamlit options]` (what `make run` and the tests use).
 
-Why not plain `streamlit run`: Streamlit 1.67 decides per process, on the first session, whether the app
-uses the legacy `pages/` auto-discovery; until `st.navigation` has run once it takes the folder for a
-legacy app. The very first visitor after a start who opens a shared link to a sub-page
-(`/exportations?territoire=…`) then gets Streamlit's English "Page not found" notice. The client's
-layout requires `pages/`, so we switch the legacy mode off before the server starts.
+Plain `streamlit run streamlit_app.py` works as well, from the very first visitor (see
+lib/ui/first_visit.py). This launcher is a convenience kept for `make run`, the tests and systemd: it
+switches Streamlit's legacy `pages/` mode off before the server starts (so the first run needs no alias)
+and installs the download grace period (lib/ui/download_grace.py) before any session exists.
 """
 from __future__ import annotations
 

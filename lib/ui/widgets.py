@@ -12,6 +12,7 @@ from lib.excel_export import TableSheet, table_to_xlsx, workbook_to_xlsx
 from lib.figures import EmptyDataError, ExportFrame
 from lib.file_names import download_name
 from lib.png_export import chrome_available, client_image_config, figure_to_png
+from lib.ui import loaders
 from lib.ui.selection import Selection
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,25 +53,26 @@ def metric_row(cards: list) -> None:
                       delta_color={1: "green", -1: "red"}.get(card.trend, "gray"))
 
 
-def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str,
-                chart: str, export_title: str, context: DownloadContext, height: int | None = None,
+def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet] | Callable, *, key: str,
+                topic: str, chart: str, export_title: str, context: DownloadContext, height: int | None = None,
                 export_size: tuple[int, int] | None = None, chart_options: dict | None = None,
-                data_label: str = "Voir les données du graphique") -> None:
+                data_label: str = "Voir les données du graphique", figure_key: tuple | None = None) -> None:
     """The chart on screen, its two downloads, and its data table one click away.
 
     `build(template=..., palette=..., export=...)` is called again for the PNG with an explicit light
     template: the on-screen figure uses Streamlit's theme, whose colours would export black.
     `export_size` (width, height) overrides the 1600 × 900 PNG (the map is near square); `chart_options`
-    go to st.plotly_chart (e.g. on_select for a clickable map).
+    go to st.plotly_chart (e.g. on_select for a clickable map). `figure_key`: the values the figure
+    depends on besides the data, the territory, the year and the palette (e.g. a slider's value); given,
+    the on-screen figure and tables are built once and shared by every session (see `screen_figure`),
+    and `table` may be a function building the table(s), called only when needed.
     """
     selection = context.selection
     try:
-        figure = build(palette=selection.palette)
+        figure = screen_figure(build, selection, key=key, height=height, figure_key=figure_key)
     except EmptyDataError as exc:
         st.info(str(exc), icon="ℹ️")
         return
-    if height:
-        figure.update_layout(height=height)
     png_name = download_name(topic, chart, selection.territory.slug, selection.year, "png")
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
@@ -89,23 +91,91 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
                        "photo en haut à droite du graphique.")
         excel_button(table, key=key, topic=topic, chart=chart, context=context)
     with st.expander(data_label):
-        for one in (table if isinstance(table, list) else [table]):
-            if isinstance(table, list):
-                st.markdown(f"**{one.title}**")
-            st.dataframe(tables.display_frame(one), hide_index=True, width="stretch")
-            for note in one.notes:
+        for title, notes, shown in screen_tables(table, selection, key=key, cache_key=figure_key):
+            if title is not None:
+                st.markdown(f"**{title}**")
+            st.dataframe(shown, hide_index=True, width="stretch")
+            for note in notes:
                 st.caption(note)
 
 
-def excel_button(table: TableSheet | list[TableSheet], *, key: str, topic: str, chart: str,
+Tables = TableSheet | list[TableSheet]
+
+
+def _sheets(table: Tables | Callable[[], Tables]) -> Tables:
+    return table() if callable(table) else table
+
+
+def screen_tables(table: Tables | Callable[[], Tables], selection: Selection, *, key: str,
+                  cache_key: tuple | None = None) -> list[tuple[str | None, list[str], object]]:
+    """(title shown above it or None, notes, Arrow table of the French display strings) per table.
+
+    Cached like the figures when `cache_key` is given: a table (or a function building it) is then turned
+    into display strings and Arrow once, and the rerun only sends it."""
+    def make():
+        import pyarrow as pa
+        sheets = _sheets(table)
+        several = isinstance(sheets, list)
+        return [(one.title if several else None, list(one.notes),
+                 pa.Table.from_pandas(tables.display_frame(one), preserve_index=False))
+                for one in (sheets if several else [sheets])]
+
+    if cache_key is None:
+        return make()
+    return loaders.screen_tables((key, selection.territory.id, selection.year, tuple(cache_key),
+                                  loaders.current_token()), make)
+
+
+def screen_figure(build: Callable[..., go.Figure], selection: Selection, *, key: str, height: int | None = None,
+                  figure_key: tuple | None = None) -> go.Figure:
+    """The on-screen figure; cached per (builder, chart, territory, year, palette, data, figure_key).
+
+    Building a plotly figure (every property validated) was the largest part of a rerun; the builders
+    stay untouched, the cache sits around them. No `figure_key`, no cache."""
+    def make() -> go.Figure:
+        figure = build(palette=selection.palette)
+        if height:
+            figure.update_layout(height=height)
+        return figure
+
+    if figure_key is None:
+        return make()
+
+    def make_shared() -> go.Figure:
+        return _SharedFigure.share(make())
+
+    func = getattr(build, "func", build)
+    cache_key = (f"{func.__module__}.{func.__qualname__}", id(func), key, selection.territory.id, selection.year,
+                 selection.palette_name, height, tuple(figure_key), loaders.current_token())
+    return loaders.figure(cache_key, make_shared)
+
+
+class _SharedFigure(go.Figure):
+    """A cached on-screen figure, read by every session: st.plotly_chart asks for its dict (a deep copy
+    each time) on every rerun; here it is computed once and handed out read-only."""
+
+    @classmethod
+    def share(cls, figure: go.Figure) -> go.Figure:
+        frozen = figure.to_dict()
+        figure.__class__ = cls
+        figure._shared_dict = frozen
+        return figure
+
+    def to_dict(self) -> dict:
+        return self._shared_dict
+
+
+def excel_button(table: Tables | Callable[[], Tables], *, key: str, topic: str, chart: str,
                  context: DownloadContext) -> None:
+    """`table` may be a function building it: it then runs only when the file is asked for."""
     selection = context.selection
     common = dict(territory_label=context.territory_label, year=context.year, source=context.source)
 
     def build() -> bytes:
-        if isinstance(table, list):
-            return workbook_to_xlsx(table, readme=None, images=None, **common)
-        return table_to_xlsx(table, **common)
+        sheets = _sheets(table)
+        if isinstance(sheets, list):
+            return workbook_to_xlsx(sheets, readme=None, images=None, **common)
+        return table_to_xlsx(sheets, **common)
 
     st.download_button(
         "Télécharger le tableau (Excel)", key=f"xlsx_{key}", mime=XLSX_MIME,
@@ -113,9 +183,12 @@ def excel_button(table: TableSheet | list[TableSheet], *, key: str, topic: str, 
         data=build, on_click="ignore", icon=":material/table:")
 
 
-def table_block(table: TableSheet, *, key: str, topic: str, chart: str, context: DownloadContext) -> None:
-    """A table shown directly (no chart), with its Excel download."""
-    st.dataframe(tables.display_frame(table), hide_index=True, width="stretch")
+def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic: str, chart: str,
+                context: DownloadContext, cache_key: tuple | None = None) -> None:
+    """A table shown directly (no chart), with its Excel download. `cache_key` as `figure_key` of
+    `chart_block`: given, the display table is built once and shared (`table` may then be a function)."""
+    for _, _, shown in screen_tables(table, context.selection, key=key, cache_key=cache_key):
+        st.dataframe(shown, hide_index=True, width="stretch")
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
 
 

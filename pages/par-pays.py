@@ -1,0 +1,5 @@
+"""Alias of the address /par-pays (« Par pays »)
+for a fresh plain `streamlit run`: see lib/ui/first_visit.py."""
+from lib.ui.first_visit import run_router
+
+run_router()
