@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pandas as pd
 import pytest
@@ -184,56 +183,3 @@ def test_tables_show_french_and_export_numbers(cube):
     assert top.iloc[0, -1].endswith("k€") and "," in top.iloc[0, -1] and top.columns[-1].endswith("(k€)")
 
 
-# ---------------------------------------------------------------- speed on the national demo
-
-def _explorer_calls(cube, year: int, product: str, country: str):
-    return {
-        "department_values(exposure)": lambda: ex.department_values(cube, year, "exposure", country=country),
-        "department_values(product_share)": lambda: ex.department_values(cube, year, "product_share",
-                                                                         product=product),
-        "department_values(coverage)": lambda: ex.department_values(cube, year, "coverage"),
-        "product_departments": lambda: ex.product_departments(cube, product, year),
-        "product_partners": lambda: ex.product_partners(cube, product, year),
-        "product_countries": lambda: ex.product_countries(cube, product, year, "export"),
-        "product_trend": lambda: ex.product_trend(cube, product),
-        "product_summary": lambda: ex.product_summary(cube, product, year),
-        "country_departments": lambda: ex.country_departments(cube, country, year),
-        "country_products": lambda: ex.country_products(cube, country, year),
-        "country_trend": lambda: ex.country_trend(cube, country),
-        "country_summary": lambda: ex.country_summary(cube, country, year),
-    }
-
-
-def _best_ms(call, attempts: int, before=None) -> float:
-    """Best of several timings, so that a busy shared machine does not fail the test."""
-    best = float("inf")
-    for _ in range(attempts):
-        if before:
-            before()
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return round(best * 1000, 1)
-
-
-def test_each_explorer_computation_is_fast_on_the_national_demo(app_data):
-    """Each computation < 50 ms for any product or country. The three matrices per (year, flow) it reads are
-    an index built once per data load (they depend on no product or country): timed apart, < 200 ms for
-    every year and both flows."""
-    cube = TradeCube(app_data.cube.table)
-    year = app_data.latest_year
-
-    def clear():
-        for key in [k for k in cube._memo if k[0] == "explorer_matrices"]:
-            del cube._memo[key]
-    index_ms = _best_ms(lambda: [ex.matrix(cube, y, f, PRODUCT, COUNTRY) for y in cube.years
-                                 for f in ("export", "import")], 3, before=clear)
-    ex.products_in_data(cube), ex.countries_in_data(cube)  # once per data load, not per page
-    timings = {}
-    for product, country in ((ex.top_code(cube, year, PRODUCT), ex.top_code(cube, year, COUNTRY)),
-                             ("C20B", "US"), ("C10A", "JP")):
-        for name, call in _explorer_calls(cube, year, product, country).items():
-            timings[name] = max(timings.get(name, 0.0), _best_ms(call, 3))
-    print(f"explorers: index of {len(cube.years)} years built in {index_ms} ms; per computation, ms:", timings)
-    assert index_ms < 200, index_ms
-    assert max(timings.values()) < 50, timings

@@ -1,9 +1,7 @@
 """Year-on-year trends against plain-Python sums over a small hand-made table, and the French sentences."""
 import math
-import time
 from collections import defaultdict
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -180,33 +178,3 @@ def test_product_phrases():
     assert trends.product_phrase("C14Z") == "d'habillement"
     assert trends.product_phrase("D35A") == "d'électricité"
     assert trends.product_phrase("Z99Z") == "du produit de code Z99Z"
-
-
-# ---------------------------------------------------------------- timings on the national demo
-
-def test_timings_on_national_demo(app_data, capsys):
-    """Measured, not asserted: printed for the report (median of 5 after a first, memo-filling call)."""
-    cube, year = app_data.cube, app_data.latest_year
-    functions = {
-        "yearly_totals": lambda t: trends.yearly_totals(cube, t),
-        "partner_changes": lambda t: trends.partner_changes(cube, t, year, "export"),
-        "product_changes": lambda t: trends.product_changes(cube, t, year, "import"),
-        "change_sentences": lambda t: trends.change_sentences(cube, t, year, "export"),
-    }
-    lines = []
-    for name, function in functions.items():
-        cells = []
-        for territory in (department("04"), department("75"), FRANCE):
-            start = time.perf_counter()
-            result = function(territory)
-            first = (time.perf_counter() - start) * 1000
-            runs = []
-            for _ in range(5):
-                start = time.perf_counter()
-                function(territory)
-                runs.append((time.perf_counter() - start) * 1000)
-            cells.append(f"{territory.id} {first:.1f}/{np.median(runs):.1f} ms")
-            assert result is not None
-        lines.append(f"{name:18} " + " | ".join(cells))
-    with capsys.disabled():
-        print("\n[trends] first/median: " + "\n[trends] ".join([""] + lines))
