@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 from lib import formatting as fmt
 from lib.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, PartnerExposure, hhi_reading
 from lib.figures import (  # shared private helpers: same layout rules as the publication's figures
-    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _export_geometry, _finish, _label_margin,
+    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _export_geometry, _finish, _floor_with_tick,
+    _label_margin,
     _meur_ticks, _new_figure, _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font,
     _text_width, _wrap_name)
 from lib.palette import DEFAULT_PALETTE, Palette, lighten
@@ -34,9 +35,7 @@ EU_BAR_WIDTH = 0.5              # of a row, in the EU split chart (room for the 
 SCREEN_PLOT_HEIGHT = 380        # plot area of the on-screen EU split chart (px), about
 
 
-# Axis labels of the exposure chart: « Région » then these on one line (full names stay in the hover).
-REGION_SHORT_NAMES = {"Provence-Alpes-Côte d'Azur": "PACA", "Auvergne-Rhône-Alpes": "AURA",
-                      "Bourgogne-Franche-Comté": "BFC"}
+SCREEN_EXPOSURE_HEIGHT = 820   # the exposure chart on screen: its two parts stacked
 _LINE_CHARS = 14        # a category label line under a bar of the exposure chart
 
 
@@ -93,7 +92,7 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
     tickvals, ticktext = _meur_ticks(low, high)
-    fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
+    fig.update_yaxes(range=[_floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each year, its balance in green or red (the line alone carries no figure).
@@ -122,7 +121,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     bars = [(_two_lines(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
         region = exposure.region.name
-        bars.append((f"Région<br>{REGION_SHORT_NAMES.get(region, region)}", f"Région {region}",
+        bars.append((f"Région<br>{_two_lines(region)}", f"Région {region}",
                      exposure.share_region, lighten(palette.exports, 0.5)))
     bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)
@@ -132,9 +131,17 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     dependency = products["share_of_product"].to_numpy(dtype=float)
     text_font = _tick_font(export)
 
-    fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.32, 0.68], horizontal_spacing=0.22,
-                        subplot_titles=[f"Part des exportations {phrase}",
-                                        f"Produits les plus exportés {phrase}"])
+    titles = [f"Part des exportations {phrase}", f"Produits les plus exportés {phrase}"]
+    # On screen the two charts are stacked: side by side, a 1024 px wide page had no room for the product
+    # names (they ran over the France bar), the value labels or the titles. The PNG keeps them side by side.
+    stacked = export is None
+    if stacked:
+        fig = _new_subplots(template, export, rows=2, cols=1, row_heights=[0.36, 0.64], vertical_spacing=0.16,
+                            subplot_titles=titles)
+    else:
+        fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.32, 0.68], horizontal_spacing=0.22,
+                            subplot_titles=titles)
+    where = dict(row=2, col=1) if stacked else dict(row=1, col=2)
     names = [label for label, _, _, _ in bars]
     shares = [0.0 if not math.isfinite(v) else v for _, _, v, _ in bars]
     fig.add_trace(go.Bar(
@@ -151,7 +158,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                     for f, v, d, s in zip(fulls, values, dependency, products["share_of_partner"])],
         hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} " + phrase
                        + "<br>soit %{customdata[2]} des exportations du produit"
-                       + "<br>et %{customdata[3]} des exportations " + phrase + "<extra></extra>")), row=1, col=2)
+                       + "<br>et %{customdata[3]} des exportations " + phrase + "<extra></extra>")), **where)
     high_share = max(shares) or 0.01
     tickvals, ticktext = _percent_ticks(high_share)
     fig.update_yaxes(range=[0, high_share * 1.2], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
@@ -159,17 +166,19 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     fig.update_xaxes(tickfont=text_font, tickangle=0, row=1, col=1)
     reach = float(values.max())
     tickvals, ticktext = _meur_ticks(0, reach)
-    fig.update_xaxes(range=[0, reach * 1.6], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
-                     row=1, col=2)
+    fig.update_xaxes(range=[0, reach * (2.0 if stacked else 1.6)], tickvals=tickvals, ticktext=ticktext,
+                     tickfont=text_font, **where)
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
-                     ticksuffix="  ", row=1, col=2)
+                     ticksuffix="  ", **where)
     if export is not None:
         for annotation in fig.layout.annotations:
             annotation.font = dict(size=round(_FONT_SIZE * export.factor))
     lines = max(n.count("<br>") + 1 for n in names)
+    if stacked:
+        fig.update_layout(height=SCREEN_EXPOSURE_HEIGHT)
     return _finish(fig, export, axis_bottom=20 + lines * _FONT_SIZE * 1.3, left=60, right=30,
                    top_extra=_FONT_SIZE * 1.8,
-                   screen_margin=dict(t=60, b=40, l=10, r=10))
+                   screen_margin=dict(t=40, b=20, l=10, r=10))
 
 
 # ---------------------------------------------------------------- 3. import dependency
@@ -288,15 +297,15 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     step = 0.05 if top <= 0.5 else 0.1 if top <= 1 else 0.2
     tickvals = [round(k * step, 2) for k in range(int(top / step) + 1)]
     fig.update_xaxes(range=[0, top], tickvals=tickvals, ticktext=[fmt.format_number(v, 2) for v in tickvals],
-                     tickfont=text_font, title=dict(font=text_font, text=(
-                         "Indice de Herfindahl-Hirschman (0 à 1) — en pointillé, les seuils "
+                     tickfont=text_font, title=dict(font=text_font, text=(   # two lines: readable at 1024 px
+                         "Indice de Herfindahl-Hirschman (0 à 1)<br>En pointillé, les seuils "
                          f"{fmt.format_number(HHI_MODERATE, 2)} (modérément concentré) et "
                          f"{fmt.format_number(HHI_HIGH, 2)} (très concentré)")))
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ")
     fig.update_layout(barmode="group", bargap=CONCENTRATION_BARGAP, bargroupgap=0.1)
-    return _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(labels), right=30,
-                   screen_margin=dict(t=50, b=60, l=10, r=10))
+    return _finish(fig, export, legend=True, axis_bottom=120, left=_label_margin(labels), right=30,
+                   screen_margin=dict(t=50, b=80, l=10, r=10))
 
 
 # ---------------------------------------------------------------- 5. EU 27 / outside the EU

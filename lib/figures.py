@@ -120,13 +120,19 @@ def _nice_step(span: float, target_ticks: int = 5) -> float:
     return 10 * magnitude
 
 
-def _distinct_texts(values: list[float], render) -> list[str]:
-    """The fewest decimals (0 to 3) that give distinct values distinct tick labels."""
-    for decimals in range(4):
-        texts = [render(v, decimals) for v in values]
-        if len(set(texts)) == len({render(v, 6) for v in values}):
-            return texts
-    return texts
+def exact_decimals(shown: list[float], most: int = 3) -> int:
+    """The fewest decimals (0 to `most`) that write every value exactly: a 2,5 % gridline reads « 2,5 % »,
+    never a rounded « 2 % » or « 3 % » (distinct labels alone are not enough: they can still lie)."""
+    for decimals in range(most + 1):
+        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in shown):
+            return decimals
+    return most
+
+
+def _exact_texts(values: list[float], render, unit: float) -> list[str]:
+    """Tick labels (`render(value, decimals)`) with the decimals that write `value / unit` exactly."""
+    decimals = exact_decimals([v / unit for v in values])
+    return [render(v, decimals) for v in values]
 
 
 def _meur_ticks(low: float, high: float, absolute: bool = False) -> tuple[list[float], list[str]]:
@@ -138,13 +144,21 @@ def _meur_ticks(low: float, high: float, absolute: bool = False) -> tuple[list[f
     def render(v, decimals):
         shown = abs(v) if absolute else v
         return f"{fmt.format_number(shown / 1e6, decimals)}{fmt.NBSP}M€"
-    return values, _distinct_texts(values, render)
+    return values, _exact_texts(values, render, 1e6)
+
+
+def _floor_with_tick(low: float, high: float, tickvals: list[float]) -> float:
+    """Bottom of a value axis: 0, or below a negative minimum far enough to show a negative tick (a
+    deficit marker under an axis with no negative label cannot be read)."""
+    if low >= 0:
+        return 0.0
+    return min(low - 0.06 * (high - low), min(tickvals))
 
 
 def _percent_ticks(high: float) -> tuple[list[float], list[str]]:
     step = _nice_step(high)
     values = [k * step for k in range(0, math.ceil(high / step) + 1)]
-    return values, _distinct_texts(values, lambda v, d: fmt.format_percent(v, decimals=d))
+    return values, _exact_texts(values, lambda v, d: fmt.format_percent(v, decimals=d), 0.01)
 
 
 def _wrap(text: str, max_chars: int) -> list[str]:
@@ -276,10 +290,10 @@ def balance_figure(partners: pd.DataFrame, *, template: str | None = None, palet
                              "la balance commerciale ne peut pas être représentée.")
     names = [country_name(code) for code in partners["country"]]
     return butterfly_figure(
-        names, names, partners, balance_header="Balance",
-        legend=("Balance positive (excédent)", "Balance négative (déficit)"),
+        names, names, partners, balance_header="Solde",
+        legend=("Solde positif (excédent)", "Solde négatif (déficit)"),
         hover=("<b>%{customdata[0]}</b><br>Importations : %{customdata[1]}<br>Exportations : %{customdata[2]}"
-               "<br>Balance : %{customdata[3]}<extra></extra>"),
+               "<br>Solde : %{customdata[3]}<extra></extra>"),
         template=template, palette=palette, export=export)
 
 
@@ -671,7 +685,7 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
               for n, c, e, i, b, cv in zip(names, codes, exports, imports, balance,
                                            data["coverage"].to_numpy(dtype=float))]
     hover = ("<b>%{customdata[0]}</b><br>Exportations : %{customdata[1]}<br>Importations : %{customdata[2]}"
-             "<br>Balance : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
+             "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
     text_font = _tick_font(export)
     small_font = dict(size=round(_FONT_SIZE * 0.85 * export.factor)) if export is not None else {}
 
@@ -683,8 +697,8 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
                              textposition="outside", cliponaxis=False,
                              textfont=small_font, customdata=custom, hovertemplate=hover))
     marker_size = 16 if export is None else round(22 * export.factor)
-    for positive, label, color in ((True, "Balance positive (excédent)", palette.surplus),
-                                   (False, "Balance négative (déficit)", palette.deficit)):
+    for positive, label, color in ((True, "Solde positif (excédent)", palette.surplus),
+                                   (False, "Solde négatif (déficit)", palette.deficit)):
         mask = np.nan_to_num(balance) >= 0 if positive else np.nan_to_num(balance) < 0
         if not mask.any():
             continue
@@ -695,12 +709,12 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance)))
     tickvals, ticktext = _meur_ticks(low, high)
-    fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
+    fig.update_yaxes(range=[_floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each name, its balance in green or red (the markers alone carry no figure).
     category_texts = [f"{label}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
-                      f"<b>Balance : {fmt.format_signed_meur(b)}</b></span>"
+                      f"<b>Solde : {fmt.format_signed_meur(b)}</b></span>"
                       for label, b in zip(axis_labels, np.nan_to_num(balance))]
     fig.update_xaxes(categoryorder="array", categoryarray=axis_labels, tickvals=axis_labels,
                      ticktext=category_texts, tickfont=text_font, tickangle=0)

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import formatting as fmt
-from lib.figures import (_FONT_SIZE, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, _finish,
+from lib.figures import (_FONT_SIZE, exact_decimals, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, _finish,
                          _new_figure, _wrap)
 from lib.palette import DEFAULT_PALETTE, Palette, hex_to_rgb, lighten
 from lib.reference.departments import department_name
@@ -169,19 +169,14 @@ def _nice(value: float) -> float:
 def _amount_texts(values: list[float], signed: bool) -> list[str]:
     high = max((abs(v) for v in values), default=0)
     divisor, unit = (1e9, "Md€") if high >= 1e10 else (1e6, "M€")
-    for decimals in range(4):
-        texts = [fmt.format_number(v / divisor, decimals) for v in values]
-        if len(set(texts)) == len(set(values)):
-            break
+    decimals = exact_decimals([v / divisor for v in values])     # « 1,5 M€ », never a rounded « 2 M€ »
+    texts = [fmt.format_number(v / divisor, decimals) for v in values]
     return [("+" if signed and v > 0 else "") + f"{t}{fmt.NBSP}{unit}" for v, t in zip(values, texts)]
 
 
 def _percent_texts(values: list[float]) -> list[str]:
-    for decimals in range(4):
-        texts = [fmt.format_percent(v, decimals=decimals) for v in values]
-        if len(set(texts)) == len(set(values)):
-            return texts
-    return texts
+    decimals = exact_decimals([v * 100 for v in values])
+    return [fmt.format_percent(v, decimals=decimals) for v in values]
 
 
 def _ratio_text(ratio: float) -> str:

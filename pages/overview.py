@@ -9,7 +9,7 @@ from lib.schema import EXPORT, IMPORT
 from lib.texts import chart_title
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
-from lib.ui.widgets import chart_block, metric_row
+from lib.ui.widgets import chart_block, count_slider, metric_row
 
 page = page_header("Vue d'ensemble")
 summary = page.summary()
@@ -37,7 +37,7 @@ st.subheader("Balance commerciale territoriale")
 st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "
             "figurent à gauche le montant des importations et à droite celui des exportations. Le delta constitue "
             "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
-count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
+count = count_slider("Nombre de pays affichés", key="balance_count")
 partners = loaders.partners(page.token, page.territory.id, page.year, count)
 chart_block(partial(figures.balance_figure, partners), tables.partner_table(partners), key="balance",
             topic="balance", chart="pays", context=page.downloads,

@@ -1,6 +1,7 @@
 """Reusable page pieces: banners, KPI rows, and a chart with its data table and its downloads."""
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -40,16 +41,40 @@ def demo_banner(is_demo: bool) -> None:
                 "douanes dans la page « À propos des données ».", icon="ℹ️")
 
 
+# Cards in a wrapping row: 4 abreast on a wide main area, 2 below 56rem (1024 px with the sidebar open), 1 on
+# a phone; the value's size follows the card's width (container units), so « 599 123,4 M€ » is never cut.
+_KPI_ROW = "[class*='st-key-kpi_row_']"
+_KPI_CSS = f"""<style>
+{_KPI_ROW} {{ container-type: inline-size; }}
+{_KPI_ROW} > div {{ flex: 1 1 calc(25% - 1rem); min-width: 0; container-type: inline-size; }}
+@container (max-width: 56rem) {{ {_KPI_ROW} > div {{ flex-basis: calc(50% - 1rem); }} }}
+@container (max-width: 26rem) {{ {_KPI_ROW} > div {{ flex-basis: 100%; }} }}
+{_KPI_ROW} [data-testid="stMetricValue"] {{ font-size: min(2.25rem, 11.5cqi); }}
+</style>"""
+
+
 def metric_row(cards: list) -> None:
     """Bordered metrics; the arrow and colour of a change come from its numeric sign, not from its text."""
     from lib.overview_metrics import Card
     cards = [card if isinstance(card, Card) else Card(*card) for card in cards]
-    columns = st.columns(len(cards))
-    for column, card in zip(columns, cards):
-        with column:
+    # Fixed st.columns shrank the cards instead of wrapping them: « 513,… », « Importati… » at 1024 px.
+    st.html(_KPI_CSS)
+    key = "kpi_row_" + format(zlib.crc32("|".join(card.label for card in cards).encode()), "x")
+    row = st.container(horizontal=True, wrap=True, gap="small", key=key)
+    for card in cards:
+        with row:
             st.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
                       delta_arrow={1: "up", -1: "down"}.get(card.trend, "off"),
                       delta_color={1: "green", -1: "red"}.get(card.trend, "gray"))
+
+
+COUNT_RANGE = (5, 25)    # every « how many countries / products » slider: same bounds, same start (10)
+
+
+def count_slider(label: str, key: str) -> int:
+    """How many partners (or products) a chart shows: one range and one default on every page."""
+    from lib.indicators import TOP_N
+    return st.slider(label, *COUNT_RANGE, TOP_N, key=key)
 
 
 def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet], *, key: str, topic: str,
