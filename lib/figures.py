@@ -372,6 +372,14 @@ TILE_TEXT_DARK = TEXT_COLOR
 # White text down to 3:1 contrast (WCAG's bar for large or bold text, which tile labels are): the flow
 # colours and their mid shades get white, only the pale tints get near-black.
 TILE_DARK_LUMINANCE = 0.30
+TREEMAP_FIGURES_SHARE = 0.03      # of the picture's area: from there a tile also shows its value and share
+TREEMAP_NAME_SHARE = 0.003        # from there its name (plotly fits the text in the tile)
+TREEMAP_SCREEN_FONT, TREEMAP_MIN_FONT = 12, 10    # on screen, px; in a PNG the minimum scales with the text
+
+
+def _treemap_text_rule(fig: go.Figure, export: ExportFrame | None) -> None:
+    """One text size for all tiles, and no text below a readable size (hidden rather than microscopic)."""
+    return None
 
 
 def _luminance(color: str) -> float:
@@ -417,14 +425,14 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         parent = ""
         if len(members) > 1:  # a one-product group is drawn as the product itself
             parent = f"groupe:{group}"
-            # A header shows its label (not its text): in a picture, blank it where it would be microscopic.
-            readable = group_value / total * area >= 0.03 or export is None
+            # Every header names its group; the figure's uniformtext hides one only where it cannot be read.
             ids.append(parent)
-            labels.append(group_label if readable else fmt.NBSP)
+            header = "<br>".join(_wrap(group_label, 16 if group_value / total * area < 0.05 else 40))
+            labels.append(group_label)
             parents.append("")
             values.append(group_value)
             colors.append(group_shade[group])
-            texts.append(group_label if readable else fmt.NBSP)
+            texts.append(header)
             custom.append([group_label, fmt.format_meur(group_value), fmt.format_percent(group_value / total),
                            "Groupe de produits"])
         for rank, row in enumerate(members.itertuples(index=False)):
@@ -436,10 +444,12 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             values.append(float(row.value))
             colors.append(lighten(group_shade[group], min(0.1 * (rank + (parent != "")), 0.35)))
             value_text, share_text = fmt.format_meur(row.value), fmt.format_percent(share)
-            wrapped = "<br>".join(_wrap(short, 18))
-            if share * area >= 0.025:
+            wrapped = "<br>".join(_wrap(short, 18 if share * area >= 0.01 else 11))   # narrow tiles, short lines
+            # Every tile gets its name (and its figures when it is large): plotly draws the text at the
+            # figure's one size (uniformtext) and hides it only where it does not fit.
+            if share * area >= TREEMAP_FIGURES_SHARE:
                 texts.append(f"<b>{wrapped}</b><br>{value_text}<br>{share_text}")
-            elif share * area >= 0.016:
+            elif share * area >= TREEMAP_NAME_SHARE:
                 texts.append(f"<b>{wrapped}</b>")
             else:
                 texts.append("")
@@ -452,8 +462,9 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         marker=dict(colors=colors, line=dict(color="white", width=1.5)),
         tiling=dict(pad=2), pathbar=dict(visible=export is None),
         # plotly's own choice put dark text on mid-blue and mid-purple tiles: decided here, per tile
-        textfont=_tick_font(export), name=FLOW_NAMES[flow],
-        insidetextfont=dict(_tick_font(export), color=[_tile_text(c) for c in colors]))
+        textfont=_tick_font(export) or dict(size=TREEMAP_SCREEN_FONT), name=FLOW_NAMES[flow],
+        insidetextfont=dict(_tick_font(export) or dict(size=TREEMAP_SCREEN_FONT),
+                            color=[_tile_text(c) for c in colors]))
 
 
 def treemap_figure(breakdown: pd.DataFrame, flow: str, *, template: str | None = None,
@@ -461,6 +472,7 @@ def treemap_figure(breakdown: pd.DataFrame, flow: str, *, template: str | None =
     """One flow's products as tiles whose area is proportional to their value."""
     fig = _new_figure(template, export)
     fig.add_trace(_treemap_trace(breakdown, flow, palette, export))
+    _treemap_text_rule(fig, export)
     return _finish(fig, export, screen_margin=dict(t=10, b=10, l=10, r=10))
 
 
@@ -490,6 +502,7 @@ def flows_treemap_figure(export_breakdown: pd.DataFrame, import_breakdown: pd.Da
             word = "exportation" if flow == EXPORT else "importation"
             fig.add_annotation(text=f"Aucune {word}", showarrow=False, xref="paper", yref="paper",
                                x=0.25 if col == 1 else 0.75, y=0.5, font=dict(color="#6B7280"))
+    _treemap_text_rule(fig, export)
     title_size = round(_FONT_SIZE * 1.15 * export.factor) if export is not None else None
     for annotation in fig.layout.annotations[:2]:
         annotation.font = dict(color=_flow_color(EXPORT if annotation.x < 0.5 else IMPORT, palette),

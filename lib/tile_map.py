@@ -299,7 +299,8 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
     annotations = [dict(x=t.col, y=t.row, xref="x", yref="y", showarrow=False,
                         text=f"<b>{t.code}</b>" if t.code in bold else t.code,
                         font=dict(size=code_size, color=_text_color(t.color), family=FONT_FAMILY)) for t in drawn]
-    annotations.append(dict(x=(x0 + x1) / 2, y=y1, xref="x", yref="y", yanchor="top", yshift=-2,
+    # The inset's name above its frame, in a band of its own: under it, it covered tile 14 on a narrow map.
+    annotations.append(dict(x=x0, y=y0, xref="x", yref="y", xanchor="left", yanchor="bottom", yshift=1,
                             text=OVERSEAS_LABEL, showarrow=False,
                             font=dict(size=code_size, color="#5B616B", family=FONT_FAMILY)))
     fig.update_layout(annotations=annotations)  # one call: add_annotation re-validates the layout each time
@@ -337,7 +338,7 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
                                   y=0.5, yanchor="middle", outlinewidth=0))))
 
     fig.update_xaxes(visible=False, range=[-0.65, N_COLS - 0.35], fixedrange=True, constrain="domain")
-    fig.update_yaxes(visible=False, range=[N_ROWS - 0.35, -0.75], fixedrange=True, scaleanchor="x",
+    fig.update_yaxes(visible=False, range=[N_ROWS - 0.35, -1.3], fixedrange=True, scaleanchor="x",
                      scaleratio=1, constrain="domain")
     fig.update_layout(dragmode=False, hovermode="closest", clickmode="event+select")
     if export is None:

@@ -11,7 +11,7 @@ from lib.trends import country_phrase
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import chart_block, count_slider, metric_row, table_block
+from lib.ui.widgets import chart_block, count_slider, metric_row, table_block, wrapping_columns
 
 page = page_header("Par pays", show_ti_box=False)
 follow_open_request(page.year)
@@ -62,7 +62,7 @@ departments = explorers.country_departments(cube, country, year)
 values = departments.set_index("department")[kind]
 label = f"Part des exportations {to_country}" if kind == "exposure" else indicators[kind]
 highlight = set() if territory.kind == "fr" else set(territory.departments)
-map_column, ranking_column = st.columns([3, 2], gap="medium")
+map_column, ranking_column = wrapping_columns([3, 2], key="country_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label,
                       missing_text="aucune exportation" if kind == "exposure" else None),

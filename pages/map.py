@@ -9,7 +9,7 @@ from lib.trends import country_phrase, product_phrase
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import table_block
+from lib.ui.widgets import table_block, wrapping_columns
 
 page = page_header("Carte de France", show_ti_box=False)
 follow_open_request(page.year)
@@ -49,7 +49,7 @@ elif kind == "coverage":
     missing_text = "aucune importation"
 highlight = set() if territory.kind == "fr" else set(territory.departments)
 
-map_column, ranking_column = st.columns([3, 2], gap="medium")
+map_column, ranking_column = wrapping_columns([3, 2], key="map_layout")
 with map_column:
     notes = []
     if kind == "coverage":

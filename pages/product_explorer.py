@@ -10,7 +10,7 @@ from lib.reference.products import product_label, product_short_label
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import chart_block, count_slider, metric_row, table_block
+from lib.ui.widgets import chart_block, count_slider, metric_row, table_block, wrapping_columns
 
 page = page_header("Par produit", show_ti_box=False)
 follow_open_request(page.year)
@@ -54,7 +54,7 @@ values = departments.set_index("department")[flow_kind]
 flow_word = "Exportations" if flow_kind == "exports" else "Importations"
 label = f"{flow_word} : {short}"
 highlight = set() if territory.kind == "fr" else set(territory.departments)
-map_column, ranking_column = st.columns([3, 2], gap="medium")
+map_column, ranking_column = wrapping_columns([3, 2], key="product_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, flow_kind, highlight, label=label),
               [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],

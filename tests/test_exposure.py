@@ -267,8 +267,9 @@ def test_exposure_figure(cube):
     fig = ef.exposure_figure(result, "Alpes-de-Haute-Provence")
     shares, products = fig.data
     np.testing.assert_allclose(shares.y, [result.share, result.share_region, result.share_france])
-    # short axis labels, 2 lines at most (« Région Provence-Alpes-Côte d'Azur » took 4); full names in hover
-    assert list(shares.x) == ["Alpes-de-<br>Haute-Provence", "Région<br>PACA", "France"]
+    # one name per région on a page (never « PACA » here and « Provence-Alpes-Côte d'Azur » in the legend
+    # beside): the full name, wrapped on 2 lines under « Région »; full names in hover too
+    assert list(shares.x) == ["Alpes-de-<br>Haute-Provence", "Région<br>Provence-Alpes-<br>Côte d'Azur", "France"]
     assert list(shares.customdata) == ["Alpes-de-Haute-Provence", "Région Provence-Alpes-Côte d'Azur",
                                        "France entière"]
     assert "%{customdata}" in shares.hovertemplate

@@ -68,6 +68,20 @@ def metric_row(cards: list) -> None:
                       delta_color={1: "green", -1: "red"}.get(card.trend, "gray"))
 
 
+_WRAP_CSS = """<style>
+.st-key-{key} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}
+.st-key-{key} [data-testid="stColumn"] {{ min-width: min(100%, {min_width}); flex-grow: 1; }}
+</style>"""
+
+
+def wrapping_columns(spec: list[int], *, key: str, min_width: str = "24rem") -> list:
+    """st.columns whose columns go under one another when the main area is too narrow for them (a map and
+    its top-10 table side by side at 1024 px left 20 px per tile and hid the table's value column)."""
+    st.html(_WRAP_CSS.format(key=key, min_width=min_width))
+    with st.container(key=key):
+        return st.columns(spec, gap="medium")
+
+
 COUNT_RANGE = (5, 25)    # every « how many countries / products » slider: same bounds, same start (10)
 
 
@@ -117,9 +131,17 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
         for one in (table if isinstance(table, list) else [table]):
             if isinstance(table, list):
                 st.markdown(f"**{one.title}**")
-            st.dataframe(tables.display_frame(one), hide_index=True, width="stretch")
+            show_table(one)
             for note in one.notes:
                 st.caption(note)
+
+
+def show_table(table: TableSheet) -> None:
+    """A table on screen, each column wide enough for its whole header."""
+    shown = tables.display_frame(table)
+    config = {header: st.column_config.Column(width=width)
+              for header, width in tables.screen_column_widths(shown).items()}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
 def excel_button(table: TableSheet | list[TableSheet], *, key: str, topic: str, chart: str,
@@ -140,7 +162,7 @@ def excel_button(table: TableSheet | list[TableSheet], *, key: str, topic: str, 
 
 def table_block(table: TableSheet, *, key: str, topic: str, chart: str, context: DownloadContext) -> None:
     """A table shown directly (no chart), with its Excel download."""
-    st.dataframe(tables.display_frame(table), hide_index=True, width="stretch")
+    show_table(table)
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
 
 
