@@ -323,6 +323,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
                              "européenne et le reste du monde ne peut pas être représentée.")
     flows = data["flow"].tolist()
     labels = [FLOW_TITLES.get(f, f) for f in flows]
+    flow_names = list(labels)
     base = [palette.exports if f == EXPORT else palette.imports for f in flows]
     text_font = _tick_font(export)
     parts = (("share_eu", "eu27", "UE 27", base),
@@ -331,23 +332,31 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
 
     # A numeric y axis (flows at 0, 1…, named by their ticks) so that the markers can sit just off the bars.
     rows = list(range(len(labels)))
+    # Written shares that add up to 100 % per flow (largest remainders), the « non ventilé » remainder
+    # included: under each flow's name when its band is too thin to hold it.
+    written = [fmt.shares_adding_up(list(r)) for r in
+               data[["share_eu", "share_extra_eu", "share_unallocated"]].fillna(0).to_numpy(dtype=float)]
+    remainder_size = dict(size=round(_FONT_SIZE * 0.85 * export.factor)) if export is not None else dict(size=11)
+    labels = [f"{label}<br><span style='font-size:{remainder_size['size']}px'>non ventilé : {w[2]}</span>"
+              if share >= 0.0005 else label
+              for label, w, share in zip(labels, written, data["share_unallocated"].fillna(0))]
     fig = _new_figure(template, export)
-    for share_column, value_column, name, colors in parts:
+    for position, (share_column, value_column, name, colors) in enumerate(parts):
         shares = data[share_column].fillna(0).to_numpy(dtype=float)
         values = data[value_column].to_numpy(dtype=float)
+        texts = [w[position] for w in written]
         fig.add_trace(go.Bar(
             name=name, orientation="h", y=rows, x=shares, width=EU_BAR_WIDTH, marker_color=colors,
             showlegend=bool((shares >= 0.0005).any()),        # no legend for a part that draws nothing
-            text=[f"{name} : {fmt.format_percent(s)}" if s >= 0.12 else "" for s in shares],
+            text=[f"{name} : {t}" if s >= 0.12 else "" for s, t in zip(shares, texts)],
             textposition="inside", insidetextanchor="middle", textfont=dict(color="white", **text_font),
-            customdata=[[lab, name, fmt.format_meur(v), fmt.format_percent(s)]
-                        for lab, v, s in zip(labels, values, shares)],
+            customdata=[[lab, name, fmt.format_meur(v), t] for lab, v, t in zip(flow_names, values, texts)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} : %{customdata[2]} "
                           "(%{customdata[3]})<extra></extra>"))
     # The région's EU share just above each bar (pointing down at it), France's just below (pointing up):
     # on the bar itself the two markers overlapped whenever the shares were close.
     marker_size = 14 if export is None else round(20 * export.factor)
-    geometry = dict(legend=True, axis_bottom=90, left=_label_margin(labels), right=30)
+    geometry = dict(legend=True, axis_bottom=90, left=_label_margin(["non ventilé : 00,0 %"] + flow_names), right=30)
     plot_height = _export_geometry(export, **geometry).plot_h if export is not None else SCREEN_PLOT_HEIGHT
     offset = EU_BAR_WIDTH / 2 + 0.55 * marker_size / (plot_height / len(rows))    # tip on the bar's edge
     markers = []
@@ -366,7 +375,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
             textposition=[f"{side} {'left' if v > 0.85 else 'right' if v < 0.15 else 'center'}"
                           for v in np.nan_to_num(values, nan=0.5)],
             textfont=_font(export, 0.85),
-            customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(labels, values)],
+            customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(flow_names, values)],
             hovertemplate="<b>%{customdata[0]}</b><br>" + hover_name + " : %{customdata[1]}<extra></extra>"))
     tickvals, ticktext = _percent_ticks(1.0)
     fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,

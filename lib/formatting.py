@@ -52,14 +52,15 @@ def format_amount(value_eur: float | None) -> str:
 
 
 def format_percent(fraction: float | None, decimals: int | None = None, signed: bool = False) -> str:
-    """0.018 → « 1,8 % »; small shares keep two significant digits (0.0009 → « 0,09 % »)."""
+    """One precision rule for shares: 0.018 → « 1,8 % »; below 1 %, hundredths (0.001 → « 0,10 % » beside
+    0.0009 → « 0,09 % », never « 0,1 % » beside « 0,09 % »); below 0,01 %, thousandths."""
     if _is_missing(fraction) or (isinstance(fraction, float) and math.isinf(fraction)):
         return MISSING
     pct = fraction * 100
     if decimals is None and 0 < abs(pct) < 0.001:
         return f"<{NBSP}0,001{NBSP}%"          # rather than a misleading « 0,000 % »
     if decimals is None:
-        decimals = 1 if abs(pct) >= 0.1 or pct == 0 else 2
+        decimals = 1 if abs(pct) >= 1 or pct == 0 else 2
         if 0 < abs(pct) < 0.01:
             decimals = 3
     text = format_number(pct, decimals)
@@ -80,3 +81,21 @@ def format_signed_meur(value_eur: float | None, decimals: int = 1) -> str:
         return MISSING
     sign = "+" if value_eur > 0 else ""
     return sign + format_meur(value_eur, decimals)
+
+
+def shares_adding_up(fractions: list[float], decimals: int = 1) -> list[str]:
+    """Percentages (« 73,2 % ») of parts of one whole, rounded so that they add up to 100 % as written
+    (largest remainders get the last units): a reader adding « UE » + « hors UE » + « non ventilé » finds
+    100,0 %, not 99,9 %. NaN or negative parts are written « – » and left out."""
+    unit = 10 ** decimals
+    scaled = [f * 100 * unit if f == f and f >= 0 else None for f in fractions]
+    total = sum(v for v in scaled if v is not None)
+    if total <= 0:
+        return [format_percent(f, decimals=decimals) for f in fractions]
+    target = round(total)
+    floors = [math.floor(v) if v is not None else None for v in scaled]
+    missing = target - sum(f for f in floors if f is not None)
+    order = sorted((i for i, v in enumerate(scaled) if v is not None), key=lambda i: floors[i] - scaled[i])
+    for i in order[:max(missing, 0)]:
+        floors[i] += 1
+    return [MISSING if f is None else f"{format_number(f / unit, decimals)}{NBSP}%" for f in floors]
