@@ -298,9 +298,9 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     tickvals = [round(k * step, 2) for k in range(int(top / step) + 1)]
     fig.update_xaxes(range=[0, top], tickvals=tickvals, ticktext=[fmt.format_number(v, 2) for v in tickvals],
                      tickfont=text_font, title=dict(font=text_font, text=(   # two lines: readable at 1024 px
-                         "Indice de Herfindahl-Hirschman (0 à 1)<br>En pointillé, les seuils "
-                         f"{fmt.format_number(HHI_MODERATE, 2)} (modérément concentré) et "
-                         f"{fmt.format_number(HHI_HIGH, 2)} (très concentré)")))
+                         "Indice de Herfindahl-Hirschman (0 à 1)<br>Pointillés : seuils "
+                         f"{fmt.format_number(HHI_MODERATE, 2)} (modéré) et "
+                         f"{fmt.format_number(HHI_HIGH, 2)} (forte concentration)")))
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ")
     fig.update_layout(barmode="group", bargap=CONCENTRATION_BARGAP, bargroupgap=0.1)

@@ -20,8 +20,9 @@ options = explorers.products_in_data(cube)
 product = url.product_select(options, explorers.default_product(cube, year, territory) or options[0])
 url.show_warnings()
 short = product_short_label(product)
-st.markdown(f"**{product} – {product_label(product)}** : qui, en France, l'exporte et l'importe, avec quels pays, "
+st.markdown(f"**{product} – {short}** : qui, en France, l'exporte et l'importe, avec quels pays, "
             "et comment ses échanges évoluent.")
+st.caption(f"Libellé complet de la nomenclature A129 : « {product_label(product)} ».")   # one name on the page
 
 summary = explorers.product_summary(cube, product, year)
 
