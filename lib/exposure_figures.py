@@ -118,10 +118,13 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
                              "l'exposition ne peut pas être représentée.")
     # (axis label: 2 lines at most; full name: hover)
-    bars = [(_two_lines(territory_name), territory_name, exposure.share, palette.exports)]
+    # In the PNG the share chart is a third of the width: shorter lines (never two names run together)
+    def wrap(name: str) -> str:
+        return _two_lines(name) if export is None else "<br>".join(_wrap_name(name, 11))
+    bars = [(wrap(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
         region = exposure.region.name
-        bars.append((f"Région<br>{_two_lines(region)}", f"Région {region}",
+        bars.append((f"Région<br>{wrap(region)}", f"Région {region}",
                      exposure.share_region, lighten(palette.exports, 0.5)))
     bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)
@@ -139,7 +142,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         fig = _new_subplots(template, export, rows=2, cols=1, row_heights=[0.36, 0.64], vertical_spacing=0.16,
                             subplot_titles=titles)
     else:
-        fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.32, 0.68], horizontal_spacing=0.22,
+        fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.24,
                             subplot_titles=titles)
     where = dict(row=2, col=1) if stacked else dict(row=1, col=2)
     names = [label for label, _, _, _ in bars]
@@ -166,7 +169,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     fig.update_xaxes(tickfont=text_font, tickangle=0, row=1, col=1)
     reach = float(values.max())
     tickvals, ticktext = _meur_ticks(0, reach)
-    fig.update_xaxes(range=[0, reach * (2.0 if stacked else 1.6)], tickvals=tickvals, ticktext=ticktext,
+    fig.update_xaxes(range=[0, reach * (2.0 if stacked else 1.9)], tickvals=tickvals, ticktext=ticktext,
                      tickfont=text_font, **where)
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ", **where)

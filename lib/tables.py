@@ -158,7 +158,7 @@ def display_frame(table: TableSheet) -> pd.DataFrame:
     return pd.DataFrame(shown)
 
 
-def screen_column_widths(shown: pd.DataFrame, *, char_px: float = 7.6, padding: int = 28,
+def screen_column_widths(shown: pd.DataFrame, *, char_px: float = 7.2, padding: int = 26,
                          most: int = 360) -> dict[str, int]:
     """Pixel width per column of a display_frame: its header whole (« Exportations 2024 (M€) » was cut to
     « Exportations 2024 (M »), or its longest value when wider; long texts capped at `most`."""

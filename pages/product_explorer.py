@@ -80,7 +80,7 @@ partners = explorers.product_partners(cube, product, year, count)
 chart_block(partial(figures.balance_figure, partners), etab.product_partners_table(partners, product),
             key="product_partners", topic="produit", chart=f"{product}-pays", context=page.downloads,
             export_title=f"Principaux pays partenaires de la France pour « {short} » ({year})")
-destinations, origins = st.columns(2)
+destinations, origins = wrapping_columns([1, 1], key="product_countries_layout", min_width="36rem")
 for column, flow, title in ((destinations, "export", "Premières destinations"), (origins, "import", "Premières origines")):
     with column:
         st.markdown(f"**{title}**")

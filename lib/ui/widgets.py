@@ -74,7 +74,7 @@ _WRAP_CSS = """<style>
 </style>"""
 
 
-def wrapping_columns(spec: list[int], *, key: str, min_width: str = "24rem") -> list:
+def wrapping_columns(spec: list[int], *, key: str, min_width: str = "30rem") -> list:
     """st.columns whose columns go under one another when the main area is too narrow for them (a map and
     its top-10 table side by side at 1024 px left 20 px per tile and hid the table's value column)."""
     st.html(_WRAP_CSS.format(key=key, min_width=min_width))

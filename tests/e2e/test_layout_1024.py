@@ -57,8 +57,9 @@ _HIDDEN_COLUMNS_JS = """() => [...document.querySelectorAll('[data-testid="stMai
   .map(s => `tableau coupé : ${s.scrollWidth} px dans ${s.clientWidth} px`)"""
 
 
-def _open(page: Page, app_url: str, path: str, territory: str, marker: str, min_charts: int = 1) -> None:
-    page.set_viewport_size(LAPTOP)
+def _open(page: Page, app_url: str, path: str, territory: str, marker: str, min_charts: int = 1,
+          viewport: dict = LAPTOP) -> None:
+    page.set_viewport_size(viewport)
     page.goto(f"{app_url}/{path}?territoire={territory}&annee=2024")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text(marker, exact=False).first).to_be_visible(timeout=DRAW_TIMEOUT_MS)
@@ -77,10 +78,11 @@ def test_key_figures_are_never_cut_at_1024(path, territory, marker, page: Page, 
     assert page.evaluate(_CUT_METRICS_JS) == []
 
 
-@pytest.mark.parametrize("path, marker, charts", [
-    ("exposition", "Union européenne et reste du monde", 3), ("carte", "Ouvrir un département", 1)])
-def test_chart_texts_and_tables_fit_at_1024(path, marker, charts, page: Page, app_url):
-    _open(page, app_url, path, "dep:04", marker, charts)
+@pytest.mark.parametrize("path, marker, charts, width", [
+    ("exposition", "Union européenne et reste du monde", 3, 1024), ("carte", "Ouvrir un département", 1, 1024),
+    ("carte", "Ouvrir un département", 1, 1366), ("par-produit", "Évolution en France", 2, 1366)])
+def test_chart_texts_and_tables_fit_at_1024(path, marker, charts, width, page: Page, app_url):
+    _open(page, app_url, path, "dep:04", marker, charts, viewport={"width": width, "height": 768})
     assert page.evaluate(_CHART_TEXT_JS) == []
     assert page.evaluate(_HIDDEN_COLUMNS_JS) == []
 
