@@ -374,12 +374,7 @@ TILE_TEXT_DARK = TEXT_COLOR
 TILE_DARK_LUMINANCE = 0.30
 TREEMAP_FIGURES_SHARE = 0.03      # of the picture's area: from there a tile also shows its value and share
 TREEMAP_NAME_SHARE = 0.003        # from there its name (plotly fits the text in the tile)
-TREEMAP_SCREEN_FONT, TREEMAP_MIN_FONT = 12, 10    # on screen, px; in a PNG the minimum scales with the text
-
-
-def _treemap_text_rule(fig: go.Figure, export: ExportFrame | None) -> None:
-    """One text size for all tiles, and no text below a readable size (hidden rather than microscopic)."""
-    return None
+TREEMAP_SCREEN_FONT = 12          # px: the largest size plotly may give a tile's text on screen
 
 
 def _luminance(color: str) -> float:
@@ -425,7 +420,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         parent = ""
         if len(members) > 1:  # a one-product group is drawn as the product itself
             parent = f"groupe:{group}"
-            # Every header names its group; the figure's uniformtext hides one only where it cannot be read.
+            # Every header names its group (on two short lines when the group is small).
             ids.append(parent)
             header = "<br>".join(_wrap(group_label, 16 if group_value / total * area < 0.05 else 40))
             labels.append(group_label)
@@ -445,8 +440,8 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             colors.append(lighten(group_shade[group], min(0.1 * (rank + (parent != "")), 0.35)))
             value_text, share_text = fmt.format_meur(row.value), fmt.format_percent(share)
             wrapped = "<br>".join(_wrap(short, 18 if share * area >= 0.01 else 11))   # narrow tiles, short lines
-            # Every tile gets its name (and its figures when it is large): plotly draws the text at the
-            # figure's one size (uniformtext) and hides it only where it does not fit.
+            # Every tile that can hold text gets its name, and its figures when it is large (plotly scales
+            # the text down to fit); only the tiniest stay blank rather than microscopic.
             if share * area >= TREEMAP_FIGURES_SHARE:
                 texts.append(f"<b>{wrapped}</b><br>{value_text}<br>{share_text}")
             elif share * area >= TREEMAP_NAME_SHARE:
@@ -472,7 +467,6 @@ def treemap_figure(breakdown: pd.DataFrame, flow: str, *, template: str | None =
     """One flow's products as tiles whose area is proportional to their value."""
     fig = _new_figure(template, export)
     fig.add_trace(_treemap_trace(breakdown, flow, palette, export))
-    _treemap_text_rule(fig, export)
     return _finish(fig, export, screen_margin=dict(t=10, b=10, l=10, r=10))
 
 
@@ -502,7 +496,6 @@ def flows_treemap_figure(export_breakdown: pd.DataFrame, import_breakdown: pd.Da
             word = "exportation" if flow == EXPORT else "importation"
             fig.add_annotation(text=f"Aucune {word}", showarrow=False, xref="paper", yref="paper",
                                x=0.25 if col == 1 else 0.75, y=0.5, font=dict(color="#6B7280"))
-    _treemap_text_rule(fig, export)
     title_size = round(_FONT_SIZE * 1.15 * export.factor) if export is not None else None
     for annotation in fig.layout.annotations[:2]:
         annotation.font = dict(color=_flow_color(EXPORT if annotation.x < 0.5 else IMPORT, palette),

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lib import explorers as ex, exposure, exposure_figures as xf, figures, formatting as fmt, tables, tile_map
+from lib.indicators import product_breakdown
 from lib.report import report_items
 
 YEAR = 2024
@@ -93,7 +94,7 @@ def test_map_colour_bar_ticks_write_their_values(app_data, kind):
         return
     spec = tile_map.KINDS[kind]
     scale = tile_map._scale_for(spec, values.to_numpy(dtype=float))
-    ticks = [v for v in [0.0] + sorted({tile_map._nice(scale.reach * f * f) for f in (0.25, 0.5, 0.75, 1.0)} - {0.0})]
+    ticks = [0.0] + sorted({tile_map._nice(scale.reach * f * f) for f in (0.25, 0.5, 0.75, 1.0)} - {0.0})
     if spec.scale == "signed_sqrt":
         ticks = [-v for v in reversed(ticks[1:])] + ticks
     assert len(ticks) == len(bar.ticktext)
@@ -117,11 +118,10 @@ def test_treemaps_name_every_group_and_every_tile_that_has_room(app_data):
     for tid in ("dep:04", "ti:TI-DEMO-001"):
         territory = app_data.catalog.resolve(tid)
         for flow in ("export", "import"):
-            from lib.indicators import product_breakdown
             breakdown = product_breakdown(app_data.cube, territory, YEAR, flow)
             for export in (None, figures.ExportFrame(title="t", source="s")):
                 trace = figures.flows_treemap_figure(breakdown, breakdown, export=export).data[0]
-                total = sum(v for v, p in zip(trace.values, trace.parents) if p == "" )
+                total = sum(v for v, p in zip(trace.values, trace.parents) if p == "")   # top level
                 for tile_id, text, value in zip(trace.ids, trace.text, trace.values):
                     if tile_id.startswith("groupe:"):
                         assert text.strip(fmt.NBSP), f"groupe sans nom : {tile_id}"
@@ -133,10 +133,8 @@ def test_one_name_per_product_in_charts_and_tables(app_data):
     territory = app_data.catalog.resolve("dep:04")
     result = exposure.exposure_to_partner(app_data.cube, territory, YEAR, "US")
     fig = xf.exposure_figure(result, territory.name)
-    table = tables_frame = None
     from lib import exposure_tables as xtab
-    table = xtab.exposure_products_table(result)
-    tables_frame = tables.display_frame(table)
+    tables_frame = tables.display_frame(xtab.exposure_products_table(result))
     assert list(fig.data[1].y) == tables_frame["Produit"].tolist()          # « Savons, parfums, entretien » both
     assert tables.FULL_LABEL_HEADER in tables_frame                       # the nomenclature's wording beside
     assert "Fabrication de savons" in " ".join(tables_frame[tables.FULL_LABEL_HEADER])
