@@ -135,9 +135,10 @@ def _exact_texts(values: list[float], render, unit: float) -> list[str]:
     return [render(v, decimals) for v in values]
 
 
-def _meur_ticks(low: float, high: float, absolute: bool = False) -> tuple[list[float], list[str]]:
-    """Ticks in euros labelled in French M€ (« 1 200 M€ »); `absolute` shows imports' negative side as positive."""
-    step = _nice_step(high - low)
+def _meur_ticks(low: float, high: float, absolute: bool = False, target: int = 5) -> tuple[list[float], list[str]]:
+    """Ticks in euros labelled in French M€ (« 1 200 M€ »); `absolute` shows imports' negative side as positive;
+    about `target` intervals."""
+    step = _nice_step(high - low, target)
     first, last = math.floor(low / step), math.ceil(high / step)
     values = [k * step for k in range(first, last + 1)]
 
@@ -340,9 +341,11 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
             row=1, col=2)
 
     reach = float(max(imports.max(), exports.max()))
-    tickvals, ticktext = _meur_ticks(-reach, reach, absolute=True)
-    span = reach * 1.32  # room for the outside value labels
-    fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True,
+    # room for the outside value labels: more on screen, where the chart can be 500 px wide (1024 px page),
+    # and fewer ticks there so that they stay level
+    tickvals, ticktext = _meur_ticks(-reach, reach, absolute=True, target=5 if export is not None else 2)
+    span = reach * (1.32 if export is not None else 1.8)
+    fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True, tickangle=0,
                      zerolinecolor="#6B7280", zerolinewidth=1.5, tickfont=text_font, showgrid=True, row=1, col=1)
     fig.update_xaxes(range=[-0.3, 4], visible=False, row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
@@ -351,8 +354,11 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     if export is not None:
         fig.layout.annotations[-1].font = dict(size=balance_size)
     fig.update_layout(barmode="relative", bargap=0.3)
-    return _finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
-                   screen_margin=dict(t=50, b=30, l=10, r=30))
+    fig = _finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
+                  screen_margin=dict(t=40, b=90, l=10, r=30))
+    if export is None:   # under the axis: on two rows above it, the legend ran into the « Solde » header
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
+    return fig
 
 
 def _new_subplots(template: str | None, export: ExportFrame | None, **kwargs) -> go.Figure:

@@ -45,7 +45,8 @@ def demo_banner(is_demo: bool) -> None:
 # a phone; the value's size follows the card's width (container units), so « 599 123,4 M€ » is never cut.
 _KPI_ROW = "[class*='st-key-kpi_row_']"
 _KPI_CSS = f"""<style>
-{_KPI_ROW} {{ container-type: inline-size; }}
+{_KPI_ROW} {{ container-type: inline-size; align-items: stretch; }}
+{_KPI_ROW} [data-testid="stMetric"] {{ height: 100%; }}
 {_KPI_ROW} > div {{ flex: 1 1 calc(25% - 1rem); min-width: 0; container-type: inline-size; }}
 @container (max-width: 56rem) {{ {_KPI_ROW} > div {{ flex-basis: calc(50% - 1rem); }} }}
 @container (max-width: 26rem) {{ {_KPI_ROW} > div {{ flex-basis: 100%; }} }}

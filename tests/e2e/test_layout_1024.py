@@ -80,7 +80,8 @@ def test_key_figures_are_never_cut_at_1024(path, territory, marker, page: Page, 
 
 @pytest.mark.parametrize("path, marker, charts, width", [
     ("exposition", "Union européenne et reste du monde", 3, 1024), ("carte", "Ouvrir un département", 1, 1024),
-    ("carte", "Ouvrir un département", 1, 1366), ("par-produit", "Évolution en France", 2, 1366)])
+    ("carte", "Ouvrir un département", 1, 1366), ("par-produit", "Évolution en France", 2, 1366),
+    ("par-pays", "Évolution en France", 2, 1024), ("", "Principales activités", 3, 1024)])
 def test_chart_texts_and_tables_fit_at_1024(path, marker, charts, width, page: Page, app_url):
     _open(page, app_url, path, "dep:04", marker, charts, viewport={"width": width, "height": 768})
     assert page.evaluate(_CHART_TEXT_JS) == []
