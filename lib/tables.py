@@ -158,6 +158,10 @@ def display_frame(table: TableSheet) -> pd.DataFrame:
     return pd.DataFrame(shown)
 
 
+# Columns that name a row: pinned on screen when a wide table scrolls sideways.
+NAME_HEADERS = frozenset({"Pays", "Produit", "Département", "Territoire", "Indicateur", "Libellé"})
+
+
 def screen_column_widths(shown: pd.DataFrame, *, char_px: float = 7.2, padding: int = 26,
                          most: int = 360) -> dict[str, int]:
     """Pixel width per column of a display_frame: its header whole (« Exportations 2024 (M€) » was cut to

@@ -140,8 +140,10 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
 def show_table(table: TableSheet) -> None:
     """A table on screen, each column wide enough for its whole header."""
     shown = tables.display_frame(table)
-    config = {header: st.column_config.Column(width=width)
-              for header, width in tables.screen_column_widths(shown).items()}
+    widths = tables.screen_column_widths(shown)
+    wide = sum(widths.values()) > 700        # will scroll sideways on a laptop: keep the names in view
+    config = {header: st.column_config.Column(width=width, pinned=wide and header in tables.NAME_HEADERS or None)
+              for header, width in widths.items()}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
