@@ -6,7 +6,7 @@ import pandas as pd
 
 from lib.excel_export import Column, TableSheet
 from lib.reference.departments import department_name, region_name, region_of
-from lib.tables import partner_name, product_name
+from lib.tables import partner_name, product_columns, product_name, with_product_names
 from lib.tile_map import KINDS
 
 _KIND_COLUMNS = {"eur": "eur", "share": "share", "ratio": "ratio"}
@@ -115,10 +115,9 @@ def country_departments_table(frame: pd.DataFrame, country_label: str, *, n: int
 
 def country_products_table(products: pd.DataFrame, country_label: str) -> TableSheet:
     """Output of lib.explorers.country_products."""
-    frame = products.assign(label=products["product"].map(product_name))
+    frame = with_product_names(products)
     return TableSheet(
         title=f"Produits échangés avec {country_label}", sheet_name="Produits du pays", frame=frame, columns=[
-            Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
-            Column("imports", "Importations (€)", "eur"), Column("exports", "Exportations (€)", "eur"),
+            *product_columns(), Column("imports", "Importations (€)", "eur"), Column("exports", "Exportations (€)", "eur"),
             Column("balance", "Solde (€)", "eur")],
         notes=["Produits classés selon la somme des exportations et des importations avec ce pays."])

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 
 from lib.indicators import OTHERS, TradeCube, top_with_others
+from lib.reference.countries import is_eu27
 from lib.reference.departments import DEPARTMENTS
 from lib.schema import COUNTRY, DEPARTMENT, EXPORT, FLOWS, IMPORT, PRODUCT, VALUE
+from lib.trends import is_unallocated
 
 MAP_KINDS = ("exports", "imports", "balance", "coverage", "exposure", "product_share")
 DEPARTMENT_CODES: list[str] = DEPARTMENTS["code"].tolist()
@@ -92,13 +94,57 @@ def countries_in_data(cube: TradeCube) -> list[str]:
         str(c) for c in cube.table.loc[cube.table[VALUE] != 0, COUNTRY].unique()))
 
 
-def top_code(cube: TradeCube, year: int, column: str, flow: str = EXPORT) -> str | None:
-    """France's first product or partner of a flow (the explorers' default choice)."""
-    sums = matrix(cube, year, flow, DEPARTMENT, column).sum(axis=0)
+def top_code(cube: TradeCube, year: int, column: str, flow: str = EXPORT, *,
+             departments: tuple[str, ...] | None = None, keep=None) -> str | None:
+    """First product or partner of a flow: France's, or that of `departments` (a territory's, so that
+    the explorers open on what matters there); `keep(code)` can rule codes out (e.g. EU partners)."""
+    frame = matrix(cube, year, flow, DEPARTMENT, column)
+    if departments:
+        frame = frame.loc[frame.index.intersection(list(departments))]
+    sums = frame.sum(axis=0)
     sums = sums[sums > 0]
+    if keep is not None:
+        sums = sums[[bool(keep(str(code))) for code in sums.index]]
     if sums.empty:
         return None
     return str(sums.sort_values(ascending=False, kind="mergesort").index[0])
+
+
+def territory_departments(territory) -> tuple[str, ...] | None:
+    """The départements whose trade is the territory's (None for France: all of them)."""
+    return None if territory.kind == "fr" else tuple(territory.departments)
+
+
+def default_product(cube: TradeCube, year: int, territory) -> str | None:
+    """The territory's first exported product (France's when it exports nothing)."""
+    return (top_code(cube, year, PRODUCT, departments=territory_departments(territory))
+            or top_code(cube, year, PRODUCT))
+
+
+def default_partner(cube: TradeCube, year: int, territory) -> str | None:
+    """The territory's first export destination (France's when it exports nothing)."""
+    return (top_code(cube, year, COUNTRY, departments=territory_departments(territory), keep=_is_ranked_partner)
+            or top_code(cube, year, COUNTRY, keep=_is_ranked_partner))
+
+
+FALLBACK_EXPOSURE_COUNTRY = "US"
+
+
+def default_exposure_country(cube: TradeCube, year: int, territory) -> str:
+    """The exposure views' first country: the territory's first export destination outside the EU (the
+    question they answer is a tariff from outside the single market), the United States without any."""
+    return territory_first_outside_eu(cube, year, territory) or FALLBACK_EXPOSURE_COUNTRY
+
+
+def territory_first_outside_eu(cube: TradeCube, year: int, territory) -> str | None:
+    def outside_eu(code: str) -> bool:
+        return _is_ranked_partner(code) and not is_eu27(code)
+    return top_code(cube, year, COUNTRY, departments=territory_departments(territory), keep=outside_eu)
+
+
+def _is_ranked_partner(code: str) -> bool:
+    """A real country (customs-only « non ventilé » codes are never a default choice)."""
+    return not is_unallocated(code) and code != OTHERS
 
 
 # ---------------------------------------------------------------- map indicators (all 101 départements)
@@ -287,7 +333,7 @@ def territory_value(frame: pd.DataFrame, departments: tuple[str, ...], column: s
 
 
 __all__ = [
-    "MAP_KINDS", "OTHERS", "matrix", "products_in_data", "countries_in_data", "top_code", "department_flows",
+    "MAP_KINDS", "OTHERS", "matrix", "products_in_data", "countries_in_data", "top_code", "default_product", "default_partner", "default_exposure_country", "territory_first_outside_eu", "department_flows",
     "department_values", "ranking", "product_departments", "product_partners", "product_countries",
     "product_trend", "product_summary", "country_departments", "country_products", "country_trend",
     "country_summary", "territory_value",

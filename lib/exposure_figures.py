@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 from lib import formatting as fmt
 from lib.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, PartnerExposure, hhi_reading
 from lib.figures import (  # shared private helpers: same layout rules as the publication's figures
-    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _export_geometry, _finish, _label_margin,
-    _meur_ticks, _money, _new_figure, _new_subplots, _percent_ticks, _product_names, _require_columns, _tick_font,
+    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _export_geometry, _finish, _floor_with_tick,
+    _label_margin, _meur_ticks, _money, _new_figure, _new_subplots, _percent_ticks, _product_names,
+    _require_columns, _tick_font,
     _text_width, _wrap_name)
 from lib.palette import DEFAULT_PALETTE, Palette, lighten
 from lib.reference.departments import region_name
@@ -36,9 +37,7 @@ EU_BAR_WIDTH = 0.5              # of a row, in the EU split chart (room for the 
 SCREEN_PLOT_HEIGHT = 380        # plot area of the on-screen EU split chart (px), about
 
 
-# Axis labels of the exposure chart: « Région » then these on one line (full names stay in the hover).
-REGION_SHORT_NAMES = {"Provence-Alpes-Côte d'Azur": "PACA", "Auvergne-Rhône-Alpes": "AURA",
-                      "Bourgogne-Franche-Comté": "BFC"}
+SCREEN_EXPOSURE_HEIGHT = 820   # the exposure chart on screen: its two parts stacked
 _LINE_CHARS = 14        # a category label line under a bar of the exposure chart
 
 
@@ -96,7 +95,7 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
     tickvals, ticktext = _meur_ticks(low, high, unit=unit)
-    fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
+    fig.update_yaxes(range=[_floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each year, its balance in green or red (the line alone carries no figure).
@@ -122,13 +121,16 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
                              "l'exposition ne peut pas être représentée.")
     # (axis label: 2 lines at most; full name: hover)
-    bars = [(_two_lines(territory_name), territory_name, exposure.share, palette.exports)]
+    # In the PNG the share chart is a third of the width: shorter lines (never two names run together)
+    def wrap(name: str) -> str:
+        return _two_lines(name) if export is None else "<br>".join(_wrap_name(name, 11))
+    bars = [(wrap(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
         region = exposure.region.name
-        short = (f"Région<br>{REGION_SHORT_NAMES.get(region, region)}" if len(exposure.region.regions) <= 1
-                 else "Régions<br>" + " + ".join(REGION_SHORT_NAMES.get(n, n) for n in
-                                                  map(region_name, exposure.region.regions)))
-        bars.append((short, region_title(exposure.region),
+        names = [region_name(code) for code in exposure.region.regions] or [region]
+        axis = (f"Région<br>{wrap(names[0])}" if len(names) <= 1
+                else "Régions<br>" + "<br>+ ".join(wrap(n) for n in names))
+        bars.append((axis, region_title(exposure.region),
                      exposure.share_region, lighten(palette.exports, 0.5)))
     bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)
@@ -138,9 +140,17 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     dependency = products["share_of_product"].to_numpy(dtype=float)
     text_font = _tick_font(export)
 
-    fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.32, 0.68], horizontal_spacing=0.22,
-                        subplot_titles=[f"Part des exportations {phrase}",
-                                        f"Produits les plus exportés {phrase}"])
+    titles = [f"Part des exportations {phrase}", f"Produits les plus exportés {phrase}"]
+    # On screen the two charts are stacked: side by side, a 1024 px wide page had no room for the product
+    # names (they ran over the France bar), the value labels or the titles. The PNG keeps them side by side.
+    stacked = export is None
+    if stacked:
+        fig = _new_subplots(template, export, rows=2, cols=1, row_heights=[0.36, 0.64], vertical_spacing=0.16,
+                            subplot_titles=titles)
+    else:
+        fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.24,
+                            subplot_titles=titles)
+    where = dict(row=2, col=1) if stacked else dict(row=1, col=2)
     names = [label for label, _, _, _ in bars]
     shares = [0.0 if not math.isfinite(v) else v for _, _, v, _ in bars]
     fig.add_trace(go.Bar(
@@ -158,7 +168,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                     for f, v, d, s in zip(fulls, values, dependency, products["share_of_partner"])],
         hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} " + phrase
                        + "<br>soit %{customdata[2]} des exportations du produit"
-                       + "<br>et %{customdata[3]} des exportations " + phrase + "<extra></extra>")), row=1, col=2)
+                       + "<br>et %{customdata[3]} des exportations " + phrase + "<extra></extra>")), **where)
     high_share = max(shares) or 0.01
     tickvals, ticktext = _percent_ticks(high_share)
     fig.update_yaxes(range=[0, high_share * 1.2], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
@@ -166,17 +176,19 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     fig.update_xaxes(tickfont=text_font, tickangle=0, row=1, col=1)
     reach = float(values.max())
     tickvals, ticktext = _meur_ticks(0, reach, unit=unit)
-    fig.update_xaxes(range=[0, reach * 1.6], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
-                     row=1, col=2)
+    fig.update_xaxes(range=[0, reach * (2.0 if stacked else 1.9)], tickvals=tickvals, ticktext=ticktext,
+                     tickfont=text_font, **where)
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
-                     ticksuffix="  ", row=1, col=2)
+                     ticksuffix="  ", **where)
     if export is not None:
         for annotation in fig.layout.annotations:
             annotation.font = dict(size=round(_FONT_SIZE * export.factor))
     lines = max(n.count("<br>") + 1 for n in names)
+    if stacked:
+        fig.update_layout(height=SCREEN_EXPOSURE_HEIGHT)
     return _finish(fig, export, axis_bottom=20 + lines * _FONT_SIZE * 1.3, left=60, right=30,
                    top_extra=_FONT_SIZE * 1.8,
-                   screen_margin=dict(t=60, b=40, l=10, r=10))
+                   screen_margin=dict(t=40, b=20, l=10, r=10))
 
 
 # ---------------------------------------------------------------- 3. import dependency
@@ -295,15 +307,15 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     step = 0.05 if top <= 0.5 else 0.1 if top <= 1 else 0.2
     tickvals = [round(k * step, 2) for k in range(int(top / step) + 1)]
     fig.update_xaxes(range=[0, top], tickvals=tickvals, ticktext=[fmt.format_number(v, 2) for v in tickvals],
-                     tickfont=text_font, title=dict(font=text_font, text=(
-                         "Indice de Herfindahl-Hirschman (0 à 1) — en pointillé, les seuils "
-                         f"{fmt.format_number(HHI_MODERATE, 2)} (modérément concentré) et "
-                         f"{fmt.format_number(HHI_HIGH, 2)} (très concentré)")))
+                     tickfont=text_font, title=dict(font=text_font, text=(   # two lines: readable at 1024 px
+                         "Indice de Herfindahl-Hirschman (0 à 1)<br>Pointillés : seuils "
+                         f"{fmt.format_number(HHI_MODERATE, 2)} (modéré) et "
+                         f"{fmt.format_number(HHI_HIGH, 2)} (forte concentration)")))
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ")
     fig.update_layout(barmode="group", bargap=CONCENTRATION_BARGAP, bargroupgap=0.1)
-    return _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(labels), right=30,
-                   screen_margin=dict(t=50, b=60, l=10, r=10))
+    return _finish(fig, export, legend=True, axis_bottom=120, left=_label_margin(labels), right=30,
+                   screen_margin=dict(t=50, b=80, l=10, r=10))
 
 
 # ---------------------------------------------------------------- 5. EU 27 / outside the EU
@@ -321,6 +333,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
                              "européenne et le reste du monde ne peut pas être représentée.")
     flows = data["flow"].tolist()
     labels = [FLOW_TITLES.get(f, f) for f in flows]
+    flow_names = list(labels)
     base = [palette.exports if f == EXPORT else palette.imports for f in flows]
     text_font = _tick_font(export)
     parts = (("share_eu", "eu27", "UE 27", base),
@@ -329,24 +342,32 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
 
     # A numeric y axis (flows at 0, 1…, named by their ticks) so that the markers can sit just off the bars.
     rows = list(range(len(labels)))
+    # Written shares that add up to 100 % per flow (largest remainders), the « non ventilé » remainder
+    # included: under each flow's name when its band is too thin to hold it.
+    written = [fmt.shares_adding_up(list(r)) for r in
+               data[["share_eu", "share_extra_eu", "share_unallocated"]].fillna(0).to_numpy(dtype=float)]
+    remainder_size = dict(size=round(_FONT_SIZE * 0.85 * export.factor)) if export is not None else dict(size=11)
+    labels = [f"{label}<br><span style='font-size:{remainder_size['size']}px'>non ventilé : {w[2]}</span>"
+              if share >= 0.0005 else label
+              for label, w, share in zip(labels, written, data["share_unallocated"].fillna(0))]
     fig = _new_figure(template, export)
     money = fmt.AmountUnit.for_values(np.concatenate([data[v].to_numpy(dtype=float) for _, v, _, _ in parts])).format
-    for share_column, value_column, name, colors in parts:
+    for position, (share_column, value_column, name, colors) in enumerate(parts):
         shares = data[share_column].fillna(0).to_numpy(dtype=float)
         values = data[value_column].to_numpy(dtype=float)
+        texts = [w[position] for w in written]
         fig.add_trace(go.Bar(
             name=name, orientation="h", y=rows, x=shares, width=EU_BAR_WIDTH, marker_color=colors,
             showlegend=bool((shares >= 0.0005).any()),        # no legend for a part that draws nothing
-            text=[f"{name} : {fmt.format_percent(s)}" if s >= 0.12 else "" for s in shares],
+            text=[f"{name} : {t}" if s >= 0.12 else "" for s, t in zip(shares, texts)],
             textposition="inside", insidetextanchor="middle", textfont=dict(color="white", **text_font),
-            customdata=[[lab, name, money(v), fmt.format_percent(s)]
-                        for lab, v, s in zip(labels, values, shares)],
+            customdata=[[lab, name, money(v), t] for lab, v, t in zip(flow_names, values, texts)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} : %{customdata[2]} "
                           "(%{customdata[3]})<extra></extra>"))
     # The région's EU share just above each bar (pointing down at it), France's just below (pointing up):
     # on the bar itself the two markers overlapped whenever the shares were close.
     marker_size = 14 if export is None else round(20 * export.factor)
-    geometry = dict(legend=True, axis_bottom=90, left=_label_margin(labels), right=30)
+    geometry = dict(legend=True, axis_bottom=90, left=_label_margin(["non ventilé : 00,0 %"] + flow_names), right=30)
     plot_height = _export_geometry(export, **geometry).plot_h if export is not None else SCREEN_PLOT_HEIGHT
     offset = EU_BAR_WIDTH / 2 + 0.55 * marker_size / (plot_height / len(rows))    # tip on the bar's edge
     markers = []
@@ -367,7 +388,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
             textposition=[f"{side} {'left' if v > 0.85 else 'right' if v < 0.15 else 'center'}"
                           for v in np.nan_to_num(values, nan=0.5)],
             textfont=_font(export, 0.85),
-            customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(labels, values)],
+            customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(flow_names, values)],
             hovertemplate="<b>%{customdata[0]}</b><br>" + hover_name + " : %{customdata[1]}<extra></extra>"))
     tickvals, ticktext = _percent_ticks(1.0)
     fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,

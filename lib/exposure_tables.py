@@ -11,8 +11,8 @@ from lib.exposure import (
     DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, N_SUPPLIERS, PartnerExposure)
 from lib.formatting import format_number
 from lib.reference.countries import country_name
-from lib.reference.products import product_label
 from lib.territories import region_title
+from lib.tables import product_columns, product_name, with_product_names
 from lib.texts import FLOW_WORDS
 
 _DIMENSION_HEADERS = {"partners": ("country", "Code pays", "Pays"), "products": ("product", "Code A129", "Produit")}
@@ -45,7 +45,7 @@ def changes_table(changes: pd.DataFrame, flow: str, year: int, previous: int | N
     """Top partners or products of the year with their year-on-year change (output of partner_changes /
     product_changes)."""
     key, code_header, name_header = _DIMENSION_HEADERS[dimension]
-    namer = country_name if dimension == "partners" else product_label
+    namer = country_name if dimension == "partners" else product_name
     frame = changes.assign(name=changes[key].map(namer))
     words = FLOW_WORDS[flow]
     before = str(previous) if previous is not None else "année précédente"
@@ -81,12 +81,11 @@ def exposure_summary_table(exposure: PartnerExposure, territory_name: str) -> Ta
 def exposure_products_table(exposure: PartnerExposure) -> TableSheet:
     """The territory's products exporting most to the partner and how much each depends on it."""
     products = exposure.products
-    frame = products.assign(label=products["product"].map(product_label))
+    frame = with_product_names(products)
     name = exposure.country_name
     return TableSheet(title=f"Produits les plus exposés — exportations vers : {name} ({exposure.year})",
                       sheet_name="Exposition produits", frame=frame, columns=[
-                          Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
-                          Column("value", f"Exportations vers : {name} (€)", "eur"),
+                          *product_columns(), Column("value", f"Exportations vers : {name} (€)", "eur"),
                           Column("product_exports", "Exportations du produit, tous pays (€)", "eur"),
                           Column("share_of_product", "Part du produit exportée vers ce pays", "share"),
                           Column("share_of_partner", "Part des exportations vers ce pays", "share"),
@@ -97,8 +96,7 @@ def exposure_products_table(exposure: PartnerExposure) -> TableSheet:
 
 def dependency_table(dependency: pd.DataFrame) -> TableSheet:
     """Main imported products, their three first suppliers and the critical flag."""
-    frame = dependency.assign(label=dependency["product"].map(product_label),
-                              first_eu=dependency["first_supplier_eu"].map(lambda v: "Oui" if v else "Non"),
+    frame = with_product_names(dependency).assign(first_eu=dependency["first_supplier_eu"].map(lambda v: "Oui" if v else "Non"),
                               critical_text=dependency["critical"].map(_yes))
     ordinals = ["1er", "2e", "3e"]
     supplier_columns = []
@@ -106,8 +104,7 @@ def dependency_table(dependency: pd.DataFrame) -> TableSheet:
         supplier_columns += [Column(f"supplier_{k + 1}_name", f"{ordinals[k]} fournisseur", "text"),
                              Column(f"supplier_{k + 1}_share", f"Part du {ordinals[k]} fournisseur", "share")]
     return TableSheet(title="Dépendance aux importations", sheet_name="Dépendance import", frame=frame, columns=[
-        Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
-        Column("total", "Importations (€)", "eur"), Column("share_of_imports", "Part des importations", "share"),
+        *product_columns(), Column("total", "Importations (€)", "eur"), Column("share_of_imports", "Part des importations", "share"),
         *supplier_columns, Column("top3_share", "Part des 3 premiers", "share"),
         Column("unallocated_share", "Part non ventilée", "share"),
         Column("first_eu", "1er fournisseur dans l'UE", "text"),

@@ -120,13 +120,13 @@ def _nice_step(span: float, target_ticks: int = 5) -> float:
     return 10 * magnitude
 
 
-def _distinct_texts(values: list[float], render) -> list[str]:
-    """The fewest decimals (0 to 3) that give distinct values distinct tick labels."""
-    for decimals in range(4):
-        texts = [render(v, decimals) for v in values]
-        if len(set(texts)) == len({render(v, 6) for v in values}):
-            return texts
-    return texts
+def exact_decimals(shown: list[float], most: int = 3) -> int:
+    """The fewest decimals (0 to `most`) that write every value exactly: a 2,5 % gridline reads « 2,5 % »,
+    never a rounded « 2 % » or « 3 % » (distinct labels alone are not enough: they can still lie)."""
+    for decimals in range(most + 1):
+        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in shown):
+            return decimals
+    return most
 
 
 def _money(values):
@@ -136,24 +136,38 @@ def _money(values):
     return unit.format, (lambda v: unit.format(v, signed=True)), unit
 
 
-def _meur_ticks(low: float, high: float, absolute: bool = False,
-                unit: fmt.AmountUnit = fmt.MEUR) -> tuple[list[float], list[str]]:
+def _exact_texts(values: list[float], render, unit: float) -> list[str]:
+    """Tick labels (`render(value, decimals)`) with the decimals that write `value / unit` exactly."""
+    decimals = exact_decimals([v / unit for v in values])
+    return [render(v, decimals) for v in values]
+
+
+def _meur_ticks(low: float, high: float, absolute: bool = False, unit: fmt.AmountUnit = fmt.MEUR,
+                target: int = 5) -> tuple[list[float], list[str]]:
     """Ticks in euros labelled in French M€ (« 1 200 M€ », or the chart's unit); `absolute` shows imports'
-    negative side as positive."""
-    step = _nice_step(high - low)
+    negative side as positive; about `target` intervals."""
+    step = _nice_step(high - low, target)
     first, last = math.floor(low / step), math.ceil(high / step)
     values = [k * step for k in range(first, last + 1)]
 
     def render(v, decimals):
         shown = abs(v) if absolute else v
         return f"{fmt.format_number(shown / unit.euros, decimals)}{fmt.NBSP}{unit.symbol}"
-    return values, _distinct_texts(values, render)
+    return values, _exact_texts(values, render, unit.euros)
+
+
+def _floor_with_tick(low: float, high: float, tickvals: list[float]) -> float:
+    """Bottom of a value axis: 0, or below a negative minimum far enough to show a negative tick (a
+    deficit marker under an axis with no negative label cannot be read)."""
+    if low >= 0:
+        return 0.0
+    return min(low - 0.06 * (high - low), min(tickvals))
 
 
 def _percent_ticks(high: float) -> tuple[list[float], list[str]]:
     step = _nice_step(high)
     values = [k * step for k in range(0, math.ceil(high / step) + 1)]
-    return values, _distinct_texts(values, lambda v, d: fmt.format_percent(v, decimals=d))
+    return values, _exact_texts(values, lambda v, d: fmt.format_percent(v, decimals=d), 0.01)
 
 
 def _wrap(text: str, max_chars: int) -> list[str]:
@@ -285,10 +299,10 @@ def balance_figure(partners: pd.DataFrame, *, template: str | None = None, palet
                              "la balance commerciale ne peut pas être représentée.")
     names = [country_name(code) for code in partners["country"]]
     return butterfly_figure(
-        names, names, partners, balance_header="Balance",
-        legend=("Balance positive (excédent)", "Balance négative (déficit)"),
+        names, names, partners, balance_header="Solde",
+        legend=("Solde positif (excédent)", "Solde négatif (déficit)"),
         hover=("<b>%{customdata[0]}</b><br>Importations : %{customdata[1]}<br>Exportations : %{customdata[2]}"
-               "<br>Balance : %{customdata[3]}<extra></extra>"),
+               "<br>Solde : %{customdata[3]}<extra></extra>"),
         template=template, palette=palette, export=export)
 
 
@@ -336,9 +350,11 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
             row=1, col=2)
 
     reach = float(max(imports.max(), exports.max()))
-    tickvals, ticktext = _meur_ticks(-reach, reach, absolute=True, unit=unit)
-    span = reach * 1.32  # room for the outside value labels
-    fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True,
+    # room for the outside value labels: more on screen, where the chart can be 500 px wide (1024 px page),
+    # and fewer ticks there so that they stay level
+    tickvals, ticktext = _meur_ticks(-reach, reach, absolute=True, unit=unit, target=5 if export is not None else 2)
+    span = reach * (1.32 if export is not None else 1.8)
+    fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True, tickangle=0,
                      zerolinecolor="#6B7280", zerolinewidth=1.5, tickfont=text_font, showgrid=True, row=1, col=1)
     fig.update_xaxes(range=[-0.3, 4], visible=False, row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
@@ -347,8 +363,11 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     if export is not None:
         fig.layout.annotations[-1].font = dict(size=balance_size)
     fig.update_layout(barmode="relative", bargap=0.3)
-    return _finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
-                   screen_margin=dict(t=50, b=30, l=10, r=30))
+    fig = _finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
+                  screen_margin=dict(t=40, b=90, l=10, r=30))
+    if export is None:   # under the axis: on two rows above it, the legend ran into the « Solde » header
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
+    return fig
 
 
 def _new_subplots(template: str | None, export: ExportFrame | None, **kwargs) -> go.Figure:
@@ -368,6 +387,9 @@ TILE_TEXT_DARK = TEXT_COLOR
 # White text down to 3:1 contrast (WCAG's bar for large or bold text, which tile labels are): the flow
 # colours and their mid shades get white, only the pale tints get near-black.
 TILE_DARK_LUMINANCE = 0.30
+TREEMAP_FIGURES_SHARE = 0.03      # of the picture's area: from there a tile also shows its value and share
+TREEMAP_NAME_SHARE = 0.003        # from there its name (plotly fits the text in the tile)
+TREEMAP_SCREEN_FONT = 12          # px: the largest size plotly may give a tile's text on screen
 
 
 def _luminance(color: str) -> float:
@@ -414,14 +436,14 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         parent = ""
         if len(members) > 1:  # a one-product group is drawn as the product itself
             parent = f"groupe:{group}"
-            # A header shows its label (not its text): in a picture, blank it where it would be microscopic.
-            readable = group_value / total * area >= 0.03 or export is None
+            # Every header names its group (on two short lines when the group is small).
             ids.append(parent)
-            labels.append(group_label if readable else fmt.NBSP)
+            header = "<br>".join(_wrap(group_label, 16 if group_value / total * area < 0.05 else 40))
+            labels.append(group_label)
             parents.append("")
             values.append(group_value)
             colors.append(group_shade[group])
-            texts.append(group_label if readable else fmt.NBSP)
+            texts.append(header)
             custom.append([group_label, money(group_value), fmt.format_percent(group_value / total),
                            "Groupe de produits"])
         for rank, row in enumerate(members.itertuples(index=False)):
@@ -433,10 +455,12 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             values.append(float(row.value))
             colors.append(lighten(group_shade[group], min(0.1 * (rank + (parent != "")), 0.35)))
             value_text, share_text = money(row.value), fmt.format_percent(share)
-            wrapped = "<br>".join(_wrap(short, 18))
-            if share * area >= 0.025:
+            wrapped = "<br>".join(_wrap(short, 18 if share * area >= 0.01 else 11))   # narrow tiles, short lines
+            # Every tile that can hold text gets its name, and its figures when it is large (plotly scales
+            # the text down to fit); only the tiniest stay blank rather than microscopic.
+            if share * area >= TREEMAP_FIGURES_SHARE:
                 texts.append(f"<b>{wrapped}</b><br>{value_text}<br>{share_text}")
-            elif share * area >= 0.016:
+            elif share * area >= TREEMAP_NAME_SHARE:
                 texts.append(f"<b>{wrapped}</b>")
             else:
                 texts.append("")
@@ -449,8 +473,9 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         marker=dict(colors=colors, line=dict(color="white", width=1.5)),
         tiling=dict(pad=2), pathbar=dict(visible=export is None),
         # plotly's own choice put dark text on mid-blue and mid-purple tiles: decided here, per tile
-        textfont=_tick_font(export), name=FLOW_NAMES[flow],
-        insidetextfont=dict(_tick_font(export), color=[_tile_text(c) for c in colors]))
+        textfont=_tick_font(export) or dict(size=TREEMAP_SCREEN_FONT), name=FLOW_NAMES[flow],
+        insidetextfont=dict(_tick_font(export) or dict(size=TREEMAP_SCREEN_FONT),
+                            color=[_tile_text(c) for c in colors]))
 
 
 def treemap_figure(breakdown: pd.DataFrame, flow: str, *, template: str | None = None,
@@ -686,7 +711,7 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
               for n, c, e, i, b, cv in zip(names, codes, exports, imports, balance,
                                            data["coverage"].to_numpy(dtype=float))]
     hover = ("<b>%{customdata[0]}</b><br>Exportations : %{customdata[1]}<br>Importations : %{customdata[2]}"
-             "<br>Balance : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
+             "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
     text_font = _tick_font(export)
     small_font = dict(size=round(_FONT_SIZE * 0.85 * export.factor)) if export is not None else {}
 
@@ -698,8 +723,8 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
                              textposition="outside", cliponaxis=False,
                              textfont=small_font, customdata=custom, hovertemplate=hover))
     marker_size = 16 if export is None else round(22 * export.factor)
-    for positive, label, color in ((True, "Balance positive (excédent)", palette.surplus),
-                                   (False, "Balance négative (déficit)", palette.deficit)):
+    for positive, label, color in ((True, "Solde positif (excédent)", palette.surplus),
+                                   (False, "Solde négatif (déficit)", palette.deficit)):
         mask = np.nan_to_num(balance) >= 0 if positive else np.nan_to_num(balance) < 0
         if not mask.any():
             continue
@@ -710,12 +735,12 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance)))
     tickvals, ticktext = _meur_ticks(low, high, unit=unit)
-    fig.update_yaxes(range=[low - 0.06 * (high - low) if low < 0 else 0, high * 1.12], tickvals=tickvals,
+    fig.update_yaxes(range=[_floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each name, its balance in green or red (the markers alone carry no figure).
     category_texts = [f"{label}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
-                      f"<b>Balance : {signed_money(b)}</b></span>"
+                      f"<b>Solde : {signed_money(b)}</b></span>"
                       for label, b in zip(axis_labels, np.nan_to_num(balance))]
     fig.update_xaxes(categoryorder="array", categoryarray=axis_labels, tickvals=axis_labels,
                      ticktext=category_texts, tickfont=text_font, tickangle=0)

@@ -156,16 +156,17 @@ def percent_decimals(fraction, decimals: int | None = None) -> int | None:
         return decimals if decimals is not None else 1
     if pct < TINY_PERCENT:
         return None
-    wanted = decimals if decimals is not None else (1 if pct >= 0.1 else 2)
-    needed = 2 if pct >= 0.01 else 3          # two significant digits for small shares
+    wanted = decimals if decimals is not None else (1 if pct >= 1 else 2)
+    needed = 2 if pct >= 0.01 else 3          # hundredths below 1 %, thousandths below 0,01 %
     if decimals is None:
-        return max(wanted, needed) if pct < 0.1 else wanted
+        return max(wanted, needed) if pct < 1 else wanted
     return wanted if not _rounds_to_zero(pct, wanted) else max(wanted, needed)
 
 
 def format_percent(fraction: float | None, decimals: int | None = None, signed: bool = False) -> str:
-    """0.018 → « 1,8 % »; small shares keep two significant digits (0.0009 → « 0,09 % »); a non-zero
-    share never reads 0 and keeps its sign (« < 0,001 % », « > −0,001 % »)."""
+    """One precision rule for shares: 0.018 → « 1,8 % »; below 1 %, hundredths (« 0,10 % » beside « 0,09 % »,
+    never « 0,1 % » beside « 0,09 % »); below 0,01 %, thousandths; a non-zero share never reads 0 and keeps
+    its sign (« < 0,001 % », « > −0,001 % »)."""
     if is_missing(fraction):
         return MISSING
     pct = float(fraction) * 100
@@ -202,3 +203,21 @@ def format_rank(rank: int | None, out_of: int | None = None) -> str:
     number = int(rank)
     text = f"{number}er" if number == 1 else f"{number}e"
     return f"{text} / {out_of}" if out_of is not None else text
+
+
+def shares_adding_up(fractions: list[float], decimals: int = 1) -> list[str]:
+    """Percentages (« 73,2 % ») of parts of one whole, rounded so that they add up to 100 % as written
+    (largest remainders get the last units): a reader adding « UE » + « hors UE » + « non ventilé » finds
+    100,0 %, not 99,9 %. NaN or negative parts are written « n.d. » and left out."""
+    unit = 10 ** decimals
+    scaled = [f * 100 * unit if f == f and f >= 0 else None for f in fractions]
+    total = sum(v for v in scaled if v is not None)
+    if total <= 0:
+        return [format_percent(f, decimals=decimals) for f in fractions]
+    target = round(total)
+    floors = [math.floor(v) if v is not None else None for v in scaled]
+    missing = target - sum(f for f in floors if f is not None)
+    order = sorted((i for i, v in enumerate(scaled) if v is not None), key=lambda i: floors[i] - scaled[i])
+    for i in order[:max(missing, 0)]:
+        floors[i] += 1
+    return [MISSING if f is None else f"{format_number(f / unit, decimals)}{NBSP}%" for f in floors]

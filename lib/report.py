@@ -5,7 +5,8 @@ exactly what the pages show: the same lib.indicators / lib.trends / lib.exposure
 lib.figures / lib.exposure_figures builders, the same lib.tables / lib.exposure_tables tables and the
 same titles (lib.texts.chart_title). Pages of one territory only: the map and the « Par produit » /
 « Par pays » explorers (a product or a country across all départements) are not listed. Interactive
-choices take the pages' defaults (10 partner countries, the United States for the exposure, the
+choices take the pages' defaults (10 partner countries, the territory's first destination outside the
+EU for the exposure, the
 comparison page's default départements).
 
 An item's ``build`` takes the keyword arguments of every figure builder (``template``, ``palette``,
@@ -20,7 +21,7 @@ from typing import Callable
 
 import pandas as pd
 
-from lib import exposure, exposure_figures as xfig, exposure_tables as xtab, figures, indicators as ind, tables, trends
+from lib import explorers, exposure, exposure_figures as xfig, exposure_tables as xtab, figures, indicators as ind, tables, trends
 from lib.excel_export import Column, TableSheet
 from lib.reference.departments import DEPARTMENTS
 from lib.schema import EXPORT, IMPORT
@@ -38,7 +39,6 @@ CHART_NAMES = (
 PAGES = {"overview": "Vue d'ensemble", "export": "Exportations", "import": "Importations",
          "comparison": "Comparaison", "exposure": "Exposition et dépendances"}
 BALANCE_PARTNERS = ind.TOP_N      # the overview's slider starts at 10 countries
-EXPOSURE_COUNTRY = "US"           # the exposure page's default country
 MAX_PEER_DEPARTMENTS = 6
 
 
@@ -248,7 +248,8 @@ def _changes(flow: str):
 
 
 def _exposure(ctx: ReportContext) -> ReportItem | None:
-    partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, EXPOSURE_COUNTRY)
+    country = explorers.default_exposure_country(ctx.cube, ctx.year, ctx.territory)   # the page's default
+    partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, country)
     if partner.is_empty:
         return None
     return ReportItem(key="exposure", title=chart_title(f"Exportations vers : {partner.country_name}", ctx.territory,
@@ -256,7 +257,7 @@ def _exposure(ctx: ReportContext) -> ReportItem | None:
                       build=partial(xfig.exposure_figure, partner, ctx.territory.name),
                       tables=[xtab.exposure_summary_table(partner, ctx.territory.name),
                               xtab.exposure_products_table(partner)],
-                      topic="exposition", chart=EXPOSURE_COUNTRY.lower(), page=PAGES["exposure"])
+                      topic="exposition", chart=country.lower(), page=PAGES["exposure"])
 
 
 def _dependency(ctx: ReportContext) -> ReportItem:

@@ -9,13 +9,33 @@ from lib.excel_export import Column, TableSheet
 from lib.indicators import OTHERS, OTHERS_LABEL, FlowStructure
 from lib.reference.countries import country_name
 from lib.reference.departments import department_name
-from lib.reference.products import product_group, product_label, group_short_label
+from lib.reference.products import group_short_label, product_group, product_label, product_short_label
 from lib.territories import regions_share_label
 from lib.texts import FLOW_WORDS
 
 
 def product_name(code: str) -> str:
-    return OTHERS_LABEL if code == OTHERS else product_label(code)
+    """The name a product has in every chart and table (the short label): one name per product on a page."""
+    return OTHERS_LABEL if code == OTHERS else product_short_label(code)
+
+
+def product_full_name(code: str) -> str:
+    """The nomenclature's own wording, in a column of its own beside the short name."""
+    return "Autres produits" if code == OTHERS else product_label(code)
+
+
+FULL_LABEL_HEADER = "Libellé complet (nomenclature A129)"
+
+
+def with_product_names(frame: pd.DataFrame, key: str = "product") -> pd.DataFrame:
+    """`label` (the short name the charts show) and `full_label` columns for the product codes in `key`."""
+    codes = frame[key].astype(str)
+    return frame.assign(label=codes.map(product_name), full_label=codes.map(product_full_name))
+
+
+def product_columns(key: str = "product") -> list[Column]:
+    return [Column(key, "Code A129", "text"), Column("label", "Produit", "text"),
+            Column("full_label", FULL_LABEL_HEADER, "text")]
 
 
 def partner_name(code: str) -> str:
@@ -53,12 +73,11 @@ def partner_table(partners: pd.DataFrame) -> TableSheet:
 
 
 def products_table(breakdown: pd.DataFrame, flow: str) -> TableSheet:
-    frame = breakdown.assign(label=breakdown["product"].map(product_name),
-                             group=breakdown["product"].map(lambda c: group_short_label(product_group(c))))
+    frame = with_product_names(breakdown).assign(
+        group=breakdown["product"].map(lambda c: group_short_label(product_group(c))))
     title = f"Principales activités — {FLOW_WORDS[flow]['title']}"
     return TableSheet(title=title, sheet_name=f"Produits {FLOW_WORDS[flow]['title']}", frame=frame, columns=[
-        Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
-        Column("group", "Regroupement (A38)", "text"), Column("value", "Valeur (€)", "eur"),
+        *product_columns(), Column("group", "Regroupement (A38)", "text"), Column("value", "Valeur (€)", "eur"),
         Column("share", f"Part des {FLOW_WORDS[flow]['title']}", "share")])
 
 
@@ -69,7 +88,8 @@ def flow_nodes_table(structure: FlowStructure) -> TableSheet:
                                ("Pays", structure.countries, partner_name)):
         parts.append(pd.DataFrame({
             "side": kind, "rank": [i + 1 if c != OTHERS else None for i, c in enumerate(frame["code"])],
-            "code": frame["code"], "label": frame["code"].map(namer), "value": frame["value"],
+            "code": frame["code"], "label": frame["code"].map(namer),
+            "full_label": frame["code"].map(product_full_name if kind == "Produit" else namer), "value": frame["value"],
             "share": frame["value"] / structure.total if structure.total else None}))
     frame = pd.concat(parts, ignore_index=True)
     words = FLOW_WORDS[structure.flow]
@@ -77,7 +97,8 @@ def flow_nodes_table(structure: FlowStructure) -> TableSheet:
                       sheet_name=f"Flux {words['title']}", frame=frame, columns=[
                           Column("side", "Catégorie", "text"), Column("rank", "Rang", "int"),
                           Column("code", "Code", "text"), Column("label", "Libellé", "text"),
-                          Column("value", "Valeur (€)", "eur"), Column("share", "Part du total", "share")])
+                          Column("value", "Valeur (€)", "eur"), Column("share", "Part du total", "share"),
+                          Column("full_label", "Libellé complet", "text")])
 
 
 def links_table(structure: FlowStructure) -> TableSheet:
@@ -101,13 +122,12 @@ def links_table(structure: FlowStructure) -> TableSheet:
 
 def specialisation_table(spec: pd.DataFrame, flow: str, home=None) -> TableSheet:
     """``home``: the région(s) compared with (`home_region`), named in the header when there are several."""
-    frame = spec.assign(label=spec["product"].map(product_name))
+    frame = with_product_names(spec)
     in_region = ("Part dans la région" if home is None or len(home.regions) <= 1
                  else f"Part dans les {home.phrase.name}")
     return TableSheet(title=f"Structure par produit comparée — {FLOW_WORDS[flow]['title']}",
                       sheet_name=f"Spécialisation {FLOW_WORDS[flow]['title'][:6]}", frame=frame, columns=[
-                          Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
-                          Column("share_territory", "Part dans le territoire", "share"),
+                          *product_columns(), Column("share_territory", "Part dans le territoire", "share"),
                           Column("share_region", in_region, "share"),
                           Column("share_france", "Part en France", "share"),
                           Column("specialisation", "Indice de spécialisation", "index")],
@@ -157,3 +177,19 @@ def display_frame(table: TableSheet) -> pd.DataFrame:
             header = header.replace("(M€)", f"({unit.symbol})")
         shown[header] = ["" if blank_if_missing and fmt.is_missing(v) else formatter(v) for v in values]
     return pd.DataFrame(shown)
+
+
+# Columns that name a row: pinned on screen when a wide table scrolls sideways.
+NAME_HEADERS = frozenset({"Pays", "Produit", "Département", "Territoire", "Indicateur", "Libellé"})
+
+
+def screen_column_widths(shown: pd.DataFrame, *, char_px: float = 7.2, padding: int = 26,
+                         most: int = 360) -> dict[str, int]:
+    """Pixel width per column of a display_frame: its header whole (« Exportations 2024 (M€) » was cut to
+    « Exportations 2024 (M »), or its longest value when wider; long texts capped at `most`."""
+    widths = {}
+    for header in shown.columns:
+        longest = max((len(str(v)) for v in shown[header]), default=0)
+        widths[header] = int(min(max(len(str(header)), longest) * char_px + padding,
+                                 max(most, len(str(header)) * char_px + padding)))
+    return widths

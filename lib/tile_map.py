@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import formatting as fmt
-from lib.figures import (_FONT_SIZE, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, _finish,
+from lib.figures import (_FONT_SIZE, exact_decimals, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, _finish,
                          _new_figure, _wrap)
 from lib.palette import DEFAULT_PALETTE, Palette, hex_to_rgb, lighten
 from lib.reference.departments import department_name
@@ -169,19 +169,14 @@ def _nice(value: float) -> float:
 def _amount_texts(values: list[float], signed: bool) -> list[str]:
     high = max((abs(v) for v in values), default=0)
     divisor, unit = (1e9, "Md€") if high >= 1e10 else (1e6, "M€")
-    for decimals in range(4):
-        texts = [fmt.format_number(v / divisor, decimals) for v in values]
-        if len(set(texts)) == len(set(values)):
-            break
+    decimals = exact_decimals([v / divisor for v in values])     # « 1,5 M€ », never a rounded « 2 M€ »
+    texts = [fmt.format_number(v / divisor, decimals) for v in values]
     return [("+" if signed and v > 0 else "") + f"{t}{fmt.NBSP}{unit}" for v, t in zip(values, texts)]
 
 
 def _percent_texts(values: list[float]) -> list[str]:
-    for decimals in range(4):
-        texts = [fmt.format_percent(v, decimals=decimals) for v in values]
-        if len(set(texts)) == len(set(values)):
-            return texts
-    return texts
+    decimals = exact_decimals([v * 100 for v in values])
+    return [fmt.format_percent(v, decimals=decimals) for v in values]
 
 
 def _ratio_text(ratio: float) -> str:
@@ -304,7 +299,8 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
     annotations = [dict(x=t.col, y=t.row, xref="x", yref="y", showarrow=False,
                         text=f"<b>{t.code}</b>" if t.code in bold else t.code,
                         font=dict(size=code_size, color=_text_color(t.color), family=FONT_FAMILY)) for t in drawn]
-    annotations.append(dict(x=(x0 + x1) / 2, y=y1, xref="x", yref="y", yanchor="top", yshift=-2,
+    # The inset's name above its frame, in a band of its own: under it, it covered tile 14 on a narrow map.
+    annotations.append(dict(x=x0, y=y0, xref="x", yref="y", xanchor="left", yanchor="bottom", yshift=1,
                             text=OVERSEAS_LABEL, showarrow=False,
                             font=dict(size=code_size, color="#5B616B", family=FONT_FAMILY)))
     fig.update_layout(annotations=annotations)  # one call: add_annotation re-validates the layout each time
@@ -342,7 +338,7 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
                                   y=0.5, yanchor="middle", outlinewidth=0))))
 
     fig.update_xaxes(visible=False, range=[-0.65, N_COLS - 0.35], fixedrange=True, constrain="domain")
-    fig.update_yaxes(visible=False, range=[N_ROWS - 0.35, -0.75], fixedrange=True, scaleanchor="x",
+    fig.update_yaxes(visible=False, range=[N_ROWS - 0.35, -1.3], fixedrange=True, scaleanchor="x",
                      scaleratio=1, constrain="domain")
     fig.update_layout(dragmode=False, hovermode="closest", clickmode="event+select")
     if export is None:

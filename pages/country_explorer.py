@@ -7,19 +7,18 @@ from lib import explorer_figures as efig, explorer_tables as etab, explorers, ti
 from lib.exposure_figures import trend_figure
 from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.countries import country_name
-from lib.schema import COUNTRY
 from lib.trends import country_phrase
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import chart_block, metric_row, table_block
+from lib.ui.widgets import chart_block, count_slider, metric_row, table_block, wrapping_columns
 
 page = page_header("Par pays", show_ti_box=False)
 follow_open_request(page.year)
 cube, year, territory = page.data.cube, page.year, page.territory
 
 options = explorers.countries_in_data(cube)
-country = url.country_select(options, explorers.top_code(cube, year, COUNTRY) or options[0])
+country = url.country_select(options, explorers.default_partner(cube, year, territory) or options[0])
 url.show_warnings()
 name = country_name(country)
 to_country, from_country = country_phrase(country, "export"), country_phrase(country, "import")
@@ -63,7 +62,7 @@ departments = explorers.country_departments(cube, country, year)
 values = departments.set_index("department")[kind]
 label = f"Part des exportations {to_country}" if kind == "exposure" else indicators[kind]
 highlight = set() if territory.kind == "fr" else set(territory.departments)
-map_column, ranking_column = st.columns([3, 2], gap="medium")
+map_column, ranking_column = wrapping_columns([3, 2], key="country_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label,
                       missing_text="aucune exportation" if kind == "exposure" else None),
@@ -82,7 +81,7 @@ with ranking_column:
 st.subheader("Produits échangés dans les deux sens")
 st.markdown(f"Les produits que la France échange le plus {with_country} : importations à gauche, exportations à "
             "droite, solde en vert ou en rouge.")
-count = st.slider("Nombre de produits affichés", 5, 25, 10, key="country_product_count")
+count = count_slider("Nombre de produits affichés", key="country_product_count")
 products = explorers.country_products(cube, country, year, count)
 chart_block(partial(efig.products_balance_figure, products, name), etab.country_products_table(products, name),
             key="country_products", topic="pays", chart=f"{country}-produits", context=page.downloads,

@@ -3,7 +3,7 @@ from functools import partial
 
 import streamlit as st
 
-from lib import exposure_figures as xfig, exposure_tables as xtab
+from lib import explorers, exposure_figures as xfig, exposure_tables as xtab
 from lib.formatting import format_percent
 from lib.reference.countries import COUNTRIES
 from lib.reference.products import product_short_label
@@ -25,8 +25,14 @@ st.markdown("Face aux menaces de surtaxes douanières, à quel point le territoi
 st.subheader("Exposition à un pays partenaire")
 codes = COUNTRIES.sort_values("name")["code"].tolist()
 names = dict(zip(COUNTRIES["code"], COUNTRIES["name"]))
-country = st.selectbox("Pays", codes, index=codes.index("US"), format_func=lambda c: f"{names[c]} ({c})",
-                       key="exposure_country", help="Les États-Unis par défaut ; tapez pour chercher un autre pays.")
+first_outside_eu = explorers.territory_first_outside_eu(page.data.cube, year, territory)
+default_country = first_outside_eu or explorers.FALLBACK_EXPOSURE_COUNTRY
+why = (f"premier pays de destination hors Union européenne des exportations {territory.phrase.of}"
+       if first_outside_eu else "aucune exportation hors de l'Union européenne cette année")
+country = st.selectbox("Pays", codes, index=codes.index(default_country if default_country in codes else "US"), format_func=lambda c: f"{names[c]} ({c})",
+                       key="exposure_country", filter_mode="contains",
+                       help=f"Par défaut : {names[default_country]} ({why}). Tapez quelques lettres pour chercher "
+                            "un autre pays.")
 partner = page.compute("exposure", country)
 if partner.is_empty:
     st.info(f"Le territoire n'a enregistré aucune exportation vers ce pays en {year}.", icon="ℹ️")

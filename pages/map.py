@@ -5,12 +5,11 @@ import streamlit as st
 
 from lib import explorer_tables as etab, explorers, tile_map
 from lib.reference.products import product_short_label
-from lib.schema import COUNTRY, PRODUCT
 from lib.trends import country_phrase, product_phrase
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import table_block
+from lib.ui.widgets import table_block, wrapping_columns
 
 page = page_header("Carte de France", show_ti_box=False)
 follow_open_request(page.year)
@@ -26,12 +25,13 @@ country = product = None
 with right:
     if kind == "exposure":
         country = url.country_select(explorers.countries_in_data(cube),
-                                     explorers.top_code(cube, year, COUNTRY) or "US", key="map_country")
+                                     explorers.default_exposure_country(cube, year, territory), key="map_country")
     else:
         url.forget(url.COUNTRY_PARAM)
     if kind == "product_share":
         product = url.product_select(explorers.products_in_data(cube),
-                                     explorers.top_code(cube, year, PRODUCT) or "C21Z", key="map_product")
+                                     explorers.default_product(cube, year, territory) or "C21Z",
+                                     key="map_product")
     else:
         url.forget(url.PRODUCT_PARAM)
 url.show_warnings()
@@ -49,7 +49,7 @@ elif kind == "coverage":
     missing_text = "aucune importation"
 highlight = set() if territory.kind == "fr" else set(territory.departments)
 
-map_column, ranking_column = st.columns([3, 2], gap="medium")
+map_column, ranking_column = wrapping_columns([3, 2], key="map_layout")
 with map_column:
     notes = []
     if kind == "coverage":

@@ -9,7 +9,7 @@ from lib.schema import EXPORT, IMPORT
 from lib.texts import chart_title
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
-from lib.ui.widgets import chart_block, metric_row
+from lib.ui.widgets import chart_block, count_slider, metric_row
 
 page = page_header("Vue d'ensemble")
 summary = page.summary()
@@ -42,7 +42,7 @@ st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé
 @st.fragment
 def balance_section() -> None:
     """Moving the slider reruns this chart only, not the whole page (st.fragment)."""
-    count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
+    count = count_slider("Nombre de pays affichés", key="balance_count")
     partners = loaders.partners(page.token, page.territory.id, page.year, count)
     chart_block(partial(figures.balance_figure, partners), partial(tables.partner_table, partners), key="balance",
                 topic="balance", chart="pays", context=page.downloads, figure_key=(count,),

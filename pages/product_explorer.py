@@ -7,22 +7,22 @@ from lib import explorer_figures as efig, explorer_tables as etab, explorers, fi
 from lib.exposure_figures import trend_figure
 from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.products import product_label, product_short_label
-from lib.schema import PRODUCT
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import chart_block, metric_row, table_block
+from lib.ui.widgets import chart_block, count_slider, metric_row, table_block, wrapping_columns
 
 page = page_header("Par produit", show_ti_box=False)
 follow_open_request(page.year)
 cube, year, territory = page.data.cube, page.year, page.territory
 
 options = explorers.products_in_data(cube)
-product = url.product_select(options, explorers.top_code(cube, year, PRODUCT) or options[0])
+product = url.product_select(options, explorers.default_product(cube, year, territory) or options[0])
 url.show_warnings()
 short = product_short_label(product)
-st.markdown(f"**{product} – {product_label(product)}** : qui, en France, l'exporte et l'importe, avec quels pays, "
+st.markdown(f"**{product} – {short}** : qui, en France, l'exporte et l'importe, avec quels pays, "
             "et comment ses échanges évoluent.")
+st.caption(f"Libellé complet de la nomenclature A129 : « {product_label(product)} ».")   # one name on the page
 
 summary = explorers.product_summary(cube, product, year)
 
@@ -55,7 +55,7 @@ values = departments.set_index("department")[flow_kind]
 flow_word = "Exportations" if flow_kind == "exports" else "Importations"
 label = f"{flow_word} : {short}"
 highlight = set() if territory.kind == "fr" else set(territory.departments)
-map_column, ranking_column = st.columns([3, 2], gap="medium")
+map_column, ranking_column = wrapping_columns([3, 2], key="product_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, flow_kind, highlight, label=label),
               [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],
@@ -75,12 +75,12 @@ with ranking_column:
 st.subheader("Principaux pays partenaires")
 st.markdown("Les pays avec lesquels la France échange le plus ce produit : importations à gauche, exportations à "
             "droite, solde en vert ou en rouge.")
-count = st.slider("Nombre de pays affichés", 5, 25, 10, key="product_partner_count")
+count = count_slider("Nombre de pays affichés", key="product_partner_count")
 partners = explorers.product_partners(cube, product, year, count)
 chart_block(partial(figures.balance_figure, partners), etab.product_partners_table(partners, product),
             key="product_partners", topic="produit", chart=f"{product}-pays", context=page.downloads,
             export_title=f"Principaux pays partenaires de la France pour « {short} » ({year})")
-destinations, origins = st.columns(2)
+destinations, origins = wrapping_columns([1, 1], key="product_countries_layout", min_width="36rem")
 for column, flow, title in ((destinations, "export", "Premières destinations"), (origins, "import", "Premières origines")):
     with column:
         st.markdown(f"**{title}**")

@@ -93,9 +93,9 @@ def test_product_page_warns_on_an_unknown_product(entry, app_data):
     at = _open(entry, PRODUCT, {"territoire": "dep:04", "annee": "2024", "produit": "ZZZ"})
     text = _warnings(at)
     assert "Paramètre « produit » de l'adresse non reconnu (« ZZZ »)" in text
-    default = ex.top_code(app_data.cube, 2024, "product")
+    default = ex.default_product(app_data.cube, 2024, app_data.catalog.resolve("dep:04"))   # 04's first product
     assert at.selectbox(key="explorer_product").value == default
-    assert f"{default} –" in text                             # « Affichage de C30C – … à la place »
+    assert f"{default} –" in text                             # « Affichage de C20B – … à la place »
     assert _param(at, "produit") == default
 
 
@@ -129,7 +129,7 @@ def test_country_page_warns_on_an_unknown_country(entry, app_data):
     at = _open(entry, COUNTRY, {"territoire": "dep:04", "annee": "2024", "pays": "<b>ZZ</b>"})
     text = _warnings(at)
     assert "Paramètre « pays » de l'adresse non reconnu" in text and "<b>" not in text
-    default = ex.top_code(app_data.cube, 2024, "country")
+    default = ex.default_partner(app_data.cube, 2024, app_data.catalog.resolve("dep:04"))
     assert at.selectbox(key="explorer_country").value == default and _param(at, "pays") == default
 
 
@@ -168,3 +168,20 @@ def test_map_opens_a_department(entry):
     assert at.title[0].value == "Vue d'ensemble"
     assert any("Bouches-du-Rhône — 2024" in m.value for m in at.markdown)
     assert _param(at, "territoire") == "dep:13" and _param(at, "annee") == "2024"
+
+
+# ---------------------------------------------------------------- defaults that fit the territory (issue 14, 11)
+
+def test_explorers_and_map_open_on_the_territorys_own_choices(entry, app_data):
+    territory = app_data.catalog.resolve("dep:04")
+    product = ex.default_product(app_data.cube, 2024, territory)
+    departments = ex.matrix(app_data.cube, 2024, "export", "department", "product").loc[["04"]].sum()
+    assert product == departments.idxmax() and product != ex.top_code(app_data.cube, 2024, "product")
+    at = _open(entry, PRODUCT, {"territoire": "dep:04", "annee": "2024"})
+    assert at.selectbox(key="explorer_product").value == product        # not France's aeronautics
+    assert at.slider(key="product_partner_count").value == 10 and at.slider(key="product_partner_count").min == 5
+    at = _open(entry, MAP, {"territoire": "dep:976", "annee": "2024", "indicateur": "exposure"})
+    # the map's exposure starts where the exposure page does: Mayotte's first partner outside the EU
+    assert at.selectbox(key="map_country").value == ex.default_exposure_country(
+        app_data.cube, 2024, app_data.catalog.resolve("dep:976")) == "KM"
+

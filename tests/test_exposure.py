@@ -266,8 +266,9 @@ def test_exposure_figure(cube):
     fig = ef.exposure_figure(result, "Alpes-de-Haute-Provence")
     shares, products = fig.data
     np.testing.assert_allclose(shares.y, [result.share, result.share_region, result.share_france])
-    # short axis labels, 2 lines at most (« Région Provence-Alpes-Côte d'Azur » took 4); full names in hover
-    assert list(shares.x) == ["Alpes-de-<br>Haute-Provence", "Région<br>PACA", "France"]
+    # one name per région on a page (never « PACA » here and « Provence-Alpes-Côte d'Azur » in the legend
+    # beside): the full name, wrapped on 2 lines under « Région »; full names in hover too
+    assert list(shares.x) == ["Alpes-de-<br>Haute-Provence", "Région<br>Provence-Alpes-<br>Côte d'Azur", "France"]
     assert list(shares.customdata) == ["Alpes-de-Haute-Provence", "Région Provence-Alpes-Côte d'Azur",
                                        "France entière"]
     assert "%{customdata}" in shares.hovertemplate
@@ -328,7 +329,8 @@ def test_concentration_and_eu_split_figures(cube):
                                           "Part UE 27 de la France"]
     np.testing.assert_allclose(sum(np.asarray(t.x, dtype=float) for t in fig.data[:3]), 1.0)
     assert list(fig.data[0].marker.color) == [DEFAULT_PALETTE.exports, DEFAULT_PALETTE.imports]
-    assert list(fig.layout.yaxis.ticktext) == ["Exportations", "Importations"]
+    # each flow named, with its « non ventilé » remainder under it when there is one to add up
+    assert [t.split("<br>")[0] for t in fig.layout.yaxis.ticktext] == ["Exportations", "Importations"]
     # The région's marker just above each bar, France's just below, different symbols: no overlap.
     bars, region, france = fig.data[0], fig.data[3], fig.data[4]
     half = bars.width / 2

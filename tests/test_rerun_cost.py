@@ -106,7 +106,7 @@ def test_display_tables_built_once_and_equal_to_the_french_strings(monkeypatch, 
         return tables.flow_nodes_table(structure)
 
     here = Selection(territory=dep04, year=2024)
-    (title, notes, arrow), = screen_tables(make, here, key="noeuds", cache_key=())
+    (title, notes, arrow, _widths), = screen_tables(make, here, key="noeuds", cache_key=())
     again = screen_tables(make, here, key="noeuds", cache_key=())
     assert len(built) == 1 and again[0][2] is arrow
     expected = tables.display_frame(tables.flow_nodes_table(structure))

@@ -49,6 +49,12 @@ def init_choice(param: str, key: str, options: Iterable[str], default: str, *, e
     choice, else `default`. An unknown URL value is replaced by the default with a French warning."""
     state = st.session_state
     options = list(options)
+    # A default is the territory's (its first product…): while the user has not chosen, follow the territory.
+    previous_default, state[f"{key}__default"] = state.get(f"{key}__default"), default
+    if previous_default is not None and previous_default != default:
+        for slot in (key, _store(param)):
+            if state.get(slot) == previous_default:
+                del state[slot]
     if state.get(key) in options:
         return
     remembered = state.get(_store(param))
@@ -102,7 +108,7 @@ def product_select(options: list[str], default: str, *, key: str = "explorer_pro
                    label: str = "Produit (nomenclature A129)") -> str:
     init_choice(PRODUCT_PARAM, key, options, default, expected="un code de produit A129 présent dans les "
                 "données, comme C20B", describe=product_label)
-    st.selectbox(label, options, key=key, format_func=product_label,
+    st.selectbox(label, options, key=key, format_func=product_label, filter_mode="contains",  # no fuzzy « savon »
                  help="Tapez un code (C20B) ou quelques lettres du libellé pour chercher.")
     return remember(PRODUCT_PARAM, key)
 
@@ -112,7 +118,7 @@ def country_select(options: list[str], default: str, *, key: str = "explorer_cou
     ordered = sorted(options, key=lambda c: country_name(c).casefold())
     init_choice(COUNTRY_PARAM, key, ordered, default, expected="un code pays ISO à deux lettres présent dans "
                 "les données, comme US ou DE", describe=country_label)
-    st.selectbox(label, ordered, key=key, format_func=country_label,
+    st.selectbox(label, ordered, key=key, format_func=country_label, filter_mode="contains",
                  help="Tapez quelques lettres du nom ou le code à deux lettres pour chercher.")
     return remember(COUNTRY_PARAM, key)
 

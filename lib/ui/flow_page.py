@@ -10,7 +10,7 @@ from lib.indicators import previous_year
 from lib.texts import FLOW_WORDS, chart_title, total_sentences
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
-from lib.ui.widgets import chart_block, table_block
+from lib.ui.widgets import chart_block, table_block, wrapping_columns
 
 INTRO = {
     "export": "Le graphique représente les flux d'exportations (quel produit est exporté vers quel pays) : les dix "
@@ -55,7 +55,7 @@ def _changes_section(page, flow: str) -> None:
     sentences = page.compute("change_sentences", flow, 2)
     if sentences:
         st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
-    left, right = st.columns(2)
+    left, right = wrapping_columns([1, 1], key=f"changes_layout_{flow}", min_width="40rem")   # side by side when wide
     for column, dimension, name in ((left, "partners", "partner_changes"), (right, "products", "product_changes")):
         with column:
             table = xtab.changes_table(page.compute(name, flow), flow, page.year, previous, dimension)

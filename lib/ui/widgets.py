@@ -1,6 +1,7 @@
 """Reusable page pieces: banners, KPI rows, and a chart with its data table and its downloads."""
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -41,16 +42,55 @@ def demo_banner(is_demo: bool) -> None:
                 "douanes dans la page « À propos des données ».", icon="ℹ️")
 
 
+# Cards in a wrapping row: 4 abreast on a wide main area, 2 below 56rem (1024 px with the sidebar open), 1 on
+# a phone; the value's size follows the card's width (container units), so « 599 123,4 M€ » is never cut.
+_KPI_ROW = "[class*='st-key-kpi_row_']"
+_KPI_CSS = f"""<style>
+{_KPI_ROW} {{ container-type: inline-size; align-items: stretch; }}
+{_KPI_ROW} [data-testid="stMetric"] {{ height: 100%; }}
+{_KPI_ROW} > div {{ flex: 1 1 calc(25% - 1rem); min-width: 0; container-type: inline-size; }}
+@container (max-width: 56rem) {{ {_KPI_ROW} > div {{ flex-basis: calc(50% - 1rem); }} }}
+@container (max-width: 26rem) {{ {_KPI_ROW} > div {{ flex-basis: 100%; }} }}
+{_KPI_ROW} [data-testid="stMetricValue"] {{ font-size: min(2.25rem, 11.5cqi); }}
+</style>"""
+
+
 def metric_row(cards: list) -> None:
     """Bordered metrics; the arrow and colour of a change come from its numeric sign, not from its text."""
     from lib.overview_metrics import Card
     cards = [card if isinstance(card, Card) else Card(*card) for card in cards]
-    columns = st.columns(len(cards))
-    for column, card in zip(columns, cards):
-        with column:
+    # Fixed st.columns shrank the cards instead of wrapping them: « 513,… », « Importati… » at 1024 px.
+    st.html(_KPI_CSS)
+    key = "kpi_row_" + format(zlib.crc32("|".join(card.label for card in cards).encode()), "x")
+    row = st.container(horizontal=True, wrap=True, gap="small", key=key)
+    for card in cards:
+        with row:
             st.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
                       delta_arrow={1: "up", -1: "down"}.get(card.trend, "off"),
                       delta_color={1: "green", -1: "red"}.get(card.trend, "gray"))
+
+
+_WRAP_CSS = """<style>
+.st-key-{key} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}
+.st-key-{key} [data-testid="stColumn"] {{ min-width: min(100%, {min_width}); flex-grow: 1; }}
+</style>"""
+
+
+def wrapping_columns(spec: list[int], *, key: str, min_width: str = "30rem") -> list:
+    """st.columns whose columns go under one another when the main area is too narrow for them (a map and
+    its top-10 table side by side at 1024 px left 20 px per tile and hid the table's value column)."""
+    st.html(_WRAP_CSS.format(key=key, min_width=min_width))
+    with st.container(key=key):
+        return st.columns(spec, gap="medium")
+
+
+COUNT_RANGE = (5, 25)    # every « how many countries / products » slider: same bounds, same start (10)
+
+
+def count_slider(label: str, key: str) -> int:
+    """How many partners (or products) a chart shows: one range and one default on every page."""
+    from lib.indicators import TOP_N
+    return st.slider(label, *COUNT_RANGE, TOP_N, key=key)
 
 
 def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet] | Callable, *, key: str,
@@ -91,12 +131,21 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
                        "photo en haut à droite du graphique.")
         excel_button(table, key=key, topic=topic, chart=chart, context=context)
     with st.expander(data_label):
-        for title, notes, shown in screen_tables(table, selection, key=key, cache_key=figure_key):
+        for title, notes, shown, widths in screen_tables(table, selection, key=key, cache_key=figure_key):
             if title is not None:
                 st.markdown(f"**{title}**")
-            st.dataframe(shown, hide_index=True, width="stretch")
+            show_table(shown, widths)
             for note in notes:
                 st.caption(note)
+
+
+def show_table(shown, widths: dict[str, int]) -> None:
+    """A display table on screen, each column wide enough for its whole header; the name column pinned
+    when the table is wide enough to scroll sideways on a laptop."""
+    wide = sum(widths.values()) > 700
+    config = {header: st.column_config.Column(width=width, pinned=wide and header in tables.NAME_HEADERS or None)
+              for header, width in widths.items()}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
 Tables = TableSheet | list[TableSheet]
@@ -107,8 +156,9 @@ def _sheets(table: Tables | Callable[[], Tables]) -> Tables:
 
 
 def screen_tables(table: Tables | Callable[[], Tables], selection: Selection, *, key: str,
-                  cache_key: tuple | None = None) -> list[tuple[str | None, list[str], object]]:
-    """(title shown above it or None, notes, Arrow table of the French display strings) per table.
+                  cache_key: tuple | None = None) -> list[tuple[str | None, list[str], object, dict[str, int]]]:
+    """(title shown above it or None, notes, Arrow table of the French display strings, column widths)
+    per table.
 
     Cached like the figures when `cache_key` is given: a table (or a function building it) is then turned
     into display strings and Arrow once, and the rerun only sends it."""
@@ -116,9 +166,12 @@ def screen_tables(table: Tables | Callable[[], Tables], selection: Selection, *,
         import pyarrow as pa
         sheets = _sheets(table)
         several = isinstance(sheets, list)
-        return [(one.title if several else None, list(one.notes),
-                 pa.Table.from_pandas(tables.display_frame(one), preserve_index=False))
-                for one in (sheets if several else [sheets])]
+        made = []
+        for one in (sheets if several else [sheets]):
+            shown = tables.display_frame(one)
+            made.append((one.title if several else None, list(one.notes),
+                         pa.Table.from_pandas(shown, preserve_index=False), tables.screen_column_widths(shown)))
+        return made
 
     if cache_key is None:
         return make()
@@ -187,8 +240,8 @@ def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic
                 context: DownloadContext, cache_key: tuple | None = None) -> None:
     """A table shown directly (no chart), with its Excel download. `cache_key` as `figure_key` of
     `chart_block`: given, the display table is built once and shared (`table` may then be a function)."""
-    for _, _, shown in screen_tables(table, context.selection, key=key, cache_key=cache_key):
-        st.dataframe(shown, hide_index=True, width="stretch")
+    for _, _, shown, widths in screen_tables(table, context.selection, key=key, cache_key=cache_key):
+        show_table(shown, widths)
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
 
 
