@@ -3,7 +3,8 @@
 A cache entry is a pair `trade-<key>.parquet` + `trade-<key>.json` (the sidecar: release date,
 sources, warnings, unknown codes, and what the Parquet file must look like). The key is a SHA-1 of
 the resolved source files (names, sizes, modification times), of the reference code lists and of
-CACHE_VERSION. Both files are written to unique temporary names, fsynced, then renamed, the sidecar
+CACHE_VERSION, which is a hash of the code that shapes the table (SHAPING_MODULES): a change of a
+reading rule or of a code mapping rebuilds the cache without anyone bumping a number by hand. Both files are written to unique temporary names, fsynced, then renamed, the sidecar
 first: a reader accepts the pair only when the sidecar describes the Parquet file it finds.
 """
 from __future__ import annotations
@@ -23,7 +24,22 @@ import pyarrow.parquet as pq
 from lib import schema
 from lib.official_files import LoadResult, discover_files, read_official_files
 
-CACHE_VERSION = "1"
+# The modules whose code decides what the tidy table holds (reading rules, revisions, code mappings,
+# column types). tests/test_trade_cache.py checks that every lib module the reader imports is listed.
+SHAPING_MODULES = ("lib/official_files.py", "lib/schema.py", "lib/trade_cache.py", "lib/errors.py",
+                   "lib/reference/departments.py", "lib/reference/products.py", "lib/reference/countries.py")
+
+
+def code_version(modules: Iterable[str] = SHAPING_MODULES) -> str:
+    """A short hash of the source of `modules` (paths relative to the project)."""
+    digest = hashlib.sha1()
+    for relative in modules:
+        digest.update(relative.encode("utf-8") + b"\0")
+        digest.update((schema.PROJECT_DIR / relative).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CACHE_VERSION = code_version()
 KEEP_PER_SOURCES = 3          # cache entries kept for one set of source paths (newest first)
 STALE_TEMP_SECONDS = 3600     # temporary files older than this come from a crashed build
 _PREFIX = "trade-"
@@ -59,7 +75,7 @@ def cache_key(paths: Iterable[str | Path], origin_names: dict | None = None) -> 
     stats = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
     names = sorted((str(k), str(v)) for k, v in (origin_names or {}).items())
     content = json.dumps([CACHE_VERSION, stats, names, _reference_digest()])
-    paths_only = json.dumps([CACHE_VERSION, [str(p) for p in files]])
+    paths_only = json.dumps([str(p) for p in files])   # without the code version: older builds get pruned
     return _sha1(content), _sha1(paths_only)
 
 
