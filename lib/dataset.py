@@ -41,6 +41,14 @@ class AppData:
     def latest_year(self) -> int:
         return self.cube.years[-1]
 
+    @property
+    def version_note(self) -> str:
+        """« — données : version v0003 du 30/11/2026 », appended to the source of a dossier or Word sheet
+        (built on the version it started with, which it names); empty when no version is in use."""
+        if self.version is None:
+            return ""
+        return f" — données : version {self.version.id} du {self.version.created.astimezone():%d/%m/%Y}"
+
 
 def has_trade_files(folder: Path) -> bool:
     return folder.is_dir() and any(
