@@ -1,12 +1,13 @@
 """Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
 import streamlit as st
 
-from lib.ui import auth, download_grace, loaders, upload_guard
+from lib.ui import auth, download_grace, export_errors, loaders, upload_guard
 from lib.ui.dossier_button import dossier_button
 from lib.ui.selection import sidebar_selection
 
 download_grace.install()   # also when started with plain `streamlit run` (idempotent)
 upload_guard.install()
+export_errors.install()
 st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
                    initial_sidebar_state="expanded")
 

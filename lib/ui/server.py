@@ -19,7 +19,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from lib import auth
-from lib.ui import download_grace, upload_guard
+from lib.ui import download_grace, export_errors, upload_guard
 
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     PagesManager.uses_pages_directory = False
     download_grace.install()
     upload_guard.install()
+    export_errors.install()
     args = sys.argv[1:] if argv is None else argv
     announce_admin_access(args)
     sys.argv = ["streamlit", "run", str(APP), *args]
