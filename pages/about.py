@@ -90,7 +90,7 @@ if admin is None:
     if not ways:
         ways.append("demander au responsable de l'application de configurer un accès administrateur (voir la "
                     "section « Déploiement » du README)")
-    st.info("Pour devenir administrateur : " + " ; ou ".join(ways) + ".", icon="🔒")
+    st.info("Pour devenir administrateur : " + " ; ou ".join(ways) + ".", icon=":material/lock:")
     if access.oidc and access.admin_emails:
         st.button("Se connecter (administrateurs)", on_click=st.login, key="oidc_login")
     if access.secret:
@@ -104,7 +104,7 @@ if admin is None:
 else:
     left, right = st.columns([4, 1])
     left.info(f"Vous êtes administrateur ({_escape_markdown(admin)}) : vous pouvez déposer des fichiers et "
-                 "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon="🔑")
+                 "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon=":material/key:")
     if right.button("Quitter l'administration", key="admin_logout"):
         auth.logout()
         st.rerun()
@@ -163,7 +163,7 @@ else:
 if admin is not None and len(_history) > 1:
     _rolled = st.session_state.pop("rollback_outcome", None)
     if _rolled:
-        st.success(_rolled, icon="↩️")
+        st.success(_rolled, icon=":material/history:")
     with st.form("rollback_form"):
         _choices = [row["Version"] for row in _history if not row["En service"]]
         target = st.selectbox("Revenir à la version", _choices, key="rollback_target",

@@ -111,14 +111,14 @@ def consume_console_link() -> None:
     if console_token().consume(candidate):
         _grant("console")
         audit.record("connexion", "console", audit.ACCEPTED, "lien administrateur de la console")
-        st.toast("Vous êtes administrateur de cette session (lien de la console).", icon="🔑")
+        st.toast("Vous êtes administrateur de cette session (lien de la console).", icon=":material/key:")
         return
     delay = _throttle.failure(f"console:{_session_id()}")
     audit.record("connexion", "inconnu", audit.REFUSED, "lien administrateur invalide ou déjà utilisé")
     _log.warning("lien administrateur refusé (session %s)", (_session_id() or "?")[:8])
     _sleep(delay)
     st.error("Ce lien administrateur n'est pas (ou plus) valable : chaque lien ne sert qu'une fois. Le lien "
-             "suivant est affiché dans la console où l'application a été lancée.", icon="🔒")
+             "suivant est affiché dans la console où l'application a été lancée.", icon=":material/lock:")
 
 
 def try_secret(candidate: str) -> bool:

@@ -59,7 +59,7 @@ def app_data() -> AppData:
     if problem:
         st.error(problem)
     if pin is not None and pin["fingerprint"] != fingerprint:
-        st.info(update_notice(data), icon="🔄")
+        st.info(update_notice(data), icon=":material/sync:")
     return data
 
 
