@@ -33,5 +33,7 @@ dossier_button(data, st.session_state["selection"])
 
 with st.sidebar:
     st.caption("Commerce extérieur des territoires — données des douanes (DGDDI).")
-navigation.run()
-upload_guard.end_run()
+try:
+    navigation.run()
+finally:   # also after st.stop() / st.rerun(): a run that did not draw the upload form withdraws it
+    upload_guard.end_run()

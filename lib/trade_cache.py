@@ -60,7 +60,7 @@ def load_trade_data(paths: Iterable[str | Path], cache_dir: Path = schema.CACHE_
         return cached
     result = read_official_files(paths, origin_names=origin_names)
     try:
-        _write(cache_dir, key, sources_set, result)
+        _write(cache_dir, key, sources_set, result, [str(Path(p).resolve()) for p in paths])
     except OSError as exc:
         result.warnings.append(f"Cache non enregistré dans « {cache_dir} » ({exc}) : les fichiers "
                                "seront relus au prochain chargement.")
@@ -120,7 +120,8 @@ def _load(cache_dir: Path, key: str) -> LoadResult | None:
 
 # --------------------------------------------------------------------------- write
 
-def _write(cache_dir: Path, key: str, sources_set: str, result: LoadResult) -> None:
+def _write(cache_dir: Path, key: str, sources_set: str, result: LoadResult,
+           source_paths: list[str] | None = None) -> None:
     """Write the pair atomically; on any failure remove this process's temporary files."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     parquet_path, json_path = cache_paths(cache_dir, key)
@@ -132,6 +133,7 @@ def _write(cache_dir: Path, key: str, sources_set: str, result: LoadResult) -> N
         pq.write_table(table, tmp_parquet, compression="zstd")
         _fsync(tmp_parquet)
         meta = _sidecar(key, sources_set, result, parquet_path.name, tmp_parquet.stat().st_size)
+        meta["source_paths"] = source_paths or []
         tmp_json.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync(tmp_json)
         os.replace(tmp_json, json_path)
@@ -197,3 +199,20 @@ def _prune(cache_dir: Path, sources_set: str, keep: str) -> None:
                 tmp.unlink()
         except OSError:
             continue
+
+
+def prune_missing_sources(cache_dir: Path = schema.CACHE_DIR) -> int:
+    """Drop the entries whose source files or folders are all gone (a data version deleted by the
+    retention rule): nobody can ask for them again. Returns how many entries were removed."""
+    removed = 0
+    for json_path in Path(cache_dir).glob(f"{_PREFIX}*.json"):
+        try:
+            meta = json.loads(json_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        paths = meta.get("source_paths") or []
+        if paths and not any(Path(p).exists() for p in paths):
+            json_path.with_suffix(".parquet").unlink(missing_ok=True)
+            json_path.unlink(missing_ok=True)
+            removed += 1
+    return removed

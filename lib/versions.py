@@ -272,6 +272,9 @@ def apply_retention(keep: int | None = None, actor: str = "règle de conservatio
         shutil.rmtree(trash, ignore_errors=True)
         audit.record("suppression", actor, audit.ACCEPTED,
                      f"version {version.id} supprimée (conservation des {keep} dernières)", version=version.id)
+    if doomed:
+        from lib.trade_cache import prune_missing_sources
+        prune_missing_sources(schema.CACHE_DIR)    # their Parquet tables can no longer be asked for
     return [v.id for v in doomed]
 
 

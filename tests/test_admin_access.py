@@ -97,7 +97,8 @@ def _put(route, session_id: str, file_id: str):
     return asyncio.run(route.endpoint(Request(scope)))
 
 
-def test_upload_route_refuses_a_session_without_the_form_before_reading_the_body(monkeypatch):
+def test_upload_route_refuses_a_session_without_the_form_before_reading_the_body(monkeypatch, tmp_path):
+    monkeypatch.setattr(schema, "DATA_DIR", tmp_path)
     from starlette.responses import Response
     from starlette.routing import Route
     from lib.ui import upload_guard
@@ -116,6 +117,8 @@ def test_upload_route_refuses_a_session_without_the_form_before_reading_the_body
     assert _put(guarded, "admin", "f1").status_code == 403          # a file id never issued to it
     upload_guard._issued["admin"] = {"f1"}
     assert _put(guarded, "admin", "f1").status_code == 204 and reached == ["f1"]
+    refusals = [e for e in audit.read() if e["action"] == "envoi direct"]
+    assert [e["outcome"] for e in refusals] == ["refusée", "refusée"] and refusals[0]["actor"].startswith("session visiteur")
 
 
 def test_upload_store_refuses_files_and_urls_for_a_session_without_the_form(monkeypatch):

@@ -183,10 +183,16 @@ def test_retention_keeps_the_last_n_and_never_the_one_in_use(root, monkeypatch):
         accept_uploads([(f"region_{number}_A.zip", region_zip_bytes(number, ["04", "2A", "75", "18"][i:i + 1]))],
                        actor="test")
     assert [v.id for v in versions.list_versions()] == ["v0004", "v0003", "v0002", "v0001"]
+    for vid in ("v0002", "v0001"):
+        load_app_data(fingerprint=f"v:{vid}")               # their Parquet tables exist
+    cached = lambda: {m for m in schema.CACHE_DIR.glob("trade-*.json")                     # noqa: E731
+                      if any("/versions/v0002/" in p for p in json.loads(m.read_text())["source_paths"])}
+    assert cached()
     versions.rollback("v0001", actor="test")
     with versions.lock():
         deleted = versions.apply_retention(keep=2)
     assert deleted == ["v0002"]
+    assert not cached()                                    # the deleted version's table went with it
     assert [v.id for v in versions.list_versions()] == ["v0004", "v0003", "v0001"] and versions.current_id() == "v0001"
     assert not list(versions.root().glob(".trash-*"))
     monkeypatch.setenv("CET_VERSIONS_KEEP", "1")     # the rule also runs after each new version

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -27,6 +28,8 @@ _allowed: set[str] = set()
 _issued: dict[str, set[str]] = {}
 _rendered: dict[str, bool] = {}
 _installed = {"store": False, "routes": False}
+_AUDIT_PER_MINUTE = 30          # refused PUTs written to the audit log; beyond, the server log only
+_audited: list[float] = []
 REFUSED_MESSAGE = "Envoi de fichier refusé : réservé aux administrateurs, depuis la page « À propos des données »."
 
 
@@ -137,7 +140,23 @@ def guard_route(route):
         file_id = request.path_params.get("file_id", "")
         if not is_allowed(session_id, file_id):
             _log.warning("envoi refusé sur %s (session sans formulaire d'envoi)", request.url.path[:80])
+            _audit_refusal(session_id, request)
             return PlainTextResponse(REFUSED_MESSAGE, status_code=403)
         return await endpoint(request)
 
     return Route(route.path, guarded, methods=["PUT"], name=route.name)
+
+
+def _audit_refusal(session_id: str, request) -> None:
+    """One audit line per refused direct upload, at most _AUDIT_PER_MINUTE a minute (a flood must not fill
+    the disk); the body is never read, so the file is unknown."""
+    now = time.monotonic()
+    with _lock:
+        _audited[:] = [t for t in _audited if now - t < 60]
+        if len(_audited) >= _AUDIT_PER_MINUTE:
+            return
+        _audited.append(now)
+    from lib import audit
+    client = request.client.host if request.client else "inconnu"
+    audit.record("envoi direct", f"session {session_id[:8]} ({client})", audit.REFUSED,
+                 "envoi sur /_stcore/upload_file sans formulaire d'envoi d'administrateur")
