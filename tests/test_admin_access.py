@@ -69,8 +69,9 @@ def test_failed_attempts_wait_longer_each_time_and_a_burst_waits_the_maximum():
 def test_launcher_prints_a_one_time_link_only_when_nothing_is_configured(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(server, "APP", tmp_path / "streamlit_app.py")      # no secrets.toml there
     monkeypatch.setattr(auth.Path, "home", lambda: tmp_path)
-    monkeypatch.delenv(auth.SECRET_ENV, raising=False)
-    monkeypatch.delenv(auth.EMAILS_ENV, raising=False)
+    for name in (auth.SECRET_ENV, auth.EMAILS_ENV, auth.CONSOLE_TOKEN_ENV, auth.CONSOLE_URL_ENV):
+        monkeypatch.setenv(name, "")                   # recorded, so restored as it was after the test
+        monkeypatch.delenv(name)
     server.announce_admin_access(["--server.port", "8765", "--server.address", "127.0.0.1"])
     printed = capsys.readouterr().out
     token = server.os.environ[auth.CONSOLE_TOKEN_ENV]
@@ -84,8 +85,6 @@ def test_launcher_prints_a_one_time_link_only_when_nothing_is_configured(monkeyp
     server.announce_admin_access([])
     out = capsys.readouterr().out
     assert "Secret administrateur ignoré" in out and "admin=" in out    # a too short secret is not an access
-    monkeypatch.delenv(auth.CONSOLE_TOKEN_ENV, raising=False)
-    monkeypatch.delenv(auth.CONSOLE_URL_ENV, raising=False)
 
 
 # --------------------------------------------------------------------------- upload endpoint (lib/ui/upload_guard.py)
