@@ -166,3 +166,13 @@ def test_dossier_names_the_version_it_was_built_on(root):
     texts = [str(c.value) for ws in book.worksheets[:2] for row in ws.iter_rows(max_row=6) for c in row if c.value]
     assert any("données : version v0001 du" in t for t in texts), texts[:12]
     assert not any("v0002" in t for t in texts)
+
+
+def test_word_sheet_names_the_version_it_was_built_on(root):
+    import docx
+    from lib.fiche_docx import build_fiche
+    data = load_app_data()
+    _second_version()
+    content = build_fiche(data, "dep:04", 2024, with_images=False)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
+    assert "données : version v0001 du" in text and "v0002" not in text
