@@ -69,6 +69,15 @@ def load_trade_data(paths: Iterable[str | Path], cache_dir: Path = schema.CACHE_
     return result
 
 
+def store(paths: Iterable[str | Path], cache_dir: Path, result: LoadResult) -> None:
+    """Cache `result` as the table of `paths` (a new data version whose files were just read to validate
+    them): the first visitor after an upload does not wait for a second reading. Raises OSError."""
+    paths = list(paths)
+    key, sources_set = cache_key(paths)
+    _write(Path(cache_dir), key, sources_set, result, [str(Path(p).resolve()) for p in paths])
+    _prune(Path(cache_dir), sources_set, keep=key)
+
+
 def cache_key(paths: Iterable[str | Path], origin_names: dict | None = None) -> tuple[str, str]:
     """(key of this exact content, key of the set of source paths) as SHA-1 hex digests."""
     files = discover_files(paths)

@@ -240,6 +240,12 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
         raise DataFileError(f"les fichiers n'ont pas pu être enregistrés dans « {versions.root()} » "
                             f"({exc.strerror or exc}) ; rien n'a été modifié") from exc
     report.version = version.id
+    if result is not None:
+        try:
+            from lib.trade_cache import store
+            store([version.files_dir], schema.CACHE_DIR, result)   # the table just read is this version's
+        except OSError:
+            pass                                                   # the app will read the files itself
     return report
 
 
