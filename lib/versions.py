@@ -369,10 +369,10 @@ def history_rows(with_actor: bool = False) -> list[dict]:
         names = [f["name"] for f in version.files]
         row = {"Version": version.id, "En service": "oui" if version.id == in_use else "",
                "Date": f"{local:%d/%m/%Y %H:%M}",
-               "Opération": ACTION_LABELS.get(version.manifest.get("action"), version.manifest.get("action", "")),
-               "Fichiers": f"{len(names)} : " + ", ".join(names),
                "Diffusion": release_label(version.release_date) if version.release_date else "—",
-               "Lignes": format_number(version.manifest["rows"]) if version.manifest.get("rows") else "—"}
+               "Lignes": format_number(version.manifest["rows"]) if version.manifest.get("rows") else "—",
+               "Opération": ACTION_LABELS.get(version.manifest.get("action"), version.manifest.get("action", "")),
+               "Fichiers": f"{len(names)} : " + ", ".join(names)}
         if with_actor:
             row["Par"] = version.manifest.get("actor", "")
         rows.append(row)

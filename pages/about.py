@@ -102,10 +102,9 @@ if admin is None:
                 st.error("Secret incorrect. Les tentatives sont enregistrées et chaque nouvel essai est retardé.",
                          icon="🚫")
 else:
-    left, right = st.columns([4, 1])
-    left.info(f"Vous êtes administrateur ({_escape_markdown(admin)}) : vous pouvez déposer des fichiers et "
-                 "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon=":material/key:")
-    if right.button("Quitter l'administration", key="admin_logout"):
+    st.info(f"Vous êtes administrateur ({_escape_markdown(admin)}) : vous pouvez déposer des fichiers et "
+            "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon=":material/key:")
+    if st.button("Quitter l'administration", key="admin_logout", icon=":material/logout:"):
         auth.logout()
         st.rerun()
     _outcome = st.session_state.pop("upload_outcome", None)
