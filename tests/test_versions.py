@@ -276,3 +276,38 @@ def test_cli_import_versions_rollback(root, tmp_path, capsys):
     actions = [(e["action"], e["outcome"]) for e in audit.read()]
     assert actions == [("import", "acceptée")] * 3 + [("retour", "acceptée"), ("retour", "refusée"),
                                                      ("import", "refusée")]
+
+
+def test_cli_fetch_makes_a_version_and_a_refused_download_changes_nothing(root, monkeypatch, capsys):
+    from lib import fetch
+    from tests.test_fetch import FakeSites, ZIPS
+    fake = FakeSites()
+    import threading
+    thread = threading.Thread(target=fake.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    real = fetch.fetch_official_files
+    monkeypatch.setattr(fetch, "fetch_official_files", lambda dest, **kw: real(
+        dest, kiosque_base=fake.kiosque, datagouv_api=fake.api, timeout=2, **kw))
+    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "*")
+    try:
+        assert set(ZIPS) == {"03", "18"}          # their members are not real customs sheets: refused
+        assert cli.main(["fetch"]) == 2
+        assert versions.current_id() is None and not list(root.glob(".telechargement-*"))
+        assert "Erreur : " in capsys.readouterr().err
+        fake.routes["region_03_A.zip"] = (200, "application/zip", region_zip_bytes("93", ["04"]))
+        fake.routes["region_18_A.zip"] = (200, "application/zip", region_zip_bytes("94", ["2A"]))
+        assert cli.main(["fetch"]) == 0
+        out = capsys.readouterr().out
+        assert "Version v0001 créée et mise en service" in out
+        manifest = versions.current().manifest
+        assert manifest["action"] == "téléchargement" and manifest["actor"].startswith("console")
+        assert sorted(f["name"] for f in manifest["files"]) == [
+            "liste-ti-com2023-20240115.csv", "region_03_A.zip", "region_18_A.zip"]
+        assert not list(root.glob(".telechargement-*"))
+        assert [(e["action"], e["outcome"]) for e in audit.read()] == [("téléchargement", "refusée"),
+                                                                       ("téléchargement", "acceptée")]
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
