@@ -92,7 +92,12 @@ if admin is None:
                     "section « Déploiement » du README)")
     st.info("Pour devenir administrateur : " + " ; ou ".join(ways) + ".", icon=":material/lock:")
     if access.oidc and access.admin_emails:
-        st.button("Se connecter (administrateurs)", on_click=st.login, key="oidc_login")
+        _email = auth.logged_in_email()
+        if _email:
+            st.caption(f"Connecté en tant que {_escape_markdown(_email)} : cette adresse ne figure pas dans la liste "
+                       "des administrateurs.")
+        else:
+            st.button("Se connecter (administrateurs)", on_click=st.login, key="oidc_login")
     if access.secret:
         with st.form("admin_secret_form", clear_on_submit=True):
             candidate = st.text_input("Secret administrateur", type="password", key="admin_secret")

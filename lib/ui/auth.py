@@ -92,6 +92,11 @@ def admin_identity() -> str | None:
     return None
 
 
+def logged_in_email() -> str | None:
+    """The e-mail of a user signed in through OpenID Connect (administrator or not)."""
+    return _oidc_user_email()
+
+
 def _oidc_user_email() -> str | None:
     try:
         user = st.user
