@@ -257,3 +257,23 @@ def test_administrator_rolls_back_in_the_app(app_root, monkeypatch):
     at.switch_page("pages/overview.py").run()
     assert at.metric[0].value == first
     assert [e["outcome"] for e in audit.read() if e["action"] == "retour"] == ["acceptée"]
+
+
+def test_openid_connect_configuration_lets_listed_addresses_in(app_root, monkeypatch):
+    """No provider can be reached offline: the signed-in user is simulated, the configuration path is real."""
+    from lib.ui import auth as ui_auth
+    secrets = {"auth": {"client_id": "cet", "server_metadata_url": "https://idp.example/.well-known"},
+               "admin": {"emails": ["Admin@Prefecture.gouv.fr"]}}
+    monkeypatch.setattr(ui_auth, "_secrets", lambda: secrets)
+    monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: None)
+    at = _app()
+    at.switch_page("pages/about.py").run()
+    assert [b.label for b in at.button if b.label.startswith("Se connecter")] == ["Se connecter (administrateurs)"]
+    assert _uploaders(at) == 0
+    monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: "agent@prefecture.gouv.fr")
+    at.run()
+    assert _uploaders(at) == 0 and any("ne figure pas dans la liste" in c.value for c in at.caption)
+    monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: "admin@prefecture.gouv.fr")
+    at.run()
+    assert _uploaders(at) == 1 and any("Vous êtes administrateur (admin@prefecture.gouv.fr)" in i.value
+                                       for i in at.info)
