@@ -8,7 +8,7 @@ import io
 import pytest
 
 from lib import audit, auth, schema
-from lib.ui import server
+from lib.ui import admin_link
 from tests.conftest import PROJECT_DIR
 from tests.test_bad_input import KEPT_DEPS, region_zip_bytes
 
@@ -67,22 +67,21 @@ def test_failed_attempts_wait_longer_each_time_and_a_burst_waits_the_maximum():
 
 
 def test_launcher_prints_a_one_time_link_only_when_nothing_is_configured(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(server, "APP", tmp_path / "streamlit_app.py")      # no secrets.toml there
-    monkeypatch.setattr(auth.Path, "home", lambda: tmp_path)
+    monkeypatch.setattr(auth.Path, "home", lambda: tmp_path)              # no secrets.toml there
     for name in (auth.SECRET_ENV, auth.EMAILS_ENV, auth.CONSOLE_TOKEN_ENV, auth.CONSOLE_URL_ENV):
         monkeypatch.setenv(name, "")                   # recorded, so restored as it was after the test
         monkeypatch.delenv(name)
-    server.announce_admin_access(["--server.port", "8765", "--server.address", "127.0.0.1"])
+    admin_link.announce(["--server.port", "8765", "--server.address", "127.0.0.1"], tmp_path)
     printed = capsys.readouterr().out
-    token = server.os.environ[auth.CONSOLE_TOKEN_ENV]
+    token = admin_link.os.environ[auth.CONSOLE_TOKEN_ENV]
     assert len(token) >= 40 and f"http://127.0.0.1:8765/donnees?admin={token}" in printed
     monkeypatch.setenv(auth.SECRET_ENV, "secret-configure-par-la-prefecture")
-    server.announce_admin_access([])
-    assert auth.CONSOLE_TOKEN_ENV not in server.os.environ and "admin=" not in capsys.readouterr().out
+    admin_link.announce([], tmp_path)
+    assert auth.CONSOLE_TOKEN_ENV not in admin_link.os.environ and "admin=" not in capsys.readouterr().out
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "secrets.toml").write_text('[admin]\nsecret = "court"\n', encoding="utf-8")
     monkeypatch.delenv(auth.SECRET_ENV)
-    server.announce_admin_access([])
+    admin_link.announce([], tmp_path)
     out = capsys.readouterr().out
     assert "Secret administrateur ignoré" in out and "admin=" in out    # a too short secret is not an access
 
