@@ -276,3 +276,6 @@ def test_openid_connect_configuration_lets_listed_addresses_in(app_root, monkeyp
     at.run()
     assert _uploaders(at) == 1 and any("Vous êtes administrateur (admin@prefecture.gouv.fr)" in i.value
                                        for i in at.info)
+    at.run()
+    logins = [(e["actor"], e["message"]) for e in audit.read() if e["action"] == "connexion"]
+    assert logins == [("admin@prefecture.gouv.fr", "OpenID Connect")]

@@ -88,6 +88,9 @@ def admin_identity() -> str | None:
         return entry[0]
     email = _oidc_user_email()
     if email and email in config().admin_emails:
+        if st.session_state.get("_oidc_logged") != email:      # one audit line per session and address
+            st.session_state["_oidc_logged"] = email
+            audit.record("connexion", email, audit.ACCEPTED, "OpenID Connect")
         return email
     return None
 
