@@ -1,11 +1,13 @@
 """Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
 import streamlit as st
 
-from lib.ui import download_grace, loaders
+from lib.ui import auth, download_grace, export_errors, loaders, upload_guard
 from lib.ui.dossier_button import dossier_button
 from lib.ui.selection import sidebar_selection
 
 download_grace.install()   # also when started with plain `streamlit run` (idempotent)
+upload_guard.install()
+export_errors.install()
 st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
                    initial_sidebar_state="expanded")
 
@@ -23,10 +25,15 @@ navigation = st.navigation([
     st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
 ])
 
+upload_guard.begin_run()
+auth.consume_console_link()
 data = loaders.app_data()
 st.session_state["selection"] = sidebar_selection(data)
 dossier_button(data, st.session_state["selection"])
 
 with st.sidebar:
     st.caption("Commerce extérieur des territoires — données des douanes (DGDDI).")
-navigation.run()
+try:
+    navigation.run()
+finally:   # also after st.stop() / st.rerun(): a run that did not draw the upload form withdraws it
+    upload_guard.end_run()

@@ -1,7 +1,9 @@
 """Command line: the contract the tests, the benchmark and batch users share with the app.
 
     python -m lib.cli demo
-    python -m lib.cli import PATH...
+    python -m lib.cli import PATH...          (a new data version, logged in the audit log)
+    python -m lib.cli versions [--json]
+    python -m lib.cli rollback VERSION
     python -m lib.cli summary --territory dep:04 --year 2024 [--data PATH...] [--json]
     python -m lib.cli fetch
     python -m lib.cli dossier --territory dep:04 --year 2024 [--data PATH...] --out FILE.xlsx [--no-images]
@@ -13,6 +15,7 @@ Exit codes: 0 success, 2 wrong argument or unreadable data (French message), 3 d
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -32,19 +35,87 @@ def _cmd_demo(args) -> int:
     return 0
 
 
-def _cmd_import(args) -> int:
-    from lib.official_files import citation
-    from lib.trade_cache import load_trade_data
-    from lib.schema import CACHE_DIR
-    start = time.perf_counter()
-    result = load_trade_data([Path(p) for p in args.paths], CACHE_DIR)
-    table = result.table
-    print(f"Import réussi en {time.perf_counter() - start:.1f} s : {format_number(len(table))} lignes, "
-          f"{len(result.sources)} fichier(s).")
-    print(f"Années : {', '.join(str(y) for y in sorted(table['year'].unique()))} ; "
-          f"départements : {table['department'].nunique()} ; {citation(result.release_date)}.")
-    for warning in result.warnings:
+def _read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the data files given, folders expanded (their data files, hidden ones aside)."""
+    files = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".zip", ".xlsx", ".csv")
+                           and not p.name.startswith((".", "~$")) and "manifest" not in p.name.lower())
+            if not found:
+                raise DataFileError("aucun fichier ZIP, XLSX ou CSV dans ce dossier", file=str(path))
+            files.extend((p.name, p.read_bytes()) for p in found)
+        elif path.is_file():
+            files.append((path.name, path.read_bytes()))
+        else:
+            raise DataFileError("fichier ou dossier introuvable", file=str(path))
+    return files
+
+
+def _print_report(report, start: float) -> None:
+    from lib.official_files import release_label
+    if report.unchanged:
+        print(f"Aucun changement : ces fichiers sont déjà ceux de la version en service ({report.version}).")
+        return
+    print(f"Version {report.version} créée et mise en service en {time.perf_counter() - start:.1f} s : "
+          f"{', '.join(report.kept)}.")
+    if report.trade_files:
+        release = release_label(dt.date.fromisoformat(report.release_date) if report.release_date else None)
+        print(f"{format_number(report.total_rows)} lignes ; années : {', '.join(map(str, report.years))} ; "
+              f"départements : {report.departments} ; résultats de {release}.")
+    for warning in report.warnings:
         print(f"Avertissement : {warning}")
+
+
+def _cmd_import(args) -> int:
+    from lib import audit
+    from lib.uploads import accept_uploads
+    start = time.perf_counter()
+    try:
+        files = _read_inputs(args.paths)
+    except DataFileError as exc:       # refused before any file was read: logged all the same
+        audit.record("import", _console_actor(), audit.REFUSED, str(exc),
+                     files=[{"name": str(p)} for p in args.paths])
+        raise
+    report = accept_uploads(files, actor=_console_actor(), action="import")
+    _print_report(report, start)
+    return 0
+
+
+def _console_actor() -> str:
+    """Who runs the command: « console (login) » as far as the system says."""
+    import getpass
+    try:
+        return f"console ({getpass.getuser()})"
+    except Exception:  # no user name (container without passwd entry)
+        return "console"
+
+
+def _cmd_versions(args) -> int:
+    from lib import versions
+    rows = versions.history_rows(with_actor=True)
+    if args.json:
+        in_use = versions.current_id()
+        print(json.dumps([{**v.manifest, "in_use": v.id == in_use} for v in versions.list_versions()],
+                         ensure_ascii=False))
+        return 0
+    if not rows:
+        print("Aucune version enregistrée (données de démonstration ou fichiers de data/officiel lus tels quels).")
+        return 0
+    for row in rows:
+        mark = "*" if row["En service"] else " "
+        print(f"{mark} {row['Version']}  {row['Date']}  {row['Opération']}, par {row['Par']}  —  "
+              f"{row['Diffusion']}, {row['Lignes']} lignes  —  {row['Fichiers']}")
+    print("(* : version en service ; retour : python -m lib.cli rollback VERSION)")
+    return 0
+
+
+def _cmd_rollback(args) -> int:
+    from lib import versions
+    version = versions.rollback(args.version, actor=_console_actor())
+    print(f"Version {versions.describe(version)} remise en service ; les applications ouvertes l'utiliseront "
+          "à leur prochaine action.")
     return 0
 
 
@@ -84,10 +155,26 @@ def _cmd_summary(args) -> int:
 
 
 def _cmd_fetch(args) -> int:
+    """With --out: the files go to that folder. Without: they become a new data version (checked first)."""
+    import shutil
+    import tempfile
+    from lib import schema
     from lib.fetch import fetch_official_files, format_report
-    from lib.schema import OFFICIAL_DIR
-    report = fetch_official_files(Path(args.out) if args.out else OFFICIAL_DIR, progress=print)
-    print(format_report(report))
+    from lib.uploads import accept_uploads
+    if args.out:
+        report = fetch_official_files(Path(args.out), progress=print)
+        print(format_report(report))
+        return 0
+    schema.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".telechargement-", dir=schema.DATA_DIR))
+    try:
+        report = fetch_official_files(folder / "fichiers", progress=print)
+        print(format_report(report))
+        start = time.perf_counter()
+        files = [(f.name, (folder / "fichiers" / f.name).read_bytes()) for f in report.files]
+        _print_report(accept_uploads(files, actor=_console_actor(), action="téléchargement"), start)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
@@ -161,15 +248,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="génère les données de démonstration (si absentes)")
     demo.add_argument("--out", help="dossier de sortie (défaut : data/demo)")
     demo.set_defaults(func=_cmd_demo)
-    imp = sub.add_parser("import", help="valide des fichiers officiels et construit le cache")
+    imp = sub.add_parser("import", help="valide des fichiers officiels et en fait une nouvelle version des données")
     imp.add_argument("paths", nargs="+", help="fichiers ZIP/XLSX/CSV ou dossiers")
     imp.set_defaults(func=_cmd_import)
+    vers = sub.add_parser("versions", help="historique des versions des données (* : en service)")
+    vers.add_argument("--json", action="store_true", help="sortie JSON (les manifestes)")
+    vers.set_defaults(func=_cmd_versions)
+    back = sub.add_parser("rollback", help="remet en service une version antérieure des données")
+    back.add_argument("version", help="identifiant (v0003 ou 3), voir « versions »")
+    back.set_defaults(func=_cmd_rollback)
     summ = sub.add_parser("summary", help="chiffres clés d'un territoire")
     _territory_args(summ)
     summ.add_argument("--json", action="store_true", help="sortie JSON")
     summ.set_defaults(func=_cmd_summary)
-    fetch = sub.add_parser("fetch", help="télécharge les fichiers officiels (machine connectée)")
-    fetch.add_argument("--out", help="dossier de destination (défaut : data/officiel)")
+    fetch = sub.add_parser("fetch", help="télécharge les fichiers officiels (machine connectée) : nouvelle version")
+    fetch.add_argument("--out", help="dossier de destination (défaut : une nouvelle version des données)")
     fetch.set_defaults(func=_cmd_fetch)
     dossier = sub.add_parser("dossier", help="classeur Excel complet : tous les tableaux et graphiques d'un territoire")
     _territory_args(dossier)

@@ -200,7 +200,7 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
         territory = data.catalog.resolve(territory)
     year = int(year or data.latest_year)
     release_date = data.result.release_date
-    source = source_line(citation(release_date), data.is_demo)
+    source = source_line(citation(release_date), data.is_demo) + getattr(data, "version_note", "")
     items = report_items(data.cube, data.catalog, territory, year)
     if with_images:
         images, images_note = render_images(items, source=source, palette=palette, scale=image_scale,

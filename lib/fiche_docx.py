@@ -350,7 +350,8 @@ class _Charts:
         self.failure = None if with_images else NO_IMAGES
         if self.failure is None and not chrome_available():
             self.failure = NO_CHROMIUM
-        source = source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
+        source = (source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
+                  + getattr(data, "version_note", ""))
         self.pending: dict[str, Future | str] = {}      # key → PNG future, or the French note
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fiche-png") \
             if self.failure is None else None
@@ -585,7 +586,7 @@ def _practical(doc, territory: Territory, year: int, data, report: FicheReport) 
         _hyperlink(_para(doc, text, style="List Bullet"), url)
 
     doc.add_heading("Sources", level=2)
-    _para(doc, f"**{citation(data.result.release_date)}**")
+    _para(doc, f"**{citation(data.result.release_date)}{getattr(data, 'version_note', '')}**")
     paragraph = _para(doc, "Statistiques départementales et régionales du commerce extérieur (fichiers régionaux "
                            "annuels), Direction générale des douanes et droits indirects, en open data : ")
     _hyperlink(paragraph, OPEN_DATA_URL)

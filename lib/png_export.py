@@ -8,13 +8,20 @@ other's images), so every call holds ``_LOCK``. kaleido registers ``stop_sync_se
 
 When no browser is installed, :func:`figure_to_png` raises :class:`PngExportUnavailable` and the
 page falls back to the chart's own camera button, configured by :func:`client_image_config`.
+
+One stuck render must not block everyone: each render is bounded (``RENDER_TIMEOUT_S``, far below
+kaleido's own 90 s), waiting for the lock is bounded too, and a render that overruns gets its
+Chromium killed and its kaleido server abandoned (its thread may stay parked, idle): the next
+export starts a fresh one. The caller gets a French message either way.
 """
 from __future__ import annotations
 
 import functools
 import io
 import os
+import signal
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -25,10 +32,16 @@ DEFAULT_WIDTH = 1600
 DEFAULT_HEIGHT = 900
 DEFAULT_SCALE = 2
 SERVER_TIMEOUT_S = 90
+RENDER_TIMEOUT_S = 20.0         # one render, Chromium start included (≈ 2,5 s), then about 0,3 s
+LOCK_WAIT_S = 2 * RENDER_TIMEOUT_S + 5
 COMPACT_COLOURS = 256           # palette of a compacted PNG
 UNAVAILABLE_MESSAGE = ("L'export PNG nécessite Chromium, absent de ce serveur : "
                        "utilisez le bouton appareil photo du graphique.")
 FAILED_MESSAGE = "L'export PNG a échoué : utilisez le bouton appareil photo du graphique."
+TIMEOUT_MESSAGE = (f"L'image n'a pas pu être produite en {RENDER_TIMEOUT_S:.0f} s : le moteur de rendu était "
+                   "bloqué et vient d'être relancé. Réessayez, ou utilisez le bouton appareil photo du graphique.")
+BUSY_MESSAGE = ("Le moteur d'images est occupé par d'autres exports : réessayez dans un instant, ou utilisez le "
+                "bouton appareil photo du graphique.")
 
 _LOCK = threading.Lock()        # guards the kaleido server: start, calls, restart
 _POLL_S = 0.05
@@ -43,6 +56,10 @@ class PngExportUnavailable(RuntimeError):
 
 class _ServerDied(RuntimeError):
     """The kaleido server thread ended (Chromium failed to start or crashed hard)."""
+
+
+class _RenderTimeout(RuntimeError):
+    """A render overran RENDER_TIMEOUT_S."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,9 +130,12 @@ def _render(fig, width: int, height: int, scale: float) -> bytes:
             done.set()
 
     threading.Thread(target=work, name="png-export", daemon=True).start()
+    deadline = time.monotonic() + RENDER_TIMEOUT_S
     while not done.wait(_POLL_S):
         if not _server_thread_alive():
             raise _ServerDied("kaleido server thread ended")
+        if time.monotonic() > deadline:
+            raise _RenderTimeout(f"render over {RENDER_TIMEOUT_S} s")
     if "error" in outcome:
         raise outcome["error"]
     return outcome["png"]
@@ -135,7 +155,9 @@ def figure_to_png(fig, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
     if not chrome_available():
         raise PngExportUnavailable()
     death = _browser_death_errors()
-    with _LOCK:
+    if not _LOCK.acquire(timeout=LOCK_WAIT_S):
+        raise PngExportUnavailable(BUSY_MESSAGE)
+    try:
         try:
             png = _render_on_server(fig, width, height, scale)
         except death:
@@ -145,6 +167,11 @@ def figure_to_png(fig, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
             except death as exc:
                 _stop_server()
                 raise PngExportUnavailable(FAILED_MESSAGE) from exc
+    except _RenderTimeout as exc:
+        _abandon_server()
+        raise PngExportUnavailable(TIMEOUT_MESSAGE) from exc
+    finally:
+        _LOCK.release()
     # outside the lock: the server can draw the next one meanwhile
     return compact_png(png) if compact and not has_colour_scale(fig) else png
 
@@ -192,6 +219,57 @@ def compact_png(png: bytes) -> bytes:
     indexed.save(out, format="PNG")
     smaller = out.getvalue()
     return smaller if len(smaller) < len(png) else png
+
+
+def _abandon_server() -> None:
+    """Give up a stuck server: kill its Chromium, and let the next export open a new server.
+
+    kaleido's ``stop_sync_server`` would wait for the stuck task forever (it joins the server thread), so
+    the old server object is marked closed (its atexit hook then returns at once) and replaced.
+    """
+    from kaleido import _sync_server
+    old = kaleido._global_server
+    _kill_browser_children()
+    old._initialized = False                     # noqa: SLF001 - its thread stays parked, a daemon
+    _sync_server.GlobalKaleidoServer._instance = None   # noqa: SLF001 - a singleton: allow a new one
+    kaleido._global_server = _sync_server.GlobalKaleidoServer()
+
+
+def _kill_browser_children() -> None:
+    """SIGKILL the Chromium trees this process started (kaleido's only; Linux /proc, nothing elsewhere).
+
+    kaleido starts Chromium through a small Python wrapper (choreographer), so the direct child's command
+    line names chromium; its whole tree goes.
+    """
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+            parents[int(stat.parent.name)] = int(raw[raw.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    me = os.getpid()
+    doomed = []
+    for pid, ppid in parents.items():
+        if ppid != me:
+            continue
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().lower()
+        except OSError:
+            continue
+        if b"chrom" in command:
+            doomed.append(pid)
+    tree = list(doomed)
+    while True:
+        more = [pid for pid, ppid in parents.items() if ppid in tree and pid not in tree]
+        if not more:
+            break
+        tree.extend(more)
+    for pid in reversed(tree):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _render_on_server(fig, width: int, height: int, scale: float) -> bytes:

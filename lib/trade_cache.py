@@ -3,7 +3,8 @@
 A cache entry is a pair `trade-<key>.parquet` + `trade-<key>.json` (the sidecar: release date,
 sources, warnings, unknown codes, and what the Parquet file must look like). The key is a SHA-1 of
 the resolved source files (names, sizes, modification times), of the reference code lists and of
-CACHE_VERSION. Both files are written to unique temporary names, fsynced, then renamed, the sidecar
+CACHE_VERSION, which is a hash of the code that shapes the table (SHAPING_MODULES): a change of a
+reading rule or of a code mapping rebuilds the cache without anyone bumping a number by hand. Both files are written to unique temporary names, fsynced, then renamed, the sidecar
 first: a reader accepts the pair only when the sidecar describes the Parquet file it finds.
 """
 from __future__ import annotations
@@ -23,7 +24,22 @@ import pyarrow.parquet as pq
 from lib import schema
 from lib.official_files import LoadResult, discover_files, read_official_files
 
-CACHE_VERSION = "1"
+# The modules whose code decides what the tidy table holds (reading rules, revisions, code mappings,
+# column types). tests/test_trade_cache.py checks that every lib module the reader imports is listed.
+SHAPING_MODULES = ("lib/official_files.py", "lib/schema.py", "lib/trade_cache.py", "lib/errors.py",
+                   "lib/reference/departments.py", "lib/reference/products.py", "lib/reference/countries.py")
+
+
+def code_version(modules: Iterable[str] = SHAPING_MODULES) -> str:
+    """A short hash of the source of `modules` (paths relative to the project)."""
+    digest = hashlib.sha1()
+    for relative in modules:
+        digest.update(relative.encode("utf-8") + b"\0")
+        digest.update((schema.PROJECT_DIR / relative).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CACHE_VERSION = code_version()
 KEEP_PER_SOURCES = 3          # cache entries kept for one set of source paths (newest first)
 STALE_TEMP_SECONDS = 3600     # temporary files older than this come from a crashed build
 _PREFIX = "trade-"
@@ -44,7 +60,7 @@ def load_trade_data(paths: Iterable[str | Path], cache_dir: Path = schema.CACHE_
         return cached
     result = read_official_files(paths, origin_names=origin_names)
     try:
-        _write(cache_dir, key, sources_set, result)
+        _write(cache_dir, key, sources_set, result, [str(Path(p).resolve()) for p in paths])
     except OSError as exc:
         result.warnings.append(f"Cache non enregistré dans « {cache_dir} » ({exc}) : les fichiers "
                                "seront relus au prochain chargement.")
@@ -53,13 +69,22 @@ def load_trade_data(paths: Iterable[str | Path], cache_dir: Path = schema.CACHE_
     return result
 
 
+def store(paths: Iterable[str | Path], cache_dir: Path, result: LoadResult) -> None:
+    """Cache `result` as the table of `paths` (a new data version whose files were just read to validate
+    them): the first visitor after an upload does not wait for a second reading. Raises OSError."""
+    paths = list(paths)
+    key, sources_set = cache_key(paths)
+    _write(Path(cache_dir), key, sources_set, result, [str(Path(p).resolve()) for p in paths])
+    _prune(Path(cache_dir), sources_set, keep=key)
+
+
 def cache_key(paths: Iterable[str | Path], origin_names: dict | None = None) -> tuple[str, str]:
     """(key of this exact content, key of the set of source paths) as SHA-1 hex digests."""
     files = discover_files(paths)
     stats = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
     names = sorted((str(k), str(v)) for k, v in (origin_names or {}).items())
     content = json.dumps([CACHE_VERSION, stats, names, _reference_digest()])
-    paths_only = json.dumps([CACHE_VERSION, [str(p) for p in files]])
+    paths_only = json.dumps([str(p) for p in files])   # without the code version: older builds get pruned
     return _sha1(content), _sha1(paths_only)
 
 
@@ -104,7 +129,8 @@ def _load(cache_dir: Path, key: str) -> LoadResult | None:
 
 # --------------------------------------------------------------------------- write
 
-def _write(cache_dir: Path, key: str, sources_set: str, result: LoadResult) -> None:
+def _write(cache_dir: Path, key: str, sources_set: str, result: LoadResult,
+           source_paths: list[str] | None = None) -> None:
     """Write the pair atomically; on any failure remove this process's temporary files."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     parquet_path, json_path = cache_paths(cache_dir, key)
@@ -116,6 +142,7 @@ def _write(cache_dir: Path, key: str, sources_set: str, result: LoadResult) -> N
         pq.write_table(table, tmp_parquet, compression="zstd")
         _fsync(tmp_parquet)
         meta = _sidecar(key, sources_set, result, parquet_path.name, tmp_parquet.stat().st_size)
+        meta["source_paths"] = source_paths or []
         tmp_json.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync(tmp_json)
         os.replace(tmp_json, json_path)
@@ -181,3 +208,20 @@ def _prune(cache_dir: Path, sources_set: str, keep: str) -> None:
                 tmp.unlink()
         except OSError:
             continue
+
+
+def prune_missing_sources(cache_dir: Path = schema.CACHE_DIR) -> int:
+    """Drop the entries whose source files or folders are all gone (a data version deleted by the
+    retention rule): nobody can ask for them again. Returns how many entries were removed."""
+    removed = 0
+    for json_path in Path(cache_dir).glob(f"{_PREFIX}*.json"):
+        try:
+            meta = json.loads(json_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        paths = meta.get("source_paths") or []
+        if paths and not any(Path(p).exists() for p in paths):
+            json_path.with_suffix(".parquet").unlink(missing_ok=True)
+            json_path.unlink(missing_ok=True)
+            removed += 1
+    return removed

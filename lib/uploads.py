@@ -1,17 +1,18 @@
-"""Files a user uploads in the app: validated in full before anything is kept.
+"""Files an administrator uploads (or `lib.cli import` / `fetch` hands over): validated in full, then
+kept as a new immutable data version (lib/versions.py).
 
-Steps, all under one lock (two sessions uploading at once are served one after the other):
+Steps, all under the data lock shared by every process (two administrators uploading at once are
+served one after the other, the second on top of the first):
 1. each file alone: a name without path tricks, an accepted type, not empty, not over the upload
    limit (`MAX_UPLOAD_BYTES`, the same as `server.maxUploadSize` in .streamlit/config.toml);
-2. the bytes are written to a staging folder *next to* data/officiel, never inside it;
-3. the customs files are read exactly as the app will read them afterwards: the files already kept
-   in data/officiel (minus those the upload replaces) plus the new ones; a conflicting duplicate,
-   a bad cell, a missing column… raise a `DataFileError` naming the file, sheet, column and row;
-   a Territoires d'industrie list is read in full too;
-4. only then are the files moved into data/officiel (a rename on the same disk); if a move fails,
-   the files moved so far are put back.
-A refused upload changes nothing: the data on screen, the files kept and the Parquet cache stay as
-they were (the cache is never touched here: the app rebuilds it when it reloads).
+2. the bytes are written to a staging folder inside data/versions (same disk), never into a version;
+3. the customs files are read exactly as the app will read them afterwards: the files of the version
+   in use (minus those the upload replaces) plus the new ones; a conflicting duplicate, a bad cell, a
+   missing column… raise a `DataFileError` naming the file, sheet, column and row; a Territoires
+   d'industrie list is read in full too;
+4. only then is a new version built from those files and switched to atomically.
+A refused upload changes nothing: the version in use, its files and the Parquet cache stay as they
+were. Every attempt, refused or accepted, is written to the audit log with the files' SHA-256.
 """
 from __future__ import annotations
 
@@ -19,13 +20,11 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lib import schema
-from lib.dataset import has_trade_files
+from lib import audit, schema, versions
 from lib.errors import DataFileError
 from lib.official_files import discover_files, read_official_files
 from lib.reference import departments as ref
@@ -38,7 +37,6 @@ MAX_NAME_CHARS = 150
 TI_PREFIX = "liste-ti-"
 TI_NAME = re.compile(r"(?i)^liste-ti-com.*\.csv$")   # what lib.territories.find_ti_file looks for
 
-_LOCK = threading.Lock()
 _ALLOWED_NAME_CHARS = re.compile(r"[^\w.\- ()+]")
 
 
@@ -52,6 +50,10 @@ class UploadReport:
     regions: int = 0               # régions with at least one of their départements
     replaced: list[str] = field(default_factory=list)      # files of the same name (or older lists) replaced
     warnings: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    release_date: str | None = None
+    version: str | None = None     # the data version created (or already in use when nothing changed)
+    unchanged: bool = False        # the files sent are exactly those of the version in use
 
     @property
     def kept(self) -> list[str]:
@@ -66,19 +68,55 @@ class _Staged:
     is_ti: bool
 
 
-def accept_uploads(files: list[tuple[str, bytes]], dest: Path | None = None) -> UploadReport:
-    """Validate uploaded (name, bytes) pairs and keep them in `dest`; raise DataFileError otherwise."""
-    dest = Path(dest or schema.OFFICIAL_DIR)
-    if not files:
-        raise DataFileError("aucun fichier reçu")
-    for name, data in files:
-        _check_one(name, data)
-    with _LOCK:
-        staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=_staging_parent(dest)))
-        try:
-            return _validate_and_keep(files, dest, staging)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+def accept_uploads(files: list[tuple[str, bytes]], *, actor: str = "console", action: str = "dépôt",
+                   dest: Path | None = None) -> UploadReport:
+    """Validate uploaded (name, bytes) pairs and make them a new data version; raise DataFileError otherwise.
+
+    `actor` is who asks (an administrator's identity, « console »…), `action` how (« dépôt », « import »,
+    « téléchargement »): both go to the version's manifest and to the audit log, refusals included.
+    `dest` (tests only) keeps the files in a plain folder instead of a version.
+    """
+    entries = audit.file_entries(files)
+    try:
+        if not files:
+            raise DataFileError("aucun fichier reçu")
+        for name, data in files:
+            _check_one(name, data)
+        if dest is not None:
+            return _accept_into_folder(files, Path(dest))
+        with versions.lock():
+            staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=versions.root()))
+            try:
+                report = _validate_and_keep(files, versions.base_files(), staging, actor, action)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            if not report.unchanged:
+                versions.apply_retention()
+    except DataFileError as exc:
+        audit.record(action, actor, audit.REFUSED, str(exc), files=entries)
+        raise
+    except Exception as exc:
+        audit.record(action, actor, audit.FAILED, f"erreur inattendue : {type(exc).__name__}", files=entries)
+        raise
+    message = ("aucun changement : ces fichiers sont déjà ceux de la version en service" if report.unchanged
+               else f"version {report.version} créée et mise en service")
+    audit.record(action, actor, audit.ACCEPTED, message, files=entries, version=report.version)
+    return report
+
+
+def _accept_into_folder(files: list[tuple[str, bytes]], dest: Path) -> UploadReport:
+    """Validation only, files kept in `dest` (no version, no log): for tests of the checks."""
+    staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=_staging_parent(dest)))
+    try:
+        base = {p.name: p for p in sorted(dest.iterdir()) if p.is_file()} if dest.is_dir() else {}
+        report, final, _ = _validate(files, base, staging)
+        dest.mkdir(parents=True, exist_ok=True)
+        for name, path in final.items():
+            if path.parent != dest:
+                shutil.copy2(path, dest / name)
+        return report
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- checks on one file
@@ -140,7 +178,9 @@ def _looks_like_ti_list(name: str, data: bytes) -> bool:
 
 # --------------------------------------------------------------------------- validate, then keep
 
-def _validate_and_keep(files: list[tuple[str, bytes]], dest: Path, staging: Path) -> UploadReport:
+def _validate(files: list[tuple[str, bytes]], base: dict[str, Path],
+              staging: Path) -> tuple[UploadReport, dict[str, Path], object]:
+    """Read everything; returns the report, the files of the would-be version and the read result."""
     report = UploadReport()
     staged = _stage(files, staging / "envoi", report)
     trade = [s for s in staged if not s.is_ti]
@@ -148,21 +188,72 @@ def _validate_and_keep(files: list[tuple[str, bytes]], dest: Path, staging: Path
     if len(ti_files) > 1:
         raise DataFileError("plusieurs listes de Territoires d'industrie envoyées ("
                             + ", ".join(f"« {s.original} »" for s in ti_files) + ") : envoyez-en une seule")
-    superseded: list[Path] = []
+    superseded: list[str] = []
     if ti_files:
         ti = ti_files[0]
         read_industry_territories(Path(ti.original), data=ti.path.read_bytes())
         report.ti_file = ti.name
-        superseded = [p for p in sorted(dest.glob("*")) if p.is_file() and TI_NAME.match(p.name)
-                      and p.name.lower() != ti.name.lower()]
+        superseded = [name for name in base if TI_NAME.match(name) and name.lower() != ti.name.lower()]
+    result = None
     if trade:
-        _read_with_kept_files(trade, dest, staging / "existants", report)
-    _keep(staged, dest, superseded, staging / "remplaces", report)
-    if report.ti_file and not has_trade_files(dest):
+        result = _read_with_kept_files(trade, base, staging / "existants", report)
+    new_names = {s.name.lower() for s in staged}
+    final = {name: path for name, path in base.items() if name.lower() not in new_names and name not in superseded}
+    final.update({s.name: s.path for s in staged})
+    for name in superseded:
+        report.replaced.append(name)
+        report.warnings.append(f"La liste des Territoires d'industrie « {name} » est remplacée "
+                               f"par « {report.ti_file} ».")
+    for name in base:
+        if name.lower() in new_names:
+            report.replaced.append(name)
+            report.warnings.append(f"Le fichier « {name} » déjà retenu est remplacé par celui qui "
+                                   "vient d'être envoyé.")
+    if report.ti_file and not any(not TI_NAME.match(n) for n in final):
         report.warnings.append("Aucun fichier des douanes n'est encore retenu : l'application affiche toujours les "
                                "données de démonstration et leurs Territoires d'industrie fictifs ; la liste "
                                f"« {report.ti_file} » servira dès qu'un fichier des douanes sera chargé.")
+    return report, final, result
+
+
+def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], staging: Path,
+                       actor: str, action: str) -> UploadReport:
+    report, final, result = _validate(files, base, staging)
+    in_use = versions.current()
+    if in_use is not None and _same_content(final, in_use):
+        report.unchanged, report.version = True, in_use.id
+        report.warnings = [w for w in report.warnings if "remplacé" not in w]
+        report.replaced = []
+        return report
+    if result is not None:
+        summary = versions.summary_of_result(result)
+    elif in_use is not None:          # a new Territoires d'industrie list alone: same table as before
+        summary = {k: in_use.manifest.get(k) for k in ("rows", "years", "departments", "release_date")}
+        summary["file_rows"] = {f["name"]: f["rows"] for f in in_use.files if "rows" in f}
+    else:
+        summary = {}
+    try:
+        versions.ensure_migrated()       # data/officiel becomes v0001 first, so that a rollback brings it back
+        version = versions.publish(final, actor=actor, action=action, summary=summary,
+                                   warnings=report.warnings, replaced=report.replaced)
+    except OSError as exc:
+        raise DataFileError(f"les fichiers n'ont pas pu être enregistrés dans « {versions.root()} » "
+                            f"({exc.strerror or exc}) ; rien n'a été modifié") from exc
+    report.version = version.id
+    if result is not None:
+        try:
+            from lib.trade_cache import store
+            store([version.files_dir], schema.CACHE_DIR, result)   # the table just read is this version's
+        except OSError:
+            pass                                                   # the app will read the files itself
     return report
+
+
+def _same_content(final: dict[str, Path], version) -> bool:
+    theirs = {f["name"]: f["sha256"] for f in version.files}
+    if set(theirs) != set(final):
+        return False
+    return all(versions._sha256(path) == theirs[name] for name, path in final.items())
 
 
 def _stage(files: list[tuple[str, bytes]], folder: Path, report: UploadReport) -> list[_Staged]:
@@ -188,14 +279,13 @@ def _stage(files: list[tuple[str, bytes]], folder: Path, report: UploadReport) -
     return list(staged.values())
 
 
-def _read_with_kept_files(trade: list[_Staged], dest: Path, preview: Path, report: UploadReport) -> None:
+def _read_with_kept_files(trade: list[_Staged], base: dict[str, Path], preview: Path, report: UploadReport):
     """Read the folder exactly as the app will: kept files (lenient, as in a folder) + new ones (strict)."""
     preview.mkdir()
     new_names = {s.name.lower() for s in trade}
-    if dest.is_dir():
-        for kept in sorted(dest.iterdir()):
-            if kept.is_file() and kept.name.lower() not in new_names:
-                _link(kept, preview / kept.name)
+    for name, kept in sorted(base.items()):
+        if name.lower() not in new_names:
+            _link(kept, preview / name)
     paths = [s.path for s in trade]
     origin = {str(s.path): s.original for s in trade}
     would_read = {p.name.lower() for p in discover_files([s.path.parent for s in trade[:1]])}
@@ -213,9 +303,12 @@ def _read_with_kept_files(trade: list[_Staged], dest: Path, preview: Path, repor
     report.warnings.extend(result.warnings)
     regions_present = {ref.region_of(d) for d in departments}
     report.regions = len(regions_present)
+    report.years = sorted(int(y) for y in result.table[schema.YEAR].unique())
+    report.release_date = result.release_date.isoformat() if result.release_date else None
     partial = _partial_coverage_warning(regions_present, departments)
     if partial:
         report.warnings.append(partial)
+    return result
 
 
 def _link(source: Path, target: Path) -> None:
@@ -240,38 +333,6 @@ def _partial_coverage_warning(regions_present: set[str], departments: set[str]) 
             f"{len(all_regions)} ({len(departments)} départements sur {len(ref.DEPARTMENTS)}). Les totaux "
             f"« France » et les parts de la France seront incomplets tant que les fichiers des autres "
             f"régions ne sont pas chargés (manquent : {names}).")
-
-
-def _keep(staged: list[_Staged], dest: Path, superseded: list[Path], backup: Path, report: UploadReport) -> None:
-    """Move the staged files into dest; on failure, put everything back as it was."""
-    dest.mkdir(parents=True, exist_ok=True)
-    backup.mkdir()
-    set_aside: list[tuple[Path, Path]] = []
-    moved: list[Path] = []
-    try:
-        new_names = {s.name.lower() for s in staged}
-        same_name = [p for p in sorted(dest.iterdir()) if p.is_file() and p.name.lower() in new_names]
-        for old in superseded + same_name:
-            os.replace(old, backup / old.name)
-            set_aside.append((backup / old.name, old))
-        for s in staged:
-            os.replace(s.path, dest / s.name)
-            moved.append(dest / s.name)
-    except OSError as exc:
-        for path in moved:
-            path.unlink(missing_ok=True)
-        for saved, original in set_aside:
-            os.replace(saved, original)
-        raise DataFileError(f"les fichiers n'ont pas pu être enregistrés dans « {dest} » ({exc.strerror or exc}) ; "
-                            "rien n'a été modifié") from exc
-    for _, original in set_aside:
-        report.replaced.append(original.name)
-        if original in superseded:
-            report.warnings.append(f"La liste des Territoires d'industrie « {original.name} » est remplacée "
-                                   f"par « {report.ti_file} ».")
-        else:
-            report.warnings.append(f"Le fichier « {original.name} » déjà retenu est remplacé par celui qui "
-                                   "vient d'être envoyé.")
 
 
 def _staging_parent(dest: Path) -> Path:

@@ -1,23 +1,11 @@
 """À propos des données: source, caveats, demo status, loading the real files, glossary."""
-import logging
-import re
-
 import streamlit as st
 
-from lib.errors import DataFileError
 from lib.formatting import format_number
 from lib.official_files import citation
-from lib.uploads import MAX_UPLOAD_MB, accept_uploads
-from lib.ui import loaders
+from lib.uploads import MAX_UPLOAD_MB
+from lib.ui import data_admin
 from lib.ui.page import page_header
-from lib.ui.widgets import french_file_uploader
-
-_log = logging.getLogger(__name__)
-
-
-def _escape_markdown(text: str) -> str:
-    """File names and cell values are echoed as text, never as Markdown (links, images, colours…)."""
-    return re.sub(r"([\\`*_{}\[\]<>#|~$!])", r"\\\1", " ".join(text.split()))
 
 
 page = page_header("À propos des données", show_ti_box=False)
@@ -78,43 +66,8 @@ st.markdown(f"""
    fichiers déjà retenus, avant d'être retenu : en cas d'erreur, rien ne change.
 3. En ligne de commande : `python -m lib.cli fetch` (machine connectée) ou `python -m lib.cli import CHEMIN…`.
 """)
-_outcome = st.session_state.pop("upload_outcome", None)
-if _outcome:   # set just before the rerun that made every page use the new files
-    st.success(_outcome["message"], icon="✅")
-    for warning in _outcome["warnings"]:
-        st.warning(_escape_markdown(warning), icon="⚠️")
-french_file_uploader(f"Glissez-déposez vos fichiers ici — {MAX_UPLOAD_MB} Mo au plus par fichier • ZIP, XLSX, CSV")
-with st.form("upload_form", clear_on_submit=True):
-    uploaded = st.file_uploader("Fichiers des douanes et liste des Territoires d'industrie",
-                                type=["zip", "xlsx", "csv"], accept_multiple_files=True, key="uploads",
-                                max_upload_size=MAX_UPLOAD_MB)
-    submitted = st.form_submit_button("Vérifier et charger", type="primary")
-if submitted:
-    if not uploaded:
-        st.warning("Aucun fichier choisi.")
-    else:
-        report = None
-        try:
-            with st.spinner("Vérification des fichiers…"):
-                report = accept_uploads([(f.name, f.getvalue()) for f in uploaded])
-        except DataFileError as exc:
-            st.error(f"Fichier refusé : {_escape_markdown(str(exc))} "
-                     "Les données déjà chargées restent utilisées.", icon="🚫")
-        except Exception as exc:  # a user's file must never break the page
-            _log.exception("échec inattendu pendant la vérification d'un envoi")
-            st.error(f"Les fichiers n'ont pas pu être vérifiés (erreur inattendue : {type(exc).__name__}). "
-                     "Rien n'a été modifié : les données déjà chargées restent utilisées.", icon="🚫")
-        if report is not None:
-            loaders.reload_data()
-            what = ", ".join(report.kept)
-            rows = (f" — {format_number(report.rows)} valeurs lues ; l'application utilise désormais "
-                    f"{format_number(report.total_rows)} lignes, {report.departments} départements"
-                    if report.trade_files else "")
-            st.session_state["upload_outcome"] = {
-                "message": _escape_markdown(f"Fichiers retenus : {what}{rows}.")
-                + " Toutes les pages utilisent désormais ces données.",
-                "warnings": report.warnings}
-            st.rerun()
+
+data_admin.render(data)
 
 st.subheader("Glossaire")
 st.markdown("""

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import streamlit
 
-from lib import official_files, schema, uploads
+from lib import audit, official_files, schema, uploads, versions
 from lib.dataset import load_app_data
 from lib.errors import DataFileError
 from lib.territories import find_ti_file
@@ -90,19 +90,32 @@ def home(tmp_path, monkeypatch):
     return root
 
 
+def version_files(root: Path) -> list[str]:
+    """Names of the files of the data version in use."""
+    return sorted(p.name for p in versions.current().files_dir.iterdir())
+
+
+def _versions_snapshot(root: Path) -> dict:
+    """The versions and the pointer to the one in use (the audit log and the lock file aside)."""
+    return {k: v for k, v in snapshot(root / "versions").items() if k not in ("journal.jsonl", ".lock")}
+
+
 class Unchanged:
-    """Take a byte snapshot of data/officiel and data/cache, and check it after a refused upload."""
+    """Take a byte snapshot of data/officiel, data/versions and data/cache, and check it after a refused upload."""
 
     def __init__(self, root: Path):
         self.root = root
         self.table = load_app_data().result.table
         self.officiel = snapshot(root / "officiel")
+        self.versions = _versions_snapshot(root)
         self.cache = snapshot(root / "cache")
 
     def check(self) -> None:
         assert snapshot(self.root / "officiel") == self.officiel, "data/officiel a changé"
+        assert _versions_snapshot(self.root) == self.versions, "les versions ont changé"
         assert snapshot(self.root / "cache") == self.cache, "le cache Parquet a changé"
         assert not list(self.root.glob(".upload-*")), "copie de travail laissée derrière"
+        assert not list((self.root / "versions").glob(".*-*")), "copie de travail laissée derrière"
         after = load_app_data()                      # what the app shows after reload_data()
         pd.testing.assert_frame_equal(after.result.table, self.table)
         assert snapshot(self.root / "cache") == self.cache, "le rechargement a réécrit le cache"
@@ -110,9 +123,16 @@ class Unchanged:
 
 def refuse(home: Path, files: list[tuple[str, bytes]]) -> DataFileError:
     unchanged = Unchanged(home)
+    logged = len(audit.read())
     with pytest.raises(DataFileError) as info:
-        accept_uploads(files)
+        accept_uploads(files, actor="admin@prefecture.test")
     unchanged.check()
+    entries = audit.read()
+    assert len(entries) == logged + 1, "la tentative refusée aurait dû être inscrite au journal"
+    last = entries[-1]
+    assert (last["outcome"], last["actor"], last["message"]) == ("refusée", "admin@prefecture.test", str(info.value))
+    assert [f["name"] for f in last["files"]] == [name for name, _ in files]
+    assert [f["sha256"] for f in last["files"]] == [hashlib.sha256(data).hexdigest() for _, data in files]
     return info.value
 
 
@@ -309,7 +329,8 @@ def test_good_upload_is_kept_and_used_by_the_app_after_reload(home):
     before = load_app_data().result.table
     report = accept_uploads([("region_94_A.zip", region_zip_bytes("94", ["2A", "2B"], base=5000))])
     assert report.trade_files == ["region_94_A.zip"] and report.rows == 2 * 2 * 2 * 2 * 2
-    assert sorted(p.name for p in (home / "officiel").iterdir()) == ["region_93_A.zip", "region_94_A.zip"]
+    assert version_files(home) == ["region_93_A.zip", "region_94_A.zip"] and report.version == "v0002"
+    assert sorted(p.name for p in (home / "officiel").iterdir()) == ["region_93_A.zip"]   # never modified
     after = load_app_data()                                     # what reload_data() makes the app call
     table = after.result.table
     assert len(table) == len(before) + report.rows == report.total_rows
@@ -335,7 +356,7 @@ def test_good_upload_then_bad_one_keeps_the_good_one(home):
     assert "2A" in set(with_good["department"])
     err = refuse(home, [("REGION_11_A_IMPORT.xlsx", xlsx_bytes([["11", "75", "Import", "C10A", "DE", -1, 1]]))])
     assert "négative" in str(err)
-    assert sorted(p.name for p in (home / "officiel").iterdir()) == ["region_93_A.zip", "region_94_A.zip"]
+    assert version_files(home) == ["region_93_A.zip", "region_94_A.zip"]
     pd.testing.assert_frame_equal(load_app_data().result.table, with_good)
 
 
@@ -347,7 +368,7 @@ def test_windows_1252_csv_is_accepted_with_accents_intact(home):
         payload.decode("utf-8")                                 # really Windows-1252, not UTF-8
     report = accept_uploads([("données_corse_import.csv", payload)])
     assert report.trade_files == ["données_corse_import.csv"] and report.rows == 4
-    assert (home / "officiel" / "données_corse_import.csv").read_bytes() == payload
+    assert (versions.current().files_dir / "données_corse_import.csv").read_bytes() == payload
     table = load_app_data().result.table
     assert table.loc[table["department"] == "2B", "value_eur"].sort_values().tolist() == [30.0, 40.0]
     ti = ti_csv([(c, "Château-Arnoux-Saint-Auban", i, "Pays de Forcalquier – Montagne de Lure (Sisteron)")
@@ -361,7 +382,7 @@ def test_industry_territory_list_under_another_name_is_found_and_replaces_the_ol
     accept_uploads([("liste-ti-com2023-20250101.csv", ti_csv(TI_ROWS))])
     report = accept_uploads([("territoires.csv", ti_csv([(c, n, "T05", "Nouvelle liste") for c, n, _, _ in TI_ROWS]))])
     assert report.ti_file == "liste-ti-com-territoires.csv" and report.replaced == ["liste-ti-com2023-20250101.csv"]
-    assert find_ti_file(home / "officiel").name == "liste-ti-com-territoires.csv"
+    assert find_ti_file(versions.current().files_dir).name == "liste-ti-com-territoires.csv"
     catalog = load_app_data().catalog
     assert set(catalog.industry_territories) == {"T05"}
 
@@ -379,21 +400,25 @@ def test_same_name_replaces_the_kept_file_after_validation(home):
     assert sorted(table["department"].unique()) == ["04"] and table["value_eur"].min() == 7000
 
 
-def test_failed_move_puts_everything_back(home, monkeypatch):
+@pytest.mark.parametrize("first_upload", [True, False], ids=["versions-existantes", "reprise-de-officiel"])
+def test_failed_write_of_the_version_changes_nothing(home, monkeypatch, first_upload):
+    if first_upload:
+        accept_uploads([("region_94_A.zip", region_zip_bytes("94", ["2B"]))])
     unchanged = Unchanged(home)
-    real_replace = uploads.os.replace
+    real_link = versions.os.link
     calls = {"n": 0}
 
     def flaky(src, dst):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == (2 if first_upload else 1):
             raise OSError(28, "No space left on device")
-        return real_replace(src, dst)
-    monkeypatch.setattr(uploads.os, "replace", flaky)
-    with pytest.raises(DataFileError) as info:
-        accept_uploads([("region_93_A.zip", region_zip_bytes("93", ["04"], base=7000)),
-                        ("region_94_A.zip", region_zip_bytes("94", ["2A"]))])
-    monkeypatch.setattr(uploads.os, "replace", real_replace)
+        return real_link(src, dst)
+    with monkeypatch.context() as patched:
+        patched.setattr(versions.os, "link", flaky)
+        patched.setattr(versions.shutil, "copy2", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "disque plein")))
+        with pytest.raises(DataFileError) as info:
+            accept_uploads([("region_93_A.zip", region_zip_bytes("93", ["04"], base=7000)),
+                            ("region_94_A.zip", region_zip_bytes("94", ["2A"]))])
     assert "n'ont pas pu être enregistrés" in str(info.value) and "rien n'a été modifié" in str(info.value)
     unchanged.check()
 
@@ -409,9 +434,8 @@ def test_nothing_received():
 def app_home(home, monkeypatch):
     """The isolated data folder, with the process-wide Streamlit caches emptied before and after."""
     import streamlit as st
-    from lib.ui import loaders
     (home / "officiel" / "liste-ti-com2023-20250101.csv").write_bytes(ti_csv(TI_ROWS))
-    monkeypatch.setitem(loaders._generation, "value", loaders._generation["value"])
+    monkeypatch.setenv("CET_ADMIN_SECRET", ADMIN_SECRET)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield home
@@ -432,10 +456,20 @@ def _start(query: dict | None = None):
     return at.run()
 
 
-def _about(query: dict | None = None):
+ADMIN_SECRET = "secret-de-test-0123456789"
+
+
+def _about(query: dict | None = None, admin: bool = True):
     at = _start(query)
     assert not at.exception, at.exception
-    return at.switch_page("pages/about.py").run()
+    at = at.switch_page("pages/about.py").run()
+    if admin:
+        at.text_input(key="admin_secret").input(ADMIN_SECRET)
+        next(b for b in at.button if b.label == "Accéder à l'administration").click()
+        at = at.run()
+        assert not at.exception, at.exception
+        assert any("Vous êtes administrateur (secret partagé)" in s.value for s in at.info)
+    return at
 
 
 def _upload(at, files: list[tuple[str, bytes]]):
@@ -498,7 +532,7 @@ def test_about_page_uploader_limit_is_the_lib_limit(app_home):
 
 
 def test_about_page_survives_an_unexpected_failure(app_home, monkeypatch):
-    def broken(files, dest=None):
+    def broken(files, **kwargs):
         raise MemoryError()
     monkeypatch.setattr(uploads, "accept_uploads", broken)
     at = _upload(_about(), [("region_94_A.zip", region_zip_bytes("94", ["2A"]))])

@@ -1,7 +1,14 @@
 """Every Streamlit cache of the app, in one place.
 
-The data are loaded once per process (`st.cache_resource`); per-territory results are cached with
-`st.cache_data`, keyed by the data's token so that loading new files invalidates them.
+The data are loaded once per process and per data version (`st.cache_resource`, keyed by the
+fingerprint of `lib.dataset.data_fingerprint`); per-territory results are cached with `st.cache_data`,
+keyed by a token that *is* that fingerprint, so a result is always computed from the data its token
+names, even when a new version arrives in the middle of a run.
+
+Each script run pins one version at its start (`app_data`, first called by the entry point): every
+later call in the same run, and the fragments of that run, get the same object, so no page ever
+mixes two versions. A new version (an upload in another session, `lib.cli import` in a console, a
+rollback) is noticed at the next rerun by one small file read, and the session says so.
 """
 from __future__ import annotations
 
@@ -9,23 +16,32 @@ import gc
 from typing import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from lib import exposure, indicators as ind, trends
-from lib.dataset import AppData, load_app_data
+from lib.dataset import AppData, data_fingerprint, load_app_data
 from lib.errors import DataFileError
+from lib.formatting import format_number
+from lib.official_files import release_label
 from lib.summary import territory_summary
 
+_PIN = "_data_pin"
 
-@st.cache_resource(show_spinner="Chargement des données du commerce extérieur…")
-def _load(generation: int) -> tuple[AppData | None, str | None]:
-    """Real files if present, else the demo; a broken real file falls back to the demo with a message."""
+
+@st.cache_resource(max_entries=3, show_spinner="Chargement des données du commerce extérieur…")
+def _load(fingerprint: str) -> tuple[AppData | None, str | None]:
+    """The data of `fingerprint`; a broken real file falls back to the demo with a message.
+
+    Three entries: the version in use, the one before it (sessions still finishing a run on it) and
+    the demo fallback. A dossier being built keeps its own reference, whatever is evicted here.
+    """
     try:
-        loaded = load_app_data(), None
+        loaded = load_app_data(fingerprint=fingerprint), None
     except DataFileError as exc:
         from lib.demo import ensure_demo
         from lib.schema import DEMO_DIR
         loaded = load_app_data([ensure_demo(DEMO_DIR)]), (
-            f"Les fichiers officiels de data/officiel n'ont pas pu être lus ({exc}) : "
+            f"Les fichiers officiels n'ont pas pu être lus ({exc}) : "
             "les données de démonstration sont affichées.")
     _freeze_heap()
     return loaded
@@ -37,42 +53,60 @@ def _freeze_heap() -> None:
     The loaded table and the imported libraries are millions of long-lived objects that every full
     collection would walk again for nothing; frozen, a collection only looks at what reruns create.
     (Streamlit's forced collection after every run is off too: `runner.postScriptGC` in
-    .streamlit/config.toml.)"""
+    .streamlit/config.toml.) A new data version unfreezes first, so that a table no session uses any more
+    can be collected."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
 
-_generation = {"value": 0}
-
-
-def _data() -> AppData:
-    return _load(_generation["value"])[0]
+def _data(token: str) -> AppData:
+    return _load(token)[0]
 
 
 def app_data() -> AppData:
-    data, problem = _load(_generation["value"])
+    """The data of this run: pinned at the first call of each run, then the same for the whole run."""
+    ctx = get_script_run_ctx()
+    state = st.session_state
+    pin = state.get(_PIN)
+    if pin is not None and ctx is not None and (pin["run"] is ctx.cursors or ctx.fragment_ids_this_run):
+        return pin["data"]
+    fingerprint = data_fingerprint()
+    data, problem = _load(fingerprint)
+    state[_PIN] = {"run": ctx.cursors if ctx is not None else None, "data": data, "fingerprint": fingerprint}
     if problem:
         st.error(problem)
+    if pin is not None and pin["fingerprint"] != fingerprint:
+        st.info(update_notice(data), icon=":material/sync:")
     return data
 
 
+def update_notice(data: AppData) -> str:
+    """« Données mises à jour le 30/11/2026 à 05:12 : résultats de février 2026 (version v0003, …). »"""
+    date = data.result.release_date
+    release = f"résultats de {release_label(date)}" if date else "date de diffusion inconnue"
+    if data.version is not None:
+        local = data.version.created.astimezone()
+        return (f"Données mises à jour le {local:%d/%m/%Y} à {local:%H:%M} : {release} (version "
+                f"{data.version.id}, {format_number(len(data.result.table))} lignes). Les chiffres de cette "
+                "page sont calculés sur ces données.")
+    return (f"Données mises à jour : {release} ({format_number(len(data.result.table))} lignes). Les chiffres "
+            "de cette page sont calculés sur ces données.")
+
+
 def reload_data() -> None:
-    """After an upload: the next call reads the new files; the old table and results are freed."""
-    _generation["value"] += 1
-    _load.clear()
-    compute.clear()
-    figure.clear()
-    screen_tables.clear()
-    gc.unfreeze()   # the old table may now be collected
+    """After an upload in this session: the next run pins the new version like any other session's."""
+    st.session_state.pop(_PIN, None)
 
 
 def current_token() -> str:
-    return data_token(_data())
+    """The token of this run's pinned data (figure and table cache keys carry it)."""
+    return data_token(app_data())
 
 
 def data_token(data: AppData) -> str:
-    """Keys every cached result to the data it was computed from."""
-    return f"{_generation['value']}:{len(data.result.table)}:{data.result.release_date}"
+    """Keys every cached result to the data it was computed from: the data's own fingerprint."""
+    return data.fingerprint
 
 
 # Every per-territory computation the pages call, by name: f(cube, territory, year, *args).
@@ -96,7 +130,7 @@ COMPUTATIONS = {
 @st.cache_data(max_entries=5000, show_spinner=False)
 def compute(token: str, name: str, territory_id: str, year: int, *args):
     """Cached per (data, computation, territory, year, arguments); the token changes with the data."""
-    data = _data()
+    data = _data(token)
     return COMPUTATIONS[name](data.cube, data.catalog.resolve(territory_id), year, *args)
 
 

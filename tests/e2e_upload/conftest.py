@@ -7,6 +7,7 @@ never `playwright install`. Screenshots go to test-artifacts/upload/ (git-ignore
 from __future__ import annotations
 
 import os
+import re
 import urllib.request
 from pathlib import Path
 
@@ -44,14 +45,41 @@ def health(url: str) -> bytes:
     return urllib.request.urlopen(url + "/_stcore/health", timeout=5).read()
 
 
-@pytest.fixture(scope="module")
-def upload_server(tmp_path_factory):
-    """(url, data folder) of a server reading only its own data folder; stopped by its PID."""
+def _seeded_data_dir(tmp_path_factory):
     from tests.test_bad_input import KEPT_DEPS, TI_ROWS, region_zip_bytes, ti_csv
     data_dir = tmp_path_factory.mktemp("donnees") / "data"
     (data_dir / "officiel").mkdir(parents=True)
     (data_dir / "officiel" / "region_93_A.zip").write_bytes(region_zip_bytes("93", KEPT_DEPS))
     (data_dir / "officiel" / "liste-ti-com2023-20250101.csv").write_bytes(ti_csv(TI_ROWS))
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def upload_server(tmp_path_factory):
+    """(url, data folder, server) of a default run (no administrator access configured: console link)
+    reading only its own data folder; stopped by its PID."""
+    data_dir = _seeded_data_dir(tmp_path_factory)
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    with StreamlitServer(ARTIFACTS_DIR / "streamlit.log", env={"CET_DATA_DIR": str(data_dir)}) as server:
-        yield server.url, data_dir
+    env = {"CET_DATA_DIR": str(data_dir), "CET_ADMIN_SECRET": "", "CET_ADMIN_EMAILS": ""}
+    with StreamlitServer(ARTIFACTS_DIR / "streamlit.log", env=env) as server:
+        yield server.url, data_dir, server
+
+
+@pytest.fixture(scope="module")
+def secret_server(tmp_path_factory):
+    """The same with a shared administrator secret configured (so no console link)."""
+    data_dir = _seeded_data_dir(tmp_path_factory)
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    env = {"CET_DATA_DIR": str(data_dir), "CET_ADMIN_SECRET": ADMIN_SECRET, "CET_ADMIN_EMAILS": ""}
+    with StreamlitServer(ARTIFACTS_DIR / "streamlit-secret.log", env=env) as server:
+        yield server.url, data_dir, server
+
+
+ADMIN_SECRET = "secret-de-la-prefecture-pour-le-test"
+
+
+def console_link(server) -> str:
+    """The last one-time administrator link the launcher printed (a used one is replaced by a new one)."""
+    links = re.findall(r"(http://\S+/donnees\?admin=[\w-]+)", server.log_text())
+    assert links, "le lanceur aurait dû afficher un lien administrateur :\n" + server.log_text()
+    return links[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e_upload.conftest import ARTIFACTS_DIR, health
+from tests.e2e_upload.conftest import ARTIFACTS_DIR, console_link, health
 from tests.test_bad_input import BAD_FILES, _materialise, region_zip_bytes, snapshot
 
 TIMEOUT = 60_000
@@ -23,15 +23,24 @@ def _send(page, files):
     _wait_idle(page)
 
 
+def _version_files(data_dir) -> list[str]:
+    current = (data_dir / "versions" / "CURRENT").read_text().strip()
+    return sorted(p.name for p in (data_dir / "versions" / current / "files").iterdir())
+
+
 def test_upload_in_the_browser(page, upload_server):
-    url, data_dir = upload_server
+    url, data_dir, server = upload_server
     page.goto(url + "/donnees")                             # a deep link as the very first visit of the server
     expect(page.get_by_role("heading", name="À propos des données")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("input[type=file]")).to_have_count(0)
+    page.goto(console_link(server))                         # the administrator opens the console link
+    expect(page.get_by_text("Vous êtes administrateur (console)", exact=False)).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Données chargées : 96 lignes", exact=False)).to_be_visible(timeout=TIMEOUT)
     _wait_idle(page)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     officiel, cache = snapshot(data_dir / "officiel"), snapshot(data_dir / "cache")
     assert cache, "le serveur aurait dû écrire son cache Parquet"
+    assert not (data_dir / "versions" / "CURRENT").exists()
 
     for case in ("html_renamed_zip", "negative_value", "zip_bomb_declared_size"):
         name, payload, expected, _ = BAD_FILES[case]
@@ -44,7 +53,8 @@ def test_upload_in_the_browser(page, upload_server):
         expect(page.get_by_test_id("stAlertContentSuccess")).to_have_count(0)
         expect(page.get_by_text("Données chargées : 96 lignes", exact=False)).to_be_visible()
         assert snapshot(data_dir / "officiel") == officiel and snapshot(data_dir / "cache") == cache, case
-        assert not list(data_dir.glob(".upload-*"))
+        assert not (data_dir / "versions" / "CURRENT").exists(), case
+        assert not list(data_dir.glob(".upload-*")) and not list(data_dir.glob("versions/.upload-*"))
         assert health(url) == b"ok"
     page.screenshot(path=str(ARTIFACTS_DIR / "envoi-refuse.png"))
 
@@ -59,14 +69,17 @@ def test_upload_in_the_browser(page, upload_server):
     expect(page.get_by_text("Données partielles", exact=False)).to_be_visible()
     expect(page.get_by_text("Données chargées : 128 lignes", exact=False)).to_be_visible()
     page.screenshot(path=str(ARTIFACTS_DIR / "envoi-accepte.png"))
-    kept = snapshot(data_dir / "officiel")
-    assert sorted(kept) == ["liste-ti-com2023-20250101.csv", "region_93_A.zip", "region_94_A.zip"]
+    assert _version_files(data_dir) == ["liste-ti-com2023-20250101.csv", "region_93_A.zip", "region_94_A.zip"]
+    kept = snapshot(data_dir / "versions")
+    kept.pop("journal.jsonl")
 
     _send(page, [("REGION_11_A_IMPORT.xlsx", _materialise(BAD_FILES["text_in_values"][1]))])
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("« n.d. » n'est pas un nombre",
                                                                        timeout=TIMEOUT)
     expect(page.get_by_text("Données chargées : 128 lignes", exact=False)).to_be_visible()
-    assert snapshot(data_dir / "officiel") == kept
+    after = snapshot(data_dir / "versions")
+    after.pop("journal.jsonl")
+    assert after == kept
 
     page.goto(url + "/?territoire=dep:2A&annee=2024")       # the uploaded Corse rows are used by the app
     expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT)

@@ -1,0 +1,146 @@
+"""Administrator sessions: the console link, the shared secret, OpenID Connect (`st.login`).
+
+Who is an administrator is kept on the server, never in anything the browser can set: a registry
+keyed by the session id, whose random nonce must also match the session's own state (AppTest gives
+every test the same session id; a new session never inherits an old one's rights).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets as pysecrets
+import threading
+import time
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from lib import audit
+from lib.auth import (CONSOLE_PARAM, CONSOLE_TOKEN_ENV, CONSOLE_URL_ENV, AuthConfig, ConsoleToken, FailureThrottle,
+                      check_secret, console_link, load_config)
+from lib.ui import upload_guard
+
+_log = logging.getLogger(__name__)
+_NONCE = "_admin_nonce"
+_lock = threading.Lock()
+_admins: dict[str, tuple[str, str]] = {}          # session id → (identity, nonce)
+_throttle = FailureThrottle()
+_sleep = time.sleep                                 # tests replace it to read the delays
+_console: dict[str, ConsoleToken] = {}
+
+
+def _announce(token: str) -> None:
+    base = os.environ.get(CONSOLE_URL_ENV, "http://localhost:8501")
+    print("\n  Lien administrateur utilisé. Nouveau lien, valable une fois :\n"
+          f"  {console_link(base, token)}\n", flush=True)
+
+
+def console_token() -> ConsoleToken:
+    """The launcher's token for this process (none with plain `streamlit run` or a configured access)."""
+    with _lock:
+        if "token" not in _console:
+            _console["token"] = ConsoleToken(os.environ.get(CONSOLE_TOKEN_ENV) or None, _announce)
+        return _console["token"]
+
+
+def _secrets() -> dict:
+    try:
+        return {key: st.secrets[key] for key in st.secrets}
+    except Exception:   # no secrets.toml: Streamlit raises when it is read
+        return {}
+
+
+def config() -> AuthConfig:
+    return load_config(_secrets())
+
+
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def _grant(identity: str) -> None:
+    sid = _session_id()
+    if sid is None:
+        return
+    nonce = pysecrets.token_hex(16)
+    with _lock:
+        _admins[sid] = (identity, nonce)
+    st.session_state[_NONCE] = nonce
+
+
+def logout() -> None:
+    sid = _session_id()
+    with _lock:
+        _admins.pop(sid, None)
+    st.session_state.pop(_NONCE, None)
+    upload_guard.revoke()
+    if _oidc_user_email():
+        st.logout()
+
+
+def admin_identity() -> str | None:
+    """« console », « secret partagé » or the administrator's e-mail; None for a visitor."""
+    sid = _session_id()
+    with _lock:
+        entry = _admins.get(sid)
+    if entry is not None and st.session_state.get(_NONCE) == entry[1]:
+        return entry[0]
+    email = _oidc_user_email()
+    if email and email in config().admin_emails:
+        if st.session_state.get("_oidc_logged") != email:      # one audit line per session and address
+            st.session_state["_oidc_logged"] = email
+            audit.record("connexion", email, audit.ACCEPTED, "OpenID Connect")
+        return email
+    return None
+
+
+def logged_in_email() -> str | None:
+    """The e-mail of a user signed in through OpenID Connect (administrator or not)."""
+    return _oidc_user_email()
+
+
+def _oidc_user_email() -> str | None:
+    try:
+        user = st.user
+        if not user.is_logged_in:
+            return None
+        return str(user.get("email") or "").strip().lower() or None
+    except Exception:   # no [auth] configured
+        return None
+
+
+def consume_console_link() -> None:
+    """Called by the entry point: `?admin=<token>` makes this session an administrator, once."""
+    if CONSOLE_PARAM not in st.query_params:
+        return
+    candidate = st.query_params.get(CONSOLE_PARAM, "")
+    del st.query_params[CONSOLE_PARAM]          # the token never stays in the address bar
+    if console_token().consume(candidate):
+        _grant("console")
+        audit.record("connexion", "console", audit.ACCEPTED, "lien administrateur de la console")
+        st.toast("Vous êtes administrateur de cette session (lien de la console).", icon=":material/key:")
+        return
+    delay = _throttle.failure(f"console:{_session_id()}")
+    audit.record("connexion", "inconnu", audit.REFUSED, "lien administrateur invalide ou déjà utilisé")
+    _log.warning("lien administrateur refusé (session %s)", (_session_id() or "?")[:8])
+    _sleep(delay)
+    st.error("Ce lien administrateur n'est pas (ou plus) valable : chaque lien ne sert qu'une fois. Le lien "
+             "suivant est affiché dans la console où l'application a été lancée.", icon=":material/lock:")
+
+
+def try_secret(candidate: str) -> bool:
+    """Check the shared secret; a failure is logged, then answered only after a growing delay."""
+    cfg = config()
+    key = f"secret:{_session_id()}"
+    if cfg.secret and candidate and check_secret(candidate, cfg.secret):
+        _throttle.success(key)
+        _grant("secret partagé")
+        audit.record("connexion", "secret partagé", audit.ACCEPTED, "secret administrateur")
+        return True
+    delay = _throttle.failure(key)
+    audit.record("connexion", "inconnu", audit.REFUSED, "secret administrateur incorrect")
+    _log.warning("secret administrateur incorrect (session %s), réponse retardée de %.0f s",
+                 (_session_id() or "?")[:8], delay)
+    _sleep(delay)
+    return False

@@ -1,0 +1,281 @@
+"""Visitors read, administrators change the data: configuration, the secret, the console link, the
+upload endpoint, and what each sees in the app (AppTest, on a private data folder)."""
+from __future__ import annotations
+
+import asyncio
+import io
+
+import pytest
+
+from lib import audit, auth, schema
+from lib.ui import admin_link
+from tests.conftest import PROJECT_DIR
+from tests.test_bad_input import KEPT_DEPS, region_zip_bytes
+
+PAGES = ["pages/overview.py", "pages/exports.py", "pages/imports.py", "pages/comparison.py", "pages/exposure.py",
+         "pages/map.py", "pages/product_explorer.py", "pages/country_explorer.py", "pages/about.py"]
+
+
+# --------------------------------------------------------------------------- configuration (lib/auth.py)
+
+def test_configuration_from_environment_and_secrets_file():
+    assert not auth.load_config({}, {}).configured
+    env = auth.load_config({}, {auth.SECRET_ENV: "  un-secret-assez-long  "})
+    assert env.configured and env.secret == "un-secret-assez-long"
+    from_file = auth.load_config({"admin": {"secret": "secret-du-fichier-toml", "emails": ["A@Prefecture.gouv.fr"]}}, {})
+    assert from_file.secret == "secret-du-fichier-toml" and from_file.admin_emails == {"a@prefecture.gouv.fr"}
+    short = auth.load_config({}, {auth.SECRET_ENV: "court"})
+    assert not short.configured and "moins de 12 caractères" in short.problems[0]
+    oidc = auth.load_config({"auth": {"client_id": "x"}}, {auth.EMAILS_ENV: "a@b.fr, C@D.fr"})
+    assert oidc.configured and oidc.oidc and oidc.admin_emails == {"a@b.fr", "c@d.fr"}
+    lonely = auth.load_config({"auth": {"client_id": "x"}}, {})
+    assert not lonely.configured and "sans liste d'administrateurs" in lonely.problems[0]
+
+
+def test_secret_is_compared_in_constant_time(monkeypatch):
+    calls = []
+    real = auth.hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((len(a), len(b)))
+        return real(a, b)
+    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    assert auth.check_secret("le-bon-secret-123", "le-bon-secret-123")
+    assert not auth.check_secret("x", "le-bon-secret-123")
+    assert not auth.check_secret("", "le-bon-secret-123")
+    assert calls == [(32, 32)] * 3          # hashed first: the length of the guess tells nothing
+
+
+def test_console_token_works_once_and_announces_the_next_one():
+    announced = []
+    token = auth.ConsoleToken("jeton-initial", announced.append)
+    assert not token.consume("mauvais") and not announced
+    assert token.consume("jeton-initial") and len(announced) == 1
+    assert not token.consume("jeton-initial")
+    assert token.consume(announced[0]) and len(announced) == 2
+    assert not auth.ConsoleToken(None).enabled and not auth.ConsoleToken(None).consume("")
+
+
+def test_failed_attempts_wait_longer_each_time_and_a_burst_waits_the_maximum():
+    clock = {"t": 0.0}
+    throttle = auth.FailureThrottle(max_delay=30, window_s=600, burst=5, clock=lambda: clock["t"])
+    assert [throttle.failure("a") for _ in range(5)] == [1, 2, 4, 8, 16]
+    assert throttle.failure("b") == 30              # sixth failure in ten minutes on this server
+    clock["t"] = 10_000
+    throttle.success("a")
+    assert throttle.failure("a") == 1
+
+
+def test_launcher_prints_a_one_time_link_only_when_nothing_is_configured(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(auth.Path, "home", lambda: tmp_path)              # no secrets.toml there
+    for name in (auth.SECRET_ENV, auth.EMAILS_ENV, auth.CONSOLE_TOKEN_ENV, auth.CONSOLE_URL_ENV):
+        monkeypatch.setenv(name, "")                   # recorded, so restored as it was after the test
+        monkeypatch.delenv(name)
+    admin_link.announce(["--server.port", "8765", "--server.address", "127.0.0.1"], tmp_path)
+    printed = capsys.readouterr().out
+    token = admin_link.os.environ[auth.CONSOLE_TOKEN_ENV]
+    assert len(token) >= 40 and f"http://127.0.0.1:8765/donnees?admin={token}" in printed
+    monkeypatch.setenv(auth.SECRET_ENV, "secret-configure-par-la-prefecture")
+    admin_link.announce([], tmp_path)
+    assert auth.CONSOLE_TOKEN_ENV not in admin_link.os.environ and "admin=" not in capsys.readouterr().out
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[admin]\nsecret = "court"\n', encoding="utf-8")
+    monkeypatch.delenv(auth.SECRET_ENV)
+    admin_link.announce([], tmp_path)
+    out = capsys.readouterr().out
+    assert "Secret administrateur ignoré" in out and "admin=" in out    # a too short secret is not an access
+
+
+# --------------------------------------------------------------------------- upload endpoint (lib/ui/upload_guard.py)
+
+def _put(route, session_id: str, file_id: str):
+    from starlette.requests import Request
+    scope = {"type": "http", "method": "PUT", "path": f"/_stcore/upload_file/{session_id}/{file_id}",
+             "path_params": {"session_id": session_id, "file_id": file_id}, "headers": [], "query_string": b""}
+    return asyncio.run(route.endpoint(Request(scope)))
+
+
+def test_upload_route_refuses_a_session_without_the_form_before_reading_the_body(monkeypatch, tmp_path):
+    monkeypatch.setattr(schema, "DATA_DIR", tmp_path)
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from lib.ui import upload_guard
+    reached = []
+
+    async def streamlit_put(request):
+        reached.append(request.path_params["file_id"])
+        return Response(status_code=204)
+    guarded = upload_guard.guard_route(Route("/_stcore/upload_file/{session_id}/{file_id}", streamlit_put,
+                                             methods=["PUT"]))
+    monkeypatch.setattr(upload_guard, "_allowed", set())
+    monkeypatch.setattr(upload_guard, "_issued", {})
+    refused = _put(guarded, "visiteur", "f1")
+    assert refused.status_code == 403 and "réservé aux administrateurs" in refused.body.decode() and not reached
+    upload_guard._allowed.add("admin")
+    assert _put(guarded, "admin", "f1").status_code == 403          # a file id never issued to it
+    upload_guard._issued["admin"] = {"f1"}
+    assert _put(guarded, "admin", "f1").status_code == 204 and reached == ["f1"]
+    refusals = [e for e in audit.read() if e["action"] == "envoi direct"]
+    assert [e["outcome"] for e in refusals] == ["refusée", "refusée"] and refusals[0]["actor"].startswith("session visiteur")
+
+
+def test_upload_store_refuses_files_and_urls_for_a_session_without_the_form(monkeypatch):
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+    from lib.ui import upload_guard
+    upload_guard.install()
+    monkeypatch.setattr(upload_guard, "_allowed", {"admin"})
+    monkeypatch.setattr(upload_guard, "_issued", {})
+    store = MemoryUploadedFileManager("/_stcore/upload_file")
+    assert store.get_upload_urls("visiteur", ["a.zip"]) == []
+    store.add_file("visiteur", UploadedFileRec(file_id="x", name="a.zip", type="application/zip", data=b"PK"))
+    assert store.get_files("visiteur", ["x"]) == []
+    urls = store.get_upload_urls("admin", ["a.zip"])
+    assert len(urls) == 1 and upload_guard._issued["admin"] == {urls[0].file_id}
+
+
+def test_launcher_patches_the_route_factory_of_the_server():
+    from streamlit.web.server.starlette import starlette_app
+    from lib.ui import upload_guard
+    upload_guard.install()
+    assert starlette_app.create_upload_routes.__module__ == "lib.ui.upload_guard"
+
+
+# --------------------------------------------------------------------------- in the app (AppTest)
+
+@pytest.fixture
+def app_root(tmp_path, monkeypatch):
+    """A private data folder holding one version, fresh Streamlit caches, no configured access."""
+    import streamlit as st
+    from lib.ui import auth as ui_auth
+    from lib.uploads import accept_uploads
+    data = tmp_path / "data"
+    for name, value in (("DATA_DIR", data), ("OFFICIAL_DIR", data / "officiel"), ("CACHE_DIR", data / "cache"),
+                        ("DEMO_DIR", data / "demo")):
+        monkeypatch.setattr(schema, name, value)
+    for name in (auth.SECRET_ENV, auth.EMAILS_ENV, auth.CONSOLE_TOKEN_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(ui_auth, "_console", {})
+    monkeypatch.setattr(ui_auth, "_throttle", auth.FailureThrottle())
+    delays = []
+    monkeypatch.setattr(ui_auth, "_sleep", delays.append)
+    accept_uploads([("region_93_A.zip", region_zip_bytes("93", KEPT_DEPS))], actor="test")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield delays
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _app(query: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    for key, value in (query or {"territoire": "dep:04"}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _uploaders(at) -> int:
+    return len(at.get("file_uploader"))
+
+
+def test_an_anonymous_visitor_finds_no_upload_control_on_any_page(app_root):
+    at = _app()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert _uploaders(at) == 0, page
+        assert not [b for b in at.button if b.label in ("Vérifier et charger", "Mettre cette version en service")]
+    about = at                                       # the last page: « À propos des données »
+    assert any("Pour devenir administrateur" in i.value and "responsable de l'application" in i.value
+               for i in about.info)
+    assert any("Historique des données" in h.value for h in about.subheader)
+    history = about.dataframe[0].value
+    assert list(history["Version"]) == ["v0001"] and "Par" not in history.columns   # no identities for visitors
+
+
+def test_console_link_makes_one_session_administrator_once(app_root, monkeypatch):
+    monkeypatch.setenv(auth.CONSOLE_TOKEN_ENV, "jeton-de-console-pour-le-test")
+    at = _app({"territoire": "dep:04", "admin": "jeton-de-console-pour-le-test"})
+    assert "admin" not in at.query_params                   # the token does not stay in the address bar
+    at.switch_page("pages/about.py").run()
+    assert _uploaders(at) == 1 and any("Vous êtes administrateur (console)" in i.value for i in at.info)
+    assert "Par" in at.dataframe[0].value.columns
+    again = _app({"territoire": "dep:04", "admin": "jeton-de-console-pour-le-test"})   # another browser, same link
+    assert any("n'est pas (ou plus) valable" in e.value for e in again.error)
+    again.switch_page("pages/about.py").run()
+    assert _uploaders(again) == 0
+    logins = [(e["actor"], e["outcome"]) for e in audit.read() if e["action"] == "connexion"]
+    assert logins == [("console", "acceptée"), ("inconnu", "refusée")]
+    assert app_root == [1.0]                               # the refused link was answered after a delay
+    at.switch_page("pages/overview.py").run()               # leaving the page withdraws the upload permission
+    from lib.ui import upload_guard
+    assert not upload_guard.is_allowed("test session id")
+
+
+def test_wrong_secrets_are_logged_and_slowed_down(app_root, monkeypatch):
+    monkeypatch.setenv(auth.SECRET_ENV, "le-secret-de-la-prefecture")
+    at = _app()
+    at.switch_page("pages/about.py").run()
+    for guess in ("123456", "admin"):
+        at.text_input(key="admin_secret").input(guess)
+        next(b for b in at.button if b.label == "Accéder à l'administration").click()
+        at.run()
+        assert any("Secret incorrect" in e.value for e in at.error) and _uploaders(at) == 0
+    assert app_root == [1.0, 2.0]
+    at.text_input(key="admin_secret").input("le-secret-de-la-prefecture")
+    next(b for b in at.button if b.label == "Accéder à l'administration").click()
+    at.run()
+    assert _uploaders(at) == 1 and any("Vous êtes administrateur (secret partagé)" in i.value for i in at.info)
+    logins = [(e["actor"], e["outcome"], e["message"]) for e in audit.read() if e["action"] == "connexion"]
+    assert logins == [("inconnu", "refusée", "secret administrateur incorrect")] * 2 + [
+        ("secret partagé", "acceptée", "secret administrateur")]
+    next(b for b in at.button if b.label == "Quitter l'administration").click()
+    at.run()
+    assert _uploaders(at) == 0
+
+
+def test_administrator_rolls_back_in_the_app(app_root, monkeypatch):
+    from lib.uploads import accept_uploads
+    monkeypatch.setenv(auth.SECRET_ENV, "le-secret-de-la-prefecture")
+    at = _app()
+    first = at.metric[0].value
+    accept_uploads([("region_93_A.zip", region_zip_bytes("93", KEPT_DEPS, base=9000))], actor="autre")
+    at.run()
+    assert at.metric[0].value != first
+    at.switch_page("pages/about.py").run()
+    at.text_input(key="admin_secret").input("le-secret-de-la-prefecture")
+    next(b for b in at.button if b.label == "Accéder à l'administration").click()
+    at.run()
+    at.selectbox(key="rollback_target").select("v0001")
+    next(b for b in at.button if b.label == "Mettre cette version en service").click()
+    at.run()
+    assert any("Version v0001 remise en service" in s.value for s in at.success)
+    at.switch_page("pages/overview.py").run()
+    assert at.metric[0].value == first
+    assert [e["outcome"] for e in audit.read() if e["action"] == "retour"] == ["acceptée"]
+
+
+def test_openid_connect_configuration_lets_listed_addresses_in(app_root, monkeypatch):
+    """No provider can be reached offline: the signed-in user is simulated, the configuration path is real."""
+    from lib.ui import auth as ui_auth
+    secrets = {"auth": {"client_id": "cet", "server_metadata_url": "https://idp.example/.well-known"},
+               "admin": {"emails": ["Admin@Prefecture.gouv.fr"]}}
+    monkeypatch.setattr(ui_auth, "_secrets", lambda: secrets)
+    monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: None)
+    at = _app()
+    at.switch_page("pages/about.py").run()
+    assert [b.label for b in at.button if b.label.startswith("Se connecter")] == ["Se connecter (administrateurs)"]
+    assert _uploaders(at) == 0
+    monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: "agent@prefecture.gouv.fr")
+    at.run()
+    assert _uploaders(at) == 0 and any("ne figure pas dans la liste" in c.value for c in at.caption)
+    monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: "admin@prefecture.gouv.fr")
+    at.run()
+    assert _uploaders(at) == 1 and any("Vous êtes administrateur (admin@prefecture.gouv.fr)" in i.value
+                                       for i in at.info)
+    at.run()
+    logins = [(e["actor"], e["message"]) for e in audit.read() if e["action"] == "connexion"]
+    assert logins == [("admin@prefecture.gouv.fr", "OpenID Connect")]
