@@ -3,6 +3,7 @@ upload endpoint, and what each sees in the app (AppTest, on a private data folde
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 
 import pytest
@@ -92,7 +93,9 @@ def _put(route, session_id: str, file_id: str):
     from starlette.requests import Request
     scope = {"type": "http", "method": "PUT", "path": f"/_stcore/upload_file/{session_id}/{file_id}",
              "path_params": {"session_id": session_id, "file_id": file_id}, "headers": [], "query_string": b""}
-    return asyncio.run(route.endpoint(Request(scope)))
+    # A thread of its own: an event loop may already run in this one (Playwright's sync API, earlier tests).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, route.endpoint(Request(scope))).result()
 
 
 def test_upload_route_refuses_a_session_without_the_form_before_reading_the_body(monkeypatch, tmp_path):

@@ -295,8 +295,6 @@ def test_excel_share_format_has_the_screen_precision(share, excel_format):
 def app_files(isolated, monkeypatch):
     """Official files in the isolated data/officiel; the process-wide Streamlit caches emptied around."""
     import streamlit as st
-    from lib.ui import loaders
-    monkeypatch.setitem(loaders._generation, "value", loaders._generation["value"])
     st.cache_resource.clear()
     st.cache_data.clear()
     yield isolated / "officiel"
