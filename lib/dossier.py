@@ -56,7 +56,7 @@ DEFINITIONS = [
                              "activités (A38)."),
     ("« Autres »", "Ce qui dépasse les dix premiers produits ou les dix premiers pays d'un graphique de flux."),
     ("Cinq principaux flux", "Les cinq liens produit × pays les plus importants entre deux des dix premiers, "
-                             "en rouge sur les diagrammes de flux."),
+                             "en {highlight} sur les diagrammes de flux."),
     ("Indice de spécialisation", "Part d'un produit dans le territoire ÷ sa part en France (au-dessus de 1 : le "
                                  "territoire est spécialisé dans ce produit)."),
 ]
@@ -97,9 +97,16 @@ def departments_text(territory: Territory) -> str:
 
 
 def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_date=None,
-                catalog=None) -> list[tuple[str, str]]:
-    """The « Lisez-moi » rows after Territoire / Année / Source (written by workbook_to_xlsx)."""
+                catalog=None, *, palette: Palette = DEFAULT_PALETTE, synthesis: str | None = None
+                ) -> list[tuple[str, str]]:
+    """The « Lisez-moi » rows after Territoire / Année / Source (written by workbook_to_xlsx).
+
+    ``synthesis``: the written synthesis of the pages (lib.synthesis), first so that it can be pasted at once.
+    Colour words follow ``palette``, like the charts of the workbook.
+    """
     rows = []
+    if synthesis:
+        rows.append(("Synthèse", synthesis))
     if is_demo:
         rows.append(("Données de démonstration", DEMO_NOTICE))
     rows.append(("Départements retenus", departments_text(territory)))
@@ -110,7 +117,7 @@ def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_d
                          + ", ".join(t.name for t in main_tis) + " (5 communes au moins dans le département)."))
     rows.append(("Citation", f"{citation(release_date)} (mention obligatoire pour toute réutilisation)."))
     rows.append(("Graphiques", images_note))
-    rows += [(f"Définition — {term}", text) for term, text in DEFINITIONS]
+    rows += [(f"Définition — {term}", text.format(highlight=palette.words.highlight)) for term, text in DEFINITIONS]
     rows += [(f"Précaution — {topic}", text) for topic, text in CAVEATS]
     return rows
 

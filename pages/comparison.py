@@ -21,8 +21,8 @@ home_region = ind.region_of_territory(territory)
 peers = ind.comparison_peers(territory)
 
 st.subheader("Le territoire, sa région et la France")
-st.markdown("La situation du territoire peut être comparée à celle de la région et du pays : mêmes règles de lecture "
-            "(dix premiers produits et pays, « Autres », cinq principaux flux en rouge).")
+st.markdown("Les mêmes diagrammes pour le territoire, sa région et la France, lus de la même façon (dix premiers "
+            f"produits et pays, « Autres », cinq principaux flux en {page.selection.palette.words.highlight}).")
 for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT, IMPORT)):
     with tab:
         words = FLOW_WORDS[flow]

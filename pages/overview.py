@@ -6,7 +6,7 @@ import streamlit as st
 from lib import exposure_figures as xfig, exposure_tables as xtab, figures, tables
 from lib.overview_metrics import kpi_cards
 from lib.schema import EXPORT, IMPORT
-from lib.texts import chart_title
+from lib.texts import balance_reading, chart_title, treemap_reading
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block, metric_row
@@ -34,9 +34,8 @@ if len(yearly) > 1:
         st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
 
 st.subheader("Balance commerciale territoriale")
-st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "
-            "figurent à gauche le montant des importations et à droite celui des exportations. Le delta constitue "
-            "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
+st.markdown("Les principaux pays partenaires, à l'importation comme à l'exportation. "
+            + balance_reading(page.selection.palette))
 count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
 partners = loaders.partners(page.token, page.territory.id, page.year, count)
 chart_block(partial(figures.balance_figure, partners), tables.partner_table(partners), key="balance",
@@ -44,9 +43,7 @@ chart_block(partial(figures.balance_figure, partners), tables.partner_table(part
             export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
 
 st.subheader("Principales activités à l'export et à l'import")
-st.markdown("Figurent en bleu **les biens importés** dans le territoire, en violet **les biens exportés**. L'aire des "
-            "compartiments est proportionnelle à l'importance du bien dans sa catégorie d'échange ; les produits "
-            "(nomenclature A129) sont regroupés par grande activité (A38).")
+st.markdown(treemap_reading(page.selection.palette, destination="dans le territoire"))
 exports = loaders.products(page.token, page.territory.id, page.year, EXPORT)
 imports = loaders.products(page.token, page.territory.id, page.year, IMPORT)
 chart_block(partial(figures.flows_treemap_figure, exports, imports),
