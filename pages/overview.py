@@ -6,14 +6,17 @@ import streamlit as st
 from lib import exposure_figures as xfig, exposure_tables as xtab, figures, tables
 from lib.overview_metrics import kpi_cards
 from lib.schema import EXPORT, IMPORT
+from lib.synthesis import overview_synthesis
 from lib.texts import balance_reading, chart_title, treemap_reading
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
+from lib.ui.synthesis_block import synthesis_block
 from lib.ui.widgets import chart_block, metric_row
 
 page = page_header("Vue d'ensemble")
 summary = page.summary()
 stop_if_no_trade(summary, page.territory.name)
+synthesis_block(overview_synthesis(page.data.cube, page.territory, page.year, summary), key="overview")
 
 for row in kpi_cards(page.data.cube, page.territory, page.year, summary):
     metric_row(row)

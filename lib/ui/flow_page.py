@@ -7,9 +7,11 @@ import streamlit as st
 
 from lib import exposure_tables as xtab, figures, tables
 from lib.indicators import previous_year
+from lib.synthesis import flow_synthesis
 from lib.texts import FLOW_WORDS, chart_title, flow_reading, flow_sides, total_sentences
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
+from lib.ui.synthesis_block import synthesis_block
 from lib.ui.widgets import chart_block, table_block
 
 def render_flow_page(flow: str) -> None:
@@ -17,6 +19,7 @@ def render_flow_page(flow: str) -> None:
     page = page_header(words["Title"], show_ti_box=False)
     summary = page.summary()
     stop_if_no_trade(summary, page.territory.name, ("exports" if flow == "export" else "imports",))
+    synthesis_block(flow_synthesis(page.data.cube, page.territory, page.year, flow, summary), key=flow)
     st.markdown(flow_reading(flow, page.selection.palette))
     with st.container(border=True):
         lines = total_sentences(summary, page.territory, flow)
