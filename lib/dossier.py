@@ -193,6 +193,12 @@ def render_images(items: list[ReportItem], *, source: str, palette: Palette = DE
     return images, IMAGES_INCLUDED
 
 
+def _synthesis_text(data, territory: Territory, year: int) -> str:
+    """The overview's written synthesis, first row of the Lisez-moi sheet."""
+    from lib.synthesis import overview_synthesis
+    return overview_synthesis(data.cube, territory, year).text
+
+
 def build_dossier(data, territory: Territory | str, year: int | None = None, *, with_images: bool = True,
                   palette: Palette = DEFAULT_PALETTE, image_scale: float = IMAGE_SCALE,
                   compact_images: bool = True, report: DossierReport | None = None) -> bytes:
@@ -216,7 +222,8 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
     sheets = [table if len(table.frame) else dataclasses.replace(table, notes=[*table.notes, NO_DATA])
               for item in items for table in item.tables]
     content = workbook_to_xlsx(sheets, territory_label=territory.label, year=year, source=source,
-                               readme=readme_rows(territory, data.is_demo, images_note, release_date, data.catalog),
+                               readme=readme_rows(territory, data.is_demo, images_note, release_date, data.catalog,
+                                                  palette=palette, synthesis=_synthesis_text(data, territory, year)),
                                images=images)
     if report is not None:
         report.sheets = ["Lisez-moi"] + [t.sheet_name for t in sheets]

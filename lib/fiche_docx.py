@@ -399,9 +399,19 @@ def _cover(doc, territory: Territory, year: int, data) -> None:
                "publication ANCT / DGE. " + citation(data.result.release_date) + ".", size=9, color=GREY)
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
+    _synthesis(doc, territory, year, data)
     doc.add_heading("Introduction", level=1)
     for text in _intro(territory, year):
         _para(doc, text)
+
+
+def _synthesis(doc, territory: Territory, year: int, data) -> None:
+    """The written synthesis of the overview, first thing a reader meets (ready to paste into a note)."""
+    from lib.synthesis import overview_synthesis
+    synthesis = overview_synthesis(data.cube, territory, year)
+    doc.add_heading("Synthèse", level=2)
+    paragraph = doc.add_paragraph()
+    paragraph.add_run(synthesis.text)
 
 
 def territory_heading(territory: Territory) -> str:

@@ -123,3 +123,21 @@ def test_no_previous_year_means_no_change_is_stated(app_data, cube):
     synthesis = overview_synthesis(cube, app_data.catalog.resolve("dep:04"), first_year)
     assert "sur un an" not in synthesis.text
     assert not any("évolution" in label or "variation" in label for label, _ in synthesis.figures)
+
+
+def test_dossier_lisez_moi_and_word_sheet_carry_the_synthesis(app_data, cube):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from lib.dossier import build_dossier
+    from lib.fiche_docx import build_fiche
+    text = overview_synthesis(cube, app_data.catalog.resolve("dep:04"), YEAR).text
+    book = load_workbook(io.BytesIO(build_dossier(app_data, "dep:04", YEAR, with_images=False)))
+    cells = [c.value for row in book["Lisez-moi"].iter_rows() for c in row if c.value]
+    assert text in cells
+    doc = Document(io.BytesIO(build_fiche(app_data, "dep:04", YEAR, with_images=False)))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert paragraphs.index(text) < paragraphs.index("Introduction")
+    assert paragraphs[paragraphs.index(text) - 1] == "Synthèse"

@@ -51,3 +51,20 @@ def test_copy_button_carries_the_text_as_a_string_literal():
     page = copy_button_html('Texte « cité » </script><b>x</b>')
     assert "<\\/script>" in page and "</script><b>" not in page
     assert ">Copier le texte</button>" in page
+
+
+def test_sidebar_offers_the_note_and_it_holds_the_synthesis(app_data, monkeypatch):
+    import io
+
+    from docx import Document
+
+    from tests.test_downloads_app import capture_downloads
+    captured_downloads = capture_downloads(monkeypatch)
+    at = _app({"territoire": "dep:04", "annee": "2024"})
+    assert "Note de synthèse (Word)" in [b.label for b in at.sidebar.get("download_button")]
+    name = "note-de-synthese_dep-04_2024.docx"
+    build = captured_downloads[name]
+    doc = Document(io.BytesIO(build() if callable(build) else build))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert overview_synthesis(app_data.cube, app_data.catalog.resolve("dep:04"), 2024).text in text
+    assert doc.tables[-1].rows[1].cells[0].text == "Exportations"
