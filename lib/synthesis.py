@@ -18,6 +18,7 @@ articles of lib.trends (« l'Italie reçoit », « les États-Unis reçoivent »
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from lib import exposure, indicators as ind, trends
@@ -41,6 +42,14 @@ class Synthesis:
     @property
     def text(self) -> str:
         return " ".join(self.sentences)
+
+
+def french_spacing(text: str) -> str:
+    """No-break spaces where French typography wants them: before « ; » and « : », inside « », before « % »
+    (so that a line never starts with « ; » or « % », in the page, the clipboard, Word and Excel)."""
+    text = text.replace(" ;", "\u202f;").replace(" :", "\u00a0:")
+    text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    return re.sub(r"(\d) %", "\\1\u00a0%", text)
 
 
 # ---------------------------------------------------------------- words
@@ -277,7 +286,7 @@ def overview_synthesis(cube, territory: Territory, year: int, summary: dict | No
     """The paragraph at the top of the overview, of the dossier and of the Word sheets."""
     from lib.summary import territory_summary
     summary = summary if summary is not None else territory_summary(cube, territory, year)
-    title = f"Commerce extérieur {territory.phrase.of} en {year} : synthèse"
+    title = french_spacing(f"Commerce extérieur {territory.phrase.of} en {year} : synthèse")
     figures: list[tuple[str, str]] = []
     if not summary["exports"] and not summary["imports"]:
         return Synthesis(title, [f"En {year}, aucun échange avec l'étranger n'est enregistré pour "
@@ -292,7 +301,7 @@ def overview_synthesis(cube, territory: Territory, year: int, summary: dict | No
         _largest_change_sentence(cube, territory, year, flows, figures),
         _comparison_sentence(cube, territory, year, summary, flows, figures),
     ]
-    return Synthesis(title, [s for s in rules if s], _unique(figures))
+    return Synthesis(title, [french_spacing(s) for s in rules if s], _unique(figures))
 
 
 def flow_synthesis(cube, territory: Territory, year: int, flow: str, summary: dict | None = None) -> Synthesis:
@@ -300,7 +309,7 @@ def flow_synthesis(cube, territory: Territory, year: int, flow: str, summary: di
     from lib.summary import territory_summary
     summary = summary if summary is not None else territory_summary(cube, territory, year)
     key = "exports" if flow == EXPORT else "imports"
-    title = f"{key_word(flow).capitalize()} {territory.phrase.of} en {year} : synthèse"
+    title = french_spacing(f"{key_word(flow).capitalize()} {territory.phrase.of} en {year} : synthèse")
     figures: list[tuple[str, str]] = []
     phrase = territory.phrase
     if not summary[key]:
@@ -324,7 +333,7 @@ def flow_synthesis(cube, territory: Territory, year: int, flow: str, summary: di
         _largest_change_sentence(cube, territory, year, (flow,), figures),
         _comparison_sentence(cube, territory, year, summary, (flow,), figures),
     ]
-    return Synthesis(title, [s for s in rules if s], _unique(figures))
+    return Synthesis(title, [french_spacing(s) for s in rules if s], _unique(figures))
 
 
 def _unique(figures: list[tuple[str, str]]) -> list[tuple[str, str]]:
