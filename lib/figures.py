@@ -583,6 +583,7 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
                else ("Pays d'origine", "Produits importés"))
     lines = [_sankey_label_lines(n) for n in nodes]
 
+
     def column_width(column_lines: list[list[str]], header: str) -> float:
         widest = max([_text_width(line, font_size) for group in column_lines for line in group]
                      + [_text_width(header, font_size) * 1.05])
@@ -665,9 +666,9 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
                 xref="paper", x=0 if side == 0 else 1, xanchor="right" if side == 0 else "left",
                 xshift=-offset if side == 0 else offset,
                 yref="paper", y=1 - centre / plot_h, yanchor="middle", align="right" if side == 0 else "left",
-                font=dict(size=font_size, color="#555B63" if others else TEXT_COLOR,
-                          **({"family": FONT_FAMILY} if export is not None else {})))
-    header_font = dict(size=font_size) if export is not None else {}
+                # one font on screen and in the PNG: the one the margins are measured for
+                font=dict(size=font_size, color="#555B63" if others else TEXT_COLOR, family=FONT_FAMILY))
+    header_font = dict(size=font_size, family=FONT_FAMILY)
     for text, x, anchor in ((headers[0], 0, "right"), (headers[1], 1, "left")):
         fig.add_annotation(text=f"<b>{text}</b>", showarrow=False, xref="paper", yref="paper", x=x, xanchor=anchor,
                            xshift=-offset if x == 0 else offset,
