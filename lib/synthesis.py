@@ -29,7 +29,6 @@ from lib.reference.products import product_short_label
 from lib.schema import EXPORT, IMPORT
 from lib.territories import Territory
 
-TITLE = "Synthèse"
 
 
 @dataclass(frozen=True)
