@@ -25,6 +25,7 @@ run: demo
 test: $(VENV)/.dev-installed
 	./scripts/ensure_chromium.sh
 	./scripts/ensure_nginx.sh
+	./scripts/ensure_axe.sh
 	$(PY) -m lib.cli demo
 	$(PY) -m pytest -q -W ignore::pytest.PytestRemovedIn10Warning tests
 

@@ -280,6 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     png.set_defaults(func=_cmd_png)
     from lib.fiche_docx import register_cli
     register_cli(sub)
+    from lib.note_docx import register_cli as register_note_cli
+    register_note_cli(sub)
     return parser
 
 

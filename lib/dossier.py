@@ -57,7 +57,7 @@ DEFINITIONS = [
                              "activités (A38)."),
     ("« Autres »", "Ce qui dépasse les dix premiers produits ou les dix premiers pays d'un graphique de flux."),
     ("Cinq principaux flux", "Les cinq liens produit × pays les plus importants entre deux des dix premiers, "
-                             "en rouge sur les diagrammes de flux."),
+                             "en {highlight} sur les diagrammes de flux."),
     ("Indice de spécialisation", "Part d'un produit dans le territoire ÷ sa part en France (au-dessus de 1 : le "
                                  "territoire est spécialisé dans ce produit)."),
 ]
@@ -98,9 +98,16 @@ def departments_text(territory: Territory) -> str:
 
 
 def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_date=None,
-                catalog=None) -> list[tuple[str, str]]:
-    """The « Lisez-moi » rows after Territoire / Année / Source (written by workbook_to_xlsx)."""
+                catalog=None, *, palette: Palette = DEFAULT_PALETTE, synthesis: str | None = None
+                ) -> list[tuple[str, str]]:
+    """The « Lisez-moi » rows after Territoire / Année / Source (written by workbook_to_xlsx).
+
+    ``synthesis``: the written synthesis of the pages (lib.synthesis), first so that it can be pasted at once.
+    Colour words follow ``palette``, like the charts of the workbook.
+    """
     rows = []
+    if synthesis:
+        rows.append(("Synthèse", synthesis))
     if is_demo:
         rows.append(("Données de démonstration", DEMO_NOTICE))
     rows.append(("Départements retenus", departments_text(territory)))
@@ -111,7 +118,7 @@ def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_d
                          + ", ".join(t.name for t in main_tis) + " (5 communes au moins dans le département)."))
     rows.append(("Citation", f"{citation(release_date)} (mention obligatoire pour toute réutilisation)."))
     rows.append(("Graphiques", images_note))
-    rows += [(f"Définition — {term}", text) for term, text in DEFINITIONS]
+    rows += [(f"Définition — {term}", text.format(highlight=palette.words.highlight)) for term, text in DEFINITIONS]
     rows += [(f"Précaution — {topic}", text) for topic, text in CAVEATS]
     return rows
 
@@ -187,6 +194,12 @@ def render_images(items: list[ReportItem], *, source: str, palette: Palette = DE
     return images, IMAGES_INCLUDED
 
 
+def _synthesis_text(data, territory: Territory, year: int) -> str:
+    """The overview's written synthesis, first row of the Lisez-moi sheet."""
+    from lib.synthesis import overview_synthesis
+    return overview_synthesis(data.cube, territory, year).text
+
+
 def build_dossier(data, territory: Territory | str, year: int | None = None, *, with_images: bool = True,
                   palette: Palette = DEFAULT_PALETTE, image_scale: float = IMAGE_SCALE,
                   compact_images: bool = True, report: DossierReport | None = None) -> bytes:
@@ -210,7 +223,8 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
     sheets = [table if len(table.frame) else dataclasses.replace(table, notes=[*table.notes, NO_DATA])
               for item in items for table in item.tables]
     content = workbook_to_xlsx(sheets, territory_label=territory.label, year=year, source=source,
-                               readme=readme_rows(territory, data.is_demo, images_note, release_date, data.catalog),
+                               readme=readme_rows(territory, data.is_demo, images_note, release_date, data.catalog,
+                                                  palette=palette, synthesis=_synthesis_text(data, territory, year)),
                                images=images)
     if report is not None:
         report.sheets = ["Lisez-moi"] + [t.sheet_name for t in sheets]

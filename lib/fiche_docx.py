@@ -42,7 +42,8 @@ from lib.reference.departments import department_name
 from lib.report import report_items
 from lib.schema import EXPORT, IMPORT
 from lib.territories import MAIN_DEPARTMENT_MIN_COMMUNES, Territory
-from lib.texts import FLOW_WORDS, approximation_note, source_line, total_sentences
+from lib.texts import (FLOW_WORDS, approximation_note, balance_reading, flow_reading, flow_sides, source_line,
+                       total_sentences, treemap_reading)
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "Les indicateurs clés : commerce extérieur"
@@ -108,23 +109,20 @@ _WORDS = {
 
 def _intro(territory: Territory, year: int) -> list[str]:
     look = {
-        "dep": "nous proposons ici un regard départemental — l'échelon le plus fin disponible —",
-        "ti": (f"nous proposons ici un regard sur le Territoire d'industrie {territory.name} à travers ses "
-               "départements principaux — l'échelon le plus fin disponible, les statistiques douanières "
-               "n'existant pas à l'échelle du territoire lui-même —"),
-        "reg": f"nous proposons ici un regard sur la région {territory.name}, somme de ses départements,",
-        "fr": "nous proposons ici un regard d'ensemble, somme des 101 départements, qui sert de référence aux "
-              "fiches départementales,",
+        "dep": "au niveau du département, le plus fin que publient les douanes",
+        "ti": (f"pour le Territoire d'industrie {territory.name}, au travers de ses départements principaux (les "
+               "douanes ne publient aucun chiffre en dessous du département)"),
+        "reg": f"pour la région {territory.name}, somme de ses départements",
+        "fr": "pour la France entière, somme des 101 départements, qui sert de repère aux fiches départementales",
     }[territory.kind]
     return [
-        "Dans le cadre du programme Territoires d'industrie, copiloté par l'ANCT et la DGE, une première série "
-        "de portraits socio-économiques territoriaux a été publiée en octobre 2024, en partenariat avec "
-        "l'Insee. Ce format se prolonge par des publications thématiques, en lien avec les enjeux identifiés "
-        "dans les territoires. Cette fiche est ainsi consacrée au commerce extérieur, un sujet au cœur de "
-        "l'actualité économique.",
-        f"Souvent analysé à l'échelle nationale, le commerce extérieur est ici observé autrement : {look} à "
-        f"travers une sélection d'indicateurs et d'infographies pour l'année {year}, fondés sur les "
-        "statistiques établies par les douanes.",
+        "Le programme Territoires d'industrie, piloté conjointement par l'ANCT et la DGE, a fait paraître avec "
+        "l'Insee, en octobre 2024, une première série de portraits socio-économiques des territoires. Des numéros "
+        "thématiques prennent le relais, chacun consacré à une question qui se pose aux territoires ; celui-ci "
+        "traite du commerce extérieur, que l'actualité économique place au premier plan.",
+        f"Le commerce extérieur est d'ordinaire commenté au niveau national. Cette fiche l'observe {look}, au moyen "
+        f"d'une sélection d'indicateurs et de graphiques établis pour l'année {year} à partir des statistiques des "
+        "douanes.",
     ]
 
 
@@ -132,45 +130,40 @@ def _context(territory: Territory, year: int) -> list[str]:
     where = {"dep": f"du département {territory.name}",
              "ti": f"des départements du Territoire d'industrie {territory.name}",
              "reg": f"de la région {territory.name}", "fr": "de la France"}[territory.kind]
-    compare = {"dep": "permet de situer le territoire par rapport à sa région et à la moyenne nationale",
-               "ti": "permet de situer le territoire par rapport à sa région et à la moyenne nationale",
-               "reg": "permet de situer la région par rapport à la moyenne nationale",
-               "fr": "sert de référence nationale aux fiches des départements et des régions"}[territory.kind]
+    compare = {"dep": "situe aussi le territoire par rapport à sa région et à la France",
+               "ti": "situe aussi le territoire par rapport à sa région et à la France",
+               "reg": "situe aussi la région par rapport à la France",
+               "fr": "sert de repère national aux fiches des départements et des régions"}[territory.kind]
     return [
-        "Face aux profondes mutations du commerce mondial, l'ouverture des industries et la nature des flux "
-        "commerciaux exposent les territoires à de nouvelles menaces comme à de nouvelles opportunités.",
-        "Depuis le début de l'année 2025, la montée en puissance des menaces de surtaxes douanières émanant des "
-        "États-Unis a renforcé les tensions commerciales internationales. Dans ce contexte, l'incertitude "
-        "s'accroît pour les industriels, qui s'interrogent de plus en plus sur leur exposition et leur "
-        "dépendance aux chaînes de valeur mondiales, tant à l'importation qu'à l'exportation. Cette situation "
-        "incite les acteurs économiques à diversifier leurs partenaires, sécuriser leurs approvisionnements et "
-        "saisir de nouvelles opportunités de développement, afin de mieux s'adapter à un environnement "
-        "commercial en recomposition.",
-        "Pourtant, la traduction territoriale de ces évolutions reste encore peu étudiée. Cette fiche, fondée "
-        f"sur les données douanières de {year}, propose ainsi un état des lieux {where} : elle met en lumière "
-        "les principales activités exportatrices et importatrices, les pays partenaires les plus importants, et "
-        f"{compare}.",
-        "Grâce à cet éclairage, les Territoires d'industrie disposent d'un outil de lecture pour mieux "
-        "comprendre leur position dans les échanges internationaux dans le contexte économique actuel.",
+        "Le commerce mondial se transforme en profondeur. Selon leurs industries et la nature de leurs échanges, "
+        "les territoires y trouvent des risques nouveaux autant que des débouchés nouveaux.",
+        "Depuis le début de 2025, les annonces de hausses de droits de douane venues des États-Unis ont avivé les "
+        "tensions commerciales. Face à une incertitude accrue, les industriels mesurent de plus près ce qui les "
+        "expose aux chaînes de valeur mondiales ou les en rend dépendants, à l'achat comme à la vente. Beaucoup "
+        "cherchent à élargir le cercle de leurs partenaires, à sécuriser leurs approvisionnements et à trouver de "
+        "nouveaux marchés, pour s'adapter à des échanges qui se réorganisent.",
+        "Ces évolutions restent rarement observées à l'échelle locale. À partir des données douanières de "
+        f"{year}, cette fiche dresse un état des lieux {where} : activités qui exportent et qui importent le plus, "
+        f"principaux pays partenaires ; elle {compare}.",
+        "Les Territoires d'industrie y trouvent un support pour apprécier leur place dans les échanges "
+        "internationaux dans la conjoncture présente.",
     ]
 
 
 def _caveats(territory: Territory) -> list[str]:
-    scale = ("Enfin, l'échelle infra-départementale, notamment celle des Territoires d'industrie, n'est pas "
-             "accessible à ce jour. Pour les territoires interdépartementaux, il est recommandé de consulter les "
-             "fiches des différents départements concernés.")
+    scale = ("Les douanes ne publient aucun chiffre en dessous du département : les Territoires d'industrie ne "
+             "peuvent donc pas être observés en tant que tels. Pour un territoire qui s'étend sur plusieurs "
+             "départements, la fiche de chacun de ces départements complète utilement la lecture.")
     if territory.kind == "ti":
         scale += (" Les chiffres de cette fiche sont donc des données départementales : ceux des départements "
                   f"comptant au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes du territoire, en entier.")
     extra = {topic: text for topic, text in CAVEATS}
     return [
-        "Les données sont établies selon le lieu de dédouanement, qui ne reflète pas toujours le lieu de "
-        "production. Par exemple, un bien fabriqué dans un département A peut être exporté depuis un "
-        "département B. Les chiffres dépendent ainsi des chaînes logistiques mises en place en interne par les "
-        "entreprises.",
-        "De manière similaire, la présence de grandes infrastructures de transport peut introduire des biais. "
-        "Par exemple, les zones industrialo-portuaires concentrent les importations d'hydrocarbures, ce qui ne "
-        "signifie pas que l'usage en est fait exclusivement dans les départements correspondants.",
+        "Les montants sont rattachés au lieu de dédouanement, qui peut différer du lieu de fabrication : une "
+        "marchandise produite dans un département peut être déclarée à l'exportation dans un autre. Les chiffres "
+        "reflètent donc aussi l'organisation logistique propre à chaque entreprise.",
+        "Les grandes infrastructures de transport faussent elles aussi la répartition : les hydrocarbures, par "
+        "exemple, arrivent en masse dans les zones industrialo-portuaires sans y être forcément consommés.",
         scale,
         f"**Secret statistique** : {extra['Secret statistique']}",
         f"**Totaux calculés** : {extra['Totaux calculés']}",
@@ -407,9 +400,19 @@ def _cover(doc, territory: Territory, year: int, data) -> None:
                "publication ANCT / DGE. " + citation(data.result.release_date) + ".", size=9, color=GREY)
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
+    _synthesis(doc, territory, year, data)
     doc.add_heading("Introduction", level=1)
     for text in _intro(territory, year):
         _para(doc, text)
+
+
+def _synthesis(doc, territory: Territory, year: int, data) -> None:
+    """The written synthesis of the overview, first thing a reader meets (ready to paste into a note)."""
+    from lib.synthesis import overview_synthesis
+    synthesis = overview_synthesis(data.cube, territory, year)
+    doc.add_heading("Synthèse", level=2)
+    paragraph = doc.add_paragraph()
+    paragraph.add_run(synthesis.text)
 
 
 def territory_heading(territory: Territory) -> str:
@@ -438,8 +441,8 @@ def _industry_territories(doc, territory: Territory, data) -> None:
         else:
             _para(doc, "Liste des Territoires d'industrie non chargée : la liste des communes (ANCT) se dépose "
                        "dans la page « À propos des données ».")
-        _para(doc, f"* Les Territoires d'industrie adjacents comptant moins de {MAIN_DEPARTMENT_MIN_COMMUNES} "
-                   "communes dans le département ont été retirés.", size=9, color=GREY)
+        _para(doc, f"* Sans les Territoires d'industrie voisins qui ont moins de {MAIN_DEPARTMENT_MIN_COMMUNES} "
+                   "communes dans le département.", size=9, color=GREY)
     elif territory.kind == "ti":
         doc.add_heading("Départements du Territoire d'industrie", level=2)
         _para(doc, "Les statistiques douanières s'arrêtent au département : les chiffres de cette fiche sont des "
@@ -473,69 +476,48 @@ def _methodology(doc, territory: Territory, year: int, data) -> None:
     for text in _context(territory, year):
         _para(doc, text)
     doc.add_heading("Précisions méthodologiques", level=2)
-    _para(doc, "Les infographies présentées permettent d'avoir des ordres de grandeur des grands équilibres "
-               "actuels, mais comportent certaines limites :")
+    _para(doc, "Les graphiques qui suivent donnent des ordres de grandeur et les équilibres d'ensemble ; leur "
+               "lecture appelle quelques précautions :")
     for text in _caveats(territory):
         _para(doc, text, style="List Bullet")
-    _para(doc, "Les infographies reposent sur les données départementales et régionales du commerce extérieur "
-               f"pour l'année {year}, produites par la Direction générale des douanes et droits indirects (DGDDI) "
-               f"et accessibles en open data ({citation(data.result.release_date)}).")
+    _para(doc, f"Données : statistiques du commerce extérieur de l'année {year} par département et par région, "
+               "mises en ligne en données ouvertes par la DGDDI (Direction générale des douanes et droits "
+               f"indirects) ({citation(data.result.release_date)}).")
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
 
 
-def _balance(doc, territory: Territory, charts: _Charts) -> None:
-    words = _WORDS[territory.kind]
+def _balance(doc, territory: Territory, charts: _Charts, palette: Palette) -> None:
     doc.add_heading("Balance commerciale territoriale", level=1)
-    _para(doc, "Cette première infographie identifie les principaux pays concernés par des relations commerciales "
-               f"{words.with_}, en prenant en compte les principaux pays à l'import et à l'export. Cette vision "
-               "d'ensemble permet d'apprécier les grands équilibres commerciaux locaux vis-à-vis de l'extérieur.")
+    _para(doc, f"Ce premier graphique présente les pays avec lesquels {territory.phrase.subject} échange le plus, "
+               "à l'importation comme à l'exportation : une vue d'ensemble de ses équilibres commerciaux avec "
+               "l'étranger.")
     charts.place(doc, "balance")
-    _para(doc, "**Clé de lecture** : pour chaque pays, figurent à gauche le montant des importations et à droite "
-               "celui des exportations. Le delta constitue la balance commerciale, indiquée en rouge ou en vert "
-               "selon qu'elle est négative ou positive.")
+    _para(doc, balance_reading(palette))
 
 
-def _activities(doc, territory: Territory, charts: _Charts) -> None:
+def _activities(doc, territory: Territory, charts: _Charts, palette: Palette) -> None:
     words = _WORDS[territory.kind]
     doc.add_heading("Principales activités à l'export et à l'import", level=1)
-    _para(doc, "Le graphique suivant représente les principales activités concernées par les échanges "
-               f"commerciaux internationaux {words.scale}. Figurent en bleu **les biens importés** {words.into}, "
-               f"en violet **les biens exportés** {words.from_}. L'aire des compartiments est proportionnelle à "
-               "l'importance du bien concerné dans sa catégorie d'échange, ce qui permet d'identifier les "
-               "principales activités concernées à l'import et à l'export, ainsi que la balance globale. Les "
-               "produits (nomenclature A129) sont regroupés par grande activité (A38).")
+    _para(doc, treemap_reading(palette, destination=words.into, source=words.from_, scale=words.scale))
     charts.place(doc, "treemaps")
 
 
-def _flow_section(doc, territory: Territory, year: int, flow: str, summary: dict, charts: _Charts, data) -> None:
+def _flow_section(doc, territory: Territory, year: int, flow: str, summary: dict, charts: _Charts, data,
+                  palette: Palette) -> None:
     words, place = FLOW_WORDS[flow], _WORDS[territory.kind]
     doc.add_heading(words["Title"], level=1)
-    if flow == EXPORT:
-        _para(doc, "Pour aller plus loin dans l'analyse, le graphique suivant représente les flux d'exportations "
-                   "(quel produit est exporté vers quel pays). Sont représentés les dix premiers biens exportés "
-                   f"{place.from_} ainsi que les dix principaux pays acheteurs. La catégorie « Autres » comprend "
-                   "les biens et les pays au-delà de ce classement des dix premiers. Pour faciliter la lecture, les "
-                   "cinq principaux flux (tel produit vers telle destination) sont représentés en **rouge**.")
-    else:
-        _para(doc, "De manière similaire, le graphique suivant représente les flux d'importations (quel pays vend "
-                   "quel produit). Sont représentés les dix principaux pays vendeurs ainsi que les dix premiers "
-                   f"biens importés {place.into}. La catégorie « Autres » comprend les pays et les biens au-delà "
-                   "de ce classement des dix premiers. Pour faciliter la lecture, les cinq principaux flux (telle "
-                   "origine pour tel produit) sont représentés en **rouge**.")
+    _para(doc, flow_reading(flow, palette, source=place.from_, destination=place.into))
     charts.place(doc, f"{flow}-flows")
     _totals(doc, total_sentences(summary, territory, flow))
-    right = words["right"] + (f" {place.into}" if flow == IMPORT else "")
-    left = words["left"] + (f" {place.from_}" if flow == EXPORT else "")
-    _para(doc, f"Figurent à gauche **{left}**, à droite **{right}**.")
+    _para(doc, flow_sides(flow, source=place.from_, destination=place.into))
 
     peers = [key for key in (f"{flow}-flows-region", f"{flow}-flows-france") if charts.has(key)]
     if not peers:
         return
     _page_break(doc)
-    against = "de la région et du pays" if len(peers) == 2 else "du pays"
-    _para(doc, f"{place.situation} des {words['title']} représentée page précédente peut être comparée à celle "
-               f"{against} :")
+    against = "la région et pour la France entière" if len(peers) == 2 else "la France entière"
+    _para(doc, f"Pour comparaison, voici les mêmes {words['title']} pour {against} :")
     for key in peers:
         charts.place(doc, key)
         peer_territory = _peer_territory(territory, key)
@@ -569,16 +551,13 @@ def _totals(doc, lines: list[str]) -> None:
 
 def _practical(doc, territory: Territory, year: int, data, report: FicheReport) -> None:
     doc.add_heading("Informations pratiques", level=1)
-    _para(doc, "Ce document a pour objectif de dresser un état des lieux territorialisé du commerce extérieur, à "
-               "destination des acteurs locaux, dans un contexte douanier en forte évolution.")
-    _para(doc, "Si vous souhaitez en savoir plus sur les caractéristiques socio-économiques de vos Territoires "
-               "d'industrie, une série de portraits a été publiée en octobre 2024 : « Portraits "
-               "socio-économiques des Territoires d'industrie » (site de l'ANCT).")
-    _para(doc, "Pour en savoir plus sur le programme Territoires d'industrie, consultez la synthèse présentée lors "
-               "de la dernière Assemblée générale (dossier de presse) : elle récapitule les actions en cours et "
-               "les perspectives du programme.")
-    paragraph = _para(doc, "Enfin, vous pouvez contacter le programme Territoires d'industrie au niveau national à "
-                           "l'adresse ")
+    _para(doc, "Cette fiche met à la disposition des acteurs locaux un état des lieux du commerce extérieur à "
+               "l'échelle de leur territoire, alors que les règles douanières changent vite.")
+    _para(doc, "Les « Portraits socio-économiques des Territoires d'industrie », parus en octobre 2024 (site de "
+               "l'ANCT), décrivent plus largement l'économie et la population de chaque territoire.")
+    _para(doc, "Le programme Territoires d'industrie présente ses actions en cours et ses perspectives dans le "
+               "dossier de presse de sa dernière Assemblée générale.")
+    paragraph = _para(doc, "Équipe nationale du programme Territoires d'industrie : ")
     _hyperlink(paragraph, f"mailto:{CONTACT}", CONTACT)
     paragraph.add_run(".")
     _para(doc, "Pour aller plus loin :")
@@ -628,13 +607,13 @@ def build_fiche(app_data, territory: Territory | str, year: int | None = None, *
         _page_break(doc)
         _methodology(doc, territory, year, data)
         _page_break(doc)
-        _balance(doc, territory, charts)
+        _balance(doc, territory, charts, palette)
         _page_break(doc)
-        _activities(doc, territory, charts)
+        _activities(doc, territory, charts, palette)
         _page_break(doc)
-        _flow_section(doc, territory, year, EXPORT, summary, charts, data)
+        _flow_section(doc, territory, year, EXPORT, summary, charts, data, palette)
         _page_break(doc)
-        _flow_section(doc, territory, year, IMPORT, summary, charts, data)
+        _flow_section(doc, territory, year, IMPORT, summary, charts, data, palette)
         _page_break(doc)
         _practical(doc, territory, year, data, report)
     finally:

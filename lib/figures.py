@@ -533,21 +533,73 @@ def _side_nodes(table: pd.DataFrame, names, total: float) -> list[dict]:
     return nodes
 
 
-def _column_positions(values: list[float], n_max: int, gap: float) -> list[float]:
-    """Node centres (0 = top) for values stacked top to bottom, mirroring plotly's own node heights."""
+def _column_positions(values: list[float], n_max: int, gap: float, others_last: bool = False) -> list[float]:
+    """Node centres (0 = top) for values stacked top to bottom, mirroring plotly's own node heights.
+
+    ``others_last``: the « Autres » node (last) stands apart: the gaps above it take 30 % from each of the
+    other gaps, so the column keeps plotly's height scale and still fits.
+    """
     total = sum(values)
     scale = (1 - (n_max - 1) * gap) / total if total else 0
+    n = len(values)
+    inner_gap, others_gap = gap, gap
+    if others_last and n > 2:
+        inner_gap = gap * 0.7
+        others_gap = gap + (n - 2) * gap * 0.3          # same total of gaps as before: (n − 1) × gap
     centres, cursor = [], 0.0
-    for value in values:
+    for index, value in enumerate(values):
         height = value * scale
         centres.append(min(max(cursor + height / 2, 0.001), 0.999))
-        cursor += height + gap
+        cursor += height + (others_gap if index == n - 2 else inner_gap)
     return centres
+
+
+SANKEY_LABEL_CHARS = 20        # wrap node labels beyond this many characters per line
+_LABEL_LINE = 1.3              # plotly's line height in an annotation, in font sizes
+_LABEL_GAP = 14                # px between a node and its label, at 1600 px wide or on screen
+
+
+def _sankey_label_lines(node: dict) -> list[str]:
+    """« Savons, parfums, entretien — 315,0 M€ » wrapped: the name on its lines, the amount after it."""
+    text = f"{node['short']} — {fmt.format_meur(node['value'])}"
+    if len(text) <= SANKEY_LABEL_CHARS:
+        return [text]
+    lines = _wrap_name(node["short"], SANKEY_LABEL_CHARS)
+    amount = fmt.format_meur(node["value"])
+    if len(f"{lines[-1]} — {amount}") <= SANKEY_LABEL_CHARS + 4:
+        lines[-1] = f"{lines[-1]} — {amount}"
+    else:
+        lines.append(amount)
+    return lines
+
+
+def _spread(centres: list[float], heights: list[float], low: float, high: float, gap: float) -> list[float]:
+    """Label centres as close as possible to ``centres`` (px from the top), none overlapping the next,
+    all within [low, high]: push down from the top, then back up from the bottom."""
+    tops = []
+    for centre, height in zip(centres, heights):
+        top = max(centre - height / 2, low, (tops[-1] + heights[len(tops) - 1] + gap) if tops else low)
+        tops.append(top)
+    for i in range(len(tops) - 1, -1, -1):
+        limit = high if i == len(tops) - 1 else tops[i + 1] - gap
+        tops[i] = min(tops[i], limit - heights[i])
+    return [top + height / 2 for top, height in zip(tops, heights)]
+
+
+def sankey_label_boxes(fig: go.Figure) -> list[dict]:
+    """The label annotations of a Sankey (``name="sankey-label"``), for tests and text alternatives."""
+    return [a for a in fig.layout.annotations if a.name == "sankey-label"]
 
 
 def sankey_figure(structure: FlowStructure, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                   export: ExportFrame | None = None) -> go.Figure:
-    """Exports: products (left) → countries (right); imports: countries (left) → products (right)."""
+    """Exports: products (left) → countries (right); imports: countries (left) → products (right).
+
+    Node labels sit outside the diagram, in the margins (left labels right-aligned against the left nodes,
+    right labels left-aligned after the right nodes), wrapped, spread apart vertically so that no label
+    covers a band or another label; plotly's own labels (drawn over the bands) are kept in the data for
+    hovers and tests but not drawn. The « Autres » nodes stand apart at the bottom of each column.
+    """
     flow = _check_flow(structure.flow)
     if structure.is_empty or structure.links.empty:
         word = "exportation" if flow == EXPORT else "importation"
@@ -562,19 +614,36 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
     index_left = {node["code"]: i for i, node in enumerate(left)}
     index_right = {node["code"]: len(left) + i for i, node in enumerate(right)}
 
+    k = export.factor if export is not None else 1.0
+    font_size = round(_FONT_SIZE * k) if export is not None else 12
+    thickness = round(22 * k) if export is not None else 16
+    offset = _LABEL_GAP * k + thickness / 2      # plotly centres a node on its x: half of it is outside
+    headers = (("Produits exportés", "Pays de destination") if flow == EXPORT
+               else ("Pays d'origine", "Produits importés"))
+    lines = [_sankey_label_lines(n) for n in nodes]
+
+
+    def column_width(column_lines: list[list[str]], header: str) -> float:
+        widest = max([_text_width(line, font_size) for group in column_lines for line in group]
+                     + [_text_width(header, font_size) * 1.05])
+        return widest + offset + 6 * k
+
+    left_px, right_px = column_width(lines[:len(left)], headers[0]), column_width(lines[len(left):], headers[1])
     # Plotly sizes nodes with `pad` px between them; centres placed with that same gap (as a fraction of
-    # the plot height, hence a known height) stack them exactly, a label's line apart at least.
-    geometry_args = dict(axis_bottom=20, left=40, right=40, top_extra=_FONT_SIZE * 1.8)
-    screen_margin = dict(t=40, b=10, l=10, r=10)
+    # the plot height, hence a known height) stack them exactly.
+    geometry_args = dict(axis_bottom=20, left=left_px / k + 16, right=right_px / k + 16,
+                         top_extra=_FONT_SIZE * 1.8)
+    screen_margin = dict(t=40, b=14, l=round(left_px) + 8, r=round(right_px) + 8)
     if export is not None:
         pad = round(32 * export.factor)
-        gap = pad / _export_geometry(export, **geometry_args).plot_h
+        plot_h = _export_geometry(export, **geometry_args).plot_h
     else:  # a fixed height, so the gap is known in px on screen too
         pad = 22
-        gap = pad / (SANKEY_SCREEN_HEIGHT - screen_margin["t"] - screen_margin["b"])
+        plot_h = SANKEY_SCREEN_HEIGHT - screen_margin["t"] - screen_margin["b"]
+    gap = pad / plot_h
     n_max = max(len(left), len(right))
-    ys = _column_positions([n["value"] for n in left], n_max, gap) + \
-        _column_positions([n["value"] for n in right], n_max, gap)
+    ys = _column_positions([n["value"] for n in left], n_max, gap, left[-1]["code"] == OTHERS) + \
+        _column_positions([n["value"] for n in right], n_max, gap, right[-1]["code"] == OTHERS)
     xs = [0.001] * len(left) + [0.999] * len(right)
 
     highlighted = {(str(r.product), str(r.country)) for r in structure.top_links.itertuples(index=False)}
@@ -601,14 +670,13 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
                            else to_rgba(palette.link_neutral, LINK_NEUTRAL_ALPHA))
         link_custom.append([first, second, money(row.value), fmt.format_percent(row.value / total)])
 
-    k = export.factor if export is not None else 1.0
     fig = _new_figure(template, export)
     fig.add_trace(go.Sankey(
         arrangement="fixed", valueformat=",.0f",
         node=dict(
             label=[f"{n['short']} — {money(n['value'])}" for n in nodes],
             x=xs, y=ys, pad=pad,
-            thickness=round(22 * k) if export is not None else 16,
+            thickness=thickness,
             color=[palette.others if n["code"] == OTHERS else palette.node for n in nodes],
             line=dict(width=0),
             customdata=[[n["full"], money(n["value"]), fmt.format_percent(n["share"])] for n in nodes],
@@ -616,15 +684,34 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
         link=dict(source=sources, target=targets, value=link_values, color=link_colors, customdata=link_custom,
                   hovertemplate=("%{customdata[0]} → %{customdata[1]}<br><b>%{customdata[2]}</b> — "
                                  "%{customdata[3]} du total<extra></extra>")),
-        # Explicit colour and no halo: Streamlit's theme otherwise draws pale labels with a dark shadow.
-        textfont=dict(size=round(_FONT_SIZE * k), color=TEXT_COLOR, family=FONT_FAMILY, shadow=LABEL_HALO)
-        if export is not None else dict(size=12, color=TEXT_COLOR, shadow=LABEL_HALO)))
-    headers = (("Produits exportés", "Pays de destination") if flow == EXPORT
-               else ("Pays d'origine", "Produits importés"))
-    header_font = dict(size=round(_FONT_SIZE * k)) if export is not None else {}
-    for text, x, anchor in ((headers[0], 0, "left"), (headers[1], 1, "right")):
+        # plotly's labels would sit on the bands: transparent (the annotations below are the labels)
+        textfont=dict(size=1, color="rgba(0,0,0,0)", shadow="none")))
+    line_px = font_size * _LABEL_LINE
+    for side, (column, first) in enumerate(((left, 0), (right, len(left)))):
+        heights = [len(lines[first + i]) * line_px for i in range(len(column))]
+        wanted = [ys[first + i] * plot_h for i in range(len(column))]
+        centres = _spread(wanted, heights, 0, plot_h, 2 * k)
+        for i, (node, centre) in enumerate(zip(column, centres)):
+            others = node["code"] == OTHERS
+            if abs(centre - wanted[i]) > 2 * k:   # moved away from its node: a thin leader line joins them
+                fig.add_shape(type="line", name="sankey-leader", xref="paper", xsizemode="pixel",
+                              xanchor=0 if side == 0 else 1, yref="paper",
+                              x0=-offset + 2 * k if side == 0 else offset - 2 * k,
+                              x1=-thickness / 2 if side == 0 else thickness / 2,
+                              y0=1 - centre / plot_h, y1=1 - wanted[i] / plot_h,
+                              line=dict(color="#8C9199", width=max(1, round(k))))
+            fig.add_annotation(
+                name="sankey-label", text="<br>".join(lines[first + i]), showarrow=False,
+                xref="paper", x=0 if side == 0 else 1, xanchor="right" if side == 0 else "left",
+                xshift=-offset if side == 0 else offset,
+                yref="paper", y=1 - centre / plot_h, yanchor="middle", align="right" if side == 0 else "left",
+                # one font on screen and in the PNG: the one the margins are measured for
+                font=dict(size=font_size, color="#555B63" if others else TEXT_COLOR, family=FONT_FAMILY))
+    header_font = dict(size=font_size, family=FONT_FAMILY)
+    for text, x, anchor in ((headers[0], 0, "right"), (headers[1], 1, "left")):
         fig.add_annotation(text=f"<b>{text}</b>", showarrow=False, xref="paper", yref="paper", x=x, xanchor=anchor,
-                           y=1, yanchor="bottom", yshift=6, font=header_font)
+                           xshift=-offset if x == 0 else offset,
+                           y=1, yanchor="bottom", yshift=6 * k + line_px / 2, font=header_font)
     if export is None:
         fig.update_layout(height=SANKEY_SCREEN_HEIGHT)
     return _finish(fig, export, screen_margin=screen_margin, **geometry_args)

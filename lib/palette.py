@@ -9,6 +9,22 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class ColourWords:
+    """The French colour names of a palette, so that every sentence naming a colour follows the chart."""
+    imports: str          # « bleu »
+    exports: str          # « violet »
+    surplus: str          # « vert »
+    deficit: str          # « rouge »
+    highlight: str        # the 5 largest Sankey links
+
+
+STANDARD_WORDS = ColourWords(imports="bleu", exports="violet", surplus="vert", deficit="rouge", highlight="rouge")
+# What a reader calls the Okabe–Ito colours used below: #0072B2 blue, #CC79A7 pink, #009E73 green, #D55E00 orange.
+COLORBLIND_WORDS = ColourWords(imports="bleu", exports="rose", surplus="vert", deficit="orange",
+                               highlight="orange")
+
+
+@dataclass(frozen=True)
 class Palette:
     imports: str          # bars and treemap of imports (blue in the publication)
     exports: str          # bars and treemap of exports (violet in the publication)
@@ -18,6 +34,7 @@ class Palette:
     link_highlight: str   # the 5 largest Sankey links (red in the publication)
     node: str             # Sankey nodes
     others: str           # « Autres » nodes
+    words: ColourWords = STANDARD_WORDS
 
 
 DEFAULT_PALETTE = Palette(
@@ -27,7 +44,8 @@ DEFAULT_PALETTE = Palette(
 # Okabe & Ito (2008): blue, reddish purple, bluish green, vermillion; grey and black for the rest.
 COLORBLIND_PALETTE = Palette(
     imports="#0072B2", exports="#CC79A7", surplus="#009E73", deficit="#D55E00",
-    link_neutral="#999999", link_highlight="#D55E00", node="#333333", others="#999999")
+    link_neutral="#999999", link_highlight="#D55E00", node="#333333", others="#999999",
+    words=COLORBLIND_WORDS)
 
 PALETTES: dict[str, Palette] = {"standard": DEFAULT_PALETTE, "daltonien": COLORBLIND_PALETTE}
 

@@ -175,7 +175,7 @@ def _peer_flows(flow: str, level: str):
             return None
         words = FLOW_WORDS[flow]
         structure = ctx.structure(peer, flow)
-        # the comparison page's title (« Flux à l'export, Provence-Alpes-Côte d'Azur (en valeur, 2024) »)
+        # the comparison page's title: short flow name, the peer's name, « (en valeur, année) »
         title = chart_title(words["short_chart"], peer, ctx.year, in_value=True)
         nodes = tables.flow_nodes_table(structure)
         where = "France" if level == "france" else "région"

@@ -69,7 +69,7 @@ def partner_table(partners: pd.DataFrame) -> TableSheet:
         Column("country", "Code pays", "text"), Column("country_name", "Pays", "text"),
         Column("imports", "Importations (€)", "eur"), Column("exports", "Exportations (€)", "eur"),
         Column("balance", "Solde (€)", "eur")],
-        notes=["Solde = exportations − importations ; en vert s'il est positif, en rouge s'il est négatif."])
+        notes=["Solde = exportations − importations : excédent s'il est positif, déficit s'il est négatif."])
 
 
 def products_table(breakdown: pd.DataFrame, flow: str) -> TableSheet:

@@ -34,8 +34,8 @@ st.markdown("""
 - **Importations CAF, exportations FAB**, en euros ; matériel militaire exclu. Une valeur annuelle par département,
   produit (nomenclature CPF rév. 2.1, niveau A129) et pays partenaire.
 - **Lieu de dédouanement** : les flux sont comptés dans le département où les marchandises sont déclarées à
-  l'arrivée ou au départ (l'établissement déclarant). Un bien fabriqué dans un département A peut être exporté
-  depuis un département B ; les sièges sociaux (Paris) et les plates-formes logistiques ou portuaires concentrent des
+  l'arrivée ou au départ (l'établissement déclarant). Une marchandise produite dans un département peut donc
+  figurer dans les exportations d'un autre ; les sièges sociaux (Paris) et les plates-formes logistiques ou portuaires concentrent des
   flux produits ou consommés ailleurs (par exemple les hydrocarbures dans les zones industrialo-portuaires).
 - **Les échanges entre régions françaises ne sont pas comptés** ; les départements d'outre-mer ne comptent que leurs
   échanges avec l'étranger.
@@ -75,7 +75,7 @@ st.markdown("""
 |---|---|
 | Exportations (FAB) | Biens sortis vers l'étranger, valeur « franco à bord » à la frontière française. |
 | Importations (CAF) | Biens entrés depuis l'étranger, valeur « coût, assurance, fret » à la frontière. |
-| Solde commercial | Exportations − importations : excédent (vert) ou déficit (rouge). |
+| Solde commercial | Exportations − importations : excédent s'il est positif, déficit s'il est négatif. |
 | Taux de couverture | Exportations ÷ importations. |
 | A129 / A38 | Niveaux de la nomenclature de produits (CPF rév. 2.1) : 129 postes, regroupés en 38 activités. |
 | « Autres » | Ce qui dépasse les dix premiers produits ou pays d'un graphique. |

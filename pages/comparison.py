@@ -25,8 +25,9 @@ st.subheader("Le territoire, ses régions et la France" if several else "Le terr
 if several:
     st.caption(f"Ses départements principaux relèvent de plusieurs régions : il est comparé à "
                f"{home_region.phrase.subject} réunies.")
-st.markdown("La situation du territoire peut être comparée à celle de la région et du pays : mêmes règles de lecture "
-            "(dix premiers produits et pays, « Autres », cinq principaux flux en rouge).")
+st.markdown(f"Les mêmes diagrammes pour le territoire, {'ses régions' if several else 'sa région'} et la France, "
+            "lus de la même façon (dix premiers produits et pays, « Autres », cinq principaux flux en "
+            f"{page.selection.palette.words.highlight}).")
 for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT, IMPORT)):
     with tab:
         words = FLOW_WORDS[flow]

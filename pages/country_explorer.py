@@ -8,6 +8,7 @@ from lib.exposure_figures import trend_figure
 from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.countries import country_name
 from lib.trends import country_phrase
+from lib.texts import balance_colours
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
@@ -80,7 +81,7 @@ with ranking_column:
 
 st.subheader("Produits échangés dans les deux sens")
 st.markdown(f"Les produits que la France échange le plus {with_country} : importations à gauche, exportations à "
-            "droite, solde en vert ou en rouge.")
+            f"droite, solde {balance_colours(page.selection.palette)}.")
 count = count_slider("Nombre de produits affichés", key="country_product_count")
 products = explorers.country_products(cube, country, year, count)
 chart_block(partial(efig.products_balance_figure, products, name), etab.country_products_table(products, name),

@@ -53,8 +53,9 @@ map_column, ranking_column = wrapping_columns([3, 2], key="map_layout")
 with map_column:
     notes = []
     if kind == "coverage":
-        notes.append("Taux de couverture = exportations ÷ importations ; vert au-dessus de 1 (excédent), rouge "
-                     "en dessous (déficit).")
+        words = page.selection.palette.words
+        notes.append(f"Taux de couverture = exportations ÷ importations ; {words.surplus} au-dessus de 1 (excédent), "
+                     f"{words.deficit} en dessous (déficit).")
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label, missing_text=missing_text),
               etab.map_table(values, kind, label, notes=notes), key="france_map", topic="carte",
               chart=kind.replace("_", "-") + (f"-{country}" if country else "") + (f"-{product}" if product else ""),

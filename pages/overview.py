@@ -6,14 +6,17 @@ import streamlit as st
 from lib import exposure_figures as xfig, exposure_tables as xtab, figures, tables
 from lib.overview_metrics import kpi_cards
 from lib.schema import EXPORT, IMPORT
-from lib.texts import chart_title
+from lib.synthesis import overview_synthesis
+from lib.texts import balance_reading, chart_title, treemap_reading
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
+from lib.ui.synthesis_block import synthesis_block
 from lib.ui.widgets import chart_block, count_slider, metric_row
 
 page = page_header("Vue d'ensemble")
 summary = page.summary()
 stop_if_no_trade(summary, page.territory.name)
+synthesis_block(overview_synthesis(page.data.cube, page.territory, page.year, summary), key="overview")
 
 for row in kpi_cards(page.data.cube, page.territory, page.year, summary):
     metric_row(row)
@@ -34,9 +37,8 @@ if len(yearly) > 1:
         st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
 
 st.subheader("Balance commerciale territoriale")
-st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "
-            "figurent à gauche le montant des importations et à droite celui des exportations. Le delta constitue "
-            "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
+st.markdown("Les principaux pays partenaires, à l'importation comme à l'exportation. "
+            + balance_reading(page.selection.palette))
 
 
 @st.fragment
@@ -52,9 +54,7 @@ def balance_section() -> None:
 balance_section()
 
 st.subheader("Principales activités à l'export et à l'import")
-st.markdown("Figurent en bleu **les biens importés** dans le territoire, en violet **les biens exportés**. L'aire des "
-            "compartiments est proportionnelle à l'importance du bien dans sa catégorie d'échange ; les produits "
-            "(nomenclature A129) sont regroupés par grande activité (A38).")
+st.markdown(treemap_reading(page.selection.palette, destination="dans le territoire"))
 exports = loaders.products(page.token, page.territory.id, page.year, EXPORT)
 imports = loaders.products(page.token, page.territory.id, page.year, IMPORT)
 chart_block(partial(figures.flows_treemap_figure, exports, imports),

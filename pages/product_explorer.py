@@ -7,6 +7,7 @@ from lib import explorer_figures as efig, explorer_tables as etab, explorers, fi
 from lib.exposure_figures import trend_figure
 from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.products import product_label, product_short_label
+from lib.texts import balance_colours
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
@@ -74,7 +75,7 @@ with ranking_column:
 
 st.subheader("Principaux pays partenaires")
 st.markdown("Les pays avec lesquels la France échange le plus ce produit : importations à gauche, exportations à "
-            "droite, solde en vert ou en rouge.")
+            f"droite, solde {balance_colours(page.selection.palette)}.")
 count = count_slider("Nombre de pays affichés", key="product_partner_count")
 partners = explorers.product_partners(cube, product, year, count)
 chart_block(partial(figures.balance_figure, partners), etab.product_partners_table(partners, product),

@@ -58,19 +58,21 @@ def test_department_sheet_follows_the_publication(dep_sheet, app_data):
     assert "Principaux Territoires d'industrie du département*" in _headings(doc, 2)
     for ti in app_data.catalog.industry_territories_of_department("04"):
         assert ti.name in [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
-    assert "Clé de lecture : pour chaque pays" in text
-    assert "Figurent à gauche les principaux biens exportés depuis le département, à droite les pays de " \
+    assert "Clé de lecture : pour chaque pays, la barre de gauche donne les importations" in text
+    assert "en vert quand il est positif, en rouge quand il est négatif" in text
+    assert "À gauche, les principaux biens exportés depuis le département ; à droite, les pays de " \
            "destination." in text
-    # the chart titles of lib.report, in the publication's order
+    # the chart titles of lib.report, in the publication's order (name and year after the chart's name)
+    dep, reg, fr = "Alpes-de-Haute-Provence", "Provence-Alpes-Côte d'Azur", "France entière"
     assert _headings(doc, 3) == [
-        "Balance commerciale territoriale, Alpes-de-Haute-Provence (2024)",
-        "Principales activités à l'export et à l'import, Alpes-de-Haute-Provence (2024)",
-        "Flux à l'export par produit et par pays, Alpes-de-Haute-Provence (en valeur, 2024)",
-        "Flux à l'export, Provence-Alpes-Côte d'Azur (en valeur, 2024)",
-        "Flux à l'export, France entière (en valeur, 2024)",
-        "Flux à l'import par pays et par produit, Alpes-de-Haute-Provence (en valeur, 2024)",
-        "Flux à l'import, Provence-Alpes-Côte d'Azur (en valeur, 2024)",
-        "Flux à l'import, France entière (en valeur, 2024)"]
+        f"Balance commerciale territoriale, {dep} (2024)",
+        f"Principales activités à l'export et à l'import, {dep} (2024)",
+        f"Flux à l'export par produit et par pays, {dep} (en valeur, 2024)",
+        f"Flux à l'export, {reg} (en valeur, 2024)",
+        f"Flux à l'export, {fr} (en valeur, 2024)",
+        f"Flux à l'import par pays et par produit, {dep} (en valeur, 2024)",
+        f"Flux à l'import, {reg} (en valeur, 2024)",
+        f"Flux à l'import, {fr} (en valeur, 2024)"]
     assert report.charts == list(fiche_docx.FICHE_KEYS)
     assert DEMO_NOTICE in text                      # the demo data say so
     assert "chiffres fictifs" in text
@@ -87,7 +89,8 @@ def test_totals_and_citation_quote_the_summary(dep_sheet, app_data):
     assert f"Total des exportations : {format_millions_words(summary['exports'])}" in text
     assert f"Total des importations : {format_millions_words(summary['imports'])}" in text
     assert "511,9 millions d'euros" in text          # the publication's figure, in French format
-    assert "soit 1,8\u00a0% de la valeur exportée par la région Provence-Alpes-Côte d'Azur" in text
+    region = "région Provence-Alpes-Côte d'Azur"
+    assert f"soit 1,8\u00a0% de la valeur exportée par la {region}" in text
     # région and France totals under their charts
     france = territory_summary(app_data.cube, app_data.catalog.resolve("fr"), YEAR)
     assert f"Total des exportations : {format_millions_words(france['exports'])}" in text
@@ -150,7 +153,7 @@ def test_france_has_no_comparison_with_itself(app_data):
     text = _text(doc)
     assert "France entière — 2024" in text
     assert "de la valeur exportée" not in text       # no share of itself
-    assert "peut être comparée" not in text
+    assert "Pour comparaison" not in text
 
 
 def test_region_compares_with_france_only(app_data):
@@ -158,7 +161,7 @@ def test_region_compares_with_france_only(app_data):
     doc = Document(io.BytesIO(build_fiche(app_data, "reg:93", YEAR, with_images=False, report=report)))
     assert report.charts == ["balance", "treemaps", "export-flows", "export-flows-france", "import-flows",
                              "import-flows-france"]
-    assert "peut être comparée à celle du pays" in _text(doc)
+    assert "Pour comparaison, voici les mêmes exportations pour la France entière :" in _text(doc)
 
 
 def test_without_chromium_a_french_note_replaces_each_picture(app_data, monkeypatch, tmp_path):
@@ -275,3 +278,14 @@ def test_button_offers_the_sheet_deferred(app_data, monkeypatch):
     monkeypatch.setattr(module, "build_fiche", lambda *a, **k: build_fiche(*a, with_images=False, **k))  # quick
     doc = Document(io.BytesIO(data_callable()))
     assert "Alpes-de-Haute-Provence (04) — 2024" in _text(doc)
+
+
+def test_colour_words_follow_the_palette(app_data):
+    """Colour-blind mode: the sheet names the colours the charts use (orange, rose), never « rouge »."""
+    from lib.palette import PALETTES
+    doc = Document(io.BytesIO(build_fiche(app_data, "dep:04", YEAR, with_images=False,
+                                          palette=PALETTES["daltonien"])))
+    text = _text(doc)
+    assert "tracés en orange" in text and "en rose, les biens exportés" in text
+    assert "en orange quand il est négatif" in text
+    assert "rouge" not in text and "violet" not in text

@@ -7,6 +7,7 @@ from lib.dataset import AppData
 from lib.dossier import build_dossier
 from lib.file_names import download_name
 from lib.ui.fiche_button import fiche_button
+from lib.ui.note_button import note_button
 from lib.ui.selection import Selection
 from lib.ui.widgets import XLSX_MIME
 
@@ -33,3 +34,4 @@ def dossier_button(data: AppData, selection: Selection) -> None:
         st.caption(f"Tous les tableaux et graphiques de {territory.name} ({year}) dans un seul fichier Excel.")
         fiche_button(data, selection)
         st.caption("La fiche au format de la publication ANCT/DGE, prête à transmettre.")
+        note_button(data, selection)

@@ -7,35 +7,27 @@ import streamlit as st
 
 from lib import exposure_tables as xtab, figures, tables
 from lib.indicators import previous_year
-from lib.texts import FLOW_WORDS, chart_title, total_sentences
+from lib.synthesis import flow_synthesis
+from lib.texts import FLOW_WORDS, chart_title, flow_reading, flow_sides, total_sentences
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
+from lib.ui.synthesis_block import synthesis_block
 from lib.ui.widgets import chart_block, table_block, wrapping_columns
-
-INTRO = {
-    "export": "Le graphique représente les flux d'exportations (quel produit est exporté vers quel pays) : les dix "
-              "premiers biens exportés et les dix principaux pays acheteurs. La catégorie « Autres » comprend les biens "
-              "et les pays au-delà de ce classement. Les cinq principaux flux (tel produit vers telle destination) "
-              "sont en **rouge**.",
-    "import": "Le graphique représente les flux d'importations (quel pays vend quel produit) : les dix principaux "
-              "pays vendeurs et les dix premiers biens importés. La catégorie « Autres » comprend les pays et les biens "
-              "au-delà de ce classement. Les cinq principaux flux (telle origine pour tel produit) sont en **rouge**.",
-}
-
 
 def render_flow_page(flow: str) -> None:
     words = FLOW_WORDS[flow]
     page = page_header(words["Title"], show_ti_box=False)
     summary = page.summary()
     stop_if_no_trade(summary, page.territory.name, ("exports" if flow == "export" else "imports",))
-    st.markdown(INTRO[flow])
+    synthesis_block(flow_synthesis(page.data.cube, page.territory, page.year, flow, summary), key=flow)
+    st.markdown(flow_reading(flow, page.selection.palette))
     with st.container(border=True):
         lines = total_sentences(summary, page.territory, flow)
         st.markdown(f"**{lines[0]}**" + "".join(f"  \n{line}" for line in lines[1:]))
     structure = loaders.structure(page.token, page.territory.id, page.year, flow)
     title = chart_title(words["chart"], page.territory, page.year, in_value=True)
     st.subheader(title)
-    st.caption(f"Figurent à gauche **{words['left']}**, à droite **{words['right']}**.")
+    st.caption(flow_sides(flow))
     chart_block(partial(figures.sankey_figure, structure), partial(tables.flow_nodes_table, structure),
                 key=f"sankey_{flow}", topic=words["title"], chart="flux", context=page.downloads,
                 export_title=title, figure_key=())

@@ -8,6 +8,7 @@ import streamlit as st
 from lib.dataset import AppData
 from lib.texts import approximation_note
 from lib.ui import loaders
+from lib.ui.accessibility import page_accessibility
 from lib.ui.selection import Selection, current, open_territory, show_url_warnings
 from lib.ui.widgets import DownloadContext, demo_banner, download_context, industry_territory_box
 
@@ -42,6 +43,7 @@ class PageContext:
 def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
     data = loaders.app_data()
     selection = current()
+    page_accessibility()
     st.title(title)
     st.markdown(f"#### {selection.territory.name} — {selection.year}")
     show_url_warnings()

@@ -14,6 +14,7 @@ from lib.figures import EmptyDataError, ExportFrame
 from lib.file_names import download_name
 from lib.png_export import chrome_available, client_image_config, figure_to_png
 from lib.ui import loaders
+from lib.ui.accessibility import chart_description
 from lib.ui.selection import Selection
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -115,6 +116,7 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
         return
     png_name = download_name(topic, chart, selection.territory.slug, selection.year, "png")
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
+    chart_description(figure, key=key, title=export_title)     # text alternative (lib.ui.accessibility)
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
                     config=client_image_config(png_name[:-4], **size), **(chart_options or {}))
     buttons = st.container(horizontal=True, wrap=True)   # natural widths: never cut in a narrow column

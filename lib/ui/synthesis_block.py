@@ -1,0 +1,70 @@
+"""The written synthesis at the top of a page: paragraph, « Copier le texte » button, figures it quotes.
+
+Streamlit has no clipboard widget (st.code's copy icon is English-labelled and monospaced), so the
+button is a few lines of HTML in a component iframe, which Streamlit allows to write to the clipboard
+(``allow="clipboard-write"``); ``document.execCommand("copy")`` is the fallback where the asynchronous
+clipboard API is refused.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from lib.synthesis import Synthesis
+
+COPY_LABEL = "Copier le texte"
+_BUTTON = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{label}</title><style>
+body {{ margin: 0; font-family: "Source Sans Pro", "Source Sans 3", sans-serif; }}
+button {{ font: inherit; font-size: 0.95rem; padding: 0.3rem 0.8rem; border: 1px solid #000091; color: #000091;
+  background: #fff; border-radius: 0.4rem; cursor: pointer; }}
+button:focus-visible {{ outline: 3px solid #000091; outline-offset: 2px; }}
+span {{ margin-left: 0.6rem; font-size: 0.9rem; color: #1e1e1e; }}
+</style></head><body>
+<button type="button" id="copy" aria-describedby="status">{label}</button><span id="status" role="status"
+ aria-live="polite"></span>
+<script>
+const text = {text};
+const status = document.getElementById("status");
+document.getElementById("copy").addEventListener("click", async () => {{
+  let done = false;
+  try {{ await navigator.clipboard.writeText(text); done = true; }} catch (error) {{ done = false; }}
+  if (!done) {{
+    const area = document.createElement("textarea");
+    area.value = text; area.setAttribute("readonly", ""); area.style.position = "absolute"; area.style.left = "-9999px";
+    document.body.appendChild(area); area.select();
+    try {{ done = document.execCommand("copy"); }} catch (error) {{ done = false; }}
+    area.remove();
+  }}
+  status.textContent = done ? "Texte copié." : "Copie refusée par le navigateur : sélectionnez le texte.";
+  document.body.dataset.copied = done ? "yes" : "no";
+}});
+</script></body></html>"""
+
+
+def copy_button_html(text: str, label: str = COPY_LABEL) -> str:
+    """The component's page; the text travels as a JSON string literal (no HTML injection)."""
+    payload = json.dumps(text).replace("</", "<\\/")
+    return _BUTTON.format(label=html.escape(label), text=payload)
+
+
+def _markdown_safe(text: str) -> str:
+    """Names and labels shown as written (a « $ » or « * » must not turn into LaTeX or emphasis)."""
+    for char in "\\*_$[]#`":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def synthesis_block(synthesis: Synthesis, *, key: str) -> None:
+    """The paragraph in a bordered box, the copy button under it, then the figures it quotes."""
+    with st.container(border=True, key=f"synthesis_{key}"):
+        st.markdown(f"**{_markdown_safe(synthesis.title)}**")
+        st.markdown(_markdown_safe(synthesis.text))
+        components.html(copy_button_html(synthesis.text), height=44)
+        if synthesis.figures:
+            with st.expander("Chiffres cités dans la synthèse"):
+                st.dataframe(pd.DataFrame(synthesis.figures, columns=["Indicateur", "Valeur affichée"]),
+                             hide_index=True, use_container_width=True)
