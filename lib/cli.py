@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lib.errors import DataFileError
 from lib.formatting import format_meur, format_number, format_percent
+from lib.reference.french_names import count_phrase
 from lib.territories import TerritoryError
 
 
@@ -40,7 +41,7 @@ def _cmd_import(args) -> int:
     result = load_trade_data([Path(p) for p in args.paths], CACHE_DIR)
     table = result.table
     print(f"Import réussi en {time.perf_counter() - start:.1f} s : {format_number(len(table))} lignes, "
-          f"{len(result.sources)} fichier(s).")
+          f"{count_phrase(len(result.sources), 'fichier')}.")
     print(f"Années : {', '.join(str(y) for y in sorted(table['year'].unique()))} ; "
           f"départements : {table['department'].nunique()} ; {citation(result.release_date)}.")
     for warning in result.warnings:
@@ -110,10 +111,10 @@ def _cmd_dossier(args) -> int:
     report = DossierReport()
     content = build_dossier(app, territory, year, with_images=not args.no_images, palette=_palette(args),
                             report=report)
-    out = Path(args.out) if args.out else Path(download_name("dossier", "", territory.slug, year, "xlsx"))
+    out = Path(args.out) if args.out else Path(download_name("dossier", "", territory, year, "xlsx"))
     _write(out, content)
     print(f"Dossier écrit : {out} — {territory.name}, {year} : {len(report.sheets)} feuilles, "
-          f"{report.images} graphique(s), {format_number(len(content) / 1024)} Ko, "
+          f"{count_phrase(report.images, 'graphique')}, {format_number(len(content) / 1024)} Ko, "
           f"{format_number(report.seconds, 1)} s.")
     if not args.no_images and not report.images:
         print(report.images_note)
@@ -146,7 +147,7 @@ def _cmd_png(args) -> int:
     except PngExportUnavailable as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 4
-    out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory.slug, year, "png"))
+    out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory, year, "png"))
     _write(out, png)
     print(f"Image écrite : {out} ({frame.width * frame.scale} × {frame.height * frame.scale} points, "
           f"{format_number(len(png) / 1024)} Ko).")

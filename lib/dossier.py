@@ -20,7 +20,7 @@ from lib.official_files import citation
 from lib.palette import DEFAULT_PALETTE, Palette
 from lib.png_export import PngExportUnavailable, chrome_available, compact_png, figure_to_png
 from lib.reference.departments import department_name
-from lib.report import ReportItem, report_items
+from lib.report import ReportChoices, ReportItem, report_items
 from lib.territories import Territory
 from lib.texts import approximation_note, source_line
 
@@ -188,7 +188,8 @@ def render_images(items: list[ReportItem], *, source: str, palette: Palette = DE
 
 def build_dossier(data, territory: Territory | str, year: int | None = None, *, with_images: bool = True,
                   palette: Palette = DEFAULT_PALETTE, image_scale: float = IMAGE_SCALE,
-                  compact_images: bool = True, report: DossierReport | None = None) -> bytes:
+                  compact_images: bool = True, report: DossierReport | None = None,
+                  choices: ReportChoices | None = None) -> bytes:
     """The workbook's bytes for ``data`` (an AppData: cube, catalog, result.release_date, is_demo).
 
     Pictures are 1600 × 900 px in 256 colours by default (``image_scale=2, compact_images=False``: the
@@ -200,7 +201,7 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
     year = int(year or data.latest_year)
     release_date = data.result.release_date
     source = source_line(citation(release_date), data.is_demo)
-    items = report_items(data.cube, data.catalog, territory, year)
+    items = report_items(data.cube, data.catalog, territory, year, choices=choices)
     if with_images:
         images, images_note = render_images(items, source=source, palette=palette, scale=image_scale,
                                             compact=compact_images)

@@ -5,8 +5,8 @@ exactly what the pages show: the same lib.indicators / lib.trends / lib.exposure
 lib.figures / lib.exposure_figures builders, the same lib.tables / lib.exposure_tables tables and the
 same titles (lib.texts.chart_title). Pages of one territory only: the map and the « Par produit » /
 « Par pays » explorers (a product or a country across all départements) are not listed. Interactive
-choices take the pages' defaults (10 partner countries, the United States for the exposure, the
-comparison page's default départements).
+choices come from ``ReportChoices`` (what the user picked on the pages), else the pages' defaults (10
+partner countries, the United States for the exposure, the comparison page's default départements).
 
 An item's ``build`` takes the keyword arguments of every figure builder (``template``, ``palette``,
 ``export``); call it with ``template="plotly_white"`` and an ``ExportFrame`` for a PNG.
@@ -43,6 +43,14 @@ MAX_PEER_DEPARTMENTS = 6
 
 
 @dataclass(frozen=True)
+class ReportChoices:
+    """The pages' choices that change a chart; None keeps the page's default."""
+    peer_departments: tuple[str, ...] | None = None     # Comparaison: the compared départements
+    exposure_country: str | None = None                 # Exposition: the partner country
+    balance_partners: int | None = None                 # Vue d'ensemble: countries in the balance chart
+
+
+@dataclass(frozen=True)
 class ReportItem:
     """One chart (or a table alone) of a page, with its data tables and its download names."""
     key: str                                      # a CHART_NAMES entry, or "kpi" / "comparison" (tables only)
@@ -57,8 +65,10 @@ class ReportItem:
 class ReportContext:
     """Shared, computed-once inputs of the items of one (territory, year)."""
 
-    def __init__(self, cube: ind.TradeCube, catalog, territory: Territory, year: int):
+    def __init__(self, cube: ind.TradeCube, catalog, territory: Territory, year: int,
+                 choices: ReportChoices | None = None):
         self.cube, self.catalog, self.territory, self.year = cube, catalog, territory, int(year)
+        self.choices = choices or ReportChoices()
         self.home_region = ind.region_of_territory(territory) if territory.kind in ("dep", "ti") else None
         self._summary = None
         self._structures: dict = {}
@@ -111,7 +121,8 @@ def _kpi(ctx: ReportContext) -> ReportItem:
 
 
 def _balance(ctx: ReportContext) -> ReportItem:
-    partners = ind.partner_balance(ctx.cube, ctx.territory, ctx.year, BALANCE_PARTNERS)
+    partners = ind.partner_balance(ctx.cube, ctx.territory, ctx.year,
+                                   ctx.choices.balance_partners or BALANCE_PARTNERS)
     return ReportItem(key="balance", title=chart_title("Balance commerciale territoriale", ctx.territory, ctx.year),
                       build=partial(figures.balance_figure, partners), tables=[tables.partner_table(partners)],
                       topic="balance", chart="pays", page=PAGES["overview"])
@@ -214,7 +225,8 @@ def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: in
 
 
 def _departments(ctx: ReportContext) -> ReportItem:
-    frame = ind.compare_departments(ctx.cube, default_peer_departments(ctx.cube, ctx.territory, ctx.year), ctx.year)
+    chosen = ctx.choices.peer_departments or default_peer_departments(ctx.cube, ctx.territory, ctx.year)
+    frame = ind.compare_departments(ctx.cube, list(chosen), ctx.year)
     return ReportItem(key="departments", title=f"Exportations, importations et solde de départements ({ctx.year})",
                       build=partial(figures.departments_comparison_figure, frame),
                       tables=[tables.departments_table(frame)], topic="comparaison", chart="departements",
@@ -247,7 +259,8 @@ def _changes(flow: str):
 
 
 def _exposure(ctx: ReportContext) -> ReportItem | None:
-    partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, EXPOSURE_COUNTRY)
+    country = ctx.choices.exposure_country or EXPOSURE_COUNTRY
+    partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, country)
     if partner.is_empty:
         return None
     return ReportItem(key="exposure", title=chart_title(f"Exportations vers : {partner.country_name}", ctx.territory,
@@ -255,7 +268,7 @@ def _exposure(ctx: ReportContext) -> ReportItem | None:
                       build=partial(xfig.exposure_figure, partner, ctx.territory.name),
                       tables=[xtab.exposure_summary_table(partner, ctx.territory.name),
                               xtab.exposure_products_table(partner)],
-                      topic="exposition", chart=EXPOSURE_COUNTRY.lower(), page=PAGES["exposure"])
+                      topic="exposition", chart=country.lower(), page=PAGES["exposure"])
 
 
 def _dependency(ctx: ReportContext) -> ReportItem:
@@ -314,7 +327,8 @@ assert set(CHART_NAMES) <= set(ITEM_KEYS)
 
 
 def report_items(cube: ind.TradeCube, catalog, territory: Territory, year: int,
-                 keys: list[str] | tuple[str, ...] | None = None) -> list[ReportItem]:
+                 keys: list[str] | tuple[str, ...] | None = None,
+                 choices: ReportChoices | None = None) -> list[ReportItem]:
     """Every chart and table of the pages (or only ``keys``), in page order.
 
     Items that do not apply are left out: no région for a région or France, no France comparison for
@@ -324,7 +338,7 @@ def report_items(cube: ind.TradeCube, catalog, territory: Territory, year: int,
     unknown = [k for k in wanted if k not in _FACTORIES]
     if unknown:
         raise KeyError(f"unknown report items: {unknown}")
-    ctx = ReportContext(cube, catalog, territory, year)
+    ctx = ReportContext(cube, catalog, territory, year, choices)
     items = (_FACTORIES[key](ctx) for key in ITEM_KEYS if key in wanted)
     return [item for item in items if item is not None]
 

@@ -9,7 +9,7 @@ from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.countries import country_name
 from lib.schema import COUNTRY
 from lib.trends import country_phrase
-from lib.ui import explorer_state as url
+from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
 from lib.ui.widgets import chart_block, metric_row, table_block
@@ -58,7 +58,9 @@ if not summary["exports"] and not summary["imports"]:
 st.subheader("Départements qui commercent avec ce pays")
 indicators = {"exports": f"Exportations {to_country}", "imports": f"Importations {from_country}",
               "exposure": "Exposition (part des exportations du département)"}
-kind = st.radio("Indicateur", list(indicators), horizontal=True, key="country_map_kind", format_func=indicators.get)
+kind = choices.bound(choices.COUNTRY_MAP_KIND, "country_map_kind", "exports", partial(
+    st.radio, "Indicateur", list(indicators), horizontal=True, format_func=indicators.get))
+url.show_warnings()
 departments = explorers.country_departments(cube, country, year)
 values = departments.set_index("department")[kind]
 label = f"Part des exportations {to_country}" if kind == "exposure" else indicators[kind]
@@ -82,7 +84,9 @@ with ranking_column:
 st.subheader("Produits échangés dans les deux sens")
 st.markdown(f"Les produits que la France échange le plus {with_country} : importations à gauche, exportations à "
             "droite, solde en vert ou en rouge.")
-count = st.slider("Nombre de produits affichés", 5, 25, 10, key="country_product_count")
+count = choices.bound(choices.PRODUCT_COUNT, "country_product_count", 10,
+                      partial(st.slider, "Nombre de produits affichés", 5, 25))
+url.show_warnings()
 products = explorers.country_products(cube, country, year, count)
 chart_block(partial(efig.products_balance_figure, products, name), etab.country_products_table(products, name),
             key="country_products", topic="pays", chart=f"{country}-produits", context=page.downloads,

@@ -9,6 +9,8 @@ from lib.reference.countries import COUNTRIES
 from lib.reference.products import product_short_label
 from lib.territories import region
 from lib.texts import chart_title
+from lib.report import EXPOSURE_COUNTRY
+from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block
 
@@ -24,8 +26,10 @@ st.markdown("Face aux menaces de surtaxes douanières, à quel point le territoi
 st.subheader("Exposition à un pays partenaire")
 codes = COUNTRIES.sort_values("name")["code"].tolist()
 names = dict(zip(COUNTRIES["code"], COUNTRIES["name"]))
-country = st.selectbox("Pays", codes, index=codes.index("US"), format_func=lambda c: f"{names[c]} ({c})",
-                       key="exposure_country", help="Les États-Unis par défaut ; tapez pour chercher un autre pays.")
+country = choices.bound(choices.EXPOSURE_COUNTRY, "exposure_country", EXPOSURE_COUNTRY, partial(
+    st.selectbox, "Pays", codes, format_func=lambda c: f"{names[c]} ({c})", placeholder="Choisir un pays…",
+    help="Les États-Unis par défaut ; tapez pour chercher un autre pays."))
+url.show_warnings()
 partner = page.compute("exposure", country)
 if partner.is_empty:
     st.info(f"Le territoire n'a enregistré aucune exportation vers ce pays en {year}.", icon="ℹ️")

@@ -7,7 +7,8 @@ from lib import exposure_figures as xfig, exposure_tables as xtab, figures, tabl
 from lib.overview_metrics import kpi_cards
 from lib.schema import EXPORT, IMPORT
 from lib.texts import chart_title
-from lib.ui import loaders
+from lib.report import BALANCE_PARTNERS
+from lib.ui import explorer_state as url, loaders, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block, metric_row
 
@@ -37,7 +38,9 @@ st.subheader("Balance commerciale territoriale")
 st.markdown("Les principaux pays partenaires, à l'import et à l'export. **Clé de lecture** : pour chaque pays, "
             "figurent à gauche le montant des importations et à droite celui des exportations. Le delta constitue "
             "la balance commerciale, indiquée en rouge ou en vert selon qu'elle est négative ou positive.")
-count = st.slider("Nombre de pays affichés", 10, 25, 10, key="balance_count")
+count = choices.bound(choices.BALANCE_COUNT, "balance_count", BALANCE_PARTNERS,
+                      partial(st.slider, "Nombre de pays affichés", 10, 25))
+url.show_warnings()
 partners = loaders.partners(page.token, page.territory.id, page.year, count)
 chart_block(partial(figures.balance_figure, partners), tables.partner_table(partners), key="balance",
             topic="balance", chart="pays", context=page.downloads,

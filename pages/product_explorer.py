@@ -8,7 +8,7 @@ from lib.exposure_figures import trend_figure
 from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.products import product_label, product_short_label
 from lib.schema import PRODUCT
-from lib.ui import explorer_state as url
+from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
 from lib.ui.widgets import chart_block, metric_row, table_block
@@ -48,8 +48,10 @@ if not summary["exports"] and not summary["imports"]:
     st.stop()
 
 st.subheader("Départements exportateurs et importateurs")
-flow_kind = st.radio("Flux", ("exports", "imports"), horizontal=True, key="product_map_flow",
-                     format_func={"exports": "Exportations", "imports": "Importations"}.get)
+flow_kind = choices.bound(choices.PRODUCT_MAP_FLOW, "product_map_flow", "exports", partial(
+    st.radio, "Flux", ("exports", "imports"), horizontal=True,
+    format_func={"exports": "Exportations", "imports": "Importations"}.get))
+url.show_warnings()
 departments = explorers.product_departments(cube, product, year)
 values = departments.set_index("department")[flow_kind]
 flow_word = "Exportations" if flow_kind == "exports" else "Importations"
@@ -75,7 +77,9 @@ with ranking_column:
 st.subheader("Principaux pays partenaires")
 st.markdown("Les pays avec lesquels la France échange le plus ce produit : importations à gauche, exportations à "
             "droite, solde en vert ou en rouge.")
-count = st.slider("Nombre de pays affichés", 5, 25, 10, key="product_partner_count")
+count = choices.bound(choices.PARTNER_COUNT, "product_partner_count", 10,
+                      partial(st.slider, "Nombre de pays affichés", 5, 25))
+url.show_warnings()
 partners = explorers.product_partners(cube, product, year, count)
 chart_block(partial(figures.balance_figure, partners), etab.product_partners_table(partners, product),
             key="product_partners", topic="produit", chart=f"{product}-pays", context=page.downloads,

@@ -18,7 +18,9 @@ from lib.reference.countries import country_name
 from lib.reference.products import product_short_label
 
 PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM = "produit", "pays", "indicateur"
-PARAMS = (PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM)
+# The pages' own choices (lib/ui/page_choices.py): written only when they differ from the page's default.
+PAGE_PARAMS = ("departements", "flux", "nb_pays", "nb_produits", "carte")
+PARAMS = (PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM, *PAGE_PARAMS)
 _WARNINGS = "explorer_url_warnings"
 
 
@@ -39,6 +41,11 @@ def _printable(text: str) -> str:
     return printable(text)
 
 
+def history_navigation() -> bool:
+    from lib.ui.selection import history_navigation as navigating
+    return navigating()
+
+
 def _store(param: str) -> str:
     return f"explorer_choice_{param}"
 
@@ -49,6 +56,9 @@ def init_choice(param: str, key: str, options: Iterable[str], default: str, *, e
     choice, else `default`. An unknown URL value is replaced by the default with a French warning."""
     state = st.session_state
     options = list(options)
+    if history_navigation() and normalise(st.query_params.get(param, "").strip()) in options:
+        state[key] = normalise(st.query_params[param].strip())    # Back / Forward: the URL's entry decides
+        return
     if state.get(key) in options:
         return
     remembered = state.get(_store(param))

@@ -287,7 +287,7 @@ def test_png_and_excel_downloads_open(page: Page, app_url, cli_summary, download
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
         buttons.filter(has_text="Télécharger l'image (PNG)").first.locator("button").click()
     download = info.value
-    assert download.suggested_filename == "exportations_flux_dep-04_2024.png"
+    assert download.suggested_filename == "exportations_flux_dep-04_alpes-de-haute-provence_2024.png"
     png = downloads_dir / download.suggested_filename
     download.save_as(png)
     timings["clic → PNG reçu (Exportations)"] = time.perf_counter() - start
@@ -299,7 +299,7 @@ def test_png_and_excel_downloads_open(page: Page, app_url, cli_summary, download
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
         buttons.filter(has_text="Télécharger le tableau (Excel)").first.locator("button").click()
     download = info.value
-    assert download.suggested_filename == "exportations_flux_dep-04_2024.xlsx"
+    assert download.suggested_filename == "exportations_flux_dep-04_alpes-de-haute-provence_2024.xlsx"
     xlsx = downloads_dir / download.suggested_filename
     download.save_as(xlsx)
     timings["clic → Excel reçu (Exportations)"] = time.perf_counter() - start
