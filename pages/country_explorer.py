@@ -70,7 +70,7 @@ with map_column:
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label,
                       missing_text="aucune exportation" if kind == "exposure" else None),
               [etab.map_table(values, kind, label), etab.country_departments_table(departments, name)],
-              key="country_map", topic="pays", chart=f"{country}-departements-{kind}",
+              key="country_map", topic="pays", chart=f"{country}-departements-{url.INDICATOR_WORDS[kind]}",
               export_title=f"{label}, par département ({year})", context=page.downloads)
 with ranking_column:
     if territory.kind != "fr":
@@ -78,7 +78,7 @@ with ranking_column:
         st.markdown(f"**{territory.name}** : {format_amount(partner.value)} d'exportations {to_country}"
                     + (f", soit {format_percent(partner.share)} de ses exportations." if partner.exports else "."))
     table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
-                chart=f"{country}-classement-{kind}", context=page.downloads)
+                chart=f"{country}-classement-{url.INDICATOR_WORDS[kind]}", context=page.downloads)
     open_department_box(explorers.ranking(values, n=len(values))["department"].tolist(), key="country_open")
 
 st.subheader("Produits échangés dans les deux sens")

@@ -61,7 +61,7 @@ map_column, ranking_column = st.columns([3, 2], gap="medium")
 with map_column:
     map_block(partial(tile_map.map_figure, values, flow_kind, highlight, label=label),
               [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],
-              key="product_map", topic="produit", chart=f"{product}-departements-{flow_kind}",
+              key="product_map", topic="produit", chart=f"{product}-departements-{url.INDICATOR_WORDS[flow_kind]}",
               export_title=f"{flow_word} du produit « {short} » par département ({year})", context=page.downloads)
 with ranking_column:
     if territory.kind != "fr":
@@ -70,7 +70,7 @@ with ranking_column:
         st.markdown(f"**{territory.name}** : {format_amount(own)}"
                     + (f", soit {format_percent(own / total)} du total français." if total else "."))
     table_block(etab.ranking_table(explorers.ranking(values), flow_kind, label), key="product_top",
-                topic="produit", chart=f"{product}-classement-{flow_kind}", context=page.downloads)
+                topic="produit", chart=f"{product}-classement-{url.INDICATOR_WORDS[flow_kind]}", context=page.downloads)
     ordered = explorers.ranking(values, n=len(values))["department"].tolist()
     open_department_box(ordered, key="product_open")
 

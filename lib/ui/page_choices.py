@@ -42,11 +42,15 @@ class PageChoice(Generic[T]):
             return False
 
     def current(self, default: T | None = None) -> T | None:
-        """What the user sees now: a drawn widget's value, else the session's choice, else ``default``."""
+        """What the user sees now: a drawn widget's value, else the URL's, else the session's choice, else
+        ``default``. The report's choices have parameter names of their own, used by no other page."""
         state = st.session_state
         for key in self.keys:
             if self.valid(state.get(key)):
                 return state[key]
+        raw = st.query_params.get(self.param)      # a link's choice, before its page has drawn the widget
+        if raw is not None and self.parse(raw) is not None:
+            return self.parse(raw)
         remembered = state.get(self.memory)
         return remembered if self.valid(remembered) else default
 
@@ -134,7 +138,7 @@ EXPOSURE_COUNTRY = PageChoice(url.COUNTRY_PARAM, ("exposure_country", "explorer_
                               store=f"explorer_choice_{url.COUNTRY_PARAM}")
 BALANCE_COUNT = PageChoice("nb_pays", ("balance_count",), _int_in(10, 25), str, "un nombre de 10 à 25",
                            store="balance_count")
-PARTNER_COUNT = PageChoice("nb_pays", ("product_partner_count",), _int_in(5, 25), str, "un nombre de 5 à 25",
+PARTNER_COUNT = PageChoice("nb_partenaires", ("product_partner_count",), _int_in(5, 25), str, "un nombre de 5 à 25",
                            store="product_partner_count")
 PRODUCT_COUNT = PageChoice("nb_produits", ("country_product_count",), _int_in(5, 25), str, "un nombre de 5 à 25")
 SPEC_FLOW = PageChoice("flux", ("spec_flow",), _one_of(SPEC_FLOW_WORDS_URL), _word_of(SPEC_FLOW_WORDS_URL),
