@@ -12,7 +12,9 @@ from lib.exposure import (
 from lib.formatting import format_number
 from lib.reference.countries import country_name
 from lib.reference.products import product_label
+from lib.schema import EXPORT
 from lib.texts import FLOW_WORDS
+from lib.trends import country_phrase
 
 _DIMENSION_HEADERS = {"partners": ("country", "Code pays", "Pays"), "products": ("product", "Code A129", "Produit")}
 _HHI_NOTE = (f"Indice de Herfindahl-Hirschman (IHH) = somme des carrés des parts (échelle 0–1 ; × 10 000 pour "
@@ -75,11 +77,11 @@ def exposure_summary_table(exposure: PartnerExposure, territory_name: str) -> Ta
     if np.isfinite(exposure.share_france):        # NaN when the territory is France itself
         rows.append(("France entière", np.nan, np.nan, exposure.share_france))
     frame = pd.DataFrame(rows, columns=["territory", "value", "exports", "share"])
-    name = exposure.country_name
-    return TableSheet(title=f"Exportations vers : {name} ({exposure.year})", sheet_name="Exposition pays",
+    to = country_phrase(exposure.country, EXPORT)          # « vers les États-Unis »
+    return TableSheet(title=f"Exportations {to} ({exposure.year})", sheet_name="Exposition pays",
                       frame=frame, columns=[
                           Column("territory", "Territoire", "text"),
-                          Column("value", f"Exportations vers : {name} (€)", "eur"),
+                          Column("value", f"Exportations {to} (€)", "eur"),
                           Column("exports", "Exportations totales (€)", "eur"),
                           Column("share", "Part des exportations", "share")])
 
@@ -88,11 +90,11 @@ def exposure_products_table(exposure: PartnerExposure) -> TableSheet:
     """The territory's products exporting most to the partner and how much each depends on it."""
     products = exposure.products
     frame = products.assign(label=products["product"].map(product_label))
-    name = exposure.country_name
-    return TableSheet(title=f"Produits les plus exposés — exportations vers : {name} ({exposure.year})",
+    to = country_phrase(exposure.country, EXPORT)
+    return TableSheet(title=f"Produits les plus exposés — exportations {to} ({exposure.year})",
                       sheet_name="Exposition produits", frame=frame, columns=[
                           Column("product", "Code A129", "text"), Column("label", "Produit", "text"),
-                          Column("value", f"Exportations vers : {name} (€)", "eur"),
+                          Column("value", f"Exportations {to} (€)", "eur"),
                           Column("product_exports", "Exportations du produit, tous pays (€)", "eur"),
                           Column("share_of_product", "Part du produit exportée vers ce pays", "share"),
                           Column("share_of_partner", "Part des exportations vers ce pays", "share"),

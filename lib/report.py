@@ -27,6 +27,7 @@ from lib.schema import EXPORT, IMPORT
 from lib.summary import territory_summary
 from lib.territories import FRANCE, KIND_LABELS, Territory
 from lib.texts import FLOW_WORDS, chart_title
+from lib.trends import country_phrase
 
 # CLI names of the charts, in page order (overview, exports, imports, comparison).
 CHART_NAMES = (
@@ -263,7 +264,7 @@ def _exposure(ctx: ReportContext) -> ReportItem | None:
     partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, country)
     if partner.is_empty:
         return None
-    return ReportItem(key="exposure", title=chart_title(f"Exportations vers : {partner.country_name}", ctx.territory,
+    return ReportItem(key="exposure", title=chart_title(f"Exportations {country_phrase(country, EXPORT)}", ctx.territory,
                                                         ctx.year),
                       build=partial(xfig.exposure_figure, partner, ctx.territory.name),
                       tables=[xtab.exposure_summary_table(partner, ctx.territory.name),

@@ -8,7 +8,9 @@ from lib.formatting import format_percent
 from lib.reference.countries import COUNTRIES
 from lib.reference.products import product_short_label
 from lib.territories import region
+from lib.schema import EXPORT
 from lib.texts import chart_title
+from lib.trends import country_phrase
 from lib.report import EXPOSURE_COUNTRY
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
@@ -37,7 +39,7 @@ else:
     chart_block(partial(xfig.exposure_figure, partner, territory.name),
                 [xtab.exposure_summary_table(partner, territory.name), xtab.exposure_products_table(partner)],
                 key="exposure", topic="exposition", chart=country.lower(), context=page.downloads,
-                export_title=chart_title(f"Exportations vers : {partner.country_name}", territory, year))
+                export_title=chart_title(f"Exportations {country_phrase(country, EXPORT)}", territory, year))
 
 st.subheader("Dépendance aux importations")
 st.markdown("Pour chacun des principaux produits importés : part du premier fournisseur et les trois premiers. "

@@ -31,6 +31,12 @@ def test_count_phrase_follows_the_french_plural(count, word, expected):
     assert count_phrase(count, word) == expected
 
 
+def test_ti_label_reads_without_stacked_parentheses(app_data):
+    ti = app_data.catalog.resolve("ti:TI-DEMO-001")
+    assert ti.label == "Val de Durance – 04, 05 (démo)"
+    assert all(t.label.count("(") <= 1 for t in app_data.catalog.territories_of_kind("ti"))
+
+
 def test_file_names_carry_the_id_once_and_an_ascii_name(app_data):
     ti = app_data.catalog.resolve("ti:TI-DEMO-001")
     assert download_name("dossier", "", ti, 2025, "xlsx") == "dossier_ti-demo-001_val-de-durance_2025.xlsx"

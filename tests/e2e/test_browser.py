@@ -76,7 +76,10 @@ def territory_label(summary: dict) -> str:
     if kind in ("dep", "reg"):
         return f"{code} – {info['name']}"
     if kind == "ti":
-        return f"{info['name']} ({', '.join(info['departments'])})"
+        name, demo = info["name"], ""
+        if name.endswith(" (démo)"):
+            name, demo = name[: -len(" (démo)")], " (démo)"
+        return f"{name} – {', '.join(info['departments'])}{demo}"
     return info["name"]
 
 
