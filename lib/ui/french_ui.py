@@ -1,8 +1,8 @@
 """French for the few English strings that Streamlit's widgets print with no parameter to change them.
 
 Streamlit 1.67 writes « No results » in an empty select list, « Clear all », « Remove … », « Clear value »,
-« Open » as screen-reader labels, and « Fullscreen » on its chart toolbar; no widget parameter reaches
-them. One small script, run once per browser tab, rewrites those strings as they appear (a
+« Open » as screen-reader labels, « Skip to main content », and adds its own « Fullscreen » / « Close
+fullscreen » button (``data-title``) to plotly's toolbar; no parameter reaches them. One small script, run once per browser tab, rewrites those strings as they appear (a
 MutationObserver on the page). The app avoids the others by design: every select box has a French
 ``placeholder``, and the comparison's limit of six départements is checked by the page, not by
 ``max_selections`` (whose message is English). plotly's toolbar gets its French dictionary through the
@@ -22,6 +22,7 @@ TEXTS = [
     (r"^Choose options$", "Choisir…"),
     (r"^Select all$", "Tout sélectionner"),
     (r"^Select (\d+) matches$", "Sélectionner les $1 résultats"),
+    (r"^Skip to main content$", "Aller au contenu principal"),
 ]
 ATTRIBUTES = [
     (r"^Clear all$", "Tout effacer"),
@@ -44,27 +45,38 @@ _SCRIPT = """<script>
   window.__frenchUi = true;
   const texts = %s.map(([p, r]) => [new RegExp(p), r]);
   const attrs = %s.map(([p, r]) => [new RegExp(p), r]);
-  const names = ["aria-label", "title", "placeholder"];
+  const names = ["aria-label", "title", "placeholder", "data-title"];
   const swap = (value, rules) => {
     for (const [pattern, replacement] of rules) if (pattern.test(value)) return value.replace(pattern, replacement);
     return null;
+  };
+  // A node set back to English again and again within one second (a component re-rendering on every
+  // change) is left alone for that second: never a ping-pong that would freeze the page.
+  const rewrites = new WeakMap();
+  const allowed = (node) => {
+    const now = Date.now();
+    const [start, count] = rewrites.get(node) || [now, 0];
+    const fresh = now - start > 1000;
+    rewrites.set(node, fresh ? [now, 1] : [start, count + 1]);
+    return fresh || count < 5;
   };
   const fixElement = (el) => {
     for (const name of names) {
       const value = el.getAttribute && el.getAttribute(name);
       const french = value && swap(value, attrs);
-      if (french !== null && french !== undefined) el.setAttribute(name, french);
+      if (french !== null && french !== undefined && french !== value && allowed(el)) el.setAttribute(name, french);
     }
   };
   const fixText = (node) => {
-    const french = swap(node.nodeValue.trim(), texts);
-    if (french !== null) node.nodeValue = french;
+    const value = node.nodeValue;
+    const french = swap(value.trim(), texts);
+    if (french !== null && french !== value && allowed(node)) node.nodeValue = french;
   };
   const fixTree = (root) => {
     if (root.nodeType === 3) { fixText(root); return; }
     if (root.nodeType !== 1) return;
     fixElement(root);
-    root.querySelectorAll("[aria-label], [title], [placeholder]").forEach(fixElement);
+    root.querySelectorAll("[aria-label], [title], [placeholder], [data-title]").forEach(fixElement);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) fixText(n);
   };

@@ -89,6 +89,7 @@ def test_type_switch_palette_and_page_choices_survive_like_a_user_expects(page: 
     # colour-blind toggle: in the URL, kept by a page change and by a reload
     page.get_by_test_id("stSidebar").get_by_text("Couleurs adaptées aux daltoniens").click()
     expect(page).to_have_url(re.compile(r"couleurs=daltonien"), timeout=DRAW_TIMEOUT_MS)
+    wait_drawn(page, BY_PATH[""], f"Provence-Alpes-Côte d'Azur — {YEAR}")
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Exposition et dépendances").click()
     wait_drawn(page, BY_PATH["exposition"], f"Provence-Alpes-Côte d'Azur — {YEAR}")
     assert query(page).get("couleurs") == "daltonien"
@@ -99,6 +100,7 @@ def test_type_switch_palette_and_page_choices_survive_like_a_user_expects(page: 
     page.keyboard.type("Allem")
     page.get_by_role("option", name="Allemagne (DE)", exact=True).click()
     expect(page).to_have_url(re.compile(r"pays=DE"), timeout=DRAW_TIMEOUT_MS)
+    wait_drawn(page, BY_PATH["exposition"], f"Provence-Alpes-Côte d'Azur — {YEAR}")
     page.reload()
     wait_drawn(page, BY_PATH["exposition"], f"Provence-Alpes-Côte d'Azur — {YEAR}")
     assert query(page).get("pays") == "DE" and query(page).get("couleurs") == "daltonien"
