@@ -115,6 +115,24 @@ def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_d
     return rows
 
 
+def choices_text(items: list[ReportItem]) -> str:
+    """What the pages' choices gave (compared départements, exposure country, partners shown), for the
+    « Lisez-moi »: the reader of the workbook knows which choices it holds."""
+    found = {item.key: item for item in items}
+    parts = []
+    if "balance" in found:
+        parts.append(f"{len(found['balance'].tables[0].frame)} pays dans la balance commerciale")
+    if "departments" in found:
+        codes = found["departments"].tables[0].frame.get("department")
+        if codes is not None:
+            parts.append("départements comparés " + ", ".join(map(str, codes)))
+    if "exposure" in found:
+        from lib.schema import EXPORT
+        from lib.trends import country_phrase
+        parts.append("exposition : exportations " + country_phrase(found["exposure"].chart.upper(), EXPORT))
+    return " ; ".join(parts) + "." if parts else ""
+
+
 def _cache_key(figure, frame: ExportFrame, scale: float, compact: bool) -> tuple:
     return hashlib.sha256(figure.to_json().encode()).hexdigest(), frame.width, frame.height, scale, compact
 
@@ -209,9 +227,12 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
         images, images_note = {}, "Graphiques non inclus (dossier demandé sans images)."
     sheets = [table if len(table.frame) else dataclasses.replace(table, notes=[*table.notes, NO_DATA])
               for item in items for table in item.tables]
+    readme = readme_rows(territory, data.is_demo, images_note, release_date, data.catalog)
+    chosen = choices_text(items)
+    if chosen:
+        readme.insert(readme.index(next(r for r in readme if r[0] == "Graphiques")), ("Choix repris des pages", chosen))
     content = workbook_to_xlsx(sheets, territory_label=territory.label, year=year, source=source,
-                               readme=readme_rows(territory, data.is_demo, images_note, release_date, data.catalog),
-                               images=images)
+                               readme=readme, images=images)
     if report is not None:
         report.sheets = ["Lisez-moi"] + [t.sheet_name for t in sheets]
         report.images = sum(len(v) for v in images.values())

@@ -109,6 +109,8 @@ def test_the_dossier_holds_the_chosen_departements_and_country(app_data):
              and any("Rhône" in c for c in cells(ws.title))]
     assert peers, "no sheet compares the chosen départements 75 and 69"
     assert not any("Bouches-du-Rhône" in c for ws in peers for c in cells(ws.title))
+    readme = cells("Lisez-moi")
+    assert any("départements comparés 75, 69" in c and "vers l'Allemagne" in c for c in readme), readme
 
 
 def test_the_word_sheet_follows_the_balance_choice(app_data, monkeypatch):
