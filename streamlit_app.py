@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib.ui import auth, download_grace, export_errors, loaders, upload_guard
 from lib.ui.dossier_button import dossier_button
+from lib.ui.french_ui import french_interface
 from lib.ui.selection import sidebar_selection
 
 download_grace.install()   # also when started with plain `streamlit run` (idempotent)
@@ -33,6 +34,7 @@ dossier_button(data, st.session_state["selection"])
 
 with st.sidebar:
     st.caption("Commerce extérieur des territoires — données des douanes (DGDDI).")
+french_interface()
 try:
     navigation.run()
 finally:   # also after st.stop() / st.rerun(): a run that did not draw the upload form withdraws it

@@ -241,7 +241,7 @@ def check_pngs(results: list[SessionResult], references: dict[str, bytes], catal
                 errors.append(f"{tid} : PNG illisible ({exc})")
                 continue
             hashes_by_territory.setdefault(tid, set()).add(digest)
-            expected_name = download_name(FLOW_WORDS[EXPORT]["title"], "flux", catalog.resolve(tid).slug, YEAR, "png")
+            expected_name = download_name(FLOW_WORDS[EXPORT]["title"], "flux", catalog.resolve(tid), YEAR, "png")
             if name != expected_name:
                 errors.append(f"{tid} : fichier « {name} » au lieu de « {expected_name} »")
             if tid not in refs:

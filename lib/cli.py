@@ -23,6 +23,7 @@ from pathlib import Path
 
 from lib.errors import DataFileError
 from lib.formatting import format_amount, format_number, format_percent
+from lib.reference.french_names import count_phrase
 from lib.territories import TerritoryError, regions_share_label
 
 
@@ -198,10 +199,10 @@ def _cmd_dossier(args) -> int:
     report = DossierReport()
     content = build_dossier(app, territory, year, with_images=not args.no_images, palette=_palette(args),
                             report=report)
-    out = Path(args.out) if args.out else Path(download_name("dossier", "", territory.slug, year, "xlsx"))
+    out = Path(args.out) if args.out else Path(download_name("dossier", "", territory, year, "xlsx"))
     _write(out, content)
     print(f"Dossier écrit : {out} — {territory.name}, {year} : {len(report.sheets)} feuilles, "
-          f"{report.images} graphique(s), {format_number(len(content) / 1024)} Ko, "
+          f"{count_phrase(report.images, 'graphique')}, {format_number(len(content) / 1024)} Ko, "
           f"{format_number(report.seconds, 1)} s.")
     if not args.no_images and not report.images:
         print(report.images_note)
@@ -234,7 +235,7 @@ def _cmd_png(args) -> int:
     except PngExportUnavailable as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 4
-    out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory.slug, year, "png"))
+    out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory, year, "png"))
     _write(out, png)
     print(f"Image écrite : {out} ({frame.width * frame.scale} × {frame.height * frame.scale} points, "
           f"{format_number(len(png) / 1024)} Ko).")

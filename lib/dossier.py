@@ -20,7 +20,7 @@ from lib.official_files import citation
 from lib.palette import DEFAULT_PALETTE, Palette
 from lib.png_export import PngExportUnavailable, chrome_available, compact_png, figure_to_png
 from lib.reference.departments import department_name
-from lib.report import ReportItem, report_items
+from lib.report import ReportChoices, ReportItem, report_items
 from lib.territories import Territory
 from lib.texts import approximation_note, source_line
 
@@ -123,6 +123,24 @@ def readme_rows(territory: Territory, is_demo: bool, images_note: str, release_d
     return rows
 
 
+def choices_text(items: list[ReportItem]) -> str:
+    """What the pages' choices gave (compared départements, exposure country, partners shown), for the
+    « Lisez-moi »: the reader of the workbook knows which choices it holds."""
+    found = {item.key: item for item in items}
+    parts = []
+    if "balance" in found:
+        parts.append(f"{len(found['balance'].tables[0].frame)} pays dans la balance commerciale")
+    if "departments" in found:
+        codes = found["departments"].tables[0].frame.get("department")
+        if codes is not None:
+            parts.append("départements comparés " + ", ".join(map(str, codes)))
+    if "exposure" in found:
+        from lib.schema import EXPORT
+        from lib.trends import country_phrase
+        parts.append("exposition : exportations " + country_phrase(found["exposure"].chart.upper(), EXPORT))
+    return " ; ".join(parts) + "." if parts else ""
+
+
 def _cache_key(figure, frame: ExportFrame, scale: float, compact: bool) -> tuple:
     return hashlib.sha256(figure.to_json().encode()).hexdigest(), frame.width, frame.height, scale, compact
 
@@ -202,7 +220,8 @@ def _synthesis_text(data, territory: Territory, year: int) -> str:
 
 def build_dossier(data, territory: Territory | str, year: int | None = None, *, with_images: bool = True,
                   palette: Palette = DEFAULT_PALETTE, image_scale: float = IMAGE_SCALE,
-                  compact_images: bool = True, report: DossierReport | None = None) -> bytes:
+                  compact_images: bool = True, report: DossierReport | None = None,
+                  choices: ReportChoices | None = None) -> bytes:
     """The workbook's bytes for ``data`` (an AppData: cube, catalog, result.release_date, is_demo).
 
     Pictures are 1600 × 900 px in 256 colours by default (``image_scale=2, compact_images=False``: the
@@ -214,7 +233,7 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
     year = int(year or data.latest_year)
     release_date = data.result.release_date
     source = source_line(citation(release_date), data.is_demo) + getattr(data, "version_note", "")
-    items = report_items(data.cube, data.catalog, territory, year)
+    items = report_items(data.cube, data.catalog, territory, year, choices=choices)
     if with_images:
         images, images_note = render_images(items, source=source, palette=palette, scale=image_scale,
                                             compact=compact_images)
@@ -222,10 +241,13 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
         images, images_note = {}, "Graphiques non inclus (dossier demandé sans images)."
     sheets = [table if len(table.frame) else dataclasses.replace(table, notes=[*table.notes, NO_DATA])
               for item in items for table in item.tables]
+    readme = readme_rows(territory, data.is_demo, images_note, release_date, data.catalog, palette=palette,
+                         synthesis=_synthesis_text(data, territory, year))
+    chosen = choices_text(items)
+    if chosen:
+        readme.insert(readme.index(next(r for r in readme if r[0] == "Graphiques")), ("Choix repris des pages", chosen))
     content = workbook_to_xlsx(sheets, territory_label=territory.label, year=year, source=source,
-                               readme=readme_rows(territory, data.is_demo, images_note, release_date, data.catalog,
-                                                  palette=palette, synthesis=_synthesis_text(data, territory, year)),
-                               images=images)
+                               readme=readme, images=images)
     if report is not None:
         report.sheets = ["Lisez-moi"] + [t.sheet_name for t in sheets]
         report.images = sum(len(v) for v in images.values())

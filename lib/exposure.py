@@ -116,7 +116,7 @@ class PartnerExposure:
     share: float                 # value ÷ exports
     region: Territory | None     # the territory's région (dep/ti only)
     share_region: float          # same share for the région (NaN without région)
-    share_france: float          # same share for France
+    share_france: float          # same share for France (NaN when the territory is France)
     products: pd.DataFrame       # product, value, product_exports, share_of_product, share_of_partner,
     #                              share_of_product_france
 
@@ -164,12 +164,15 @@ def exposure_to_partner(cube: TradeCube, territory: Territory, year: int, countr
     f_all = france_products.reindex(frame["product"]).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["share_of_product_france"] = np.where(f_all > 0, f_to / np.where(f_all > 0, f_all, 1), np.nan)
+    if territory.kind == "fr":                  # France is the territory: no comparison with itself
+        frame["share_of_product_france"] = np.nan
     return PartnerExposure(
         country=country, year=year, value=value, exports=matrix.total, share=_ratio(value, matrix.total),
         region=region,
         share_region=(_partner_share(trade_matrix(cube, region, year, EXPORT), country)
                       if region is not None else float("nan")),
-        share_france=_partner_share(france, country), products=frame.reset_index(drop=True))
+        share_france=_partner_share(france, country) if territory.kind != "fr" else float("nan"),
+        products=frame.reset_index(drop=True))
 
 
 # ---------------------------------------------------------------- 2. import dependency
@@ -266,7 +269,7 @@ def _territory_hhis(cube: TradeCube, territory: Territory, year: int, flow: str)
 def concentration(cube: TradeCube, territory: Territory, year: int) -> pd.DataFrame:
     """One row per (flow, dimension): hhi (0–1) of the territory's partners or products, its reading,
     n_equivalent (1 ÷ HHI: the number of equal-sized partners giving the same index), and the same index
-    for its région (dep/ti only, else NaN) and France. Partner HHIs leave « non ventilé » codes out.
+    for its région (dep/ti only, else NaN) and France (NaN for France itself). Partner HHIs leave « non ventilé » codes out.
 
     Thresholds on the 0–1 scale: < 0,15 « diversifié », 0,15–0,25 « modérément concentré »,
     > 0,25 « très concentré » (US DOJ/FTC 2010: 1 500 / 2 500 on the 0–10 000 scale)."""
@@ -275,7 +278,7 @@ def concentration(cube: TradeCube, territory: Territory, year: int) -> pd.DataFr
     for flow in FLOWS:
         own = _territory_hhis(cube, territory, year, flow)
         reg = _territory_hhis(cube, region, year, flow) if region is not None else None
-        france = _territory_hhis(cube, FRANCE, year, flow)
+        france = _territory_hhis(cube, FRANCE, year, flow) if territory.kind != "fr" else None
         for dimension in ("partners", "products"):
             value = own[dimension]
             records.append({
@@ -283,7 +286,8 @@ def concentration(cube: TradeCube, territory: Territory, year: int) -> pd.DataFr
                 "n_equivalent": 1 / value if value and np.isfinite(value) else float("nan"),
                 "hhi_region": reg[dimension] if reg is not None else float("nan"),
                 "reading_region": hhi_reading(reg[dimension]) if reg is not None else "",
-                "hhi_france": france[dimension], "reading_france": hhi_reading(france[dimension])})
+                "hhi_france": france[dimension] if france is not None else float("nan"),
+                "reading_france": hhi_reading(france[dimension]) if france is not None else ""})
     return pd.DataFrame(records)
 
 
@@ -308,20 +312,20 @@ def eu_split(cube: TradeCube, territory: Territory, year: int) -> pd.DataFrame:
     """Per flow: eu27 (the 27 member states), extra_eu (every other named partner, United Kingdom
     included), unallocated (customs-only Q* codes and unknown codes: « non ventilé »), total, and
     share_eu / share_extra_eu / share_unallocated of the total (they sum to 1), with share_eu of the
-    région (dep/ti only, else NaN) and of France beside it."""
+    région (dep/ti only, else NaN) and of France beside it (NaN for France itself)."""
     region = _comparison_region(territory)
     records = []
     for flow in FLOWS:
         own = _territory_eu_sums(cube, territory, year, flow)
         reg = _territory_eu_sums(cube, region, year, flow) if region is not None else None
-        france = _territory_eu_sums(cube, FRANCE, year, flow)
+        france = _territory_eu_sums(cube, FRANCE, year, flow) if territory.kind != "fr" else None
         records.append({
             "flow": flow, **own,
             "share_eu": _ratio(own["eu27"], own["total"]),
             "share_extra_eu": _ratio(own["extra_eu"], own["total"]),
             "share_unallocated": _ratio(own["unallocated"], own["total"]),
             "share_eu_region": _ratio(reg["eu27"], reg["total"]) if reg is not None else float("nan"),
-            "share_eu_france": _ratio(france["eu27"], france["total"])})
+            "share_eu_france": _ratio(france["eu27"], france["total"]) if france is not None else float("nan")})
     return pd.DataFrame(records, columns=["flow", "eu27", "extra_eu", "unallocated", "total", "share_eu",
                                           "share_extra_eu", "share_unallocated", "share_eu_region",
                                           "share_eu_france"])

@@ -132,7 +132,8 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                 else "Régions<br>" + "<br>+ ".join(wrap(n) for n in names))
         bars.append((axis, region_title(exposure.region),
                      exposure.share_region, lighten(palette.exports, 0.5)))
-    bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
+    if math.isfinite(exposure.share_france):      # NaN when the territory is France: never beside itself
+        bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)
     shorts = [_product_names(str(c))[0] for c in products["product"]]
     fulls = [_product_names(str(c))[1] for c in products["product"]]
@@ -278,7 +279,8 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     if region_name and np.isfinite(data["hhi_region"].to_numpy(dtype=float)).any():
         series.append(("hhi_region", region_name if region_name.lower().startswith("région")
                        else f"Région {region_name}", [lighten(c, 0.5) for c in base]))
-    series.append(("hhi_france", "France entière", [FRANCE_GREY] * len(base)))
+    if np.isfinite(data["hhi_france"].to_numpy(dtype=float)).any():     # not for France itself
+        series.append(("hhi_france", "France entière", [FRANCE_GREY] * len(base)))
     text_font = _tick_font(export)
 
     fig = _new_figure(template, export)
@@ -377,8 +379,9 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
         markers.append(("share_eu_region", "Part UE 27 des régions" if several else "Part UE 27 de la région",
                         f"Part UE 27 — {region_label}", "Régions" if several else "Région",
                         "triangle-down", -offset, "top", palette.node))
-    markers.append(("share_eu_france", "Part UE 27 de la France", "Part UE 27 — France entière", "France",
-                    "triangle-up", offset, "bottom", FRANCE_GREY))
+    if np.isfinite(data["share_eu_france"].to_numpy(dtype=float)).any():    # not for France itself
+        markers.append(("share_eu_france", "Part UE 27 de la France", "Part UE 27 — France entière", "France",
+                        "triangle-up", offset, "bottom", FRANCE_GREY))
     for column, name, hover_name, short, symbol, shift, side, color in markers:
         values = data[column].to_numpy(dtype=float)
         fig.add_trace(go.Scatter(

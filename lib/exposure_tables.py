@@ -11,9 +11,11 @@ from lib.exposure import (
     DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, N_SUPPLIERS, PartnerExposure)
 from lib.formatting import format_number
 from lib.reference.countries import country_name
+from lib.schema import EXPORT
 from lib.territories import region_title
 from lib.tables import product_columns, product_name, with_product_names
 from lib.texts import FLOW_WORDS
+from lib.trends import country_phrase
 
 _DIMENSION_HEADERS = {"partners": ("country", "Code pays", "Pays"), "products": ("product", "Code A129", "Produit")}
 _HHI_NOTE = (f"Indice de Herfindahl-Hirschman (IHH) = somme des carrés des parts (échelle 0–1 ; × 10 000 pour "
@@ -62,18 +64,25 @@ def changes_table(changes: pd.DataFrame, flow: str, year: int, previous: int | N
         notes=["Évolution en % non calculée quand la valeur de l'année précédente est nulle ou absente."])
 
 
+def _compared(frame: pd.DataFrame, columns: list[Column]) -> list[Column]:
+    """The région / France comparison columns that hold something: none for France compared with itself,
+    no région column for a région."""
+    return [c for c in columns if c.key in frame and frame[c.key].notna().any()]
+
+
 def exposure_summary_table(exposure: PartnerExposure, territory_name: str) -> TableSheet:
     """Share of exports going to the partner: territory, its région, France."""
     rows = [(territory_name, exposure.value, exposure.exports, exposure.share)]
     if exposure.region is not None:
         rows.append((region_title(exposure.region), np.nan, np.nan, exposure.share_region))
-    rows.append(("France entière", np.nan, np.nan, exposure.share_france))
+    if np.isfinite(exposure.share_france):        # NaN when the territory is France itself
+        rows.append(("France entière", np.nan, np.nan, exposure.share_france))
     frame = pd.DataFrame(rows, columns=["territory", "value", "exports", "share"])
-    name = exposure.country_name
-    return TableSheet(title=f"Exportations vers : {name} ({exposure.year})", sheet_name="Exposition pays",
+    to = country_phrase(exposure.country, EXPORT)          # « vers les États-Unis »
+    return TableSheet(title=f"Exportations {to} ({exposure.year})", sheet_name="Exposition pays",
                       frame=frame, columns=[
                           Column("territory", "Territoire", "text"),
-                          Column("value", f"Exportations vers : {name} (€)", "eur"),
+                          Column("value", f"Exportations {to} (€)", "eur"),
                           Column("exports", "Exportations totales (€)", "eur"),
                           Column("share", "Part des exportations", "share")])
 
@@ -82,14 +91,15 @@ def exposure_products_table(exposure: PartnerExposure) -> TableSheet:
     """The territory's products exporting most to the partner and how much each depends on it."""
     products = exposure.products
     frame = with_product_names(products)
-    name = exposure.country_name
-    return TableSheet(title=f"Produits les plus exposés — exportations vers : {name} ({exposure.year})",
+    to = country_phrase(exposure.country, EXPORT)
+    return TableSheet(title=f"Produits les plus exposés — exportations {to} ({exposure.year})",
                       sheet_name="Exposition produits", frame=frame, columns=[
-                          *product_columns(), Column("value", f"Exportations vers : {name} (€)", "eur"),
+                          *product_columns(), Column("value", f"Exportations {to} (€)", "eur"),
                           Column("product_exports", "Exportations du produit, tous pays (€)", "eur"),
                           Column("share_of_product", "Part du produit exportée vers ce pays", "share"),
                           Column("share_of_partner", "Part des exportations vers ce pays", "share"),
-                          Column("share_of_product_france", "Même part pour la France", "share")],
+                          *_compared(frame, [Column("share_of_product_france", "Même part pour la France",
+                                                    "share")])],
                       notes=["Part du produit exportée vers ce pays = exportations du produit vers le pays ÷ "
                              "exportations du produit vers tous les pays (dépendance du produit à ce pays)."])
 
@@ -127,10 +137,10 @@ def concentration_table(concentration: pd.DataFrame) -> TableSheet:
                           Column("hhi", "IHH (0–1)", "index"), Column("hhi_10000", "IHH (0–10 000)", "int"),
                           Column("reading", "Lecture", "text"),
                           Column("n_equivalent", "Nombre équivalent (1 ÷ IHH)", "ratio"),
-                          Column("hhi_region", "IHH région (0–1)", "index"),
-                          Column("hhi_region_10000", "IHH région (0–10 000)", "int"),
-                          Column("hhi_france", "IHH France (0–1)", "index"),
-                          Column("hhi_france_10000", "IHH France (0–10 000)", "int")],
+                          *_compared(frame, [Column("hhi_region", "IHH région (0–1)", "index"),
+                                             Column("hhi_region_10000", "IHH région (0–10 000)", "int"),
+                                             Column("hhi_france", "IHH France (0–1)", "index"),
+                                             Column("hhi_france_10000", "IHH France (0–10 000)", "int")])],
                       notes=[_HHI_NOTE, "Pays partenaires : les codes « non ventilé » ne comptent pas comme un "
                              "partenaire."])
 
@@ -146,6 +156,6 @@ def eu_split_table(split: pd.DataFrame) -> TableSheet:
                                Column("share_eu", "Part UE 27", "share"),
                                Column("share_extra_eu", "Part hors UE", "share"),
                                Column("share_unallocated", "Part non ventilée", "share"),
-                               Column("share_eu_region", "Part UE 27 — région", "share"),
-                               Column("share_eu_france", "Part UE 27 — France", "share")],
+                               *_compared(frame, [Column("share_eu_region", "Part UE 27 — région", "share"),
+                                                  Column("share_eu_france", "Part UE 27 — France", "share")])],
                       notes=["Le Royaume-Uni compte hors UE.", _UNALLOCATED_NOTE])

@@ -34,12 +34,13 @@ from lib.dossier import CAVEATS, DEMO_NOTICE, chart_png
 from lib.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
 from lib.file_names import download_name
 from lib.formatting import format_number
+from lib.reference.french_names import count_phrase
 from lib.indicators import totals
 from lib.official_files import citation
 from lib.palette import DEFAULT_PALETTE, Palette
 from lib.png_export import PngExportUnavailable, chrome_available
 from lib.reference.departments import department_name
-from lib.report import report_items
+from lib.report import ReportChoices, report_items
 from lib.schema import EXPORT, IMPORT
 from lib.territories import MAIN_DEPARTMENT_MIN_COMMUNES, Territory
 from lib.texts import (FLOW_WORDS, approximation_note, balance_reading, flow_reading, flow_sides, source_line,
@@ -81,7 +82,7 @@ class FicheReport:
 
 def fiche_file_name(territory: Territory, year: int) -> str:
     """``fiche_dep-04_2024.docx``."""
-    return download_name("fiche", "", territory.slug, year, "docx")
+    return download_name("fiche", "", territory, year, "docx")
 
 
 # ---------------------------------------------------------------- wording per kind of territory
@@ -336,9 +337,9 @@ class _Charts:
     """
 
     def __init__(self, data, territory: Territory, year: int, palette: Palette, with_images: bool,
-                 report: FicheReport):
+                 report: FicheReport, choices: ReportChoices | None = None):
         self.items = {item.key: item for item in report_items(data.cube, data.catalog, territory, year,
-                                                              keys=FICHE_KEYS)}
+                                                              keys=FICHE_KEYS, choices=choices)}
         self.report = report
         self.failure = None if with_images else NO_IMAGES
         if self.failure is None and not chrome_available():
@@ -588,7 +589,7 @@ def _practical(doc, territory: Territory, year: int, data, report: FicheReport) 
 
 def build_fiche(app_data, territory: Territory | str, year: int | None = None, *,
                 palette: Palette = DEFAULT_PALETTE, with_images: bool = True,
-                report: FicheReport | None = None) -> bytes:
+                report: FicheReport | None = None, choices: ReportChoices | None = None) -> bytes:
     """The .docx bytes of the sheet of ``territory`` for ``year`` (default: latest) from ``app_data``."""
     from lib.summary import territory_summary
     start = time.perf_counter()
@@ -598,7 +599,7 @@ def build_fiche(app_data, territory: Territory | str, year: int | None = None, *
         territory = data.catalog.resolve(territory)
     year = int(year or data.latest_year)
     summary = territory_summary(data.cube, territory, year)
-    charts = _Charts(data, territory, year, palette, with_images, report)
+    charts = _Charts(data, territory, year, palette, with_images, report, choices)
     try:
         doc = Document()
         _setup(doc, territory, year)
@@ -666,7 +667,7 @@ def _cmd_fiche(args) -> int:
         content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images, report=report)
         out = Path(args.out) if args.out else Path(fiche_file_name(territory, year))
         _write(out, content)
-        print(f"Fiche écrite : {out} — {territory.name}, {year} : {report.images} graphique(s), "
+        print(f"Fiche écrite : {out} — {territory.name}, {year} : {count_phrase(report.images, 'graphique')}, "
               f"{format_number(len(content) / 1024)} Ko, {format_number(report.seconds, 1)} s.")
         for note in dict.fromkeys(report.notes):
             print(note)
@@ -697,7 +698,7 @@ def _cmd_fiche(args) -> int:
         images += report.images
     print(("\r" if tty else "") + progress_bar(len(departments), len(departments), "terminé"), file=sys.stderr)
     done = len(departments) - len(failed)
-    print(f"{done} fiche(s) écrite(s) dans {folder} ({year}) : {images} graphique(s), "
+    print(f"{count_phrase(done, 'fiche écrite')} dans {folder} ({year}) : {count_phrase(images, 'graphique')}, "
           f"{format_number(size / 1024 / 1024, 1)} Mo, {format_number(time.perf_counter() - start, 1)} s.")
     for line in failed:
         print(f"Erreur : {line}", file=sys.stderr)

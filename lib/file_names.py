@@ -15,9 +15,32 @@ def _part(text) -> str:
     return re.sub(r"-{2,}", "-", ascii_text).strip("-_")
 
 
-def download_name(flow_or_topic: str, chart: str, territory_slug: str, year: int, ext: str) -> str:
-    """``exportations_flux_dep-04_2024.png``; an empty ``chart`` is skipped (``dossier_dep-04_2024.xlsx``)."""
-    parts = [_part(p) for p in (flow_or_topic, chart, territory_slug, year)]
+DEMO_SUFFIX = "(démo)"
+
+
+def territory_part(territory) -> str:
+    """A territory in a file name: its id then its name, ASCII, without repeating the kind.
+
+    ``dep-04_alpes-de-haute-provence``, ``ti-demo-001_val-de-durance`` (the id TI-DEMO-001 already says
+    « ti »; the demo marker is left out of the name), ``reg-93_provence-alpes-cote-d-azur``, ``france``.
+    """
+    if territory.kind == "fr":
+        return "france"
+    code = _part(territory.code)
+    kind = _part(territory.kind)
+    ident = code if code.startswith(kind) else f"{kind}-{code}"
+    name = str(territory.name)
+    if name.endswith(DEMO_SUFFIX):
+        name = name[: -len(DEMO_SUFFIX)]
+    return "_".join(p for p in (ident, _part(name)) if p)
+
+
+def download_name(flow_or_topic: str, chart: str, territory, year: int, ext: str) -> str:
+    """``exportations_flux_dep-04_alpes-de-haute-provence_2024.png``; an empty ``chart`` is skipped
+    (``dossier_dep-04_alpes-de-haute-provence_2024.xlsx``). ``territory``: a lib.territories.Territory, or
+    an already made slug (text)."""
+    where = territory_part(territory) if hasattr(territory, "kind") else territory
+    parts = [_part(p) for p in (flow_or_topic, chart, where, year)]
     stem = "_".join(p for p in parts if p) or "export"
     extension = _part(str(ext).lstrip("."))
     return f"{stem}.{extension}" if extension else stem

@@ -5,9 +5,9 @@ exactly what the pages show: the same lib.indicators / lib.trends / lib.exposure
 lib.figures / lib.exposure_figures builders, the same lib.tables / lib.exposure_tables tables and the
 same titles (lib.texts.chart_title). Pages of one territory only: the map and the « Par produit » /
 « Par pays » explorers (a product or a country across all départements) are not listed. Interactive
-choices take the pages' defaults (10 partner countries, the territory's first destination outside the
-EU for the exposure, the
-comparison page's default départements).
+choices come from ``ReportChoices`` (what the user picked on the pages), else the pages' defaults (10
+partner countries, the territory's first destination outside the EU for the exposure, the comparison
+page's default départements).
 
 An item's ``build`` takes the keyword arguments of every figure builder (``template``, ``palette``,
 ``export``); call it with ``template="plotly_white"`` and an ``ExportFrame`` for a PNG.
@@ -28,6 +28,7 @@ from lib.schema import EXPORT, IMPORT
 from lib.summary import territory_summary
 from lib.territories import FRANCE, KIND_LABELS, Territory
 from lib.texts import FLOW_WORDS, chart_title
+from lib.trends import country_phrase
 
 # CLI names of the charts, in page order (overview, exports, imports, comparison).
 CHART_NAMES = (
@@ -40,6 +41,14 @@ PAGES = {"overview": "Vue d'ensemble", "export": "Exportations", "import": "Impo
          "comparison": "Comparaison", "exposure": "Exposition et dépendances"}
 BALANCE_PARTNERS = ind.TOP_N      # the overview's slider starts at 10 countries
 MAX_PEER_DEPARTMENTS = 6
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    """The pages' choices that change a chart; None keeps the page's default."""
+    peer_departments: tuple[str, ...] | None = None     # Comparaison: the compared départements
+    exposure_country: str | None = None                 # Exposition: the partner country
+    balance_partners: int | None = None                 # Vue d'ensemble: countries in the balance chart
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,10 @@ class ReportItem:
 class ReportContext:
     """Shared, computed-once inputs of the items of one (territory, year)."""
 
-    def __init__(self, cube: ind.TradeCube, catalog, territory: Territory, year: int):
+    def __init__(self, cube: ind.TradeCube, catalog, territory: Territory, year: int,
+                 choices: ReportChoices | None = None):
         self.cube, self.catalog, self.territory, self.year = cube, catalog, territory, int(year)
+        self.choices = choices or ReportChoices()
         self.home_region = ind.region_of_territory(territory) if territory.kind in ("dep", "ti") else None
         self._summary = None
         self._structures: dict = {}
@@ -111,7 +122,8 @@ def _kpi(ctx: ReportContext) -> ReportItem:
 
 
 def _balance(ctx: ReportContext) -> ReportItem:
-    partners = ind.partner_balance(ctx.cube, ctx.territory, ctx.year, BALANCE_PARTNERS)
+    partners = ind.partner_balance(ctx.cube, ctx.territory, ctx.year,
+                                   ctx.choices.balance_partners or BALANCE_PARTNERS)
     return ReportItem(key="balance", title=chart_title("Balance commerciale territoriale", ctx.territory, ctx.year),
                       build=partial(figures.balance_figure, partners), tables=[tables.partner_table(partners)],
                       topic="balance", chart="pays", page=PAGES["overview"])
@@ -215,7 +227,8 @@ def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: in
 
 
 def _departments(ctx: ReportContext) -> ReportItem:
-    frame = ind.compare_departments(ctx.cube, default_peer_departments(ctx.cube, ctx.territory, ctx.year), ctx.year)
+    chosen = ctx.choices.peer_departments or default_peer_departments(ctx.cube, ctx.territory, ctx.year)
+    frame = ind.compare_departments(ctx.cube, list(chosen), ctx.year)
     return ReportItem(key="departments", title=f"Exportations, importations et solde de départements ({ctx.year})",
                       build=partial(figures.departments_comparison_figure, frame),
                       tables=[tables.departments_table(frame)], topic="comparaison", chart="departements",
@@ -248,11 +261,11 @@ def _changes(flow: str):
 
 
 def _exposure(ctx: ReportContext) -> ReportItem | None:
-    country = explorers.default_exposure_country(ctx.cube, ctx.year, ctx.territory)   # the page's default
+    country = ctx.choices.exposure_country or explorers.default_exposure_country(ctx.cube, ctx.year, ctx.territory)
     partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, country)
     if partner.is_empty:
         return None
-    return ReportItem(key="exposure", title=chart_title(f"Exportations vers : {partner.country_name}", ctx.territory,
+    return ReportItem(key="exposure", title=chart_title(f"Exportations {country_phrase(country, EXPORT)}", ctx.territory,
                                                         ctx.year),
                       build=partial(xfig.exposure_figure, partner, ctx.territory.name),
                       tables=[xtab.exposure_summary_table(partner, ctx.territory.name),
@@ -316,7 +329,8 @@ assert set(CHART_NAMES) <= set(ITEM_KEYS)
 
 
 def report_items(cube: ind.TradeCube, catalog, territory: Territory, year: int,
-                 keys: list[str] | tuple[str, ...] | None = None) -> list[ReportItem]:
+                 keys: list[str] | tuple[str, ...] | None = None,
+                 choices: ReportChoices | None = None) -> list[ReportItem]:
     """Every chart and table of the pages (or only ``keys``), in page order.
 
     Items that do not apply are left out: no région for a région or France, no France comparison for
@@ -326,7 +340,7 @@ def report_items(cube: ind.TradeCube, catalog, territory: Territory, year: int,
     unknown = [k for k in wanted if k not in _FACTORIES]
     if unknown:
         raise KeyError(f"unknown report items: {unknown}")
-    ctx = ReportContext(cube, catalog, territory, year)
+    ctx = ReportContext(cube, catalog, territory, year, choices)
     items = (_FACTORIES[key](ctx) for key in ITEM_KEYS if key in wanted)
     return [item for item in items if item is not None]
 

@@ -47,8 +47,11 @@ class Territory:
         """What a select box shows: « 04 – Alpes-de-Haute-Provence »."""
         if self.kind in ("dep", "reg"):
             return f"{self.code} – {self.name}"
-        if self.kind == "ti":
-            return f"{self.name} ({', '.join(self.departments)})"
+        if self.kind == "ti":     # « Val de Durance – 04, 05 (démo) », not « Val de Durance (démo) (04, 05) »
+            name, demo = self.name, ""
+            if name.endswith("(démo)"):
+                name, demo = name[: -len("(démo)")].rstrip(), " (démo)"
+            return f"{name} – {', '.join(self.departments)}{demo}"
         return self.name
 
     @property

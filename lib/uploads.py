@@ -27,6 +27,7 @@ from pathlib import Path
 from lib import audit, schema, versions
 from lib.errors import DataFileError
 from lib.official_files import discover_files, read_official_files
+from lib.reference.french_names import count_phrase
 from lib.reference import departments as ref
 from lib.territories import read_industry_territories
 
@@ -329,7 +330,7 @@ def _partial_coverage_warning(regions_present: set[str], departments: set[str]) 
     if not missing:
         return None
     names = ", ".join(ref.region_name(code) for code in missing[:6]) + (", …" if len(missing) > 6 else "")
-    return (f"Données partielles : les fichiers retenus couvrent {len(regions_present)} région(s) sur "
+    return (f"Données partielles : les fichiers retenus couvrent {count_phrase(len(regions_present), 'région')} sur "
             f"{len(all_regions)} ({len(departments)} départements sur {len(ref.DEPARTMENTS)}). Les totaux "
             f"« France » et les parts de la France seront incomplets tant que les fichiers des autres "
             f"régions ne sont pas chargés (manquent : {names}).")

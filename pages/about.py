@@ -2,6 +2,7 @@
 import streamlit as st
 
 from lib.formatting import format_number
+from lib.reference.french_names import count_phrase
 from lib.official_files import citation
 from lib.uploads import MAX_UPLOAD_MB
 from lib.ui import data_admin
@@ -18,7 +19,7 @@ st.markdown(
     "(Direction générale des douanes et droits indirects, site « le kiosque »).\n"
     f"- Données chargées : {format_number(len(result.table))} lignes, années "
     f"{', '.join(map(str, data.years))}, {result.table['department'].nunique()} départements, "
-    f"{len(result.sources)} fichier(s).\n"
+    f"{count_phrase(len(result.sources), 'fichier')}.\n"
     f"- Territoires d'industrie : {data.catalog.ti_source or 'aucune liste chargée'} "
     f"({len(data.catalog.industry_territories)} territoires).")
 if data.is_demo:

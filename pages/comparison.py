@@ -4,12 +4,12 @@ from functools import partial
 import streamlit as st
 
 from lib import figures, indicators as ind, tables
-from lib.report import default_peer_departments
+from lib.report import MAX_PEER_DEPARTMENTS, default_peer_departments
 from lib.formatting import format_millions_words
 from lib.reference.departments import DEPARTMENTS, department_name
 from lib.schema import EXPORT, IMPORT
 from lib.texts import FLOW_WORDS, chart_title
-from lib.ui import loaders
+from lib.ui import explorer_state as url, loaders, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block
 
@@ -47,8 +47,8 @@ else:
     st.markdown("Part de chaque produit dans les échanges du territoire, de sa région et de la France. L'**indice de "
                 "spécialisation** rapporte la part dans le territoire à la part en France (au-dessus de 1 : le "
                 "territoire est spécialisé dans ce produit).")
-    flow = st.radio("Flux", (EXPORT, IMPORT), format_func=lambda f: FLOW_WORDS[f]["Title"], horizontal=True,
-                    key="spec_flow")
+    flow = choices.bound(choices.SPEC_FLOW, "spec_flow", EXPORT, partial(
+        st.radio, "Flux", (EXPORT, IMPORT), format_func=lambda f: FLOW_WORDS[f]["Title"], horizontal=True))
     spec = loaders.specialisation(page.token, territory.id, page.year, flow)
     chart_block(partial(figures.specialisation_figure, spec, territory.name,
                         home_region.name if home_region else None, flow=flow),
@@ -60,8 +60,12 @@ else:
 st.subheader("Comparaison avec d'autres départements")
 all_codes = DEPARTMENTS["code"].tolist()
 default = default_peer_departments(page.data.cube, territory, page.year)
-chosen = st.multiselect("Départements comparés (6 au plus)", all_codes, default=default, max_selections=6,
-                        format_func=lambda d: f"{d} – {department_name(d)}", key=f"peers_{territory.id}")
+chosen = choices.bound(choices.PEERS, "cmp_departments", default, partial(
+    st.multiselect, f"Départements comparés ({MAX_PEER_DEPARTMENTS} au plus)", all_codes,
+    format_func=lambda d: f"{d} – {department_name(d)}", placeholder="Choisir des départements…",
+    on_change=choices.limit_selection, args=("cmp_departments", MAX_PEER_DEPARTMENTS, "départements")))
+choices.show_limit_message("cmp_departments")
+url.show_warnings()
 if chosen:
     frame = ind.compare_departments(page.data.cube, chosen, page.year)
     chart_block(partial(figures.departments_comparison_figure, frame), partial(tables.departments_table, frame),

@@ -9,10 +9,11 @@ from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.countries import country_name
 from lib.trends import country_phrase
 from lib.texts import balance_colours
-from lib.ui import explorer_state as url
+from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import chart_block, count_slider, metric_row, table_block, wrapping_columns
+from lib.indicators import TOP_N
+from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row, table_block, wrapping_columns
 
 page = page_header("Par pays", show_ti_box=False)
 follow_open_request(page.year)
@@ -58,7 +59,9 @@ if not summary["exports"] and not summary["imports"]:
 st.subheader("Départements qui commercent avec ce pays")
 indicators = {"exports": f"Exportations {to_country}", "imports": f"Importations {from_country}",
               "exposure": "Exposition (part des exportations du département)"}
-kind = st.radio("Indicateur", list(indicators), horizontal=True, key="country_map_kind", format_func=indicators.get)
+kind = choices.bound(choices.COUNTRY_MAP_KIND, "country_map_kind", "exports", partial(
+    st.radio, "Indicateur", list(indicators), horizontal=True, format_func=indicators.get))
+url.show_warnings()
 departments = explorers.country_departments(cube, country, year)
 values = departments.set_index("department")[kind]
 label = f"Part des exportations {to_country}" if kind == "exposure" else indicators[kind]
@@ -68,7 +71,7 @@ with map_column:
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label,
                       missing_text="aucune exportation" if kind == "exposure" else None),
               [etab.map_table(values, kind, label), etab.country_departments_table(departments, name)],
-              key="country_map", topic="pays", chart=f"{country}-departements-{kind}",
+              key="country_map", topic="pays", chart=f"{country}-departements-{url.INDICATOR_WORDS[kind]}",
               export_title=f"{label}, par département ({year})", context=page.downloads)
 with ranking_column:
     if territory.kind != "fr":
@@ -76,13 +79,15 @@ with ranking_column:
         st.markdown(f"**{territory.name}** : {format_amount(partner.value)} d'exportations {to_country}"
                     + (f", soit {format_percent(partner.share)} de ses exportations." if partner.exports else "."))
     table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
-                chart=f"{country}-classement-{kind}", context=page.downloads)
+                chart=f"{country}-classement-{url.INDICATOR_WORDS[kind]}", context=page.downloads)
     open_department_box(explorers.ranking(values, n=len(values))["department"].tolist(), key="country_open")
 
 st.subheader("Produits échangés dans les deux sens")
 st.markdown(f"Les produits que la France échange le plus {with_country} : importations à gauche, exportations à "
             f"droite, solde {balance_colours(page.selection.palette)}.")
-count = count_slider("Nombre de produits affichés", key="country_product_count")
+count = choices.bound(choices.PRODUCT_COUNT, "country_product_count", TOP_N,
+                      partial(st.slider, "Nombre de produits affichés", *COUNT_RANGE))
+url.show_warnings()
 products = explorers.country_products(cube, country, year, count)
 chart_block(partial(efig.products_balance_figure, products, name), etab.country_products_table(products, name),
             key="country_products", topic="pays", chart=f"{country}-produits", context=page.downloads,

@@ -8,7 +8,10 @@ from lib.formatting import format_percent
 from lib.reference.countries import COUNTRIES
 from lib.reference.products import product_short_label
 from lib.indicators import region_of_territory
+from lib.schema import EXPORT
 from lib.texts import chart_title
+from lib.trends import country_phrase
+from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block
 
@@ -29,10 +32,11 @@ first_outside_eu = explorers.territory_first_outside_eu(page.data.cube, year, te
 default_country = first_outside_eu or explorers.FALLBACK_EXPOSURE_COUNTRY
 why = (f"premier pays de destination hors Union européenne des exportations {territory.phrase.of}"
        if first_outside_eu else "aucune exportation hors de l'Union européenne cette année")
-country = st.selectbox("Pays", codes, index=codes.index(default_country if default_country in codes else "US"), format_func=lambda c: f"{names[c]} ({c})",
-                       key="exposure_country", filter_mode="contains",
-                       help=f"Par défaut : {names[default_country]} ({why}). Tapez quelques lettres pour chercher "
-                            "un autre pays.")
+country = choices.bound(choices.EXPOSURE_COUNTRY, "exposure_country", default_country, partial(
+    st.selectbox, "Pays", codes, format_func=lambda c: f"{names[c]} ({c})", placeholder="Choisir un pays…",
+    filter_mode="contains",
+    help=f"Par défaut : {names[default_country]} ({why}). Tapez quelques lettres pour chercher un autre pays."))
+url.show_warnings()
 partner = page.compute("exposure", country)
 if partner.is_empty:
     st.info(f"Le territoire n'a enregistré aucune exportation vers ce pays en {year}.", icon="ℹ️")
@@ -40,7 +44,7 @@ else:
     chart_block(partial(xfig.exposure_figure, partner, territory.name),
                 [xtab.exposure_summary_table(partner, territory.name), xtab.exposure_products_table(partner)],
                 key="exposure", topic="exposition", chart=country.lower(), context=page.downloads,
-                export_title=chart_title(f"Exportations vers : {partner.country_name}", territory, year))
+                export_title=chart_title(f"Exportations {country_phrase(country, EXPORT)}", territory, year))
 
 st.subheader("Dépendance aux importations")
 st.markdown("Pour chacun des principaux produits importés : part du premier fournisseur et les trois premiers. "

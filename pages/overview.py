@@ -8,10 +8,11 @@ from lib.overview_metrics import kpi_cards
 from lib.schema import EXPORT, IMPORT
 from lib.synthesis import overview_synthesis
 from lib.texts import balance_reading, chart_title, treemap_reading
-from lib.ui import loaders
+from lib.report import BALANCE_PARTNERS
+from lib.ui import explorer_state as url, loaders, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.synthesis_block import synthesis_block
-from lib.ui.widgets import chart_block, count_slider, metric_row
+from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row
 
 page = page_header("Vue d'ensemble")
 summary = page.summary()
@@ -44,7 +45,9 @@ st.markdown("Les principaux pays partenaires, à l'importation comme à l'export
 @st.fragment
 def balance_section() -> None:
     """Moving the slider reruns this chart only, not the whole page (st.fragment)."""
-    count = count_slider("Nombre de pays affichés", key="balance_count")
+    count = choices.bound(choices.BALANCE_COUNT, "balance_count", BALANCE_PARTNERS,
+                          partial(st.slider, "Nombre de pays affichés", *COUNT_RANGE))
+    url.show_warnings()
     partners = loaders.partners(page.token, page.territory.id, page.year, count)
     chart_block(partial(figures.balance_figure, partners), partial(tables.partner_table, partners), key="balance",
                 topic="balance", chart="pays", context=page.downloads, figure_key=(count,),

@@ -8,10 +8,11 @@ from lib.exposure_figures import trend_figure
 from lib.formatting import format_amount, format_percent, format_ratio
 from lib.reference.products import product_label, product_short_label
 from lib.texts import balance_colours
-from lib.ui import explorer_state as url
+from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.ui.widgets import chart_block, count_slider, metric_row, table_block, wrapping_columns
+from lib.indicators import TOP_N
+from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row, table_block, wrapping_columns
 
 page = page_header("Par produit", show_ti_box=False)
 follow_open_request(page.year)
@@ -49,8 +50,10 @@ if not summary["exports"] and not summary["imports"]:
     st.stop()
 
 st.subheader("Départements exportateurs et importateurs")
-flow_kind = st.radio("Flux", ("exports", "imports"), horizontal=True, key="product_map_flow",
-                     format_func={"exports": "Exportations", "imports": "Importations"}.get)
+flow_kind = choices.bound(choices.PRODUCT_MAP_FLOW, "product_map_flow", "exports", partial(
+    st.radio, "Flux", ("exports", "imports"), horizontal=True,
+    format_func={"exports": "Exportations", "imports": "Importations"}.get))
+url.show_warnings()
 departments = explorers.product_departments(cube, product, year)
 values = departments.set_index("department")[flow_kind]
 flow_word = "Exportations" if flow_kind == "exports" else "Importations"
@@ -60,7 +63,7 @@ map_column, ranking_column = wrapping_columns([3, 2], key="product_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, flow_kind, highlight, label=label),
               [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],
-              key="product_map", topic="produit", chart=f"{product}-departements-{flow_kind}",
+              key="product_map", topic="produit", chart=f"{product}-departements-{url.INDICATOR_WORDS[flow_kind]}",
               export_title=f"{flow_word} du produit « {short} » par département ({year})", context=page.downloads)
 with ranking_column:
     if territory.kind != "fr":
@@ -69,14 +72,16 @@ with ranking_column:
         st.markdown(f"**{territory.name}** : {format_amount(own)}"
                     + (f", soit {format_percent(own / total)} du total français." if total else "."))
     table_block(etab.ranking_table(explorers.ranking(values), flow_kind, label), key="product_top",
-                topic="produit", chart=f"{product}-classement-{flow_kind}", context=page.downloads)
+                topic="produit", chart=f"{product}-classement-{url.INDICATOR_WORDS[flow_kind]}", context=page.downloads)
     ordered = explorers.ranking(values, n=len(values))["department"].tolist()
     open_department_box(ordered, key="product_open")
 
 st.subheader("Principaux pays partenaires")
 st.markdown("Les pays avec lesquels la France échange le plus ce produit : importations à gauche, exportations à "
             f"droite, solde {balance_colours(page.selection.palette)}.")
-count = count_slider("Nombre de pays affichés", key="product_partner_count")
+count = choices.bound(choices.PARTNER_COUNT, "product_partner_count", TOP_N,
+                      partial(st.slider, "Nombre de pays affichés", *COUNT_RANGE))
+url.show_warnings()
 partners = explorers.product_partners(cube, product, year, count)
 chart_block(partial(figures.balance_figure, partners), etab.product_partners_table(partners, product),
             key="product_partners", topic="produit", chart=f"{product}-pays", context=page.downloads,

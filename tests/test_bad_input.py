@@ -346,7 +346,7 @@ def test_partial_upload_warns_that_france_totals_are_incomplete(home):
     report = accept_uploads([("region_94_A.zip", region_zip_bytes("94", ["2A", "2B"]))])
     partial = [w for w in report.warnings if w.startswith("Données partielles")]
     assert len(partial) == 1 and report.regions == 2
-    assert "2 région(s) sur 18" in partial[0] and "8 départements sur 101" in partial[0]
+    assert "2 régions sur 18" in partial[0] and "8 départements sur 101" in partial[0]
     assert "totaux « France »" in partial[0] and "incomplets" in partial[0] and "Île-de-France" in partial[0]
 
 

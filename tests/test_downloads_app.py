@@ -20,7 +20,7 @@ from lib.summary import territory_summary
 from tests.conftest import PROJECT_DIR
 
 YEAR = 2024
-SLUG = "dep-04"
+SLUG = "dep-04_alpes-de-haute-provence"    # id then name (lib.file_names.territory_part)
 OVERVIEW_PNGS = [f"balance_pays_{SLUG}_{YEAR}.png", f"activites_produits_{SLUG}_{YEAR}.png"]
 OVERVIEW_XLSX = [f"balance_pays_{SLUG}_{YEAR}.xlsx", f"activites_produits_{SLUG}_{YEAR}.xlsx"]
 EXPORTS_PNGS = [f"exportations_flux_{SLUG}_{YEAR}.png"]

@@ -135,14 +135,19 @@ def test_country_page_warns_on_an_unknown_country(entry, app_data):
 
 # ---------------------------------------------------------------- Carte de France
 
-@pytest.mark.parametrize("query, picker", [
-    ({"indicateur": "exports"}, None), ({"indicateur": "balance"}, None), ({"indicateur": "coverage"}, None),
-    ({"indicateur": "exposure", "pays": "US"}, "map_country"),
-    ({"indicateur": "product_share", "produit": "C20B"}, "map_product")])
-def test_map_page_for_every_indicator(entry, query, picker):
+@pytest.mark.parametrize("query, picker, kind", [
+    ({"indicateur": "exportations"}, None, "exports"), ({"indicateur": "solde"}, None, "balance"),
+    ({"indicateur": "couverture"}, None, "coverage"), ({"indicateur": "importations"}, None, "imports"),
+    ({"indicateur": "exposition", "pays": "US"}, "map_country", "exposure"),
+    ({"indicateur": "poids-produit", "produit": "C20B"}, "map_product", "product_share"),
+    # the first English values stay accepted (older links), and the URL is rewritten in French
+    ({"indicateur": "exports"}, None, "exports"), ({"indicateur": "coverage"}, None, "coverage"),
+    ({"indicateur": "product_share", "produit": "C20B"}, "map_product", "product_share")])
+def test_map_page_for_every_indicator(entry, query, picker, kind):
+    from lib.ui.explorer_state import INDICATOR_WORDS
     at = _open(entry, MAP, {"territoire": "reg:93", "annee": "2024", **query})
     assert at.title[0].value == "Carte de France"
-    assert at.selectbox(key="map_indicator").value == query["indicateur"]
+    assert at.selectbox(key="map_indicator").value == kind
     spec = _map_spec(at)
     outlined = [s for s in spec["layout"]["shapes"]
                 if s.get("fillcolor") == "rgba(0,0,0,0)" and not s.get("line", {}).get("dash")]
@@ -150,13 +155,15 @@ def test_map_page_for_every_indicator(entry, query, picker):
     if picker:
         assert at.selectbox(key=picker).value == (query.get("pays") or query.get("produit"))
     assert len(at.dataframe) >= 2                             # top and bottom rankings
-    assert _param(at, "indicateur") == query["indicateur"]
+    assert _param(at, "indicateur") == INDICATOR_WORDS[kind]
     assert not at.warning
 
 
 def test_map_page_warns_on_a_wrong_indicator_and_drops_unused_parameters(entry):
     at = _open(entry, MAP, {"territoire": "dep:04", "annee": "2024", "indicateur": "population", "pays": "US"})
     assert "Paramètre « indicateur » de l'adresse non reconnu (« population »)" in _warnings(at)
+    assert "exportations, importations, solde, couverture, exposition, poids-produit" in _warnings(at)
+    assert "exports" not in _warnings(at) and "product_share" not in _warnings(at)
     assert at.selectbox(key="map_indicator").value == "exports"
     assert _param(at, "pays") is None                         # only the exposure map uses a country
 

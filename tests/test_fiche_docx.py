@@ -234,9 +234,9 @@ def test_cli_all_departments_with_limit(demo_dir, tmp_path):
                 "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"fiche_dep-01_{YEAR}.docx", f"fiche_dep-02_{YEAR}.docx"]
+    assert names == [f"fiche_dep-01_ain_{YEAR}.docx", f"fiche_dep-02_aisne_{YEAR}.docx"]
     assert "[" in proc.stderr and "2/2" in proc.stderr and "dep:02" in proc.stderr
-    assert "2 fiche(s) écrite(s)" in proc.stdout
+    assert "2 fiches écrites" in proc.stdout
     assert "Ain" in _text(Document(str(tmp_path / names[0])))
 
 
@@ -273,7 +273,7 @@ def test_button_offers_the_sheet_deferred(app_data, monkeypatch):
     at = AppTest.from_function(script, default_timeout=60).run()
     assert not at.exception, at.exception
     assert [b.label for b in at.download_button] == ["Fiche territoriale (Word)"]
-    data_callable, mime = captured[f"fiche_dep-04_{YEAR}.docx"]
+    data_callable, mime = captured[f"fiche_dep-04_alpes-de-haute-provence_{YEAR}.docx"]
     assert mime == fiche_docx.DOCX_MIME
     monkeypatch.setattr(module, "build_fiche", lambda *a, **k: build_fiche(*a, with_images=False, **k))  # quick
     doc = Document(io.BytesIO(data_callable()))

@@ -90,3 +90,11 @@ def territory_phrase(territory) -> NamePhrase:
 def capitalize_first(text: str) -> str:
     """Sentence case without touching the rest: « les Alpes… » → « Les Alpes… »."""
     return text[:1].upper() + text[1:]
+
+
+def count_phrase(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 fichier », « 18 fichiers », « 0 graphique », « 1 280 lignes »: French plural (0 and 1 take the
+    singular), never « fichier(s) »; thousands split by a narrow no-break space."""
+    word = singular if abs(count) < 2 else (plural or " ".join(part + "s" for part in singular.split(" ")))
+    number = f"{int(count):,}".replace(",", "\u202f")
+    return f"{number} {word}"

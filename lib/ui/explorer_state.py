@@ -1,4 +1,4 @@
-"""URL parameters of the map and the explorers: ``?produit=C20B``, ``?pays=US``, ``?indicateur=exports``.
+"""URL parameters of the map and the explorers: ``?produit=C20B``, ``?pays=US``, ``?indicateur=exportations``.
 
 Read like lib/ui/selection.py reads ``territoire`` and ``annee``: a link opens that view, every change of a
 control rewrites the URL, a wrong value gives a French warning and a default, never an error. A choice is
@@ -18,7 +18,9 @@ from lib.reference.countries import country_name
 from lib.reference.products import product_short_label
 
 PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM = "produit", "pays", "indicateur"
-PARAMS = (PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM)
+# The pages' own choices (lib/ui/page_choices.py): written only when they differ from the page's default.
+PAGE_PARAMS = ("departements", "flux", "nb_pays", "nb_partenaires", "nb_produits", "carte")
+PARAMS = (PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM, *PAGE_PARAMS)
 _WARNINGS = "explorer_url_warnings"
 
 
@@ -39,6 +41,11 @@ def _printable(text: str) -> str:
     return printable(text)
 
 
+def history_navigation() -> bool:
+    from lib.ui.selection import history_navigation as navigating
+    return navigating()
+
+
 def _store(param: str) -> str:
     return f"explorer_choice_{param}"
 
@@ -49,6 +56,9 @@ def init_choice(param: str, key: str, options: Iterable[str], default: str, *, e
     choice, else `default`. An unknown URL value is replaced by the default with a French warning."""
     state = st.session_state
     options = list(options)
+    if history_navigation() and normalise(st.query_params.get(param, "").strip()) in options:
+        state[key] = normalise(st.query_params[param].strip())    # Back / Forward: the URL's entry decides
+        return
     # A default is the territory's (its first product…): while the user has not chosen, follow the territory.
     previous_default, state[f"{key}__default"] = state.get(f"{key}__default"), default
     if previous_default is not None and previous_default != default:
@@ -72,12 +82,12 @@ def init_choice(param: str, key: str, options: Iterable[str], default: str, *, e
     state[key] = fallback
 
 
-def remember(param: str, key: str) -> str:
+def remember(param: str, key: str, to_url: Callable[[str], str] = str) -> str:
     """After the widget is drawn: keep its value for the session and write it into the URL."""
     value = st.session_state[key]
     st.session_state[_store(param)] = value
-    if st.query_params.get(param) != value:
-        st.query_params[param] = value
+    if st.query_params.get(param) != to_url(value):
+        st.query_params[param] = to_url(value)
     return value
 
 
@@ -123,9 +133,22 @@ def country_select(options: list[str], default: str, *, key: str = "explorer_cou
     return remember(COUNTRY_PARAM, key)
 
 
+# The map's indicators in the URL: French words; the first English values stay accepted (older links).
+INDICATOR_WORDS = {"exports": "exportations", "imports": "importations", "balance": "solde",
+                   "coverage": "couverture", "exposure": "exposition", "product_share": "poids-produit"}
+_INDICATOR_OF_WORD = {word: kind for kind, word in INDICATOR_WORDS.items()}
+
+
+def indicator_from_url(text: str) -> str:
+    """« exportations » → "exports"; "exports" stays "exports"; anything else is returned as is (unknown)."""
+    text = text.strip().lower()
+    return _INDICATOR_OF_WORD.get(text, text)
+
+
 def indicator_select(options: dict[str, str], default: str, *, key: str = "map_indicator",
                      label: str = "Indicateur") -> str:
-    init_choice(INDICATOR_PARAM, key, list(options), default, expected="l'un de " + ", ".join(options),
-                describe=lambda k: f"« {options[k]} »", normalise=str.lower)
+    words = [INDICATOR_WORDS.get(k, k) for k in options]
+    init_choice(INDICATOR_PARAM, key, list(options), default, expected="l'un de " + ", ".join(words),
+                describe=lambda k: f"« {options[k]} »", normalise=indicator_from_url)
     st.selectbox(label, list(options), key=key, format_func=options.get)
-    return remember(INDICATOR_PARAM, key)
+    return remember(INDICATOR_PARAM, key, to_url=lambda k: INDICATOR_WORDS.get(k, k))

@@ -14,12 +14,13 @@ HELP_NO_CHROMIUM = (" Sur ce serveur, Chromium est absent : la fiche est fournie
                     "télécharge depuis sa page).")
 
 
-def fiche_button(data, selection, *, key: str = "fiche_docx") -> None:
-    """``data``: the AppData of the page; ``selection``: lib.ui.selection.Selection (territory, year, palette)."""
+def fiche_button(data, selection, *, key: str = "fiche_docx", choices=None) -> None:
+    """``data``: the AppData of the page; ``selection``: lib.ui.selection.Selection (territory, year, palette);
+    ``choices``: lib.report.ReportChoices, the pages' choices the sheet's charts follow."""
     territory, year, palette = selection.territory, selection.year, selection.palette
     st.download_button(
         "Fiche territoriale (Word)", key=key, mime=DOCX_MIME,
-        file_name=download_name("fiche", "", territory.slug, year, "docx"),
-        data=lambda: build_fiche(data, territory, year, palette=palette),
+        file_name=download_name("fiche", "", territory, year, "docx"),
+        data=lambda: build_fiche(data, territory, year, palette=palette, choices=choices),
         on_click="ignore", icon=":material/description:", width="stretch",
         help=HELP + ("" if chrome_available() else HELP_NO_CHROMIUM))

@@ -1,7 +1,11 @@
-"""The one selection every page reads: territory and year, set in the sidebar and mirrored in the URL.
+"""The one selection every page reads: territory, year and palette, set in the sidebar and mirrored in the URL.
 
-`?territoire=dep:04&annee=2024` uses the CLI's ids. A link opens that view; every change of a
-control rewrites the URL; a wrong parameter gives a French warning and a default, never an error.
+`?territoire=dep:04&annee=2024&couleurs=daltonien` uses the CLI's ids. A link opens that view; every change
+of a control rewrites the URL; a wrong parameter gives a French warning and a default, never an error.
+
+Back / Forward: Streamlit pushes a browser history entry each time the query string changes, and on a
+`popstate` it reruns the script with the entry's query string and ``is_history_navigation`` set, but with the
+widgets' current (stale) values. On that rerun the URL decides the controls, as on a first visit.
 """
 from __future__ import annotations
 
@@ -13,10 +17,14 @@ import streamlit as st
 from lib.dataset import AppData
 from lib.palette import PALETTES
 from lib.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
+from lib.territory_links import related_territory
 
 DEFAULT_TERRITORY = "dep:04"
 KINDS = ["dep", "ti", "reg", "fr"]
 _KEYS = {"kind": "sel_kind", "territory": "sel_territory", "year": "sel_year", "palette": "sel_palette"}
+TERRITORY_PARAM, YEAR_PARAM, COLOURS_PARAM = "territoire", "annee", "couleurs"
+COLOURBLIND_VALUE = "daltonien"
+_COLOURS_VALUES = {COLOURBLIND_VALUE: True, "standard": False}
 
 
 @dataclass(frozen=True)
@@ -30,12 +38,34 @@ class Selection:
         return PALETTES[self.palette_name]
 
     def query(self) -> dict[str, str]:
-        return {"territoire": self.territory.id, "annee": str(self.year)}
+        """The URL's shared parameters; the palette only when it is not the default one."""
+        query = {TERRITORY_PARAM: self.territory.id, YEAR_PARAM: str(self.year)}
+        if self.palette_name == "daltonien":
+            query[COLOURS_PARAM] = COLOURBLIND_VALUE
+        return query
 
 
 def _printable(text: str) -> str:
     """Echo a URL value safely inside a Markdown warning."""
     return re.sub(r"[^0-9A-Za-zÀ-ÿ:_ .,'’«»()\u202f\u00a0-]", "?", text)[:200]
+
+
+def history_navigation() -> bool:
+    """True on the rerun the browser asks for after Back or Forward (Streamlit ≥ 1.50 flags it)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
+def _palette_from_url(warnings: list[str]) -> bool:
+    raw = st.query_params.get(COLOURS_PARAM)
+    if raw is None:
+        return False
+    value = _COLOURS_VALUES.get(raw.strip().lower())
+    if value is None:
+        warnings.append(f"Paramètre « {COLOURS_PARAM} » de l'adresse non reconnu (« {_printable(raw)} ») : "
+                        f"attendu « {COLOURBLIND_VALUE} » ou « standard ». Couleurs habituelles affichées.")
+        return False
+    return value
 
 
 def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
@@ -60,13 +90,17 @@ def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
 
 
 def _initialise(data: AppData) -> None:
-    """First run of a session: the URL decides the controls."""
+    """First run of a session, or Back / Forward to an entry with a selection: the URL decides the controls."""
     territory, year, warnings = _from_url(data)
-    st.session_state[_KEYS["kind"]] = territory.kind
-    st.session_state[_KEYS["territory"]] = territory.id
-    st.session_state[_KEYS["year"]] = year
-    st.session_state["url_warnings"] = warnings
-    st.session_state["sel_initialised"] = True
+    palette = _palette_from_url(warnings)
+    state = st.session_state
+    state[_KEYS["kind"]] = territory.kind
+    state[_KEYS["territory"]] = territory.id
+    state[_KEYS["year"]] = year
+    state[_KEYS["palette"]] = palette
+    state[_SAVED] = {"kind": territory.kind, "territory": territory.id, "year": year, "palette": palette}
+    state["url_warnings"] = warnings
+    state["sel_initialised"] = True
 
 
 _SAVED = "sel_saved"   # plain copy of the controls: widget state can be dropped on a page change
@@ -87,7 +121,8 @@ def _valid_or_saved(key: str, name: str, valid, fallback):
 
 def sidebar_selection(data: AppData) -> Selection:
     """Draw the shared controls (entry point only) and return the selection."""
-    if not st.session_state.get("sel_initialised"):
+    if not st.session_state.get("sel_initialised") or (history_navigation()
+                                                       and TERRITORY_PARAM in st.query_params):
         _initialise(data)
     state = st.session_state
     state[_KEYS["kind"]] = _valid_or_saved(_KEYS["kind"], "kind", lambda v: v in KINDS, "dep")
@@ -95,7 +130,8 @@ def sidebar_selection(data: AppData) -> Selection:
     state[_KEYS["palette"]] = _valid_or_saved(_KEYS["palette"], "palette", lambda v: isinstance(v, bool), False)
     with st.sidebar:
         st.markdown("### Territoire")
-        kind = st.selectbox("Type de territoire", KINDS, format_func=KIND_LABELS.get, key=_KEYS["kind"])
+        kind = st.selectbox("Type de territoire", KINDS, format_func=KIND_LABELS.get, key=_KEYS["kind"],
+                            on_change=_follow_kind_change, args=(data,))
         options = data.catalog.territories_of_kind(kind)
         waiting = not options
         if waiting:       # real files without the official list: no territory to offer, say how to get it
@@ -110,6 +146,7 @@ def sidebar_selection(data: AppData) -> Selection:
             "Territoire" if kind != "ti" else "Territoire d'industrie (départements)", list(by_id),
             format_func=lambda i: by_id[i].label, key=_KEYS["territory"], disabled=kind == "fr" or waiting,
             help="Tapez quelques lettres ou un code pour chercher.")
+        _kind_hint(kind)
         year = st.selectbox("Année", sorted(data.years, reverse=True), key=_KEYS["year"])
         palette = st.toggle("Couleurs adaptées aux daltoniens", key=_KEYS["palette"])
     selection = Selection(territory=by_id[territory_id], year=int(year),
@@ -118,6 +155,35 @@ def sidebar_selection(data: AppData) -> Selection:
     from lib.ui.explorer_state import sync_query_params
     sync_query_params(selection.query())
     return selection
+
+
+def _follow_kind_change(data: AppData) -> None:
+    """A new type of territory opens the one that contains (or belongs to) the current territory."""
+    state = st.session_state
+    previous = state.get(_SAVED, {}).get("territory")
+    try:
+        current = data.catalog.resolve(previous) if previous else None
+    except TerritoryError:
+        current = None
+    target = related_territory(data.catalog, current, state[_KEYS["kind"]]) if current else None
+    if target is not None:
+        state[_KEYS["territory"]] = target.id
+    if current is not None and current.kind == "dep" and state[_KEYS["kind"]] == "ti":
+        from lib.territory_links import industry_territories_containing
+        found = industry_territories_containing(data.catalog, current)
+        state["sel_kind_hint"] = (
+            f"Aucun Territoire d'industrie ne compte de commune dans {current.phrase.subject} : territoire de la "
+            "même région affiché." if not found else
+            f"Autres Territoires d'industrie présents dans {current.phrase.subject} : "
+            + ", ".join(t.name for t in found[1:]) + "." if len(found) > 1 else None)
+
+
+def _kind_hint(kind: str) -> None:
+    """After a switch dep → TI: say which other TIs the département has (shown once)."""
+    hint = st.session_state.pop("sel_kind_hint", None)
+    if hint and kind == "ti":
+        with st.sidebar:
+            st.caption(hint)
 
 
 def open_territory(territory_id: str) -> None:

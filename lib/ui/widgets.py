@@ -12,6 +12,7 @@ from lib import tables
 from lib.excel_export import TableSheet, table_to_xlsx, workbook_to_xlsx
 from lib.figures import EmptyDataError, ExportFrame
 from lib.file_names import download_name
+from lib.plotly_locale import chart_config
 from lib.png_export import chrome_available, client_image_config, figure_to_png
 from lib.ui import loaders
 from lib.ui.accessibility import chart_description
@@ -114,11 +115,11 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
     except EmptyDataError as exc:
         st.info(str(exc), icon="ℹ️")
         return
-    png_name = download_name(topic, chart, selection.territory.slug, selection.year, "png")
+    png_name = download_name(topic, chart, selection.territory, selection.year, "png")
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
     chart_description(figure, key=key, title=export_title)     # text alternative (lib.ui.accessibility)
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
-                    config=client_image_config(png_name[:-4], **size), **(chart_options or {}))
+                    config=chart_config(client_image_config(png_name[:-4], **size)), **(chart_options or {}))
     buttons = st.container(horizontal=True, wrap=True)   # natural widths: never cut in a narrow column
     with buttons:
         if chrome_available():
@@ -234,7 +235,7 @@ def excel_button(table: Tables | Callable[[], Tables], *, key: str, topic: str, 
 
     st.download_button(
         "Télécharger le tableau (Excel)", key=f"xlsx_{key}", mime=XLSX_MIME,
-        file_name=download_name(topic, chart, selection.territory.slug, selection.year, "xlsx"),
+        file_name=download_name(topic, chart, selection.territory, selection.year, "xlsx"),
         data=build, on_click="ignore", icon=":material/table:")
 
 

@@ -76,7 +76,10 @@ def territory_label(summary: dict) -> str:
     if kind in ("dep", "reg"):
         return f"{code} – {info['name']}"
     if kind == "ti":
-        return f"{info['name']} ({', '.join(info['departments'])})"
+        name, demo = info["name"], ""
+        if name.endswith(" (démo)"):
+            name, demo = name[: -len(" (démo)")], " (démo)"
+        return f"{name} – {', '.join(info['departments'])}{demo}"
     return info["name"]
 
 
@@ -287,7 +290,7 @@ def test_png_and_excel_downloads_open(page: Page, app_url, cli_summary, download
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
         buttons.filter(has_text="Télécharger l'image (PNG)").first.locator("button").click()
     download = info.value
-    assert download.suggested_filename == "exportations_flux_dep-04_2024.png"
+    assert download.suggested_filename == "exportations_flux_dep-04_alpes-de-haute-provence_2024.png"
     png = downloads_dir / download.suggested_filename
     download.save_as(png)
     timings["clic → PNG reçu (Exportations)"] = time.perf_counter() - start
@@ -299,7 +302,7 @@ def test_png_and_excel_downloads_open(page: Page, app_url, cli_summary, download
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
         buttons.filter(has_text="Télécharger le tableau (Excel)").first.locator("button").click()
     download = info.value
-    assert download.suggested_filename == "exportations_flux_dep-04_2024.xlsx"
+    assert download.suggested_filename == "exportations_flux_dep-04_alpes-de-haute-provence_2024.xlsx"
     xlsx = downloads_dir / download.suggested_filename
     download.save_as(xlsx)
     timings["clic → Excel reçu (Exportations)"] = time.perf_counter() - start

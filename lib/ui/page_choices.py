@@ -1,0 +1,179 @@
+"""The pages' own choices in the URL and in the downloads: the compared départements, the exposure country,
+how many partners a chart lists, which flow a map shows.
+
+Each one is read like the explorers' parameters (lib/ui/explorer_state.py): the URL's value on arrival and
+on Back / Forward, else the session's last choice, else the page's default. It is written into the URL only
+when it differs from the default, so that opening a page adds no browser history entry of its own.
+The sidebar's « Dossier complet » and « Fiche territoriale » read the same values (``report_choices``), so
+they hold what the user sees, not the defaults.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Generic, TypeVar
+
+import streamlit as st
+
+from lib.report import MAX_PEER_DEPARTMENTS, ReportChoices
+from lib.ui import explorer_state as url
+
+T = TypeVar("T")
+_WARNINGS = "explorer_url_warnings"      # shown by explorer_state.show_warnings, with the explorers' ones
+
+
+@dataclass(frozen=True)
+class PageChoice(Generic[T]):
+    """One choice: its URL parameter, the widget keys that draw it (one per page), how it reads and writes."""
+    param: str
+    keys: tuple[str, ...]
+    parse: Callable[[str], T | None]          # URL text → value, None when not valid
+    text: Callable[[T], str]                  # value → URL text
+    expected: str                             # for the French warning: « attendu … »
+    store: str = ""                           # session memory shared by the keys ("" → one per param)
+
+    @property
+    def memory(self) -> str:
+        return f"page_choice_{self.store or self.param}"
+
+    def valid(self, value) -> bool:
+        try:
+            return value is not None and self.parse(self.text(value)) == value
+        except (TypeError, ValueError, AttributeError):
+            return False
+
+    def current(self, default: T | None = None) -> T | None:
+        """What the user sees now: a drawn widget's value, else the URL's, else the session's choice, else
+        ``default``. The report's choices have parameter names of their own, used by no other page."""
+        state = st.session_state
+        for key in self.keys:
+            if self.valid(state.get(key)):
+                return state[key]
+        raw = st.query_params.get(self.param)      # a link's choice, before its page has drawn the widget
+        if raw is not None and self.parse(raw) is not None:
+            return self.parse(raw)
+        remembered = state.get(self.memory)
+        return remembered if self.valid(remembered) else default
+
+    def prepare(self, key: str, default: T) -> None:
+        """Before the widget is drawn: give it the URL's, the session's or the default value."""
+        state = st.session_state
+        raw = st.query_params.get(self.param)
+        if url.history_navigation():               # Back / Forward: the entry's URL decides, absent = default
+            value = self.parse(raw) if raw is not None else None
+            state[key] = value if value is not None else default
+            return
+        if self.valid(state.get(key)):
+            return
+        remembered = state.get(self.memory)
+        value = remembered if self.valid(remembered) else default
+        if raw is not None and not state.get(f"{key}__url_read"):
+            parsed = self.parse(raw)
+            if parsed is not None:
+                value = parsed
+            else:
+                state.setdefault(_WARNINGS, []).append(
+                    f"Paramètre « {self.param} » de l'adresse non reconnu (« {url._printable(raw)} ») : attendu "
+                    f"{self.expected}. Affichage du choix par défaut.")
+            state[f"{key}__url_read"] = True
+        state[key] = value
+
+    def keep(self, key: str, default: T) -> T:
+        """After the widget is drawn: remember the value and put it in the URL (or take it out if default)."""
+        state = st.session_state
+        value = state[key]
+        if value == default:
+            state.pop(self.memory, None)
+            url.forget(self.param)
+        else:
+            state[self.memory] = value
+            if st.query_params.get(self.param) != self.text(value):
+                st.query_params[self.param] = self.text(value)
+        return value
+
+
+def _int_in(low: int, high: int) -> Callable[[str], int | None]:
+    def parse(text: str) -> int | None:
+        text = str(text).strip()
+        return int(text) if text.isascii() and text.isdigit() and low <= int(text) <= high else None
+    return parse
+
+
+def _departments(text: str) -> list[str] | None:
+    from lib.reference.departments import normalize_department_code
+    codes = [normalize_department_code(part.strip()) for part in str(text).split(",") if part.strip()]
+    if not codes or None in codes or len(codes) > MAX_PEER_DEPARTMENTS:
+        return None
+    return list(dict.fromkeys(codes))
+
+
+def _country(text: str) -> str | None:
+    from lib.reference.countries import COUNTRIES
+    code = str(text).strip().upper()
+    return code if code in set(COUNTRIES["code"]) else None
+
+
+def _one_of(words: dict[str, str]) -> Callable[[str], str | None]:
+    """French URL word → value; the value itself is accepted too (older links)."""
+    def parse(text: str) -> str | None:
+        text = str(text).strip().lower()
+        return words.get(text) or (text if text in words.values() else None)
+    return parse
+
+
+FLOW_WORDS_URL = {"exportations": "exports", "importations": "imports"}
+SPEC_FLOW_WORDS_URL = {"exportations": "export", "importations": "import"}
+COUNTRY_MAP_WORDS_URL = {"exportations": "exports", "importations": "imports", "exposition": "exposure"}
+
+
+def _word_of(words: dict[str, str]) -> Callable[[str], str]:
+    reverse = {v: k for k, v in words.items()}
+    return lambda value: reverse.get(value, str(value))
+
+
+PEERS = PageChoice("departements", ("cmp_departments",), _departments, ",".join,
+                   f"une liste de 1 à {MAX_PEER_DEPARTMENTS} codes de départements séparés par des virgules, "
+                   "comme 04,13,84")
+EXPOSURE_COUNTRY = PageChoice(url.COUNTRY_PARAM, ("exposure_country", "explorer_country", "map_country"), _country,
+                              str, "un code pays ISO à deux lettres, comme US ou DE",
+                              store=f"explorer_choice_{url.COUNTRY_PARAM}")
+BALANCE_COUNT = PageChoice("nb_pays", ("balance_count",), _int_in(5, 25), str, "un nombre de 5 à 25",
+                           store="balance_count")
+PARTNER_COUNT = PageChoice("nb_partenaires", ("product_partner_count",), _int_in(5, 25), str, "un nombre de 5 à 25",
+                           store="product_partner_count")
+PRODUCT_COUNT = PageChoice("nb_produits", ("country_product_count",), _int_in(5, 25), str, "un nombre de 5 à 25")
+SPEC_FLOW = PageChoice("flux", ("spec_flow",), _one_of(SPEC_FLOW_WORDS_URL), _word_of(SPEC_FLOW_WORDS_URL),
+                       "« exportations » ou « importations »", store="spec_flow")
+PRODUCT_MAP_FLOW = PageChoice("flux", ("product_map_flow",), _one_of(FLOW_WORDS_URL), _word_of(FLOW_WORDS_URL),
+                              "« exportations » ou « importations »", store="product_map_flow")
+COUNTRY_MAP_KIND = PageChoice("carte", ("country_map_kind",), _one_of(COUNTRY_MAP_WORDS_URL),
+                              _word_of(COUNTRY_MAP_WORDS_URL), "« exportations », « importations » ou « exposition »")
+
+
+def bound(choice: PageChoice, key: str, default, draw: Callable[..., object]):
+    """prepare → draw(key=key) → keep: the usual life of a page choice."""
+    choice.prepare(key, default)
+    draw(key=key)
+    return choice.keep(key, default)
+
+
+def report_choices() -> ReportChoices:
+    """The choices the dossier and the Word sheet must follow (None: the territory's default)."""
+    peers = PEERS.current()
+    return ReportChoices(peer_departments=tuple(peers) if peers else None,
+                         exposure_country=EXPOSURE_COUNTRY.current(), balance_partners=BALANCE_COUNT.current())
+
+
+def limit_selection(key: str, limit: int, what: str) -> None:
+    """on_change of a multiselect: keep the first ``limit`` choices and say so in French (Streamlit's own
+    ``max_selections`` message is English)."""
+    value = st.session_state.get(key) or []
+    if len(value) > limit:
+        st.session_state[key] = value[:limit]
+        st.session_state[f"{key}__limit"] = (f"{limit} {what} au plus : le dernier choix n'a pas été ajouté. "
+                                             "Retirez-en un pour en choisir un autre.")
+
+
+def show_limit_message(key: str) -> None:
+    message = st.session_state.pop(f"{key}__limit", None)
+    if message:
+        st.warning(message, icon="⚠️")
