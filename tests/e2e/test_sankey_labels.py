@@ -8,7 +8,6 @@ drawn SVG are compared with the node rectangles of the same drawing.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import plotly
@@ -17,7 +16,6 @@ import pytest
 from lib import figures, indicators as ind
 from lib.schema import EXPORT, IMPORT
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SIZES = {"écran 1024": (560, figures.SANKEY_SCREEN_HEIGHT), "écran 1920": (1180, figures.SANKEY_SCREEN_HEIGHT),
          "PNG": None}
@@ -35,19 +33,14 @@ MEASURE = """async ([figure, labels]) => {
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium absent : rendu des Sankey ignoré")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1700, "height": 1000})
-        page.set_content('<html><body style="margin:0"><div id="g"></div></body></html>')
-        page.add_script_tag(path=str(PLOTLY_JS))
-        yield page
-        browser.close()
+def browser_page(browser):
+    """A blank page with plotly.js, from the session's Playwright browser (tests/e2e/conftest.py): a second
+    Playwright instance cannot start while that one's event loop runs in this thread."""
+    page = browser.new_page(viewport={"width": 1700, "height": 1000})
+    page.set_content('<html><body style="margin:0"><div id="g"></div></body></html>')
+    page.add_script_tag(path=str(PLOTLY_JS))
+    yield page
+    page.close()
 
 
 def _overlap(a, b, tolerance=0.5) -> bool:
