@@ -151,7 +151,7 @@ def _products_sentence(summary: dict, flows: tuple[str, ...], figures: list) -> 
         share = rows[0]["value"] / total
         noun = "produit exporté" if flow == EXPORT else "produit importé"
         figures.append((f"1er {noun} : {product_short_label(rows[0]['code'])}", format_percent(share)))
-        part = f"le 1er {noun} est {_product(rows[0]['code'])} ({format_percent(share)} des {key_word(flow)})"
+        part = f"le premier {noun} est {_product(rows[0]['code'])} ({format_percent(share)} des {key_word(flow)})"
         if len(rows) > 1:
             second = rows[1]["value"] / total
             figures.append((f"2e {noun} : {product_short_label(rows[1]['code'])}", format_percent(second)))
