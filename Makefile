@@ -40,7 +40,7 @@ load-server: $(VENV)/.dev-installed
 	$(PY) -m bench.server_load
 
 bench: $(VENV)/.dev-installed
-	$(PY) -m lib.bench
+	$(PY) -m bench.timings
 
 clean:
 	rm -rf data/cache data/demo

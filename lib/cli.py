@@ -21,14 +21,14 @@ import sys
 import time
 from pathlib import Path
 
-from lib.errors import DataFileError
-from lib.formatting import format_amount, format_number, format_percent
-from lib.territories import TerritoryError, regions_share_label
+from lib.core.errors import DataFileError
+from lib.core.formatting import format_amount, format_number, format_percent
+from lib.data.territories import TerritoryError, regions_share_label
 
 
 def _cmd_demo(args) -> int:
-    from lib.demo import ensure_demo
-    from lib.schema import DEMO_DIR
+    from lib.data.demo import ensure_demo
+    from lib.core.schema import DEMO_DIR
     start = time.perf_counter()
     folder = ensure_demo(Path(args.out) if args.out else DEMO_DIR)
     print(f"Données de démonstration prêtes dans {folder} ({time.perf_counter() - start:.1f} s).")
@@ -54,7 +54,7 @@ def _read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
 
 
 def _print_report(report, start: float) -> None:
-    from lib.official_files import release_label
+    from lib.data.official_files import release_label
     if report.unchanged:
         print(f"Aucun changement : ces fichiers sont déjà ceux de la version en service ({report.version}).")
         return
@@ -69,8 +69,8 @@ def _print_report(report, start: float) -> None:
 
 
 def _cmd_import(args) -> int:
-    from lib import audit
-    from lib.uploads import accept_uploads
+    from lib.data import audit
+    from lib.data.uploads import accept_uploads
     start = time.perf_counter()
     try:
         files = _read_inputs(args.paths)
@@ -93,7 +93,7 @@ def _console_actor() -> str:
 
 
 def _cmd_versions(args) -> int:
-    from lib import versions
+    from lib.data import versions
     rows = versions.history_rows(with_actor=True)
     if args.json:
         in_use = versions.current_id()
@@ -112,7 +112,7 @@ def _cmd_versions(args) -> int:
 
 
 def _cmd_rollback(args) -> int:
-    from lib import versions
+    from lib.data import versions
     version = versions.rollback(args.version, actor=_console_actor())
     print(f"Version {versions.describe(version)} remise en service ; les applications ouvertes l'utiliseront "
           "à leur prochaine action.")
@@ -120,7 +120,7 @@ def _cmd_rollback(args) -> int:
 
 
 def _load(args):
-    from lib.dataset import load_app_data
+    from lib.analysis.dataset import load_app_data
     return load_app_data(args.data)
 
 
@@ -134,7 +134,7 @@ def _resolve(app, territory_id: str, year: int | None):
 
 
 def _cmd_summary(args) -> int:
-    from lib.summary import territory_summary
+    from lib.analysis.summary import territory_summary
     app = _load(args)
     territory, year = _resolve(app, args.territory, args.year)
     summary = territory_summary(app.cube, territory, year)
@@ -158,9 +158,9 @@ def _cmd_fetch(args) -> int:
     """With --out: the files go to that folder. Without: they become a new data version (checked first)."""
     import shutil
     import tempfile
-    from lib import schema
-    from lib.fetch import fetch_official_files, format_report
-    from lib.uploads import accept_uploads
+    from lib.core import schema
+    from lib.data.fetch import fetch_official_files, format_report
+    from lib.data.uploads import accept_uploads
     if args.out:
         report = fetch_official_files(Path(args.out), progress=print)
         print(format_report(report))
@@ -179,7 +179,7 @@ def _cmd_fetch(args) -> int:
 
 
 def _palette(args):
-    from lib.palette import PALETTES
+    from lib.presentation.palette import PALETTES
     return PALETTES["daltonien" if getattr(args, "colorblind", False) else "standard"]
 
 
@@ -191,8 +191,8 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def _cmd_dossier(args) -> int:
-    from lib.dossier import DossierReport, build_dossier
-    from lib.file_names import download_name
+    from lib.outputs.dossier import DossierReport, build_dossier
+    from lib.outputs.file_names import download_name
     app = _load(args)
     territory, year = _resolve(app, args.territory, args.year)
     report = DossierReport()
@@ -209,12 +209,12 @@ def _cmd_dossier(args) -> int:
 
 
 def _cmd_png(args) -> int:
-    from lib.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
-    from lib.file_names import download_name
-    from lib.official_files import citation
-    from lib.png_export import PngExportUnavailable, figure_to_png
-    from lib.report import CHART_NAMES, report_item
-    from lib.texts import source_line
+    from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+    from lib.outputs.file_names import download_name
+    from lib.data.official_files import citation
+    from lib.outputs.png_export import PngExportUnavailable, figure_to_png
+    from lib.outputs.report import CHART_NAMES, report_item
+    from lib.presentation.texts import source_line
     if args.chart not in CHART_NAMES:
         raise TerritoryError(f"graphique inconnu « {args.chart} ». Graphiques disponibles : "
                              f"{', '.join(CHART_NAMES)}.")
@@ -270,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     dossier.add_argument("--no-images", action="store_true", help="sans les graphiques (plus rapide, sans Chromium)")
     dossier.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
     dossier.set_defaults(func=_cmd_dossier)
-    from lib.report import CHART_NAMES  # light: no plotly import at module level
+    from lib.outputs.report import CHART_NAMES  # light: no plotly import at module level
     png = sub.add_parser("png", help="un graphique en PNG (1 600 × 900, échelle 2 : 3 200 × 1 800 points)")
     _territory_args(png)
     png.add_argument("--chart", required=True, metavar="NOM",
@@ -278,9 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     png.add_argument("--out", help="fichier .png (défaut : nom du bouton de téléchargement de la page)")
     png.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
     png.set_defaults(func=_cmd_png)
-    from lib.fiche_docx import register_cli
+    from lib.outputs.fiche_docx import register_cli
     register_cli(sub)
-    from lib.note_docx import register_cli as register_note_cli
+    from lib.outputs.note_docx import register_cli as register_note_cli
     register_note_cli(sub)
     return parser
 

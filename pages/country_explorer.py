@@ -3,12 +3,13 @@ from functools import partial
 
 import streamlit as st
 
-from lib import explorer_figures as efig, explorer_tables as etab, explorers, tile_map
-from lib.exposure_figures import trend_figure
-from lib.formatting import format_amount, format_percent, format_ratio
-from lib.reference.countries import country_name
-from lib.trends import country_phrase
-from lib.texts import balance_colours
+from lib.presentation import explorer_figures as efig, explorer_tables as etab, tile_map
+from lib.analysis import explorers
+from lib.presentation.exposure_figures import trend_figure
+from lib.core.formatting import format_amount, format_percent, format_ratio
+from lib.data.reference.countries import country_name
+from lib.analysis.trends import country_phrase
+from lib.presentation.texts import balance_colours
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header

@@ -3,11 +3,12 @@ from functools import partial
 
 import streamlit as st
 
-from lib import explorer_figures as efig, explorer_tables as etab, explorers, figures, tile_map
-from lib.exposure_figures import trend_figure
-from lib.formatting import format_amount, format_percent, format_ratio
-from lib.reference.products import product_label, product_short_label
-from lib.texts import balance_colours
+from lib.presentation import explorer_figures as efig, explorer_tables as etab, figures, tile_map
+from lib.analysis import explorers
+from lib.presentation.exposure_figures import trend_figure
+from lib.core.formatting import format_amount, format_percent, format_ratio
+from lib.data.reference.products import product_label, product_short_label
+from lib.presentation.texts import balance_colours
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header

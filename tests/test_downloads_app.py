@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from lib.excel_export import README_SHEET
-from lib.indicators import flow_structure, partner_balance, product_breakdown
-from lib.png_export import chrome_available
-from lib.schema import EXPORT, IMPORT
-from lib.summary import territory_summary
+from lib.outputs.excel_export import README_SHEET
+from lib.analysis.indicators import flow_structure, partner_balance, product_breakdown
+from lib.outputs.png_export import chrome_available
+from lib.core.schema import EXPORT, IMPORT
+from lib.analysis.summary import territory_summary
 from tests.conftest import PROJECT_DIR
 
 YEAR = 2024

@@ -6,11 +6,12 @@ import math
 import pandas as pd
 import pytest
 
-from lib import explorer_tables as etab, explorers as ex
-from lib.excel_export import table_to_xlsx
-from lib.indicators import OTHERS, TradeCube
-from lib.schema import COUNTRY, PRODUCT
-from lib.tables import display_frame
+from lib.presentation import explorer_tables as etab
+from lib.analysis import explorers as ex
+from lib.outputs.excel_export import table_to_xlsx
+from lib.analysis.indicators import OTHERS, TradeCube
+from lib.core.schema import COUNTRY, PRODUCT
+from lib.presentation.tables import display_frame
 
 # (year, flow, département, product, country, value)
 ROWS = [

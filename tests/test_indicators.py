@@ -4,9 +4,9 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from lib import indicators as ind
-from lib.summary import territory_summary
-from lib.territories import FRANCE, department, region
+from lib.analysis import indicators as ind
+from lib.analysis.summary import territory_summary
+from lib.data.territories import FRANCE, department, region
 
 PRODUCTS = [f"C{n}Z" for n in range(10, 23)]          # 13 products
 COUNTRIES = ["DE", "IT", "ES", "BE", "US", "CN", "CH", "GB", "NL", "PL", "JP", "MA", "TN"]  # 13

@@ -14,8 +14,9 @@ from pathlib import Path
 import plotly
 import pytest
 
-from lib import figures, indicators as ind
-from lib.schema import EXPORT, IMPORT
+from lib.presentation import figures
+from lib.analysis import indicators as ind
+from lib.core.schema import EXPORT, IMPORT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"

@@ -14,8 +14,8 @@ from typing import Callable, Iterable
 
 import streamlit as st
 
-from lib.reference.countries import country_name
-from lib.reference.products import product_short_label
+from lib.data.reference.countries import country_name
+from lib.data.reference.products import product_short_label
 
 PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM = "produit", "pays", "indicateur"
 PARAMS = (PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM)

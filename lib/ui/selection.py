@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from lib.dataset import AppData
-from lib.palette import PALETTES
-from lib.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
+from lib.analysis.dataset import AppData
+from lib.presentation.palette import PALETTES
+from lib.data.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
 
 DEFAULT_TERRITORY = "dep:04"
 KINDS = ["dep", "ti", "reg", "fr"]
