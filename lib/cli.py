@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from lib.core.errors import DataFileError
+from lib.core.files import write_atomic
 from lib.core.formatting import format_amount, format_number, format_percent
 from lib.data.territories import TerritoryError, regions_share_label
 
@@ -124,19 +125,10 @@ def _load(args):
     return load_app_data(args.data)
 
 
-def _resolve(app, territory_id: str, year: int | None):
-    territory = app.catalog.resolve(territory_id)
-    year = year or app.latest_year
-    if year not in app.years:
-        raise TerritoryError(f"Année {year} absente des données (années disponibles : "
-                             f"{', '.join(map(str, app.years))}).")
-    return territory, year
-
-
 def _cmd_summary(args) -> int:
     from lib.analysis.summary import territory_summary
     app = _load(args)
-    territory, year = _resolve(app, args.territory, args.year)
+    territory, year = app.resolve(args.territory, args.year)
     summary = territory_summary(app.cube, territory, year)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -183,23 +175,16 @@ def _palette(args):
     return PALETTES["daltonien" if getattr(args, "colorblind", False) else "standard"]
 
 
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(content)
-    tmp.replace(path)
-
-
 def _cmd_dossier(args) -> int:
     from lib.outputs.dossier import DossierReport, build_dossier
     from lib.outputs.file_names import download_name
     app = _load(args)
-    territory, year = _resolve(app, args.territory, args.year)
+    territory, year = app.resolve(args.territory, args.year)
     report = DossierReport()
     content = build_dossier(app, territory, year, with_images=not args.no_images, palette=_palette(args),
                             report=report)
     out = Path(args.out) if args.out else Path(download_name("dossier", "", territory.slug, year, "xlsx"))
-    _write(out, content)
+    write_atomic(out, content)
     print(f"Dossier écrit : {out} — {territory.name}, {year} : {len(report.sheets)} feuilles, "
           f"{report.images} graphique(s), {format_number(len(content) / 1024)} Ko, "
           f"{format_number(report.seconds, 1)} s.")
@@ -219,7 +204,7 @@ def _cmd_png(args) -> int:
         raise TerritoryError(f"graphique inconnu « {args.chart} ». Graphiques disponibles : "
                              f"{', '.join(CHART_NAMES)}.")
     app = _load(args)
-    territory, year = _resolve(app, args.territory, args.year)
+    territory, year = app.resolve(args.territory, args.year)
     item = report_item(app.cube, app.catalog, territory, year, args.chart)
     if item is None:
         raise TerritoryError(f"le graphique « {args.chart} » n'existe pas pour {territory.name} (la comparaison "
@@ -235,7 +220,7 @@ def _cmd_png(args) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 4
     out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory.slug, year, "png"))
-    _write(out, png)
+    write_atomic(out, png)
     print(f"Image écrite : {out} ({frame.width * frame.scale} × {frame.height * frame.scale} points, "
           f"{format_number(len(png) / 1024)} Ko).")
     return 0

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lib.analysis import explorers as ex, exposure
-from lib.presentation import exposure_figures as xf, figures, tables, tile_map
+from lib.presentation import chart_style, exposure_figures as xf, figures, tables, tile_map
 from lib.core import formatting as fmt
 from lib.analysis.indicators import product_breakdown
 from lib.outputs.report import report_items
@@ -68,10 +68,10 @@ def all_figures(app_data):
 # ---------------------------------------------------------------- item 5: ticks
 
 def test_percent_ticks_carry_the_decimals_their_values_need():
-    values, texts = figures._percent_ticks(0.105)         # the exposure chart of the issue: 2,5 % steps
+    values, texts = chart_style.percent_ticks(0.105)         # the exposure chart of the issue: 2,5 % steps
     assert [round(v, 4) for v in values] == [0, 0.025, 0.05, 0.075, 0.1, 0.125]
     assert texts[3] == f"7,5{fmt.NBSP}%" and texts[1] == f"2,5{fmt.NBSP}%"   # was « 8 % », « 2 % »
-    values, texts = figures._meur_ticks(0, 3.7e6)
+    values, texts = chart_style.meur_ticks(0, 3.7e6)
     assert all(_number(t) * 1e6 == pytest.approx(v) for v, t in zip(values, texts))
 
 

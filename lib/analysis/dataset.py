@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING
 
 from lib.core import schema
 from lib.analysis.indicators import TradeCube
-from lib.data.territories import TerritoryCatalog, find_ti_file, read_industry_territories
+from lib.data.official_files import has_trade_files
+from lib.data.territories import TerritoryCatalog, TerritoryError, find_ti_file, read_industry_territories
 
 if TYPE_CHECKING:
     from lib.data.official_files import LoadResult
     from lib.data.versions import Version
-
-TRADE_SUFFIXES = {".zip", ".xlsx", ".csv"}
-
 
 @dataclass
 class AppData:
@@ -41,6 +39,15 @@ class AppData:
     def latest_year(self) -> int:
         return self.cube.years[-1]
 
+    def resolve(self, territory_id: str, year: int | None) -> tuple:
+        """The territory an id names and the year asked (default: the latest); French TerritoryError otherwise."""
+        territory = self.catalog.resolve(territory_id)
+        year = year or self.latest_year
+        if year not in self.years:
+            raise TerritoryError(f"Année {year} absente des données (années disponibles : "
+                                 f"{', '.join(map(str, self.years))}).")
+        return territory, year
+
     @property
     def version_note(self) -> str:
         """« — données : version v0003 du 30/11/2026 », appended to the source of a dossier or Word sheet
@@ -48,11 +55,6 @@ class AppData:
         if self.version is None:
             return ""
         return f" — données : version {self.version.id} du {self.version.created.astimezone():%d/%m/%Y}"
-
-
-def has_trade_files(folder: Path) -> bool:
-    return folder.is_dir() and any(
-        p.suffix.lower() in TRADE_SUFFIXES and not p.name.startswith("liste-ti-") for p in folder.iterdir())
 
 
 def default_sources() -> tuple[list[Path], bool]:

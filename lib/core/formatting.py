@@ -221,3 +221,12 @@ def shares_adding_up(fractions: list[float], decimals: int = 1) -> list[str]:
     for i in order[:max(missing, 0)]:
         floors[i] += 1
     return [MISSING if f is None else f"{format_number(f / unit, decimals)}{NBSP}%" for f in floors]
+
+
+MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre")
+
+
+def month_name(month: int) -> str:
+    """French name of a month (1 = « janvier »), without depending on the machine's locale."""
+    return MONTH_NAMES[month - 1]

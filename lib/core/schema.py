@@ -21,6 +21,7 @@ KEY_COLUMNS = [DEPARTMENT, FLOW, PRODUCT, COUNTRY, YEAR]
 
 EXPORT, IMPORT = "export", "import"
 FLOWS = (EXPORT, IMPORT)
+FLOW_NAMES = {EXPORT: "exportations", IMPORT: "importations"}  # the one French name of each flow
 
 # The official layout (sheet `qdf`, header on row 1, one value column per year).
 OFFICIAL_SHEET = "qdf"

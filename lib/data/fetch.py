@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from lib.core.schema import OFFICIAL_DIR, PROJECT_DIR
+from lib.core.formatting import month_name
 
 KIOSQUE_BASE = "https://lekiosque.finances.gouv.fr/site_fr/telechargement"
 DATAGOUV_API = "https://www.data.gouv.fr/api/1"
@@ -39,8 +40,6 @@ _REGION_ENTRY = re.compile(r"^REGION_\d+_A_(IMPORT|EXPORT)\.xlsx$", re.IGNORECAS
 _TI_COMMUNES_NAME = re.compile(r"liste-ti-com2023-(\d{8})\.csv", re.IGNORECASE)
 _TI_REQUIRED_COLUMNS = {"insee_com", "id_ti"}
 
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre")
 
 
 class FetchError(RuntimeError):
@@ -192,7 +191,7 @@ def _region_zip_check(path: Path) -> tuple[list[str], str | None] | None:
     if not infos:
         return None
     newest = max(i.date_time for i in infos)
-    release = f"{_MONTHS_FR[newest[1] - 1]} {newest[0]}" if newest[0] > 1980 else None
+    release = f"{month_name(newest[1])} {newest[0]}" if newest[0] > 1980 else None
     return [i.filename.rsplit("/", 1)[-1] for i in infos], release
 
 

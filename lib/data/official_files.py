@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import schema
+from lib.core.formatting import month_name
 from lib.core.errors import DataFileError
 from lib.data.reference.departments import normalize_department_code, region_of
 
@@ -39,8 +40,6 @@ RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 TRADE_SUFFIXES = (".zip", ".xlsx", ".csv")
 EXCEL_ENGINES = ("calamine", "pandas-calamine", "openpyxl")
 
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre")
 _DATA_MEMBER = re.compile(r"(?i)REGION_[^/]*_(IMPORT|EXPORT)\.(xlsx|csv)$")
 _FLOW_IN_NAME = re.compile(r"(?i)(?:^|[^a-z])(import|export)(?:[^a-z]|$)")
 _YEAR_COLUMN = re.compile(r"(?i)^annee(\d{4})(?:_(.*))?$")
@@ -109,7 +108,7 @@ def release_label(release_date: dt.date | None) -> str:
     """« février 2026 », without relying on a system locale."""
     if release_date is None:
         return "date inconnue"
-    return f"{_MONTHS_FR[release_date.month - 1]} {release_date.year}"
+    return f"{month_name(release_date.month)} {release_date.year}"
 
 
 def citation(release_date: dt.date | None) -> str:
@@ -191,6 +190,12 @@ def _discover(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
         else:
             raise DataFileError("fichier ou dossier introuvable", file=str(raw))
     return list(found.items())
+
+
+def has_trade_files(folder: Path) -> bool:
+    """Whether a folder holds customs files (not only a Territoires d'industrie list)."""
+    return folder.is_dir() and any(
+        p.suffix.lower() in TRADE_SUFFIXES and not p.name.startswith("liste-ti-") for p in folder.iterdir())
 
 
 def _looks_like_trade_name(name: str) -> bool:

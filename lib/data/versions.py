@@ -233,7 +233,7 @@ def ensure_migrated(actor: str = "reprise de data/officiel") -> Version | None:
     if current_id() is not None or list_versions():
         return None
     files = legacy_files()
-    from lib.analysis.dataset import has_trade_files
+    from lib.data.official_files import has_trade_files
     if not has_trade_files(schema.OFFICIAL_DIR):
         return None
     summary = _summary_of(list(files.values()))

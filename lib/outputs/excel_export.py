@@ -13,7 +13,6 @@ import io
 import math
 import numbers
 import re
-from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook
@@ -24,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lib.core.formatting import excel_percent_format, format_percent
+from lib.presentation.table_model import KINDS, Column, TableSheet
 
 NUMBER_FORMATS = {
     "text": "General",
@@ -34,7 +34,8 @@ NUMBER_FORMATS = {
     "int": "0",
     "index": "0.00",
 }
-KINDS = frozenset(NUMBER_FORMATS)
+if frozenset(NUMBER_FORMATS) != KINDS:  # one Excel number format per column kind of the table model
+    raise ImportError("excel_export.NUMBER_FORMATS and table_model.KINDS differ")
 README_SHEET = "Lisez-moi"
 APP_NAME = "Commerce extérieur des territoires"
 
@@ -51,32 +52,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="7F7F7F"))
 TITLE_FONT = Font(bold=True, size=13)
 NOTE_FONT = Font(italic=True, color="595959")
-
-
-@dataclass
-class Column:
-    """One exported column. ``kind`` picks the number format (see ``NUMBER_FORMATS``).
-
-    "eur": euros; "meur": the frame already holds millions of euros (written as is, one decimal);
-    "share": a fraction (0.25 shows « 25,0 % »); "ratio"/"index": plain numbers with two
-    decimals; "int": whole numbers; "text": anything else. Values are never rescaled.
-    """
-    key: str
-    header: str
-    kind: str = "text"
-
-    def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown column kind {self.kind!r}, expected one of {sorted(KINDS)}")
-
-
-@dataclass
-class TableSheet:
-    title: str
-    sheet_name: str
-    frame: pd.DataFrame
-    columns: list[Column]
-    notes: list[str] = field(default_factory=list)
 
 
 def sanitize_sheet_name(name: str) -> str:

@@ -33,7 +33,8 @@ from docx.shared import Cm, Pt, RGBColor
 from lib.outputs.dossier import CAVEATS, DEMO_NOTICE, chart_png
 from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
 from lib.outputs.file_names import download_name
-from lib.core.formatting import format_number
+from lib.core.files import write_atomic
+from lib.core.formatting import month_name, format_number
 from lib.analysis.indicators import totals
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
@@ -422,9 +423,8 @@ def territory_heading(territory: Territory) -> str:
 
 
 def _today() -> str:
-    from lib.data.official_files import _MONTHS_FR  # noqa: PLC0415 - French month names, no locale
     today = dt.date.today()
-    return f"{today.day}{'er' if today.day == 1 else ''} {_MONTHS_FR[today.month - 1]} {today.year}"
+    return f"{today.day}{'er' if today.day == 1 else ''} {month_name(today.month)} {today.year}"
 
 
 def _industry_territories(doc, territory: Territory, data) -> None:
@@ -653,19 +653,19 @@ def progress_bar(done: int, total: int, label: str = "", width: int = 30) -> str
 
 
 def _cmd_fiche(args) -> int:
-    from lib.cli import _load, _resolve, _write  # noqa: PLC0415 - lib.cli imports this module
+    from lib.analysis.dataset import load_app_data
     from lib.presentation.palette import PALETTES
     from lib.data.territories import TerritoryError
     palette = PALETTES["daltonien" if args.colorblind else "standard"]
     if args.limit is not None and not args.all_departments:
         raise TerritoryError("--limit ne s'emploie qu'avec --all-departments.")
-    app = _load(args)
+    app = load_app_data(args.data)
     if not args.all_departments:
-        territory, year = _resolve(app, args.territory, args.year)
+        territory, year = app.resolve(args.territory, args.year)
         report = FicheReport()
         content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images, report=report)
         out = Path(args.out) if args.out else Path(fiche_file_name(territory, year))
-        _write(out, content)
+        write_atomic(out, content)
         print(f"Fiche écrite : {out} — {territory.name}, {year} : {report.images} graphique(s), "
               f"{format_number(len(content) / 1024)} Ko, {format_number(report.seconds, 1)} s.")
         for note in dict.fromkeys(report.notes):
@@ -675,7 +675,7 @@ def _cmd_fiche(args) -> int:
     departments = app.catalog.departments()
     if args.limit is not None:
         departments = departments[:max(args.limit, 0)]
-    _, year = _resolve(app, departments[0].id if departments else "fr", args.year)
+    _, year = app.resolve(departments[0].id if departments else "fr", args.year)
     folder = Path(args.out or "fiches")
     if folder.suffix.lower() == ".docx":
         raise TerritoryError("avec --all-departments, --out est un dossier (pas un fichier .docx).")
@@ -692,7 +692,7 @@ def _cmd_fiche(args) -> int:
         except Exception as exc:  # noqa: BLE001 - one broken sheet must not stop the other 100
             failed.append(f"{territory.id} : {exc}")
             continue
-        _write(folder / fiche_file_name(territory, year), content)
+        write_atomic(folder / fiche_file_name(territory, year), content)
         size += len(content)
         images += report.images
     print(("\r" if tty else "") + progress_bar(len(departments), len(departments), "terminé"), file=sys.stderr)

@@ -19,6 +19,7 @@ from lib.outputs import fiche_docx as fiche
 from lib.outputs.dossier import DEMO_NOTICE, chart_png
 from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
 from lib.outputs.file_names import download_name
+from lib.core.files import write_atomic
 from lib.core.formatting import format_number
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, PALETTES, Palette
@@ -128,14 +129,14 @@ def register_cli(subparsers) -> None:
 
 
 def _cmd_note(args) -> int:
-    from lib.cli import _load, _resolve, _write  # noqa: PLC0415 - lib.cli imports this module
+    from lib.analysis.dataset import load_app_data
     start = time.perf_counter()
-    app = _load(args)
-    territory, year = _resolve(app, args.territory, args.year)
+    app = load_app_data(args.data)
+    territory, year = app.resolve(args.territory, args.year)
     content = build_note(app, territory, year, palette=PALETTES["daltonien" if args.colorblind else "standard"],
                          with_image=not args.no_images)
     out = Path(args.out) if args.out else Path(note_file_name(territory, year))
-    _write(out, content)
+    write_atomic(out, content)
     print(f"Note de synthèse écrite : {out} — {territory.name}, {year} ({format_number(len(content) / 1024)} Ko, "
           f"{format_number(time.perf_counter() - start, 1)} s).", file=sys.stdout)
     return 0

@@ -23,7 +23,7 @@ import pandas as pd
 
 from lib.analysis import explorers, exposure, indicators as ind, trends
 from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
-from lib.outputs.excel_export import Column, TableSheet
+from lib.presentation.table_model import Column, TableSheet
 from lib.data.reference.departments import DEPARTMENTS
 from lib.core.schema import EXPORT, IMPORT
 from lib.analysis.summary import territory_summary

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.presentation.figures import EmptyDataError, ExportFrame, _product_names, _require_columns, butterfly_figure
+from lib.presentation import chart_style as cs
+from lib.presentation.chart_style import EmptyDataError, ExportFrame
+from lib.presentation.figures import butterfly_figure
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
 
 __all__ = ["EmptyDataError", "ExportFrame", "products_balance_figure"]
@@ -20,13 +22,13 @@ def products_balance_figure(products: pd.DataFrame, country_label: str, *, templ
                             palette: Palette = DEFAULT_PALETTE, export: ExportFrame | None = None) -> go.Figure:
     """Products traded with one country: imports to the left, exports to the right, the balance in green/red
     (the publication's « balance commerciale » chart, with products instead of countries)."""
-    _require_columns(products, ["product", "imports", "exports", "balance"], "Produits échangés")
+    cs.require_columns(products, ["product", "imports", "exports", "balance"], "Produits échangés")
     if products.empty or float(products[["imports", "exports"]].to_numpy().sum()) <= 0:
         raise EmptyDataError(f"Aucun échange avec {country_label} cette année : les produits échangés ne peuvent "
                              "pas être représentés.")
     codes = products["product"].astype(str).tolist()
     return butterfly_figure(
-        [_product_names(c)[0] for c in codes], [_product_names(c)[1] for c in codes], products,
+        [cs.product_names(c)[0] for c in codes], [cs.product_names(c)[1] for c in codes], products,
         balance_header="Solde", legend=("Solde positif (excédent)", "Solde négatif (déficit)"),
         hover=("<b>%{customdata[0]}</b><br>Importations depuis ce pays : %{customdata[1]}<br>Exportations vers ce "
                "pays : %{customdata[2]}<br>Solde : %{customdata[3]}<extra></extra>"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.outputs.excel_export import Column, TableSheet
+from lib.presentation.table_model import Column, TableSheet
 from lib.data.reference.departments import department_name, region_name, region_of
 from lib.presentation.tables import partner_name, product_columns, product_name, with_product_names
 from lib.presentation.tile_map import KINDS

@@ -15,11 +15,8 @@ import plotly.graph_objects as go
 
 from lib.core import formatting as fmt
 from lib.analysis.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, PartnerExposure, hhi_reading
-from lib.presentation.figures import (  # shared private helpers: same layout rules as the publication's figures
-    _FONT_SIZE, TEXT_COLOR, EmptyDataError, ExportFrame, _export_geometry, _finish, _floor_with_tick,
-    _label_margin, _meur_ticks, _money, _new_figure, _new_subplots, _percent_ticks, _product_names,
-    _require_columns, _tick_font,
-    _text_width, _wrap_name)
+from lib.presentation import chart_style as cs
+from lib.presentation.chart_style import TEXT_COLOR, EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten
 from lib.data.reference.departments import region_name
 from lib.core.schema import EXPORT, IMPORT
@@ -43,16 +40,16 @@ _LINE_CHARS = 14        # a category label line under a bar of the exposure char
 
 def _two_lines(name: str, max_chars: int = _LINE_CHARS) -> str:
     """``name`` on at most 2 lines of about ``max_chars``; longer names end with « … »."""
-    lines = _wrap_name(name, max_chars)
+    lines = cs.wrap_name(name, max_chars)
     if len(lines) > 2:
-        lines = _wrap_name(name, max_chars + 4)        # a little wider rather than cut
+        lines = cs.wrap_name(name, max_chars + 4)        # a little wider rather than cut
     if len(lines) > 2:
         lines = [lines[0], lines[1].rstrip("- ") + "…"]
     return "<br>".join(lines)
 
 
 def _font(export: ExportFrame | None, scale: float = 1.0) -> dict:
-    return {} if export is None else dict(size=round(_FONT_SIZE * scale * export.factor))
+    return {} if export is None else dict(size=round(cs.FONT_SIZE * scale * export.factor))
 
 
 # ---------------------------------------------------------------- 1. exports, imports and balance per year
@@ -60,7 +57,7 @@ def _font(export: ExportFrame | None, scale: float = 1.0) -> dict:
 def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                  export: ExportFrame | None = None) -> go.Figure:
     """Exports (purple) and imports (blue) bars per year, the balance as a line with green/red markers."""
-    _require_columns(yearly, ["year", "exports", "imports", "balance"], "Évolution annuelle")
+    cs.require_columns(yearly, ["year", "exports", "imports", "balance"], "Évolution annuelle")
     data = yearly.sort_values("year").reset_index(drop=True)
     if data.empty or not (data[["exports", "imports"]].fillna(0).to_numpy() > 0).any():
         raise EmptyDataError("Aucun échange pour ce territoire sur la période : l'évolution annuelle ne peut pas "
@@ -71,15 +68,15 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     balance = data["balance"].to_numpy(dtype=float)
     coverage = (data["coverage"].to_numpy(dtype=float) if "coverage" in data
                 else np.where(imports > 0, exports / np.where(imports > 0, imports, 1), np.nan))
-    money, signed_money, unit = _money([*exports, *imports, *balance])   # one unit for the chart
+    money, signed_money, unit = cs.money([*exports, *imports, *balance])   # one unit for the chart
     custom = [[y, money(e), money(i), signed_money(b), fmt.format_ratio(c)]
               for y, e, i, b, c in zip(years, exports, imports, balance, coverage)]
     hover = ("<b>%{customdata[0]}</b><br>Exportations : %{customdata[1]}<br>Importations : %{customdata[2]}"
              "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
-    text_font = _tick_font(export)
+    text_font = cs.tick_font(export)
     labelled = len(years) <= 6
 
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     for name, values, color in (("Exportations", exports, palette.exports), ("Importations", imports, palette.imports)):
         fig.add_trace(go.Bar(name=name, x=years, y=values, marker_color=color,
                              text=[money(v) for v in values] if labelled else None,
@@ -94,8 +91,8 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
         customdata=custom, hovertemplate=hover, cliponaxis=False))
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
-    tickvals, ticktext = _meur_ticks(low, high, unit=unit)
-    fig.update_yaxes(range=[_floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
+    tickvals, ticktext = cs.meur_ticks(low, high, unit=unit)
+    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each year, its balance in green or red (the line alone carries no figure).
@@ -105,8 +102,8 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickvals=years,
                      ticktext=ticktext_years, tickfont=text_font)
     fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.06)
-    return _finish(fig, export, legend=True, axis_bottom=20 + (2 if labelled else 1) * _FONT_SIZE * 1.3,
-                   left=max(_text_width(t, _FONT_SIZE) for t in ticktext) + 30, right=30,
+    return cs.finish(fig, export, legend=True, axis_bottom=20 + (2 if labelled else 1) * cs.FONT_SIZE * 1.3,
+                   left=max(cs.text_width(t, cs.FONT_SIZE) for t in ticktext) + 30, right=30,
                    screen_margin=dict(t=50, b=30, l=10, r=10))
 
 
@@ -123,7 +120,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     # (axis label: 2 lines at most; full name: hover)
     # In the PNG the share chart is a third of the width: shorter lines (never two names run together)
     def wrap(name: str) -> str:
-        return _two_lines(name) if export is None else "<br>".join(_wrap_name(name, 11))
+        return _two_lines(name) if export is None else "<br>".join(cs.wrap_name(name, 11))
     bars = [(wrap(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
         region = exposure.region.name
@@ -134,21 +131,21 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                      exposure.share_region, lighten(palette.exports, 0.5)))
     bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
     products = exposure.products.reset_index(drop=True)
-    shorts = [_product_names(str(c))[0] for c in products["product"]]
-    fulls = [_product_names(str(c))[1] for c in products["product"]]
+    shorts = [cs.product_names(str(c))[0] for c in products["product"]]
+    fulls = [cs.product_names(str(c))[1] for c in products["product"]]
     values = products["value"].to_numpy(dtype=float)
     dependency = products["share_of_product"].to_numpy(dtype=float)
-    text_font = _tick_font(export)
+    text_font = cs.tick_font(export)
 
     titles = [f"Part des exportations {phrase}", f"Produits les plus exportés {phrase}"]
     # On screen the two charts are stacked: side by side, a 1024 px wide page had no room for the product
     # names (they ran over the France bar), the value labels or the titles. The PNG keeps them side by side.
     stacked = export is None
     if stacked:
-        fig = _new_subplots(template, export, rows=2, cols=1, row_heights=[0.36, 0.64], vertical_spacing=0.16,
+        fig = cs.new_subplots(template, export, rows=2, cols=1, row_heights=[0.36, 0.64], vertical_spacing=0.16,
                             subplot_titles=titles)
     else:
-        fig = _new_subplots(template, export, rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.24,
+        fig = cs.new_subplots(template, export, rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.24,
                             subplot_titles=titles)
     where = dict(row=2, col=1) if stacked else dict(row=1, col=2)
     names = [label for label, _, _, _ in bars]
@@ -159,7 +156,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         textfont=text_font, showlegend=False, customdata=[full for _, full, _, _ in bars],
         hovertemplate="<b>%{customdata}</b><br>%{text} des exportations " + phrase + "<extra></extra>"),
         row=1, col=1)
-    money, _, unit = _money(values)
+    money, _, unit = cs.money(values)
     texts = [f"{money(v)} · {fmt.format_percent(d)} du produit" for v, d in zip(values, dependency)]
     fig.add_trace(go.Bar(
         name=f"Exportations {phrase}", orientation="h", y=shorts, x=values, marker_color=palette.exports,
@@ -170,24 +167,24 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                        + "<br>soit %{customdata[2]} des exportations du produit"
                        + "<br>et %{customdata[3]} des exportations " + phrase + "<extra></extra>")), **where)
     high_share = max(shares) or 0.01
-    tickvals, ticktext = _percent_ticks(high_share)
+    tickvals, ticktext = cs.percent_ticks(high_share)
     fig.update_yaxes(range=[0, high_share * 1.2], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
                      row=1, col=1)
     fig.update_xaxes(tickfont=text_font, tickangle=0, row=1, col=1)
     reach = float(values.max())
-    tickvals, ticktext = _meur_ticks(0, reach, unit=unit)
+    tickvals, ticktext = cs.meur_ticks(0, reach, unit=unit)
     fig.update_xaxes(range=[0, reach * (2.0 if stacked else 1.9)], tickvals=tickvals, ticktext=ticktext,
                      tickfont=text_font, **where)
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ", **where)
     if export is not None:
         for annotation in fig.layout.annotations:
-            annotation.font = dict(size=round(_FONT_SIZE * export.factor))
+            annotation.font = dict(size=round(cs.FONT_SIZE * export.factor))
     lines = max(n.count("<br>") + 1 for n in names)
     if stacked:
         fig.update_layout(height=SCREEN_EXPOSURE_HEIGHT)
-    return _finish(fig, export, axis_bottom=20 + lines * _FONT_SIZE * 1.3, left=60, right=30,
-                   top_extra=_FONT_SIZE * 1.8,
+    return cs.finish(fig, export, axis_bottom=20 + lines * cs.FONT_SIZE * 1.3, left=60, right=30,
+                   top_extra=cs.FONT_SIZE * 1.8,
                    screen_margin=dict(t=40, b=20, l=10, r=10))
 
 
@@ -197,7 +194,7 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
                       export: ExportFrame | None = None) -> go.Figure:
     """Per main imported product, stacked shares of its 1st, 2nd and 3rd suppliers and of the rest;
     critical products (1st supplier outside the EU, > 50 %) in red, with a line at 50 % under the bars."""
-    _require_columns(dependency, ["product", "total", "supplier_1_name", "supplier_1_share", "supplier_2_name",
+    cs.require_columns(dependency, ["product", "total", "supplier_1_name", "supplier_1_share", "supplier_2_name",
                                   "supplier_2_share", "supplier_3_name", "supplier_3_share", "critical"],
                      "Dépendance aux importations")
     data = dependency[dependency["total"] > 0].reset_index(drop=True)
@@ -205,14 +202,14 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
         raise EmptyDataError("Aucune importation pour ce territoire et cette année : la dépendance aux "
                              "fournisseurs ne peut pas être représentée.")
     codes = data["product"].astype(str).tolist()
-    shorts = [_product_names(c)[0] for c in codes]
-    fulls = [_product_names(c)[1] for c in codes]
+    shorts = [cs.product_names(c)[0] for c in codes]
+    fulls = [cs.product_names(c)[1] for c in codes]
     critical = data["critical"].astype(bool).to_numpy()
-    text_font = _tick_font(export)
+    text_font = cs.tick_font(export)
     shades = [palette.imports, lighten(palette.imports, 0.4), lighten(palette.imports, 0.65)]
     ordinals = ["1er fournisseur", "2e fournisseur", "3e fournisseur"]
 
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     top3 = np.zeros(len(data))
     for k in range(3):
         names = data[f"supplier_{k + 1}_name"].fillna("").astype(str).tolist()
@@ -247,13 +244,13 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
                        text=f"<b>{fmt.format_percent(0.5, decimals=0)}</b>", font=text_font)
     ticktext = [f"<span style='color:{palette.deficit}'><b>⚠ {s}</b></span>" if c else s
                 for s, c in zip(shorts, critical)]
-    tickvals, percent_text = _percent_ticks(1.0)
+    tickvals, percent_text = cs.percent_ticks(1.0)
     fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=percent_text, tickfont=text_font,
                      title=dict(text="Part des importations du produit", font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickvals=shorts,
                      ticktext=ticktext, tickfont=text_font, ticksuffix="  ")
     fig.update_layout(barmode="stack", bargap=0.25)
-    fig = _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(shorts, extra=60), right=30,
+    fig = cs.finish(fig, export, legend=True, axis_bottom=90, left=cs.label_margin(shorts, extra=60), right=30,
                   screen_margin=dict(t=50, b=50, l=10, r=10))
     fig.update_layout(legend_traceorder="normal")
     return fig
@@ -266,7 +263,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
                          export: ExportFrame | None = None) -> go.Figure:
     """HHI (0–1) of partners and products per flow for the territory, its région and France, with the
     reading thresholds 0,15 and 0,25 as dotted lines (under the bars, clear of the value labels)."""
-    _require_columns(concentration, ["flow", "dimension", "hhi", "hhi_region", "hhi_france"], "Concentration")
+    cs.require_columns(concentration, ["flow", "dimension", "hhi", "hhi_region", "hhi_france"], "Concentration")
     data = concentration.reset_index(drop=True)
     if data.empty or not np.isfinite(data["hhi"].to_numpy(dtype=float)).any():
         raise EmptyDataError("Aucun échange pour ce territoire et cette année : la concentration ne peut pas "
@@ -279,9 +276,9 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
         series.append(("hhi_region", region_name if region_name.lower().startswith("région")
                        else f"Région {region_name}", [lighten(c, 0.5) for c in base]))
     series.append(("hhi_france", "France entière", [FRANCE_GREY] * len(base)))
-    text_font = _tick_font(export)
+    text_font = cs.tick_font(export)
 
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     for column, name, color in series:
         values = data[column].to_numpy(dtype=float)
         own = column == "hhi"
@@ -314,7 +311,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ")
     fig.update_layout(barmode="group", bargap=CONCENTRATION_BARGAP, bargroupgap=0.1)
-    return _finish(fig, export, legend=True, axis_bottom=120, left=_label_margin(labels), right=30,
+    return cs.finish(fig, export, legend=True, axis_bottom=120, left=cs.label_margin(labels), right=30,
                    screen_margin=dict(t=50, b=80, l=10, r=10))
 
 
@@ -325,7 +322,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
                     export: ExportFrame | None = None) -> go.Figure:
     """One 100 % bar per flow: EU 27 (flow colour), outside the EU (lighter), non ventilé (grey, in the legend
     only when there is some); the EU share of the région (▼ above the bar) and of France (▲ below it)."""
-    _require_columns(split, ["flow", "eu27", "extra_eu", "unallocated", "total", "share_eu", "share_extra_eu",
+    cs.require_columns(split, ["flow", "eu27", "extra_eu", "unallocated", "total", "share_eu", "share_extra_eu",
                              "share_unallocated", "share_eu_region", "share_eu_france"], "Répartition UE")
     data = split[split["total"] > 0].reset_index(drop=True)
     if data.empty:
@@ -335,7 +332,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
     labels = [FLOW_TITLES.get(f, f) for f in flows]
     flow_names = list(labels)
     base = [palette.exports if f == EXPORT else palette.imports for f in flows]
-    text_font = _tick_font(export)
+    text_font = cs.tick_font(export)
     parts = (("share_eu", "eu27", "UE 27", base),
              ("share_extra_eu", "extra_eu", "Hors UE", [lighten(c, 0.55) for c in base]),
              ("share_unallocated", "unallocated", "Non ventilé", [palette.others] * len(base)))
@@ -346,11 +343,11 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
     # included: under each flow's name when its band is too thin to hold it.
     written = [fmt.shares_adding_up(list(r)) for r in
                data[["share_eu", "share_extra_eu", "share_unallocated"]].fillna(0).to_numpy(dtype=float)]
-    remainder_size = dict(size=round(_FONT_SIZE * 0.85 * export.factor)) if export is not None else dict(size=11)
+    remainder_size = dict(size=round(cs.FONT_SIZE * 0.85 * export.factor)) if export is not None else dict(size=11)
     labels = [f"{label}<br><span style='font-size:{remainder_size['size']}px'>non ventilé : {w[2]}</span>"
               if share >= 0.0005 else label
               for label, w, share in zip(labels, written, data["share_unallocated"].fillna(0))]
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     money = fmt.AmountUnit.for_values(np.concatenate([data[v].to_numpy(dtype=float) for _, v, _, _ in parts])).format
     for position, (share_column, value_column, name, colors) in enumerate(parts):
         shares = data[share_column].fillna(0).to_numpy(dtype=float)
@@ -367,8 +364,8 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
     # The région's EU share just above each bar (pointing down at it), France's just below (pointing up):
     # on the bar itself the two markers overlapped whenever the shares were close.
     marker_size = 14 if export is None else round(20 * export.factor)
-    geometry = dict(legend=True, axis_bottom=90, left=_label_margin(["non ventilé : 00,0 %"] + flow_names), right=30)
-    plot_height = _export_geometry(export, **geometry).plot_h if export is not None else SCREEN_PLOT_HEIGHT
+    geometry = dict(legend=True, axis_bottom=90, left=cs.label_margin(["non ventilé : 00,0 %"] + flow_names), right=30)
+    plot_height = cs.export_geometry(export, **geometry).plot_h if export is not None else SCREEN_PLOT_HEIGHT
     offset = EU_BAR_WIDTH / 2 + 0.55 * marker_size / (plot_height / len(rows))    # tip on the bar's edge
     markers = []
     if region_name and np.isfinite(data["share_eu_region"].to_numpy(dtype=float)).any():
@@ -390,13 +387,13 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
             textfont=_font(export, 0.85),
             customdata=[[lab, fmt.format_percent(v)] for lab, v in zip(flow_names, values)],
             hovertemplate="<b>%{customdata[0]}</b><br>" + hover_name + " : %{customdata[1]}<extra></extra>"))
-    tickvals, ticktext = _percent_ticks(1.0)
+    tickvals, ticktext = cs.percent_ticks(1.0)
     fig.update_xaxes(range=[0, 1.03], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
                      title=dict(text="Part des échanges" + (f" — {territory_name}" if territory_name else ""),
                                 font=text_font))
     fig.update_yaxes(range=[len(rows) - 0.5, -0.5], tickvals=rows, ticktext=labels, tickfont=text_font,
                      ticklabelstandoff=10, showgrid=False, zeroline=False)   # (ticksuffix: ignored with ticktext)
     fig.update_layout(barmode="stack")
-    fig = _finish(fig, export, screen_margin=dict(t=50, b=40, l=10, r=10), **geometry)
+    fig = cs.finish(fig, export, screen_margin=dict(t=50, b=40, l=10, r=10), **geometry)
     fig.update_layout(legend_traceorder="normal")
     return fig

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib.outputs.excel_export import Column, TableSheet
+from lib.presentation.table_model import Column, TableSheet
 from lib.analysis.exposure import (
     DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, N_SUPPLIERS, PartnerExposure)
 from lib.core.formatting import format_number

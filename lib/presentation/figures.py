@@ -9,283 +9,31 @@ Every number a user reads is formatted with lib.core.formatting (« 511,9 M€ �
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from lib.core import formatting as fmt
-from lib.analysis.indicators import OTHERS, OTHERS_LABEL, FlowStructure
+from lib.presentation import chart_style as cs
+from lib.presentation.chart_style import (  # EXPORT_TEMPLATE, exact_decimals: also read as figures.X
+    EXPORT_TEMPLATE, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, exact_decimals)
+from lib.analysis.indicators import OTHERS, FlowStructure
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten, to_rgba
 from lib.data.reference.countries import country_name
-from lib.data.reference.departments import department_name, is_department
+from lib.data.reference.departments import is_department
 from lib.data.reference.products import (
-    group_short_label, product_group, product_label, product_short_label)
-from lib.core.schema import EXPORT, IMPORT
+    group_short_label, product_group)
+from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
 
-EXPORT_TEMPLATE = "plotly_white"
 LINK_HIGHLIGHT_ALPHA = 0.9
 LINK_NEUTRAL_ALPHA = 0.35
 SANKEY_SCREEN_HEIGHT = 620
-FLOW_NAMES = {EXPORT: "Exportations", IMPORT: "Importations"}
-FONT_FAMILY = "Arial, Liberation Sans, DejaVu Sans, sans-serif"
-TEXT_COLOR = "#1F2328"
 # A white halo keeps Sankey labels readable where coloured links cross them.
 LABEL_HALO = "0 0 3px #ffffff, 0 0 3px #ffffff, 0 0 2px #ffffff"
 
-# Export sizes in px at 1600 px wide (scaled with the width): 22 px ≈ 6,2 pt once pasted 16 cm wide.
-_EXPORT_BASE_WIDTH = 1600
-_TITLE_SIZE, _FONT_SIZE, _SOURCE_SIZE = 34, 22, 18
-
-
-class EmptyDataError(ValueError):
-    """Nothing to draw; `str(err)` is a French sentence a page can show as is (st.info)."""
-
-
-@dataclass(frozen=True)
-class ExportFrame:
-    """What a PNG needs besides the data: its title, its source line and its size."""
-    title: str
-    source: str
-    width: int = 1600
-    height: int = 900
-    scale: int = 2
-
-    @property
-    def factor(self) -> float:
-        """Font and margin scale relative to the 1600 px reference width."""
-        return self.width / _EXPORT_BASE_WIDTH
-
 
 # ---------------------------------------------------------------- shared helpers
-
-def _template(template: str | None, export: ExportFrame | None) -> str | None:
-    return template if template is not None else (EXPORT_TEMPLATE if export is not None else None)
-
-
-def _new_figure(template: str | None, export: ExportFrame | None) -> go.Figure:
-    """An explicit template is set at construction, so plotly's default never leaks into an export."""
-    layout = {"separators": fmt.PLOTLY_SEPARATORS}
-    chosen = _template(template, export)
-    if chosen is not None:
-        layout["template"] = chosen
-    return go.Figure(layout=layout)
-
-
-def _product_names(code: str) -> tuple[str, str]:
-    """(short label, full label) of a product code, « Autres » included."""
-    if code == OTHERS:
-        return OTHERS_LABEL, "Autres produits (au-delà des 10 premiers)"
-    return product_short_label(code), product_label(code)
-
-
-def _country_names(code: str) -> tuple[str, str]:
-    if code == OTHERS:
-        return OTHERS_LABEL, "Autres pays (au-delà des 10 premiers)"
-    name = country_name(code)
-    return name, name
-
-
-def _department_label(code) -> str:
-    return department_name(code) if is_department(code) else str(code)
-
-
-def _check_flow(flow: str) -> str:
-    if flow not in FLOW_NAMES:
-        raise ValueError(f"Flux inconnu : « {flow} » (attendu « {EXPORT} » ou « {IMPORT} »).")
-    return flow
-
-
-def _flow_color(flow: str, palette: Palette) -> str:
-    return palette.exports if flow == EXPORT else palette.imports
-
-
-def _require_columns(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} : colonne(s) manquante(s) {', '.join(missing)}.")
-
-
-def _nice_step(span: float, target_ticks: int = 5) -> float:
-    """A 1-2-2,5-5 step giving about `target_ticks` ticks over `span`."""
-    if span <= 0 or not math.isfinite(span):
-        return 1.0
-    raw = span / target_ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
-
-
-def exact_decimals(shown: list[float], most: int = 3) -> int:
-    """The fewest decimals (0 to `most`) that write every value exactly: a 2,5 % gridline reads « 2,5 % »,
-    never a rounded « 2 % » or « 3 % » (distinct labels alone are not enough: they can still lie)."""
-    for decimals in range(most + 1):
-        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in shown):
-            return decimals
-    return most
-
-
-def _money(values):
-    """The chart's one amount unit (lib.core.formatting.AmountUnit.for_values): plain and signed formatters, and
-    the unit for the axis; a small amount reads « < 0,1 M€ », never « 0,0 M€ »."""
-    unit = fmt.AmountUnit.for_values(values)
-    return unit.format, (lambda v: unit.format(v, signed=True)), unit
-
-
-def _exact_texts(values: list[float], render, unit: float) -> list[str]:
-    """Tick labels (`render(value, decimals)`) with the decimals that write `value / unit` exactly."""
-    decimals = exact_decimals([v / unit for v in values])
-    return [render(v, decimals) for v in values]
-
-
-def _meur_ticks(low: float, high: float, absolute: bool = False, unit: fmt.AmountUnit = fmt.MEUR,
-                target: int = 5) -> tuple[list[float], list[str]]:
-    """Ticks in euros labelled in French M€ (« 1 200 M€ », or the chart's unit); `absolute` shows imports'
-    negative side as positive; about `target` intervals."""
-    step = _nice_step(high - low, target)
-    first, last = math.floor(low / step), math.ceil(high / step)
-    values = [k * step for k in range(first, last + 1)]
-
-    def render(v, decimals):
-        shown = abs(v) if absolute else v
-        return f"{fmt.format_number(shown / unit.euros, decimals)}{fmt.NBSP}{unit.symbol}"
-    return values, _exact_texts(values, render, unit.euros)
-
-
-def _floor_with_tick(low: float, high: float, tickvals: list[float]) -> float:
-    """Bottom of a value axis: 0, or below a negative minimum far enough to show a negative tick (a
-    deficit marker under an axis with no negative label cannot be read)."""
-    if low >= 0:
-        return 0.0
-    return min(low - 0.06 * (high - low), min(tickvals))
-
-
-def _percent_ticks(high: float) -> tuple[list[float], list[str]]:
-    step = _nice_step(high)
-    values = [k * step for k in range(0, math.ceil(high / step) + 1)]
-    return values, _exact_texts(values, lambda v, d: fmt.format_percent(v, decimals=d), 0.01)
-
-
-def _wrap(text: str, max_chars: int) -> list[str]:
-    """Greedy line wrap on spaces (titles, axis labels)."""
-    if len(text) <= max_chars:
-        return [text]
-    lines, current = [], ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) > max_chars and current:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    lines.append(current)
-    return lines
-
-
-def _wrap_name(name: str, max_chars: int) -> list[str]:
-    """Wrap a place name on spaces and after hyphens (« Alpes-de-Haute-/Provence »)."""
-    pieces = name.replace("-", "-\x00").replace(" ", " \x00").split("\x00")
-    lines, current = [], ""
-    for piece in pieces:
-        if current and len(current + piece) > max_chars:
-            lines.append(current.rstrip())
-            current = piece
-        else:
-            current += piece
-    lines.append(current.rstrip())
-    return lines
-
-
-def _text_width(text: str, size: float) -> float:
-    """Rough rendered width in px (Arial averages ~0.55 em per character)."""
-    return len(text) * size * 0.56
-
-
-@dataclass(frozen=True)
-class _Geometry:
-    """Export margins in px, and the lines of the title and the source."""
-    top: float
-    bottom: float
-    left: float
-    right: float
-    title_lines: list
-    source_lines: list
-    width: int
-    height: int
-
-    @property
-    def plot_w(self) -> float:
-        return self.width - self.left - self.right
-
-    @property
-    def plot_h(self) -> float:
-        return self.height - self.top - self.bottom
-
-
-def _export_geometry(export: ExportFrame, *, legend: bool = False, axis_bottom: float = 0, left: float = 30,
-                     right: float = 30, top_extra: float = 0) -> _Geometry:
-    """Margins are computed (not auto-expanded) so the source line sits at a known place under the plot.
-
-    `axis_bottom`, `left`, `right` and `top_extra` (headers above the plot) are px at the 1600 px width.
-    """
-    k = export.factor
-    title_size, font_size, source_size = (round(s * k) for s in (_TITLE_SIZE, _FONT_SIZE, _SOURCE_SIZE))
-    title_lines = _wrap(export.title, int(export.width * 0.95 / (title_size * 0.5)))
-    source_lines = _wrap(export.source, int(export.width * 0.95 / (source_size * 0.5)))
-    top = 22 * k + len(title_lines) * title_size * 1.3 + 16 * k + (font_size * 2.2 if legend else 0) \
-        + top_extra * k
-    bottom = axis_bottom * k + len(source_lines) * source_size * 1.35 + 22 * k
-    return _Geometry(top=top, bottom=bottom, left=left * k, right=right * k, title_lines=title_lines,
-                     source_lines=source_lines, width=export.width, height=export.height)
-
-
-def _finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, screen_margin: dict | None = None,
-            **geometry_args) -> go.Figure:
-    """Screen: compact margins. Export: size, white background, title, source line, legible fonts."""
-    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS)
-    if export is None:
-        fig.update_layout(margin=screen_margin or dict(t=40, b=40, l=10, r=10))
-        if legend:
-            fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"))
-        return fig
-    k = export.factor
-    title_size, font_size, source_size = (round(s * k) for s in (_TITLE_SIZE, _FONT_SIZE, _SOURCE_SIZE))
-    geometry = _export_geometry(export, legend=legend, **geometry_args)
-    fig.update_layout(
-        width=export.width, height=export.height, paper_bgcolor="white", plot_bgcolor="white",
-        font=dict(family=FONT_FAMILY, size=font_size, color=TEXT_COLOR),
-        margin=dict(t=geometry.top, b=geometry.bottom, l=geometry.left, r=geometry.right, pad=0,
-                    autoexpand=False),
-        # plotly anchors a multi-line title on its first line: shift it down by the extra lines
-        title=dict(text="<br>".join(geometry.title_lines), xref="container", x=22 * k / export.width,
-                   xanchor="left", yref="container", yanchor="top",
-                   y=1 - (22 * k + (len(geometry.title_lines) - 1) * title_size * 0.65) / export.height,
-                   font=dict(size=title_size, color=TEXT_COLOR, family=FONT_FAMILY)),
-        hoverlabel=dict(font_size=font_size))
-    if legend:
-        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1 + 8 * k / geometry.plot_h,
-                                      yanchor="bottom", font=dict(size=font_size), bgcolor="rgba(0,0,0,0)"))
-    else:
-        fig.update_layout(showlegend=False)
-    fig.add_annotation(
-        text="<br>".join(geometry.source_lines), showarrow=False, align="left",
-        xref="paper", x=-(geometry.left - 22 * k) / geometry.plot_w, xanchor="left",
-        yref="paper", y=-(geometry.bottom - 16 * k) / geometry.plot_h, yanchor="bottom",
-        font=dict(size=source_size, color="#555B63", family=FONT_FAMILY))
-    return fig
-
-
-def _tick_font(export: ExportFrame | None) -> dict:
-    return {} if export is None else dict(size=round(_FONT_SIZE * export.factor))
-
-
-def _label_margin(labels, extra: float = 30) -> float:
-    """Left margin (px at 1600 wide) that fits the longest category label."""
-    return max((_text_width(str(label), _FONT_SIZE) for label in labels), default=0) + extra
 
 
 # ---------------------------------------------------------------- 1. balance by partner country
@@ -293,7 +41,7 @@ def _label_margin(labels, extra: float = 30) -> float:
 def balance_figure(partners: pd.DataFrame, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                    export: ExportFrame | None = None) -> go.Figure:
     """« Balance commerciale territoriale »: imports to the left, exports to the right, balance in green/red."""
-    _require_columns(partners, ["country", "imports", "exports", "balance"], "Balance commerciale")
+    cs.require_columns(partners, ["country", "imports", "exports", "balance"], "Balance commerciale")
     if partners.empty or float(partners[["imports", "exports"]].to_numpy().sum()) <= 0:
         raise EmptyDataError("Aucun échange avec un pays partenaire pour ce territoire et cette année : "
                              "la balance commerciale ne peut pas être représentée.")
@@ -316,19 +64,19 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     imports = frame["imports"].to_numpy(dtype=float)
     exports = frame["exports"].to_numpy(dtype=float)
     balance = frame["balance"].to_numpy(dtype=float)
-    money, signed_money, unit = _money([*imports, *exports, *balance])
+    money, signed_money, unit = cs.money([*imports, *exports, *balance])
     custom = [[full, money(i), money(e), signed_money(b)]
               for full, i, e, b in zip(full_names, imports, exports, balance)]
-    text_font = _tick_font(export)
-    balance_size = _FONT_SIZE if export is None else round(_FONT_SIZE * export.factor)
+    text_font = cs.tick_font(export)
+    balance_size = cs.FONT_SIZE if export is None else round(cs.FONT_SIZE * export.factor)
     balance_texts = [signed_money(v) for v in balance]
-    label_left = _label_margin(names)
+    label_left = cs.label_margin(names)
     if export is not None:
-        plot_w = _export_geometry(export, legend=True, axis_bottom=45, left=label_left, right=30).plot_w
-        column = (max(_text_width(t, balance_size) for t in balance_texts) + 2.5 * balance_size) / plot_w
+        plot_w = cs.export_geometry(export, legend=True, axis_bottom=45, left=label_left, right=30).plot_w
+        column = (max(cs.text_width(t, balance_size) for t in balance_texts) + 2.5 * balance_size) / plot_w
     else:
         column = 0.15
-    fig = _new_subplots(template, export, rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.01,
+    fig = cs.new_subplots(template, export, rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.01,
                         column_widths=[1 - column, column], subplot_titles=["", f"<b>{balance_header}</b>"])
     for name, values, color, sign in (("Importations", imports, palette.imports, -1),
                                       ("Exportations", exports, palette.exports, 1)):
@@ -352,7 +100,7 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     reach = float(max(imports.max(), exports.max()))
     # room for the outside value labels: more on screen, where the chart can be 500 px wide (1024 px page),
     # and fewer ticks there so that they stay level
-    tickvals, ticktext = _meur_ticks(-reach, reach, absolute=True, unit=unit, target=5 if export is not None else 2)
+    tickvals, ticktext = cs.meur_ticks(-reach, reach, absolute=True, unit=unit, target=5 if export is not None else 2)
     span = reach * (1.32 if export is not None else 1.8)
     fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True, tickangle=0,
                      zerolinecolor="#6B7280", zerolinewidth=1.5, tickfont=text_font, showgrid=True, row=1, col=1)
@@ -363,20 +111,10 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     if export is not None:
         fig.layout.annotations[-1].font = dict(size=balance_size)
     fig.update_layout(barmode="relative", bargap=0.3)
-    fig = _finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
+    fig = cs.finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
                   screen_margin=dict(t=40, b=90, l=10, r=30))
     if export is None:   # under the axis: on two rows above it, the legend ran into the « Solde » header
         fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
-    return fig
-
-
-def _new_subplots(template: str | None, export: ExportFrame | None, **kwargs) -> go.Figure:
-    """make_subplots with the same template rule as _new_figure."""
-    fig = make_subplots(**kwargs)
-    chosen = _template(template, export)
-    if chosen is not None:
-        fig.update_layout(template=chosen)
-    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS)
     return fig
 
 
@@ -409,8 +147,8 @@ def _tile_text(color: str) -> str:
 def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export: ExportFrame | None,
                    area: float = 1.0, unit: fmt.AmountUnit | None = None) -> go.Treemap:
     """Products as tiles inside their A38 group; shades of the flow colour, darkest for the largest group."""
-    _check_flow(flow)
-    _require_columns(breakdown, ["product", "value", "share"], "Répartition par produit")
+    cs.check_flow(flow)
+    cs.require_columns(breakdown, ["product", "value", "share"], "Répartition par produit")
     frame = breakdown[breakdown["value"] > 0].copy()
     if frame.empty:
         raise EmptyDataError(f"Aucune valeur d'{'exportation' if flow == EXPORT else 'importation'} pour ce "
@@ -421,7 +159,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
     frame["group"] = frame["product"].map(product_group)
     frame = frame.sort_values(["value", "product"], ascending=[False, True], kind="mergesort")
     groups = frame.groupby("group", sort=False)["value"].sum().sort_values(ascending=False, kind="mergesort")
-    base = _flow_color(flow, palette)
+    base = cs.flow_color(flow, palette)
     flow_word = "des exportations" if flow == EXPORT else "des importations"
     n_groups = len(groups)
     group_shade = {g: lighten(base, 0.55 * rank / max(n_groups - 1, 1)) for rank, g in enumerate(groups.index)}
@@ -438,7 +176,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             parent = f"groupe:{group}"
             # Every header names its group (on two short lines when the group is small).
             ids.append(parent)
-            header = "<br>".join(_wrap(group_label, 16 if group_value / total * area < 0.05 else 40))
+            header = "<br>".join(cs.wrap(group_label, 16 if group_value / total * area < 0.05 else 40))
             labels.append(group_label)
             parents.append("")
             values.append(group_value)
@@ -447,7 +185,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             custom.append([group_label, money(group_value), fmt.format_percent(group_value / total),
                            "Groupe de produits"])
         for rank, row in enumerate(members.itertuples(index=False)):
-            short, full = _product_names(row.product)
+            short, full = cs.product_names(row.product)
             share = row.value / total
             ids.append(row.product)
             labels.append(short)
@@ -455,7 +193,7 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
             values.append(float(row.value))
             colors.append(lighten(group_shade[group], min(0.1 * (rank + (parent != "")), 0.35)))
             value_text, share_text = money(row.value), fmt.format_percent(share)
-            wrapped = "<br>".join(_wrap(short, 18 if share * area >= 0.01 else 11))   # narrow tiles, short lines
+            wrapped = "<br>".join(cs.wrap(short, 18 if share * area >= 0.01 else 11))   # narrow tiles, short lines
             # Every tile that can hold text gets its name, and its figures when it is large (plotly scales
             # the text down to fit); only the tiniest stay blank rather than microscopic.
             if share * area >= TREEMAP_FIGURES_SHARE:
@@ -473,17 +211,17 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         marker=dict(colors=colors, line=dict(color="white", width=1.5)),
         tiling=dict(pad=2), pathbar=dict(visible=export is None),
         # plotly's own choice put dark text on mid-blue and mid-purple tiles: decided here, per tile
-        textfont=_tick_font(export) or dict(size=TREEMAP_SCREEN_FONT), name=FLOW_NAMES[flow],
-        insidetextfont=dict(_tick_font(export) or dict(size=TREEMAP_SCREEN_FONT),
+        textfont=cs.tick_font(export) or dict(size=TREEMAP_SCREEN_FONT), name=FLOW_NAMES[flow].capitalize(),
+        insidetextfont=dict(cs.tick_font(export) or dict(size=TREEMAP_SCREEN_FONT),
                             color=[_tile_text(c) for c in colors]))
 
 
 def treemap_figure(breakdown: pd.DataFrame, flow: str, *, template: str | None = None,
                    palette: Palette = DEFAULT_PALETTE, export: ExportFrame | None = None) -> go.Figure:
     """One flow's products as tiles whose area is proportional to their value."""
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     fig.add_trace(_treemap_trace(breakdown, flow, palette, export))
-    return _finish(fig, export, screen_margin=dict(t=10, b=10, l=10, r=10))
+    return cs.finish(fig, export, screen_margin=dict(t=10, b=10, l=10, r=10))
 
 
 def flows_treemap_figure(export_breakdown: pd.DataFrame, import_breakdown: pd.DataFrame, *,
@@ -504,8 +242,8 @@ def flows_treemap_figure(export_breakdown: pd.DataFrame, import_breakdown: pd.Da
     titles = []
     for flow, breakdown in ((EXPORT, export_breakdown), (IMPORT, import_breakdown)):
         total = float(breakdown.loc[breakdown["value"] > 0, "value"].sum()) if not breakdown.empty else 0.0
-        titles.append(f"<b>{FLOW_NAMES[flow]}</b> — {unit.format(total)}")
-    fig = _new_subplots(template, export, rows=1, cols=2, specs=[[{"type": "domain"}, {"type": "domain"}]],
+        titles.append(f"<b>{FLOW_NAMES[flow].capitalize()}</b> — {unit.format(total)}")
+    fig = cs.new_subplots(template, export, rows=1, cols=2, specs=[[{"type": "domain"}, {"type": "domain"}]],
                         subplot_titles=titles, horizontal_spacing=0.03)
     for col, flow in enumerate((EXPORT, IMPORT), start=1):
         if parts[flow] is not None:
@@ -514,11 +252,11 @@ def flows_treemap_figure(export_breakdown: pd.DataFrame, import_breakdown: pd.Da
             word = "exportation" if flow == EXPORT else "importation"
             fig.add_annotation(text=f"Aucune {word}", showarrow=False, xref="paper", yref="paper",
                                x=0.25 if col == 1 else 0.75, y=0.5, font=dict(color="#6B7280"))
-    title_size = round(_FONT_SIZE * 1.15 * export.factor) if export is not None else None
+    title_size = round(cs.FONT_SIZE * 1.15 * export.factor) if export is not None else None
     for annotation in fig.layout.annotations[:2]:
-        annotation.font = dict(color=_flow_color(EXPORT if annotation.x < 0.5 else IMPORT, palette),
+        annotation.font = dict(color=cs.flow_color(EXPORT if annotation.x < 0.5 else IMPORT, palette),
                                **({"size": title_size} if title_size else {}))
-    return _finish(fig, export, axis_bottom=0, top_extra=_FONT_SIZE * 1.15 * 1.8,
+    return cs.finish(fig, export, axis_bottom=0, top_extra=cs.FONT_SIZE * 1.15 * 1.8,
                    screen_margin=dict(t=40, b=10, l=10, r=10))
 
 
@@ -564,7 +302,7 @@ def _sankey_label_lines(node: dict) -> list[str]:
     text = f"{node['short']} — {fmt.format_meur(node['value'])}"
     if len(text) <= SANKEY_LABEL_CHARS:
         return [text]
-    lines = _wrap_name(node["short"], SANKEY_LABEL_CHARS)
+    lines = cs.wrap_name(node["short"], SANKEY_LABEL_CHARS)
     amount = fmt.format_meur(node["value"])
     if len(f"{lines[-1]} — {amount}") <= SANKEY_LABEL_CHARS + 4:
         lines[-1] = f"{lines[-1]} — {amount}"
@@ -600,22 +338,22 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
     covers a band or another label; plotly's own labels (drawn over the bands) are kept in the data for
     hovers and tests but not drawn. The « Autres » nodes stand apart at the bottom of each column.
     """
-    flow = _check_flow(structure.flow)
+    flow = cs.check_flow(structure.flow)
     if structure.is_empty or structure.links.empty:
         word = "exportation" if flow == EXPORT else "importation"
         raise EmptyDataError(f"Aucune {word} pour ce territoire et cette année : le diagramme des flux "
                              "ne peut pas être représenté.")
     total = structure.total
     money = fmt.AmountUnit.for_values([total]).format       # one unit for the chart: never « 0,0 M€ »
-    products = _side_nodes(structure.products, _product_names, total)
-    countries = _side_nodes(structure.countries, _country_names, total)
+    products = _side_nodes(structure.products, cs.product_names, total)
+    countries = _side_nodes(structure.countries, cs.country_names, total)
     left, right = (products, countries) if flow == EXPORT else (countries, products)
     nodes = left + right
     index_left = {node["code"]: i for i, node in enumerate(left)}
     index_right = {node["code"]: len(left) + i for i, node in enumerate(right)}
 
     k = export.factor if export is not None else 1.0
-    font_size = round(_FONT_SIZE * k) if export is not None else 12
+    font_size = round(cs.FONT_SIZE * k) if export is not None else 12
     thickness = round(22 * k) if export is not None else 16
     offset = _LABEL_GAP * k + thickness / 2      # plotly centres a node on its x: half of it is outside
     headers = (("Produits exportés", "Pays de destination") if flow == EXPORT
@@ -624,19 +362,19 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
 
 
     def column_width(column_lines: list[list[str]], header: str) -> float:
-        widest = max([_text_width(line, font_size) for group in column_lines for line in group]
-                     + [_text_width(header, font_size) * 1.05])
+        widest = max([cs.text_width(line, font_size) for group in column_lines for line in group]
+                     + [cs.text_width(header, font_size) * 1.05])
         return widest + offset + 6 * k
 
     left_px, right_px = column_width(lines[:len(left)], headers[0]), column_width(lines[len(left):], headers[1])
     # Plotly sizes nodes with `pad` px between them; centres placed with that same gap (as a fraction of
     # the plot height, hence a known height) stack them exactly.
     geometry_args = dict(axis_bottom=20, left=left_px / k + 16, right=right_px / k + 16,
-                         top_extra=_FONT_SIZE * 1.8)
+                         top_extra=cs.FONT_SIZE * 1.8)
     screen_margin = dict(t=40, b=14, l=round(left_px) + 8, r=round(right_px) + 8)
     if export is not None:
         pad = round(32 * export.factor)
-        plot_h = _export_geometry(export, **geometry_args).plot_h
+        plot_h = cs.export_geometry(export, **geometry_args).plot_h
     else:  # a fixed height, so the gap is known in px on screen too
         pad = 22
         plot_h = SANKEY_SCREEN_HEIGHT - screen_margin["t"] - screen_margin["b"]
@@ -670,7 +408,7 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
                            else to_rgba(palette.link_neutral, LINK_NEUTRAL_ALPHA))
         link_custom.append([first, second, money(row.value), fmt.format_percent(row.value / total)])
 
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     fig.add_trace(go.Sankey(
         arrangement="fixed", valueformat=",.0f",
         node=dict(
@@ -714,7 +452,7 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
                            y=1, yanchor="bottom", yshift=6 * k + line_px / 2, font=header_font)
     if export is None:
         fig.update_layout(height=SANKEY_SCREEN_HEIGHT)
-    return _finish(fig, export, screen_margin=screen_margin, **geometry_args)
+    return cs.finish(fig, export, screen_margin=screen_margin, **geometry_args)
 
 
 # ---------------------------------------------------------------- 4. specialisation
@@ -723,26 +461,26 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
                           flow: str = EXPORT, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                           export: ExportFrame | None = None) -> go.Figure:
     """Shares of the territory's main products in the territory, its région and France (grouped bars)."""
-    _check_flow(flow)
-    _require_columns(spec, ["product", "share_territory", "share_region", "share_france", "specialisation"],
+    cs.check_flow(flow)
+    cs.require_columns(spec, ["product", "share_territory", "share_region", "share_france", "specialisation"],
                      "Spécialisation")
     if spec.empty or not (spec["share_territory"].fillna(0) > 0).any():
         raise EmptyDataError("Aucun produit échangé par ce territoire cette année : la spécialisation ne peut "
                              "pas être représentée.")
     frame = spec.reset_index(drop=True)
     codes = frame["product"].astype(str).tolist()
-    shorts = [_product_names(c)[0] for c in codes]
-    fulls = [_product_names(c)[1] for c in codes]
+    shorts = [cs.product_names(c)[0] for c in codes]
+    fulls = [cs.product_names(c)[1] for c in codes]
     index_texts = [fmt.format_ratio(v) for v in frame["specialisation"].to_numpy(dtype=float)]
-    base = _flow_color(flow, palette)
+    base = cs.flow_color(flow, palette)
     series = [("share_territory", territory_name, base)]
     if region_name and frame["share_region"].notna().any():
         series.append(("share_region", f"Région {region_name}" if not region_name.lower().startswith("région")
                        else region_name, lighten(base, 0.5)))
     series.append(("share_france", "France entière", "#9AA0A6"))
-    text_font = _tick_font(export)
+    text_font = cs.tick_font(export)
 
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     for column, name, color in series:
         values = frame[column].to_numpy(dtype=float)
         texts = [fmt.format_percent(v) for v in values]
@@ -754,7 +492,7 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
             customdata=[[full, name, t, idx] for full, t, idx in zip(fulls, texts, index_texts)],
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} : %{customdata[2]}"
                            "<br>Indice de spécialisation : %{customdata[3]}<extra></extra>")))
-    annotation_font = dict(size=round(_FONT_SIZE * export.factor)) if export is not None else {}
+    annotation_font = dict(size=round(cs.FONT_SIZE * export.factor)) if export is not None else {}
     for short, value, text in zip(shorts, frame["specialisation"].to_numpy(dtype=float), index_texts):
         color = palette.surplus if (math.isfinite(value) and value >= 1) else TEXT_COLOR
         fig.add_annotation(xref="paper", x=1, xanchor="left", xshift=14, yref="y", y=short, showarrow=False,
@@ -763,15 +501,15 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
                        showarrow=False, align="left", text="<b>Indice de<br>spécialisation</b>",
                        font=annotation_font)
     high = float(np.nanmax(frame[[c for c, _, _ in series]].to_numpy(dtype=float)))
-    tickvals, ticktext = _percent_ticks(high)
+    tickvals, ticktext = cs.percent_ticks(high)
     fig.update_xaxes(range=[0, high * 1.18], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
                      title=dict(text="Part dans le total " + ("des exportations" if flow == EXPORT
                                                               else "des importations"), font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ")
     fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.12)
-    return _finish(fig, export, legend=True, axis_bottom=90, left=_label_margin(shorts),
-                   right=_text_width("spécialisation", _FONT_SIZE) + 40,
+    return cs.finish(fig, export, legend=True, axis_bottom=90, left=cs.label_margin(shorts),
+                   right=cs.text_width("spécialisation", cs.FONT_SIZE) + 40,
                    screen_margin=dict(t=60, b=40, l=10, r=120))
 
 
@@ -781,28 +519,28 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
                                   palette: Palette = DEFAULT_PALETTE,
                                   export: ExportFrame | None = None) -> go.Figure:
     """Exports and imports of several départements (grouped bars) with their balance as green/red markers."""
-    _require_columns(frame, ["department", "exports", "imports", "balance", "coverage"], "Comparaison")
+    cs.require_columns(frame, ["department", "exports", "imports", "balance", "coverage"], "Comparaison")
     data = frame.reset_index(drop=True)
     if data.empty or not (data[["exports", "imports"]].fillna(0).to_numpy() > 0).any():
         raise EmptyDataError("Aucun échange pour les départements choisis cette année : la comparaison ne peut "
                              "pas être représentée.")
     codes = data["department"].astype(str).tolist()
-    names = [_department_label(c) for c in codes]
-    axis_labels = ["<br>".join(_wrap_name(n, 16 if len(names) > 4 else 30)) for n in names]
+    names = [cs.department_label(c) for c in codes]
+    axis_labels = ["<br>".join(cs.wrap_name(n, 16 if len(names) > 4 else 30)) for n in names]
     exports = data["exports"].fillna(0).to_numpy(dtype=float)
     imports = data["imports"].fillna(0).to_numpy(dtype=float)
     balance = data["balance"].to_numpy(dtype=float)
-    money, signed_money, unit = _money([*exports, *imports, *balance])
+    money, signed_money, unit = cs.money([*exports, *imports, *balance])
     custom = [[f"{n} ({c})" if is_department(c) else n, money(e), money(i),
                signed_money(b), fmt.format_ratio(cv)]
               for n, c, e, i, b, cv in zip(names, codes, exports, imports, balance,
                                            data["coverage"].to_numpy(dtype=float))]
     hover = ("<b>%{customdata[0]}</b><br>Exportations : %{customdata[1]}<br>Importations : %{customdata[2]}"
              "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
-    text_font = _tick_font(export)
-    small_font = dict(size=round(_FONT_SIZE * 0.85 * export.factor)) if export is not None else {}
+    text_font = cs.tick_font(export)
+    small_font = dict(size=round(cs.FONT_SIZE * 0.85 * export.factor)) if export is not None else {}
 
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     for name, values, color in (("Exportations", exports, palette.exports), ("Importations", imports, palette.imports)):
         fig.add_trace(go.Bar(name=name, x=axis_labels, y=values, marker_color=color,
                              # beyond 6 départements the bars get too narrow for a readable value
@@ -821,8 +559,8 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
             customdata=[c for c, m in zip(custom, mask) if m], hovertemplate=hover, cliponaxis=False))
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance)))
-    tickvals, ticktext = _meur_ticks(low, high, unit=unit)
-    fig.update_yaxes(range=[_floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
+    tickvals, ticktext = cs.meur_ticks(low, high, unit=unit)
+    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each name, its balance in green or red (the markers alone carry no figure).
@@ -833,6 +571,6 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
                      ticktext=category_texts, tickfont=text_font, tickangle=0)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.06)
     lines = max(label.count("<br>") + 2 for label in axis_labels)
-    return _finish(fig, export, legend=True, axis_bottom=20 + lines * _FONT_SIZE * 1.25,
-                   left=max(_text_width(t, _FONT_SIZE) for t in ticktext) + 30, right=30,
+    return cs.finish(fig, export, legend=True, axis_bottom=20 + lines * cs.FONT_SIZE * 1.25,
+                   left=max(cs.text_width(t, cs.FONT_SIZE) for t in ticktext) + 30, right=30,
                    screen_margin=dict(t=50, b=40, l=10, r=10))

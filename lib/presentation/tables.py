@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.core import formatting as fmt
-from lib.outputs.excel_export import Column, TableSheet
+from lib.presentation.table_model import Column, TableSheet
 from lib.analysis.indicators import OTHERS, OTHERS_LABEL, FlowStructure
 from lib.data.reference.countries import country_name
 from lib.data.reference.departments import department_name

@@ -20,8 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.core import formatting as fmt
-from lib.presentation.figures import (_FONT_SIZE, exact_decimals, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, _finish,
-                         _new_figure, _wrap)
+from lib.presentation import chart_style as cs
+from lib.presentation.chart_style import exact_decimals, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, hex_to_rgb, lighten
 from lib.data.reference.departments import department_name
 
@@ -277,7 +277,7 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
         raise EmptyDataError(f"Aucune valeur à représenter pour « {title} » cette année : la carte des "
                              "départements ne peut pas être dessinée.")
     k = export.factor if export is not None else 1.0
-    fig = _new_figure(template, export)
+    fig = cs.new_figure(template, export)
     half = TILE / 2
     shapes = [dict(type="rect", xref="x", yref="y", x0=t.col - half, x1=t.col + half, y0=t.row - half,
                    y1=t.row + half, fillcolor=t.color, line=dict(width=0), layer="below") for t in drawn]
@@ -294,7 +294,7 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
                            line=dict(color=TEXT_COLOR, width=3 * k), layer="above"))
     fig.update_layout(shapes=shapes)
 
-    code_size = round(_FONT_SIZE * 0.62 * k) if export is not None else 11
+    code_size = round(cs.FONT_SIZE * 0.62 * k) if export is not None else 11
     bold = set(highlight)
     annotations = [dict(x=t.col, y=t.row, xref="x", yref="y", showarrow=False,
                         text=f"<b>{t.code}</b>" if t.code in bold else t.code,
@@ -325,11 +325,11 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
 
     tickvals, ticktext = colorbar_ticks(kind, pd.Series([t.value for t in drawn]))
     stops = colorscale(kind, palette)
-    bar_font = dict(size=round(_FONT_SIZE * k)) if export is not None else {}
+    bar_font = dict(size=round(cs.FONT_SIZE * k)) if export is not None else {}
     fig.add_trace(go.Scatter(
         x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
         marker=dict(color=[0.0], cmin=0.0, cmax=1.0, colorscale=[[p, c] for p, c in stops], showscale=True,
-                    colorbar=dict(title=dict(text="<br>".join(_wrap(title, 18)), side="top",
+                    colorbar=dict(title=dict(text="<br>".join(cs.wrap(title, 18)), side="top",
                                              font=bar_font),
                                   tickvals=tickvals, ticktext=ticktext, tickfont=bar_font, ticks="outside",
                                   ticklen=round(6 * k), tickcolor="#8A9099",
@@ -343,7 +343,7 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
     fig.update_layout(dragmode=False, hovermode="closest", clickmode="event+select")
     if export is None:
         fig.update_layout(height=SCREEN_HEIGHT)
-    bar_width = max(len(t) for t in ticktext) * _FONT_SIZE * 0.56 + 70
-    return _finish(fig, export, left=30, right=max(bar_width, 250), axis_bottom=0,
+    bar_width = max(len(t) for t in ticktext) * cs.FONT_SIZE * 0.56 + 70
+    return cs.finish(fig, export, left=30, right=max(bar_width, 250), axis_bottom=0,
                    screen_margin=dict(t=10, b=10, l=10, r=10))
 

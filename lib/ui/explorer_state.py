@@ -10,6 +10,7 @@ The entry point rewrites the query string on every run; it must keep these param
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterable
 
 import streamlit as st
@@ -34,9 +35,9 @@ def sync_query_params(shared: dict[str, str]) -> None:
         st.query_params.from_dict(wanted)
 
 
-def _printable(text: str) -> str:
-    from lib.ui.selection import _printable as printable
-    return printable(text)
+def printable(text: str) -> str:
+    """Echo a URL value safely inside a Markdown warning."""
+    return re.sub(r"[^0-9A-Za-zÀ-ÿ:_ .,'’«»()\u202f\u00a0-]", "?", text)[:200]
 
 
 def _store(param: str) -> str:
@@ -66,7 +67,7 @@ def init_choice(param: str, key: str, options: Iterable[str], default: str, *, e
             fallback = value
         else:
             state.setdefault(_WARNINGS, []).append(
-                f"Paramètre « {param} » de l'adresse non reconnu (« {_printable(raw)} ») : attendu {expected}. "
+                f"Paramètre « {param} » de l'adresse non reconnu (« {printable(raw)} ») : attendu {expected}. "
                 f"Affichage de {describe(fallback)} à la place.")
         state[f"{key}__url_read"] = True
     state[key] = fallback

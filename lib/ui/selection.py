@@ -5,7 +5,6 @@ control rewrites the URL; a wrong parameter gives a French warning and a default
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -13,6 +12,7 @@ import streamlit as st
 from lib.analysis.dataset import AppData
 from lib.presentation.palette import PALETTES
 from lib.data.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
+from lib.ui.explorer_state import printable, sync_query_params
 
 DEFAULT_TERRITORY = "dep:04"
 KINDS = ["dep", "ti", "reg", "fr"]
@@ -33,11 +33,6 @@ class Selection:
         return {"territoire": self.territory.id, "annee": str(self.year)}
 
 
-def _printable(text: str) -> str:
-    """Echo a URL value safely inside a Markdown warning."""
-    return re.sub(r"[^0-9A-Za-zÀ-ÿ:_ .,'’«»()\u202f\u00a0-]", "?", text)[:200]
-
-
 def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
     warnings = []
     raw_territory = st.query_params.get("territoire", DEFAULT_TERRITORY)
@@ -45,8 +40,8 @@ def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
         territory = data.catalog.resolve(raw_territory)
     except TerritoryError as exc:
         territory = data.catalog.resolve(DEFAULT_TERRITORY)
-        warnings.append(f"Paramètre « territoire » de l'adresse non reconnu (« {_printable(raw_territory)} ») : "
-                        f"{_printable(str(exc))} Affichage de {territory.label} à la place.")
+        warnings.append(f"Paramètre « territoire » de l'adresse non reconnu (« {printable(raw_territory)} ») : "
+                        f"{printable(str(exc))} Affichage de {territory.label} à la place.")
     raw_year = st.query_params.get("annee")
     year = data.latest_year
     if raw_year is not None:
@@ -54,7 +49,7 @@ def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
         if text.isascii() and text.isdigit() and int(text) in data.years:
             year = int(text)
         else:
-            warnings.append(f"Paramètre « annee » de l'adresse non valable (« {_printable(raw_year)} ») : années "
+            warnings.append(f"Paramètre « annee » de l'adresse non valable (« {printable(raw_year)} ») : années "
                             f"disponibles {', '.join(map(str, data.years))}. Affichage de {year}.")
     return territory, year, warnings
 
@@ -115,7 +110,6 @@ def sidebar_selection(data: AppData) -> Selection:
     selection = Selection(territory=by_id[territory_id], year=int(year),
                           palette_name="daltonien" if palette else "standard")
     state[_SAVED] = {"kind": kind, "territory": territory_id, "year": int(year), "palette": bool(palette)}
-    from lib.ui.explorer_state import sync_query_params
     sync_query_params(selection.query())
     return selection
 
