@@ -91,6 +91,6 @@ chart_block(partial(efig.products_balance_figure, products, name), etab.country_
 
 st.subheader("Évolution en France")
 trend = explorers.country_trend(cube, country)
-chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.trend_table(trend, name),
+chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.france_trend_table(trend, name),
             key="country_trend", topic="pays", chart=f"{country}-evolution", context=page.downloads,
             export_title=f"Échanges de la France {with_country}, {trend['year'].min()}-{trend['year'].max()}")

@@ -92,6 +92,6 @@ for column, flow, title in ((destinations, "export", "Premières destinations"),
 
 st.subheader("Évolution en France")
 trend = explorers.product_trend(cube, product)
-chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.trend_table(trend, short),
+chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.france_trend_table(trend, short),
             key="product_trend", topic="produit", chart=f"{product}-evolution", context=page.downloads,
             export_title=f"Échanges de la France pour « {short} », {trend['year'].min()}-{trend['year'].max()}")

@@ -171,7 +171,7 @@ def test_tables_show_french_and_export_numbers(cube):
               etab.product_departments_table(ex.product_departments(cube, "C20B", 2024), "C20B", n=5),
               etab.product_partners_table(ex.product_partners(cube, "C20B", 2024), "C20B"),
               etab.product_countries_table(ex.product_countries(cube, "C20B", 2024, "import"), "C20B", "import"),
-              etab.trend_table(ex.country_trend(cube, "US"), "États-Unis"),
+              etab.france_trend_table(ex.country_trend(cube, "US"), "États-Unis"),
               etab.country_departments_table(ex.country_departments(cube, "US", 2024), "États-Unis"),
               etab.country_products_table(ex.country_products(cube, "US", 2024), "États-Unis")]
     for sheet in sheets:

@@ -16,7 +16,7 @@ import pytest
 from lib.presentation import figures
 from lib.analysis import indicators as ind
 from lib.core.formatting import NBSP, PLOTLY_SEPARATORS, THIN
-from lib.presentation.palette import COLORBLIND_PALETTE, DEFAULT_PALETTE, PALETTES, hex_to_rgb, to_rgba
+from lib.presentation.palette import COLORBLIND_PALETTE, DEFAULT_PALETTE, PALETTES, hex_to_rgb, relative_luminance, to_rgba
 from lib.data.reference.countries import country_name
 from lib.data.reference.products import product_short_label
 from lib.core.schema import EXPORT, IMPORT, PRODUCT, TIDY_COLUMNS
@@ -199,7 +199,7 @@ def test_treemap_sums_to_flow_total_in_flow_colour_family(cube, dep04, flow, pal
 
 
 def _contrast(a: str, b: str) -> float:
-    lighter, darker = sorted((figures._luminance(a), figures._luminance(b)), reverse=True)
+    lighter, darker = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
 
@@ -214,7 +214,7 @@ def test_treemap_text_colour_follows_tile_luminance(cube, dep04, flow, palette):
     assert len(text_colours) == len(trace.marker.colors)
     assert trace.insidetextfont.size == trace.textfont.size
     for tile, text in zip(trace.marker.colors, text_colours):
-        dark_tile = figures._luminance(tile) <= figures.TILE_DARK_LUMINANCE
+        dark_tile = relative_luminance(tile) <= figures.TILE_DARK_LUMINANCE
         assert text == (figures.TILE_TEXT_LIGHT if dark_tile else figures.TILE_TEXT_DARK)
         assert _contrast(tile, text) >= 3
     base = palette.exports if flow == EXPORT else palette.imports

@@ -94,7 +94,7 @@ def test_every_department_region_france_and_a_sample_of_industry_territories(app
 
 def test_rank_one_is_written_1er(app_data, cube):
     first = next(t for t in app_data.catalog.departments()
-                 if ind.export_rank(cube, t.departments[0], YEAR, EXPORT) == 1)
+                 if ind.department_rank(cube, t.departments[0], YEAR, EXPORT) == 1)
     assert "au 1er rang sur 101" in overview_synthesis(cube, first, YEAR).text
     assert [ordinal(n) for n in (1, 2, 10, 101)] == ["1er", "2e", "10e", "101e"]
 

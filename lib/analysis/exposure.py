@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from lib.analysis.indicators import TradeCube, region_of_territory
+from lib.analysis.indicators import TradeCube, ratio, region_of_territory
 from lib.data.reference.countries import country_name, is_eu27
 from lib.core.schema import COUNTRY, EXPORT, FLOWS, IMPORT, PRODUCT, VALUE
 from lib.data.territories import FRANCE, Territory
@@ -81,10 +81,6 @@ def trade_matrix(cube: TradeCube, territory: Territory, year: int, flow: str) ->
     return compute()
 
 
-def _ratio(part: float, whole: float) -> float:
-    return part / whole if whole else float("nan")
-
-
 @lru_cache(maxsize=16)
 def _masks(countries: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(« non ventilé », EU 27) masks over a table's country categories (the same for every slice)."""
@@ -131,7 +127,7 @@ class PartnerExposure:
 
 def _partner_share(matrix: TradeMatrix, country: str) -> float:
     index = matrix.country_index(country)
-    return _ratio(float(matrix.values[:, index].sum()), matrix.total) if index is not None else \
+    return ratio(float(matrix.values[:, index].sum()), matrix.total) if index is not None else \
         (0.0 if matrix.total else float("nan"))
 
 
@@ -165,7 +161,7 @@ def exposure_to_partner(cube: TradeCube, territory: Territory, year: int, countr
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["share_of_product_france"] = np.where(f_all > 0, f_to / np.where(f_all > 0, f_all, 1), np.nan)
     return PartnerExposure(
-        country=country, year=year, value=value, exports=matrix.total, share=_ratio(value, matrix.total),
+        country=country, year=year, value=value, exports=matrix.total, share=ratio(value, matrix.total),
         region=region,
         share_region=(_partner_share(trade_matrix(cube, region, year, EXPORT), country)
                       if region is not None else float("nan")),
@@ -193,7 +189,7 @@ def import_dependency(cube: TradeCube, territory: Territory, year: int, n_produc
         positive = np.flatnonzero(row > 0)
         ranked = sorted(positive, key=lambda j: (-row[j], matrix.countries[j]))[:N_SUPPLIERS]
         record = {"product": matrix.products[i], "total": float(totals[i]),
-                  "share_of_imports": _ratio(float(totals[i]), grand_total)}
+                  "share_of_imports": ratio(float(totals[i]), grand_total)}
         for k in range(N_SUPPLIERS):
             if k < len(ranked):
                 code = str(matrix.countries[ranked[k]])
@@ -317,11 +313,11 @@ def eu_split(cube: TradeCube, territory: Territory, year: int) -> pd.DataFrame:
         france = _territory_eu_sums(cube, FRANCE, year, flow)
         records.append({
             "flow": flow, **own,
-            "share_eu": _ratio(own["eu27"], own["total"]),
-            "share_extra_eu": _ratio(own["extra_eu"], own["total"]),
-            "share_unallocated": _ratio(own["unallocated"], own["total"]),
-            "share_eu_region": _ratio(reg["eu27"], reg["total"]) if reg is not None else float("nan"),
-            "share_eu_france": _ratio(france["eu27"], france["total"])})
+            "share_eu": ratio(own["eu27"], own["total"]),
+            "share_extra_eu": ratio(own["extra_eu"], own["total"]),
+            "share_unallocated": ratio(own["unallocated"], own["total"]),
+            "share_eu_region": ratio(reg["eu27"], reg["total"]) if reg is not None else float("nan"),
+            "share_eu_france": ratio(france["eu27"], france["total"])})
     return pd.DataFrame(records, columns=["flow", "eu27", "extra_eu", "unallocated", "total", "share_eu",
                                           "share_extra_eu", "share_unallocated", "share_eu_region",
                                           "share_eu_france"])

@@ -115,21 +115,22 @@ def shares(cube: TradeCube, territory: Territory, year: int) -> dict:
     own = totals(cube, territory, year)
     france = {flow: float(cube.department_totals(year, flow).sum()) for flow in FLOWS}
     result = {"share_of_france": {
-        "exports": _ratio(own.exports, france[EXPORT]), "imports": _ratio(own.imports, france[IMPORT])},
+        "exports": ratio(own.exports, france[EXPORT]), "imports": ratio(own.imports, france[IMPORT])},
         "share_of_region": None}
     reg = region_of_territory(territory) if territory.kind in ("dep", "ti") else None
     if reg is not None:
         reg_totals = totals(cube, reg, year)
-        result["share_of_region"] = {"exports": _ratio(own.exports, reg_totals.exports),
-                                     "imports": _ratio(own.imports, reg_totals.imports)}
+        result["share_of_region"] = {"exports": ratio(own.exports, reg_totals.exports),
+                                     "imports": ratio(own.imports, reg_totals.imports)}
     return result
 
 
-def _ratio(part: float, whole: float) -> float:
+def ratio(part: float, whole: float) -> float:
+    """part ÷ whole, NaN (shown « n.d. ») when the whole is zero: the one share rule of the project."""
     return part / whole if whole else float("nan")
 
 
-def export_rank(cube: TradeCube, department: str, year: int, flow: str = EXPORT) -> int:
+def department_rank(cube: TradeCube, department: str, year: int, flow: str = EXPORT) -> int:
     """Rank of a département among the 101 (1 = largest)."""
     ranks = cube.department_totals(year, flow).rank(ascending=False, method="min")
     return int(ranks.loc[department])

@@ -275,7 +275,7 @@ def _comparison_sentence(cube, territory: Territory, year: int, summary: dict, f
     if len(parts) == 2 and " et " not in text:
         text = text.replace(" ; ", " et ")
     if territory.kind == "dep" and EXPORT in flows:
-        rank = ind.export_rank(cube, territory.departments[0], year, EXPORT)
+        rank = ind.department_rank(cube, territory.departments[0], year, EXPORT)
         figures.append(("Rang à l'export (sur 101 départements)", ordinal(rank)))
         text += f" Pour la valeur exportée, le département se classe au {ordinal(rank)} rang sur 101."
     return text

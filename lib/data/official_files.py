@@ -32,6 +32,7 @@ import pandas as pd
 from lib.core import schema
 from lib.core.formatting import month_name
 from lib.core.errors import DataFileError
+from lib.core.files import decode_text, sniff_separator
 from lib.data.reference.departments import normalize_department_code, region_of
 
 MAX_MEMBER_BYTES = 500 * 1024 * 1024   # declared uncompressed size of one ZIP member
@@ -50,7 +51,6 @@ _CODE_COLUMNS = {"region": "Region", "dep": "Dep", "flux": "Flux", "codea129": "
 _REQUIRED = ("Dep", "Flux", "CodeA129", "Pays")
 _EXPECTED_TEXT = ("Region, Dep, Flux, CodeA129, Pays et une colonne anneeAAAA_valeur_en_euros "
                   "par année")
-_FLOW_WORD = {schema.IMPORT: "importations", schema.EXPORT: "exportations"}
 _UNKNOWN_LABEL = "libellés « code non référencé »"
 
 
@@ -343,7 +343,7 @@ def _excel_cells(data: bytes, engine: str) -> tuple[list[str], pd.DataFrame | No
 
 def _read_csv(data: bytes, where: _Where, lenient: bool):
     """(part or None, skip warning or None): `;`, `,` or tab, UTF-8 (BOM or not) or Windows-1252."""
-    text = _decode(data)
+    text = decode_text(data)
     first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
         raise where.error("le fichier ne contient que des lignes vides")
@@ -351,22 +351,13 @@ def _read_csv(data: bytes, where: _Where, lenient: bool):
                                             for c in re.split(r"[;,\t]", first)}:
         return None, (f"Fichier « {where.name} » ignoré : ses colonnes ne sont pas celles d'un "
                       "fichier des douanes.")
-    sep = max((";", ",", "\t"), key=first.count)
+    sep = sniff_separator(first)
     try:
         cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, na_filter=False,
                             skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise where.error(f"CSV illisible ({exc})") from exc
     return _sheet_to_part(cells.astype(object), where), None
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 # --------------------------------------------------------------------------- one sheet
@@ -518,7 +509,7 @@ def _validate_codes(texts: dict[str, np.ndarray], keep: np.ndarray, rows: np.nda
         bad = np.flatnonzero(keep & (flows != implied))
         if len(bad):
             raise where.error(f"flux « {texts['Flux'][bad[0]]} » dans un fichier "
-                              f"d'{_FLOW_WORD[implied]} (son nom contient "
+                              f"d'{schema.FLOW_NAMES[implied]} (son nom contient "
                               f"{implied.upper()})", column="Flux", row=int(rows[bad[0]]))
     return {schema.DEPARTMENT: departments, schema.FLOW: flows,
             schema.PRODUCT: texts["CodeA129"], schema.COUNTRY: texts["Pays"]}
@@ -666,7 +657,7 @@ def _coverage_warnings(sources: list[dict]) -> list[str]:
         if s["kind"] == "zip" and s["rows"] and len(s["flows"]) == 1:
             missing = schema.EXPORT if s["flows"] == [schema.IMPORT] else schema.IMPORT
             warnings.append(f"L'archive « {s['file']} » ne contient pas de données "
-                            f"d'{_FLOW_WORD[missing]}.")
+                            f"d'{schema.FLOW_NAMES[missing]}.")
     return warnings
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.core.errors import DataFileError
+from lib.core.files import decode_text, sniff_separator
 from lib.data.reference import departments as ref
 from lib.data.reference.french_names import NamePhrase, territory_phrase
 
@@ -207,8 +208,8 @@ def read_industry_territories(path: str | Path, data: bytes | None = None) -> Te
     if not raw.strip():
         raise DataFileError("le fichier est vide (0 ligne) ; attendu la liste des communes des Territoires "
                             "d'industrie", file=path.name)
-    text = _decode(raw)
-    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    text = decode_text(raw)
+    delimiter = sniff_separator(text.split("\n", 1)[0], (",", ";"))
     try:
         table = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, csv.Error) as exc:
@@ -220,13 +221,6 @@ def read_industry_territories(path: str | Path, data: bytes | None = None) -> Te
                             f"{', '.join(TI_COLUMNS)}", file=path.name, column=missing[0])
     return TerritoryCatalog(industry_territories=_territories_from_communes(table, path.name),
                             ti_source=path.name)
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
 
 
 def _territories_from_communes(table: pd.DataFrame, file_name: str) -> dict[str, Territory]:

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lib.core import schema
+from lib.core.files import fsync_dir, fsync_file
 from lib.data.official_files import LoadResult, discover_files, read_official_files
 
 # The modules whose code decides what the tidy table holds (reading rules, revisions, code mappings,
@@ -140,14 +141,14 @@ def _write(cache_dir: Path, key: str, sources_set: str, result: LoadResult,
     try:
         table = pa.Table.from_pandas(result.table[schema.TIDY_COLUMNS], preserve_index=False)
         pq.write_table(table, tmp_parquet, compression="zstd")
-        _fsync(tmp_parquet)
+        fsync_file(tmp_parquet)
         meta = _sidecar(key, sources_set, result, parquet_path.name, tmp_parquet.stat().st_size)
         meta["source_paths"] = source_paths or []
         tmp_json.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-        _fsync(tmp_json)
+        fsync_file(tmp_json)
         os.replace(tmp_json, json_path)
         os.replace(tmp_parquet, parquet_path)
-        _fsync_dir(cache_dir)
+        fsync_dir(cache_dir)
     finally:
         for tmp in (tmp_parquet, tmp_json):
             tmp.unlink(missing_ok=True)
@@ -163,25 +164,6 @@ def _sidecar(key: str, sources_set: str, result: LoadResult, parquet_name: str,
         "sources": result.sources, "warnings": result.warnings,
         "unknown_products": result.unknown_products, "unknown_countries": result.unknown_countries,
     }
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the renames durable; not every platform lets a directory be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- clean up

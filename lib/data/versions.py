@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lib.data import audit
 from lib.core import schema
+from lib.core.files import fsync_dir, fsync_file, write_durably
 from lib.core.errors import DataFileError
 from lib.core.filelock import file_lock
 
@@ -203,12 +204,12 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
             "departments": summary.get("departments"), "release_date": summary.get("release_date"),
             "warnings": list(warnings or []),
         }
-        _write_durably(staging / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        _fsync_dir(staging / "files")
-        _fsync_dir(staging)
+        write_durably(staging / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        fsync_dir(staging / "files")
+        fsync_dir(staging)
         _checkpoint("manifest")
         os.rename(staging, base / new_id)
-        _fsync_dir(base)
+        fsync_dir(base)
         _checkpoint("renamed")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)   # nothing of a failed build stays behind
@@ -221,10 +222,10 @@ def _switch(version_id: str) -> None:
     """Name `version_id` in CURRENT: write a temporary file, fsync it, rename it over CURRENT."""
     base = root()
     tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
-    _write_durably(tmp, version_id + "\n")
+    write_durably(tmp, version_id + "\n")
     _checkpoint("current-written")
     os.replace(tmp, base / "CURRENT")
-    _fsync_dir(base)
+    fsync_dir(base)
     _checkpoint("switched")
 
 
@@ -313,7 +314,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-        _fsync_file(target)
+        fsync_file(target)
 
 
 def _sha256(path: Path) -> str:
@@ -322,31 +323,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _write_durably(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def describe(version: Version) -> str:

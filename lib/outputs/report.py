@@ -104,8 +104,8 @@ def _kpi(ctx: ReportContext) -> ReportItem:
                                                                                       before.imports))
     if territory.kind == "dep":
         dep = territory.departments[0]
-        extra["Rang à l'export (sur 101 départements)"] = ("int", ind.export_rank(cube, dep, year, EXPORT))
-        extra["Rang à l'import (sur 101 départements)"] = ("int", ind.export_rank(cube, dep, year, IMPORT))
+        extra["Rang à l'export (sur 101 départements)"] = ("int", ind.department_rank(cube, dep, year, EXPORT))
+        extra["Rang à l'import (sur 101 départements)"] = ("int", ind.department_rank(cube, dep, year, IMPORT))
     return ReportItem(key="kpi", title=chart_title("Chiffres clés", territory, year), build=None,
                       tables=[tables.kpi_table(summary, extra)], topic="chiffres-cles", chart="",
                       page=PAGES["overview"])
@@ -139,10 +139,6 @@ def _flows(flow: str):
     return make
 
 
-def _ratio(part: float, whole: float) -> float:
-    return part / whole if whole else float("nan")
-
-
 def _comparison(ctx: ReportContext) -> ReportItem:
     """The territory beside its région and France: totals, coverage, and the territory's share of each."""
     own = ind.totals(ctx.cube, ctx.territory, ctx.year)
@@ -153,8 +149,8 @@ def _comparison(ctx: ReportContext) -> ReportItem:
         rows.append({"level": level, "name": peer.name, "exports": peer_totals.exports,
                      "imports": peer_totals.imports, "balance": peer_totals.balance,
                      "coverage": peer_totals.coverage,
-                     "share_exports": _ratio(own.exports, peer_totals.exports),
-                     "share_imports": _ratio(own.imports, peer_totals.imports)})
+                     "share_exports": ind.ratio(own.exports, peer_totals.exports),
+                     "share_imports": ind.ratio(own.imports, peer_totals.imports)})
     table = TableSheet(
         title="Le territoire, sa région et la France", sheet_name="Comparaison", frame=pd.DataFrame(rows),
         columns=[Column("level", "Niveau", "text"), Column("name", "Territoire", "text"),

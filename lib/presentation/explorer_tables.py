@@ -6,7 +6,7 @@ import pandas as pd
 
 from lib.presentation.table_model import Column, TableSheet
 from lib.data.reference.departments import department_name, region_name, region_of
-from lib.presentation.tables import partner_name, product_columns, product_name, with_product_names
+from lib.presentation.tables import partner_name, product_columns, product_name, with_product_names, yearly_table
 from lib.presentation.tile_map import KINDS
 
 _KIND_COLUMNS = {"eur": "eur", "share": "share", "ratio": "ratio"}
@@ -88,14 +88,11 @@ def product_countries_table(countries: pd.DataFrame, product: str, flow: str) ->
             Column("value", f"Valeur des {word} (€)", "eur"), Column("share", f"Part des {word} du produit", "share")])
 
 
-def trend_table(trend: pd.DataFrame, subject: str) -> TableSheet:
+def france_trend_table(trend: pd.DataFrame, subject: str) -> TableSheet:
     """Output of lib.analysis.explorers.product_trend / country_trend (France, every year)."""
-    return TableSheet(
-        title=f"{subject} : évolution annuelle (France)", sheet_name="Évolution annuelle", frame=trend, columns=[
-            Column("year", "Année", "int"), Column("exports", "Exportations (€)", "eur"),
-            Column("imports", "Importations (€)", "eur"), Column("balance", "Solde (€)", "eur"),
-            Column("share_of_exports", "Part des exportations françaises", "share")],
-        notes=["Solde = exportations − importations."])
+    return yearly_table(trend, title=f"{subject} : évolution annuelle (France)",
+                        last=Column("share_of_exports", "Part des exportations françaises", "share"),
+                        notes=["Solde = exportations − importations."])
 
 
 def country_departments_table(frame: pd.DataFrame, country_label: str, *, n: int | None = None) -> TableSheet:

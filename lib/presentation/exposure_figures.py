@@ -18,15 +18,15 @@ from lib.analysis.exposure import DIMENSION_LABELS, HHI_HIGH, HHI_MODERATE, Part
 from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import TEXT_COLOR, EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten
+from lib.presentation.texts import FLOW_WORDS
 from lib.data.reference.departments import region_name
-from lib.core.schema import EXPORT, IMPORT
+from lib.core.schema import EXPORT
 from lib.data.territories import region_title
 from lib.analysis.trends import country_phrase
 
 __all__ = ["EmptyDataError", "ExportFrame", "trend_figure", "exposure_figure", "dependency_figure",
            "concentration_figure", "eu_split_figure"]
 
-FLOW_TITLES = {EXPORT: "Exportations", IMPORT: "Importations"}
 FRANCE_GREY = "#9AA0A6"
 CRITICAL_LEGEND = "1er fournisseur : dépendance critique (hors UE, plus de 50 %)"
 CONCENTRATION_BARGAP = 0.2
@@ -36,6 +36,11 @@ SCREEN_PLOT_HEIGHT = 380        # plot area of the on-screen EU split chart (px)
 
 SCREEN_EXPOSURE_HEIGHT = 820   # the exposure chart on screen: its two parts stacked
 _LINE_CHARS = 14        # a category label line under a bar of the exposure chart
+
+
+def _flow_title(flow: str) -> str:
+    """« Exportations » / « Importations » (texts.FLOW_WORDS); any other key as is."""
+    return FLOW_WORDS[flow]["Title"] if flow in FLOW_WORDS else flow
 
 
 def _two_lines(name: str, max_chars: int = _LINE_CHARS) -> str:
@@ -268,7 +273,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     if data.empty or not np.isfinite(data["hhi"].to_numpy(dtype=float)).any():
         raise EmptyDataError("Aucun échange pour ce territoire et cette année : la concentration ne peut pas "
                              "être représentée.")
-    labels = [f"{FLOW_TITLES.get(f, f)} — {DIMENSION_LABELS.get(d, d)}"
+    labels = [f"{_flow_title(f)} — {DIMENSION_LABELS.get(d, d)}"
               for f, d in zip(data["flow"], data["dimension"])]
     base = [palette.exports if f == EXPORT else palette.imports for f in data["flow"]]
     series = [("hhi", territory_name, base)]
@@ -329,7 +334,7 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
         raise EmptyDataError("Aucun échange pour ce territoire et cette année : la répartition entre l'Union "
                              "européenne et le reste du monde ne peut pas être représentée.")
     flows = data["flow"].tolist()
-    labels = [FLOW_TITLES.get(f, f) for f in flows]
+    labels = [_flow_title(f) for f in flows]
     flow_names = list(labels)
     base = [palette.exports if f == EXPORT else palette.imports for f in flows]
     text_font = cs.tick_font(export)

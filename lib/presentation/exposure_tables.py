@@ -12,7 +12,7 @@ from lib.analysis.exposure import (
 from lib.core.formatting import format_number
 from lib.data.reference.countries import country_name
 from lib.data.territories import region_title
-from lib.presentation.tables import product_columns, product_name, with_product_names
+from lib.presentation.tables import product_columns, product_name, with_product_names, yearly_table
 from lib.presentation.texts import FLOW_WORDS
 
 _DIMENSION_HEADERS = {"partners": ("country", "Code pays", "Pays"), "products": ("product", "Code A129", "Produit")}
@@ -31,13 +31,10 @@ def _yes(value) -> str:
 
 def trend_table(yearly: pd.DataFrame) -> TableSheet:
     """Exports, imports, balance and coverage per year."""
-    return TableSheet(title="Évolution annuelle des échanges", sheet_name="Évolution annuelle", frame=yearly,
-                      columns=[Column("year", "Année", "int"), Column("exports", "Exportations (€)", "eur"),
-                               Column("imports", "Importations (€)", "eur"),
-                               Column("balance", "Solde (€)", "eur"),
-                               Column("coverage", "Taux de couverture", "ratio")],
-                      notes=["Solde = exportations − importations ; taux de couverture = exportations ÷ "
-                             "importations."])
+    return yearly_table(yearly, title="Évolution annuelle des échanges",
+                        last=Column("coverage", "Taux de couverture", "ratio"),
+                        notes=["Solde = exportations − importations ; taux de couverture = exportations ÷ "
+                               "importations."])
 
 
 def changes_table(changes: pd.DataFrame, flow: str, year: int, previous: int | None,

@@ -19,7 +19,7 @@ from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import (  # EXPORT_TEMPLATE, exact_decimals: also read as figures.X
     EXPORT_TEMPLATE, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, exact_decimals)
 from lib.analysis.indicators import OTHERS, FlowStructure
-from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten, to_rgba
+from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten, relative_luminance, to_rgba
 from lib.data.reference.countries import country_name
 from lib.data.reference.departments import is_department
 from lib.data.reference.products import (
@@ -130,18 +130,9 @@ TREEMAP_NAME_SHARE = 0.003        # from there its name (plotly fits the text in
 TREEMAP_SCREEN_FONT = 12          # px: the largest size plotly may give a tile's text on screen
 
 
-def _luminance(color: str) -> float:
-    """WCAG relative luminance of a « #RRGGBB » colour (0 black, 1 white)."""
-    def linear(c: int) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))   # lighten() gives « #RRGGBB »
-    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
-
-
 def _tile_text(color: str) -> str:
     """Text colour for a tile: white on dark and mid tones, near-black on light ones."""
-    return TILE_TEXT_LIGHT if _luminance(color) <= TILE_DARK_LUMINANCE else TILE_TEXT_DARK
+    return TILE_TEXT_LIGHT if relative_luminance(color) <= TILE_DARK_LUMINANCE else TILE_TEXT_DARK
 
 
 def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export: ExportFrame | None,

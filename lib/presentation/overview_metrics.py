@@ -70,8 +70,8 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
                    Card("Part de la France (import)", format_percent(summary["share_of_france"]["imports"]))]
     if territory.kind == "dep":
         dep = territory.departments[0]
-        second += [Card("Rang à l'export", format_rank(ind.export_rank(cube, dep, year, EXPORT), 101),
+        second += [Card("Rang à l'export", format_rank(ind.department_rank(cube, dep, year, EXPORT), 101),
                         help="Rang du département parmi les 101 pour la valeur exportée."),
-                   Card("Rang à l'import", format_rank(ind.export_rank(cube, dep, year, IMPORT), 101),
+                   Card("Rang à l'import", format_rank(ind.department_rank(cube, dep, year, IMPORT), 101),
                         help="Rang du département parmi les 101 pour la valeur importée.")]
     return [first] + [second[i:i + 4] for i in range(0, len(second), 4)]

@@ -50,6 +50,15 @@ COLORBLIND_PALETTE = Palette(
 PALETTES: dict[str, Palette] = {"standard": DEFAULT_PALETTE, "daltonien": COLORBLIND_PALETTE}
 
 
+def relative_luminance(color: str) -> float:
+    """WCAG relative luminance of a « #RRGGBB » colour (0 black, 1 white): the one formula for text on a fill."""
+    def linear(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = hex_to_rgb(color)
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
     text = color.lstrip("#")
     if len(text) == 3:

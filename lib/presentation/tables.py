@@ -193,3 +193,14 @@ def screen_column_widths(shown: pd.DataFrame, *, char_px: float = 7.2, padding: 
         widths[header] = int(min(max(len(str(header)), longest) * char_px + padding,
                                  max(most, len(str(header)) * char_px + padding)))
     return widths
+
+
+TREND_SHEET = "Évolution annuelle"
+
+
+def yearly_table(frame, *, title: str, last: Column, notes: list[str]) -> TableSheet:
+    """The one « Évolution annuelle » sheet: exports, imports and balance per year, then one column of its own
+    (a territory's coverage rate, or France's share of a product or country)."""
+    return TableSheet(title=title, sheet_name=TREND_SHEET, frame=frame, columns=[
+        Column("year", "Année", "int"), Column("exports", "Exportations (€)", "eur"),
+        Column("imports", "Importations (€)", "eur"), Column("balance", "Solde (€)", "eur"), last], notes=notes)

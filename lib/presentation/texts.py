@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from lib.core.formatting import format_millions_words, format_percent
 from lib.data.reference.departments import department_name
-from lib.core.schema import EXPORT
+from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
 from lib.data.territories import Territory, home_region
 
 FLOW_WORDS = {
-    "export": {"title": "exportations", "Title": "Exportations", "valued": "exportée",
+    EXPORT: {"title": FLOW_NAMES[EXPORT], "Title": FLOW_NAMES[EXPORT].capitalize(), "valued": "exportée",
                "chart": "Flux à l'export par produit et par pays", "short_chart": "Flux à l'export",
                "left": "les principaux biens exportés", "right": "les pays de destination"},
-    "import": {"title": "importations", "Title": "Importations", "valued": "importée",
+    IMPORT: {"title": FLOW_NAMES[IMPORT], "Title": FLOW_NAMES[IMPORT].capitalize(), "valued": "importée",
                "chart": "Flux à l'import par pays et par produit", "short_chart": "Flux à l'import",
                "left": "les principaux pays d'origine", "right": "les biens importés"},
 }

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from lib.core import formatting as fmt
 from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import exact_decimals, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame
-from lib.presentation.palette import DEFAULT_PALETTE, Palette, hex_to_rgb, lighten
+from lib.presentation.palette import DEFAULT_PALETTE, Palette, hex_to_rgb, lighten, relative_luminance
 from lib.data.reference.departments import department_name
 
 # The mainland, row by row from the north (« .. » = sea or abroad). Read it as a map.
@@ -223,11 +223,7 @@ def format_value(kind: str, value: float) -> str:
 
 def _text_color(fill: str) -> str:
     """White on dark tiles, dark on light ones (WCAG relative luminance)."""
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in hex_to_rgb(fill))
-    return "#FFFFFF" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.33 else TEXT_COLOR
+    return "#FFFFFF" if relative_luminance(fill) < 0.33 else TEXT_COLOR
 
 
 # ---------------------------------------------------------------- the figure

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.presentation import tables
 from lib.outputs.excel_export import TableSheet, table_to_xlsx, workbook_to_xlsx
-from lib.presentation.figures import EmptyDataError, ExportFrame
+from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
 from lib.outputs.file_names import download_name
 from lib.outputs.png_export import chrome_available, client_image_config, figure_to_png
 from lib.ui import loaders
@@ -18,7 +18,6 @@ from lib.ui.accessibility import chart_description
 from lib.ui.selection import Selection
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_TEMPLATE = "plotly_white"
 
 
 @dataclass(frozen=True)
