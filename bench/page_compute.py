@@ -22,11 +22,11 @@ from lib.presentation import figures, tables
 from lib.analysis import indicators as ind
 from lib.core.formatting import format_amount
 from lib.presentation.overview_metrics import kpi_cards
-from lib.data.reference.departments import DEPARTMENTS
 from lib.core.schema import EXPORT, FLOWS, IMPORT
 from lib.analysis.summary import territory_summary
 from lib.data.territories import FRANCE, Territory, region
 from lib.presentation.texts import FLOW_WORDS, chart_title, total_sentences
+from lib.outputs.report import default_peer_departments
 
 try:   # the year-on-year sections of the pages (lib.analysis.trends); absent in older trees
     from lib.presentation import exposure_figures as xfig, exposure_tables as xtab
@@ -115,15 +115,6 @@ def imports_page(cube, catalog, territory, year, with_figures=False) -> dict:
     return flow_page(cube, catalog, territory, year, IMPORT, with_figures)
 
 
-def default_peers(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
-    """The comparison page's default départements: the territory's, then its région's largest exporters."""
-    region_codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist()
-                    if territory.regions else list(territory.departments))
-    ranked = cube.department_totals(year, EXPORT).loc[region_codes].sort_values(ascending=False)
-    own = list(territory.departments) if territory.kind in ("dep", "ti") else []
-    return list(dict.fromkeys(own + list(ranked.index)))[:6]
-
-
 def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
     """pages/comparison.py: structures of the territory, its région and France (both flows), the
     specialisation of both flows (the page shows one at a time; none for France) and the default
@@ -142,7 +133,7 @@ def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, wi
         sheets.append(tables.specialisation_table(spec, flow))
         builds.append(partial(figures.specialisation_figure, spec, territory.name, home.name if home else None,
                               flow=flow))
-    frame = ind.compare_departments(cube, default_peers(cube, territory, year), year)
+    frame = ind.compare_departments(cube, default_peer_departments(cube, territory, year), year)
     sheets.append(tables.departments_table(frame))
     builds.append(partial(figures.departments_comparison_figure, frame))
     for sheet in sheets:
