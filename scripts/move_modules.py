@@ -5,6 +5,9 @@ an old name are rewritten only once the module lives at its new place. Run it ag
 still imports the old names (`python scripts/move_modules.py`): it then only rewrites that branch's imports.
 Rewrites `from lib import a, b as c`, `from lib.a import x`, `import lib.a`, dotted names in strings (`python -m
 lib.a`, `mock.patch("lib.a.f")`) and paths (`lib/a.py`) in every tracked text file but data/ and this script.
+
+`--merge-imports`, during a merge that stopped on conflicts: a conflict whose two sides are only import lines is
+resolved as the union of both sides (after rewriting the old names); the other conflicts are left for a person.
 """
 from __future__ import annotations
 
@@ -66,6 +69,8 @@ MOVES = {
     "lib.bench": "bench.timings",
     "lib.local_server": "bench.local_server",
 }
+
+KEEP_OLD_NAMES = {"tests/test_layout.py"}   # its examples of old imports must stay old
 
 PACKAGE_DOCS = {
     "lib/core": "Shared vocabulary of every layer: column names, errors, French number formats, file locks.",
@@ -149,15 +154,57 @@ def rewrite(text: str, moved: dict[str, str]) -> str:
     return text
 
 
+CONFLICT = re.compile(r"<<<<<<< [^\n]*\n(.*?)=======\n(.*?)>>>>>>> [^\n]*\n", re.DOTALL)
+IMPORT_LINE = re.compile(r"\s*(from \S+ import |import \S)|\s*[\w, ]+\)?\s*$|\s*#")
+
+
+def merge_import_conflicts(text: str, moved: dict[str, str]) -> tuple[str, int, int]:
+    """(text, resolved, left): import-only conflict hunks become the union of both sides' lines."""
+    counts = [0, 0]
+
+    def resolve(match: re.Match) -> str:
+        ours, theirs = match.group(1), match.group(2)
+        if not all(IMPORT_LINE.match(line) for line in (ours + theirs).splitlines() if line.strip()):
+            counts[1] += 1
+            return match.group(0)
+        counts[0] += 1
+        kept: list[str] = []
+        names: dict[str, list[str]] = {}          # one-line `from X import a, b as c`: names merged per module
+        for line in ours.splitlines() + rewrite(theirs, moved).splitlines():
+            simple = re.fullmatch(r"(\s*from \S+ import )([\w ,]+)", line.rstrip())
+            if simple is None:
+                if line.strip() and line not in kept:
+                    kept.append(line)
+                continue
+            head = simple.group(1)
+            if head not in names:
+                names[head] = []
+                kept.append(head)
+            names[head] += [n.strip() for n in simple.group(2).split(",") if n.strip() not in names[head]]
+        return "".join((line + ", ".join(names[line]) if line in names else line) + "\n" for line in kept)
+
+    return CONFLICT.sub(resolve, text), counts[0], counts[1]
+
+
 def main() -> int:
     move_files()
     moved = {old: new for old, new in MOVES.items() if is_moved(old, new)}
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
     this = pathlib.Path(__file__).resolve()
     changed = 0
+    if "--merge-imports" in sys.argv[1:]:
+        unmerged = subprocess.run(["git", "diff", "--name-only", "--diff-filter=U"], cwd=ROOT, check=True,
+                                  capture_output=True, text=True).stdout.split()
+        resolved = left = 0
+        for rel in unmerged:
+            path = ROOT / rel
+            text, done, rest = merge_import_conflicts(path.read_text(encoding="utf-8"), moved)
+            path.write_text(text, encoding="utf-8")
+            resolved, left = resolved + done, left + rest
+        print(f"import-only conflicts resolved: {resolved}; conflicts left for a person: {left}")
     for rel in files:
         path = ROOT / rel
-        if rel.startswith("data/") or path.resolve() == this or not path.is_file():
+        if rel.startswith("data/") or rel in KEEP_OLD_NAMES or path.resolve() == this or not path.is_file():
             continue
         try:
             text = path.read_text(encoding="utf-8")
