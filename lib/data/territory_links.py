@@ -28,7 +28,8 @@ def related_territory(catalog: TerritoryCatalog, current: Territory, kind: str) 
     if kind == "fr":
         return FRANCE
     if kind == "reg":
-        return region(current.region) if current.kind in ("dep", "ti") and current.region else None
+        # a TI spanning two régions goes to the région of its first main département
+        return region(current.regions[0]) if current.kind in ("dep", "ti") and current.regions else None
     if kind == "dep":
         if current.kind == "ti" and current.departments:
             return department(current.departments[0])
@@ -40,11 +41,11 @@ def related_territory(catalog: TerritoryCatalog, current: Territory, kind: str) 
             found = industry_territories_containing(catalog, current)
             if found:
                 return found[0]
-            region_code = current.region
+            region_code = current.regions[0] if current.regions else None
         elif current.kind == "reg":
             region_code = current.code
         else:
             return None
-        in_region = [t for t in catalog.territories_of_kind("ti") if t.region == region_code]
+        in_region = [t for t in catalog.territories_of_kind("ti") if region_code in t.regions]
         return in_region[0] if in_region else None
     return None
