@@ -72,7 +72,7 @@ class PageChoice(Generic[T]):
                 value = parsed
             else:
                 state.setdefault(_WARNINGS, []).append(
-                    f"Paramètre « {self.param} » de l'adresse non reconnu (« {url._printable(raw)} ») : attendu "
+                    f"Paramètre « {self.param} » de l'adresse non reconnu (« {url.printable(raw)} ») : attendu "
                     f"{self.expected}. Affichage du choix par défaut.")
             state[f"{key}__url_read"] = True
         state[key] = value

@@ -54,7 +54,7 @@ def test_anonymous_visitor_finds_no_upload_control_anywhere(page, upload_server)
 def _upload(page, name, data):
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         [{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
-    expect(page.get_by_role("button", name=f"Remove {name}", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name=f"Retirer {name}", exact=True)).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("button", name="Vérifier et charger").click()
     _wait_idle(page)
 

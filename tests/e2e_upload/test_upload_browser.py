@@ -18,7 +18,7 @@ def _send(page, files):
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         [{"name": name, "mimeType": "application/octet-stream", "buffer": data} for name, data in files])
     for name, _ in files:
-        expect(page.get_by_role("button", name=f"Remove {name}", exact=True)).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_role("button", name=f"Retirer {name}", exact=True)).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("button", name="Vérifier et charger").click()
     _wait_idle(page)
 
