@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.core.files import file_sha256
 from lib.core.schema import DEMO_DIR, OFFICIAL_COLUMNS, OFFICIAL_SHEET, year_column
 
 DEMO_VERSION = "1"
@@ -507,15 +508,11 @@ def write_ti_file(folder: Path, seed: int = 2024) -> Path:
 # Whole demo: atomic generation and manifest
 # ---------------------------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _write_manifest(folder: Path, files: list[Path], seed: int) -> None:
     manifest = {
         "generator_version": generator_version(), "seed": seed,
         "release_date": DEMO_RELEASE_DATE.isoformat(),
-        "files": [{"name": p.name, "size": p.stat().st_size, "sha256": _sha256(p)} for p in files],
+        "files": [{"name": p.name, "size": p.stat().st_size, "sha256": file_sha256(p)} for p in files],
     }
     (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
                                         encoding="utf-8")

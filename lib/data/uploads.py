@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lib.core.files import file_sha256
 from lib.data import audit, versions
 from lib.core import schema
 from lib.core.errors import DataFileError
@@ -255,7 +256,7 @@ def _same_content(final: dict[str, Path], version) -> bool:
     theirs = {f["name"]: f["sha256"] for f in version.files}
     if set(theirs) != set(final):
         return False
-    return all(versions._sha256(path) == theirs[name] for name, path in final.items())
+    return all(file_sha256(path) == theirs[name] for name, path in final.items())
 
 
 def _stage(files: list[tuple[str, bytes]], folder: Path, report: UploadReport) -> list[_Staged]:

@@ -19,7 +19,6 @@ the first change turns them into version 1 so that a rollback can always bring t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from lib.data import audit
 from lib.core import schema
-from lib.core.files import fsync_dir, fsync_file, write_durably
+from lib.core.files import file_sha256, fsync_dir, fsync_file, write_durably
 from lib.core.errors import DataFileError
 from lib.core.filelock import file_lock
 
@@ -192,7 +191,7 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
         for name, source in sorted(files.items()):
             target = staging / "files" / name
             _link_or_copy(source, target)
-            entries.append({"name": name, "bytes": target.stat().st_size, "sha256": _sha256(target),
+            entries.append({"name": name, "bytes": target.stat().st_size, "sha256": file_sha256(target),
                             **({"rows": per_file_rows[name]} if name in per_file_rows else {})})
             _checkpoint("file")
         manifest = {
@@ -315,14 +314,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
     except OSError:
         shutil.copy2(source, target)
         fsync_file(target)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def describe(version: Version) -> str:
