@@ -424,9 +424,11 @@ def test_failed_write_of_the_version_changes_nothing(home, monkeypatch, first_up
     unchanged.check()
 
 
-def test_nothing_received():
+def test_nothing_received(tmp_path, monkeypatch):
+    monkeypatch.setattr(schema, "DATA_DIR", tmp_path / "data")      # the refusal is logged: not in the project's
     with pytest.raises(DataFileError, match="Aucun fichier reçu"):
         accept_uploads([])
+    assert "Aucun fichier reçu" in (tmp_path / "data" / "versions" / "journal.jsonl").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- in the app (AppTest)
