@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast demo e2e load load-server bench clean
+.PHONY: run test test-fast lint-imports demo e2e load load-server bench clean
 
 $(VENV)/.app-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,16 @@ test: $(VENV)/.dev-installed
 	./scripts/ensure_nginx.sh
 	./scripts/ensure_axe.sh
 	$(PY) -m lib.cli demo
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -W ignore::pytest.PytestRemovedIn10Warning tests
 
 # Unit tier only (pure functions, small or cached data): the quick check before a commit, under a minute.
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -q -m unit -W ignore::pytest.PytestRemovedIn10Warning tests
+
+# Layout contracts of lib/ (.importlinter): layers, Streamlit only in lib.ui, no import cycle.
+lint-imports: $(VENV)/.dev-installed
+	$(VENV)/bin/lint-imports
 
 load: $(VENV)/.dev-installed
 	$(PY) -m bench.load_test
@@ -40,7 +45,7 @@ load-server: $(VENV)/.dev-installed
 	$(PY) -m bench.server_load
 
 bench: $(VENV)/.dev-installed
-	$(PY) -m lib.bench
+	$(PY) -m bench.timings
 
 clean:
 	rm -rf data/cache data/demo

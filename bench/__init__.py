@@ -1,1 +1,1 @@
-"""Measurement scripts: `python -m lib.bench` (the benchmark table) and `python -m bench.load_test` (20 browsers)."""
+"""Measurement scripts: `python -m bench.timings` (the benchmark table) and `python -m bench.load_test` (20 browsers)."""

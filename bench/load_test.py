@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import page_compute as pc
-from lib.local_server import StreamlitServer
+from bench.local_server import StreamlitServer
 
 YEAR = 2024
 PNG_BUTTON = "Télécharger l'image (PNG)"
@@ -224,9 +224,9 @@ def save_pngs(results: list[SessionResult], references: dict[str, bytes]) -> Non
 
 def check_pngs(results: list[SessionResult], references: dict[str, bytes], catalog) -> tuple[list[str], dict]:
     """Each download against every reference: its own must be the nearest (ideally identical)."""
-    from lib.file_names import download_name
-    from lib.schema import EXPORT
-    from lib.texts import FLOW_WORDS
+    from lib.outputs.file_names import download_name
+    from lib.core.schema import EXPORT
+    from lib.presentation.texts import FLOW_WORDS
     errors: list[str] = []
     refs = {tid: _pixels(content) for tid, content in references.items()}
     stats = {"downloads": 0, "identical": 0, "max_own_diff": 0.0, "min_other_diff": float("inf")}
@@ -337,7 +337,7 @@ async def drive(args, data, server: StreamlitServer, sampler: MemorySampler, bud
 
 
 def render_references(data, plan) -> dict[str, bytes]:
-    from lib import png_export
+    from lib.outputs import png_export
     refs = {}
     try:
         for territory, png, _ in plan:
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     if not os.access(pc.CHROMIUM, os.X_OK):
         print(f"Chromium absent ({pc.CHROMIUM}) : test de charge impossible.", file=sys.stderr)
         return 2
-    from lib.dataset import load_app_data
+    from lib.analysis.dataset import load_app_data
     data = load_app_data()
     plan = _resolve_plan(SESSION_PLAN, data.catalog)[: args.sessions] + _resolve_plan(SOLO_PLAN, data.catalog)
     t0 = time.perf_counter()

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from lib.local_server import PROJECT_DIR, free_port
+from bench.local_server import PROJECT_DIR, free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SITE = PROJECT_DIR / "deploy" / "nginx" / "commerce-exterieur.conf"

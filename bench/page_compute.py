@@ -1,6 +1,6 @@
 """What each page computes for one (territory, year), without Streamlit, plus the helpers both scripts share.
 
-`lib.bench` times these functions over every département and Territoire d'industrie; `bench.load_test`
+`bench.timings` times these functions over every département and Territoire d'industrie; `bench.load_test`
 uses them (and `expected_view`) to know what a browser session must see. Each function mirrors its page
 in `pages/` and `lib/ui/`: indicators, the data tables (and their on-screen French version), and, with
 ``with_figures=True``, the on-screen plotly figures (rebuilt on every Streamlit rerun, never cached).
@@ -18,17 +18,19 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from lib import figures, indicators as ind, tables
-from lib.formatting import format_amount
-from lib.overview_metrics import kpi_cards
-from lib.reference.departments import DEPARTMENTS
-from lib.schema import EXPORT, FLOWS, IMPORT
-from lib.summary import territory_summary
-from lib.territories import FRANCE, Territory, region
-from lib.texts import FLOW_WORDS, chart_title, total_sentences
+from lib.presentation import figures, tables
+from lib.analysis import indicators as ind
+from lib.core.formatting import format_amount
+from lib.presentation.overview_metrics import kpi_cards
+from lib.core.schema import EXPORT, FLOWS, IMPORT
+from lib.analysis.summary import territory_summary
+from lib.data.territories import FRANCE, Territory, region
+from lib.presentation.texts import FLOW_WORDS, chart_title, total_sentences
+from lib.outputs.report import default_peer_departments
 
-try:   # the year-on-year sections of the pages (lib.trends); absent in older trees
-    from lib import exposure_figures as xfig, exposure_tables as xtab, trends
+try:   # the year-on-year sections of the pages (lib.analysis.trends); absent in older trees
+    from lib.presentation import exposure_figures as xfig, exposure_tables as xtab
+    from lib.analysis import trends
 except ImportError:  # pragma: no cover - the benchmark then measures the pages without them
     xfig = xtab = trends = None
 
@@ -113,15 +115,6 @@ def imports_page(cube, catalog, territory, year, with_figures=False) -> dict:
     return flow_page(cube, catalog, territory, year, IMPORT, with_figures)
 
 
-def default_peers(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
-    """The comparison page's default départements: the territory's, then its région's largest exporters."""
-    region_codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist()
-                    if territory.regions else list(territory.departments))
-    ranked = cube.department_totals(year, EXPORT).loc[region_codes].sort_values(ascending=False)
-    own = list(territory.departments) if territory.kind in ("dep", "ti") else []
-    return list(dict.fromkeys(own + list(ranked.index)))[:6]
-
-
 def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
     """pages/comparison.py: structures of the territory, its région and France (both flows), the
     specialisation of both flows (the page shows one at a time; none for France) and the default
@@ -140,7 +133,7 @@ def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, wi
         sheets.append(tables.specialisation_table(spec, flow))
         builds.append(partial(figures.specialisation_figure, spec, territory.name, home.name if home else None,
                               flow=flow))
-    frame = ind.compare_departments(cube, default_peers(cube, territory, year), year)
+    frame = ind.compare_departments(cube, default_peer_departments(cube, territory, year), year)
     sheets.append(tables.departments_table(frame))
     builds.append(partial(figures.departments_comparison_figure, frame))
     for sheet in sheets:
@@ -164,7 +157,7 @@ def _build_all(builds) -> None:
 
 def warm_national(cube: ind.TradeCube, year: int) -> dict[str, float]:
     """First calls of the results a TradeCube memoises (national and regional), timed one by one."""
-    from lib.reference.departments import REGIONS
+    from lib.data.reference.departments import REGIONS
     timings = {}
     start = time.perf_counter()
     for flow in FLOWS:
@@ -210,8 +203,8 @@ def expected_view(cube: ind.TradeCube, territory: Territory, year: int) -> Expec
 def export_sankey_png(data, territory: Territory, year: int) -> bytes:
     """The Exportations page's PNG download, rendered here with lib (same builder, title, source, size):
     the source line comes from the page's own `download_context`, so both follow the same code."""
-    from lib.figures import ExportFrame
-    from lib.png_export import figure_to_png
+    from lib.presentation.figures import ExportFrame
+    from lib.outputs.png_export import figure_to_png
     from lib.ui.selection import Selection          # imports streamlit: harmless, the template is explicit
     from lib.ui.widgets import EXPORT_TEMPLATE, download_context
     selection = Selection(territory=territory, year=year)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.page_compute import RESULTS_DIR, cpu_seconds, tree_memory
 from bench.protocol import AppSession, ProtocolError
-from lib.local_server import StreamlitServer
+from bench.local_server import StreamlitServer
 
 YEAR = 2024
 PAGES = ["", "exportations", "importations", "comparaison"]   # the four pages of the publication

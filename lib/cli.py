@@ -21,15 +21,16 @@ import sys
 import time
 from pathlib import Path
 
-from lib.errors import DataFileError
-from lib.formatting import format_amount, format_number, format_percent
-from lib.reference.french_names import count_phrase
-from lib.territories import TerritoryError, regions_share_label
+from lib.core.errors import DataFileError
+from lib.core.formatting import format_amount, format_number, format_percent
+from lib.data.reference.french_names import count_phrase
+from lib.data.territories import TerritoryError, regions_share_label
+from lib.core.files import write_atomic
 
 
 def _cmd_demo(args) -> int:
-    from lib.demo import ensure_demo
-    from lib.schema import DEMO_DIR
+    from lib.data.demo import ensure_demo
+    from lib.core.schema import DEMO_DIR
     start = time.perf_counter()
     folder = ensure_demo(Path(args.out) if args.out else DEMO_DIR)
     print(f"Données de démonstration prêtes dans {folder} ({time.perf_counter() - start:.1f} s).")
@@ -55,7 +56,7 @@ def _read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
 
 
 def _print_report(report, start: float) -> None:
-    from lib.official_files import release_label
+    from lib.data.official_files import release_label
     if report.unchanged:
         print(f"Aucun changement : ces fichiers sont déjà ceux de la version en service ({report.version}).")
         return
@@ -70,8 +71,8 @@ def _print_report(report, start: float) -> None:
 
 
 def _cmd_import(args) -> int:
-    from lib import audit
-    from lib.uploads import accept_uploads
+    from lib.data import audit
+    from lib.data.uploads import accept_uploads
     start = time.perf_counter()
     try:
         files = _read_inputs(args.paths)
@@ -94,7 +95,7 @@ def _console_actor() -> str:
 
 
 def _cmd_versions(args) -> int:
-    from lib import versions
+    from lib.data import versions
     rows = versions.history_rows(with_actor=True)
     if args.json:
         in_use = versions.current_id()
@@ -113,7 +114,7 @@ def _cmd_versions(args) -> int:
 
 
 def _cmd_rollback(args) -> int:
-    from lib import versions
+    from lib.data import versions
     version = versions.rollback(args.version, actor=_console_actor())
     print(f"Version {versions.describe(version)} remise en service ; les applications ouvertes l'utiliseront "
           "à leur prochaine action.")
@@ -121,23 +122,14 @@ def _cmd_rollback(args) -> int:
 
 
 def _load(args):
-    from lib.dataset import load_app_data
+    from lib.analysis.dataset import load_app_data
     return load_app_data(args.data)
 
 
-def _resolve(app, territory_id: str, year: int | None):
-    territory = app.catalog.resolve(territory_id)
-    year = year or app.latest_year
-    if year not in app.years:
-        raise TerritoryError(f"Année {year} absente des données (années disponibles : "
-                             f"{', '.join(map(str, app.years))}).")
-    return territory, year
-
-
 def _cmd_summary(args) -> int:
-    from lib.summary import territory_summary
+    from lib.analysis.summary import territory_summary
     app = _load(args)
-    territory, year = _resolve(app, args.territory, args.year)
+    territory, year = app.resolve(args.territory, args.year)
     summary = territory_summary(app.cube, territory, year)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -159,9 +151,9 @@ def _cmd_fetch(args) -> int:
     """With --out: the files go to that folder. Without: they become a new data version (checked first)."""
     import shutil
     import tempfile
-    from lib import schema
-    from lib.fetch import fetch_official_files, format_report
-    from lib.uploads import accept_uploads
+    from lib.core import schema
+    from lib.data.fetch import fetch_official_files, format_report
+    from lib.data.uploads import accept_uploads
     if args.out:
         report = fetch_official_files(Path(args.out), progress=print)
         print(format_report(report))
@@ -180,27 +172,20 @@ def _cmd_fetch(args) -> int:
 
 
 def _palette(args):
-    from lib.palette import PALETTES
+    from lib.presentation.palette import PALETTES
     return PALETTES["daltonien" if getattr(args, "colorblind", False) else "standard"]
 
 
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(content)
-    tmp.replace(path)
-
-
 def _cmd_dossier(args) -> int:
-    from lib.dossier import DossierReport, build_dossier
-    from lib.file_names import download_name
+    from lib.outputs.dossier import DossierReport, build_dossier
+    from lib.outputs.file_names import download_name
     app = _load(args)
-    territory, year = _resolve(app, args.territory, args.year)
+    territory, year = app.resolve(args.territory, args.year)
     report = DossierReport()
     content = build_dossier(app, territory, year, with_images=not args.no_images, palette=_palette(args),
                             report=report)
     out = Path(args.out) if args.out else Path(download_name("dossier", "", territory, year, "xlsx"))
-    _write(out, content)
+    write_atomic(out, content)
     print(f"Dossier écrit : {out} — {territory.name}, {year} : {len(report.sheets)} feuilles, "
           f"{count_phrase(report.images, 'graphique')}, {format_number(len(content) / 1024)} Ko, "
           f"{format_number(report.seconds, 1)} s.")
@@ -210,17 +195,17 @@ def _cmd_dossier(args) -> int:
 
 
 def _cmd_png(args) -> int:
-    from lib.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
-    from lib.file_names import download_name
-    from lib.official_files import citation
-    from lib.png_export import PngExportUnavailable, figure_to_png
-    from lib.report import CHART_NAMES, report_item
-    from lib.texts import source_line
+    from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+    from lib.outputs.file_names import download_name
+    from lib.data.official_files import citation
+    from lib.outputs.png_export import PngExportUnavailable, figure_to_png
+    from lib.outputs.report import CHART_NAMES, report_item
+    from lib.presentation.texts import source_line
     if args.chart not in CHART_NAMES:
         raise TerritoryError(f"graphique inconnu « {args.chart} ». Graphiques disponibles : "
                              f"{', '.join(CHART_NAMES)}.")
     app = _load(args)
-    territory, year = _resolve(app, args.territory, args.year)
+    territory, year = app.resolve(args.territory, args.year)
     item = report_item(app.cube, app.catalog, territory, year, args.chart)
     if item is None:
         raise TerritoryError(f"le graphique « {args.chart} » n'existe pas pour {territory.name} (la comparaison "
@@ -236,7 +221,7 @@ def _cmd_png(args) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 4
     out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory, year, "png"))
-    _write(out, png)
+    write_atomic(out, png)
     print(f"Image écrite : {out} ({frame.width * frame.scale} × {frame.height * frame.scale} points, "
           f"{format_number(len(png) / 1024)} Ko).")
     return 0
@@ -271,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     dossier.add_argument("--no-images", action="store_true", help="sans les graphiques (plus rapide, sans Chromium)")
     dossier.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
     dossier.set_defaults(func=_cmd_dossier)
-    from lib.report import CHART_NAMES  # light: no plotly import at module level
+    from lib.outputs.report import CHART_NAMES  # light: no plotly import at module level
     png = sub.add_parser("png", help="un graphique en PNG (1 600 × 900, échelle 2 : 3 200 × 1 800 points)")
     _territory_args(png)
     png.add_argument("--chart", required=True, metavar="NOM",
@@ -279,9 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     png.add_argument("--out", help="fichier .png (défaut : nom du bouton de téléchargement de la page)")
     png.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
     png.set_defaults(func=_cmd_png)
-    from lib.fiche_docx import register_cli
+    from lib.outputs.fiche_docx import register_cli
     register_cli(sub)
-    from lib.note_docx import register_cli as register_note_cli
+    from lib.outputs.note_docx import register_cli as register_note_cli
     register_note_cli(sub)
     return parser
 

@@ -1,10 +1,10 @@
 """À propos des données: source, caveats, demo status, loading the real files, glossary."""
 import streamlit as st
 
-from lib.formatting import format_number
-from lib.reference.french_names import count_phrase
-from lib.official_files import citation
-from lib.uploads import MAX_UPLOAD_MB
+from lib.core.formatting import format_number
+from lib.data.reference.french_names import count_phrase
+from lib.data.official_files import citation
+from lib.data.uploads import MAX_UPLOAD_MB
 from lib.ui import data_admin
 from lib.ui.page import page_header
 

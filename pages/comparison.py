@@ -3,12 +3,13 @@ from functools import partial
 
 import streamlit as st
 
-from lib import figures, indicators as ind, tables
-from lib.report import MAX_PEER_DEPARTMENTS, default_peer_departments
-from lib.formatting import format_millions_words
-from lib.reference.departments import DEPARTMENTS, department_name
-from lib.schema import EXPORT, IMPORT
-from lib.texts import FLOW_WORDS, chart_title
+from lib.presentation import figures, tables
+from lib.analysis import indicators as ind
+from lib.outputs.report import MAX_PEER_DEPARTMENTS, default_peer_departments
+from lib.core.formatting import format_millions_words
+from lib.data.reference.departments import DEPARTMENTS, department_name
+from lib.core.schema import EXPORT, IMPORT
+from lib.presentation.texts import FLOW_WORDS, chart_title
 from lib.ui import explorer_state as url, loaders, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block

@@ -3,16 +3,17 @@ from functools import partial
 
 import streamlit as st
 
-from lib import explorer_figures as efig, explorer_tables as etab, explorers, tile_map
-from lib.exposure_figures import trend_figure
-from lib.formatting import format_amount, format_percent, format_ratio
-from lib.reference.countries import country_name
-from lib.trends import country_phrase
-from lib.texts import balance_colours
+from lib.presentation import explorer_figures as efig, explorer_tables as etab, tile_map
+from lib.analysis import explorers
+from lib.presentation.exposure_figures import trend_figure
+from lib.core.formatting import format_amount, format_percent, format_ratio
+from lib.data.reference.countries import country_name
+from lib.analysis.trends import country_phrase
+from lib.presentation.texts import balance_colours
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.indicators import TOP_N
+from lib.analysis.indicators import TOP_N
 from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row, table_block, wrapping_columns
 
 page = page_header("Par pays", show_ti_box=False)
@@ -95,6 +96,6 @@ chart_block(partial(efig.products_balance_figure, products, name), etab.country_
 
 st.subheader("Évolution en France")
 trend = explorers.country_trend(cube, country)
-chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.trend_table(trend, name),
+chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.france_trend_table(trend, name),
             key="country_trend", topic="pays", chart=f"{country}-evolution", context=page.downloads,
             export_title=f"Échanges de la France {with_country}, {trend['year'].min()}-{trend['year'].max()}")

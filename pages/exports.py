@@ -1,5 +1,5 @@
 """Exportations: the Sankey of products → destination countries."""
-from lib.schema import EXPORT
+from lib.core.schema import EXPORT
 from lib.ui.flow_page import render_flow_page
 
 render_flow_page(EXPORT)

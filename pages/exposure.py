@@ -3,14 +3,15 @@ from functools import partial
 
 import streamlit as st
 
-from lib import explorers, exposure_figures as xfig, exposure_tables as xtab
-from lib.formatting import format_percent
-from lib.reference.countries import COUNTRIES
-from lib.reference.products import product_short_label
-from lib.indicators import region_of_territory
-from lib.schema import EXPORT
-from lib.texts import chart_title
-from lib.trends import country_phrase
+from lib.analysis import explorers
+from lib.presentation import exposure_figures as xfig, exposure_tables as xtab
+from lib.core.formatting import format_percent
+from lib.data.reference.countries import COUNTRIES
+from lib.data.reference.products import product_short_label
+from lib.analysis.indicators import region_of_territory
+from lib.core.schema import EXPORT
+from lib.presentation.texts import chart_title
+from lib.analysis.trends import country_phrase
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.widgets import chart_block

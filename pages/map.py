@@ -3,9 +3,10 @@ from functools import partial
 
 import streamlit as st
 
-from lib import explorer_tables as etab, explorers, tile_map
-from lib.reference.products import product_short_label
-from lib.trends import country_phrase, product_phrase
+from lib.presentation import explorer_tables as etab, tile_map
+from lib.analysis import explorers
+from lib.data.reference.products import product_short_label
+from lib.analysis.trends import country_phrase, product_phrase
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header

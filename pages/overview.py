@@ -3,12 +3,12 @@ from functools import partial
 
 import streamlit as st
 
-from lib import exposure_figures as xfig, exposure_tables as xtab, figures, tables
-from lib.overview_metrics import kpi_cards
-from lib.schema import EXPORT, IMPORT
-from lib.synthesis import overview_synthesis
-from lib.texts import balance_reading, chart_title, treemap_reading
-from lib.report import BALANCE_PARTNERS
+from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
+from lib.presentation.overview_metrics import kpi_cards
+from lib.core.schema import EXPORT, IMPORT
+from lib.analysis.synthesis import overview_synthesis
+from lib.presentation.texts import balance_reading, chart_title, treemap_reading
+from lib.outputs.report import BALANCE_PARTNERS
 from lib.ui import explorer_state as url, loaders, page_choices as choices
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.synthesis_block import synthesis_block

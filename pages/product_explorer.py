@@ -3,15 +3,16 @@ from functools import partial
 
 import streamlit as st
 
-from lib import explorer_figures as efig, explorer_tables as etab, explorers, figures, tile_map
-from lib.exposure_figures import trend_figure
-from lib.formatting import format_amount, format_percent, format_ratio
-from lib.reference.products import product_label, product_short_label
-from lib.texts import balance_colours
+from lib.presentation import explorer_figures as efig, explorer_tables as etab, figures, tile_map
+from lib.analysis import explorers
+from lib.presentation.exposure_figures import trend_figure
+from lib.core.formatting import format_amount, format_percent, format_ratio
+from lib.data.reference.products import product_label, product_short_label
+from lib.presentation.texts import balance_colours
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
-from lib.indicators import TOP_N
+from lib.analysis.indicators import TOP_N
 from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row, table_block, wrapping_columns
 
 page = page_header("Par produit", show_ti_box=False)
@@ -96,6 +97,6 @@ for column, flow, title in ((destinations, "export", "Premières destinations"),
 
 st.subheader("Évolution en France")
 trend = explorers.product_trend(cube, product)
-chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.trend_table(trend, short),
+chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.france_trend_table(trend, short),
             key="product_trend", topic="produit", chart=f"{product}-evolution", context=page.downloads,
             export_title=f"Échanges de la France pour « {short} », {trend['year'].min()}-{trend['year'].max()}")

@@ -23,14 +23,14 @@ def shared_raw() -> Path:
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     """The national-scale demo (generated once, deterministic)."""
-    from lib.demo import ensure_demo
-    from lib.schema import DEMO_DIR
+    from lib.data.demo import ensure_demo
+    from lib.core.schema import DEMO_DIR
     return ensure_demo(DEMO_DIR)
 
 
 @pytest.fixture(scope="session")
 def app_data(demo_dir, tmp_path_factory):
-    from lib.dataset import load_app_data
+    from lib.analysis.dataset import load_app_data
     return load_app_data([demo_dir], cache_dir=tmp_path_factory.mktemp("cache"))
 
 

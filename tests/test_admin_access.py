@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from lib import audit, auth, schema
+from lib.data import audit, auth
+from lib.core import schema
 from lib.ui import admin_link
 from tests.conftest import PROJECT_DIR
 from tests.test_bad_input import KEPT_DEPS, region_zip_bytes
@@ -17,7 +18,7 @@ PAGES = ["pages/overview.py", "pages/exports.py", "pages/imports.py", "pages/com
          "pages/map.py", "pages/product_explorer.py", "pages/country_explorer.py", "pages/about.py"]
 
 
-# --------------------------------------------------------------------------- configuration (lib/auth.py)
+# --------------------------------------------------------------------------- configuration (lib/data/auth.py)
 
 def test_configuration_from_environment_and_secrets_file():
     assert not auth.load_config({}, {}).configured
@@ -151,7 +152,7 @@ def app_root(tmp_path, monkeypatch):
     """A private data folder holding one version, fresh Streamlit caches, no configured access."""
     import streamlit as st
     from lib.ui import auth as ui_auth
-    from lib.uploads import accept_uploads
+    from lib.data.uploads import accept_uploads
     data = tmp_path / "data"
     for name, value in (("DATA_DIR", data), ("OFFICIAL_DIR", data / "officiel"), ("CACHE_DIR", data / "cache"),
                         ("DEMO_DIR", data / "demo")):
@@ -241,7 +242,7 @@ def test_wrong_secrets_are_logged_and_slowed_down(app_root, monkeypatch):
 
 
 def test_administrator_rolls_back_in_the_app(app_root, monkeypatch):
-    from lib.uploads import accept_uploads
+    from lib.data.uploads import accept_uploads
     monkeypatch.setenv(auth.SECRET_ENV, "le-secret-de-la-prefecture")
     at = _app()
     first = at.metric[0].value

@@ -7,10 +7,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.formatting import format_amount, format_percent
-from lib.indicators import partner_balance
-from lib.reference.countries import country_name
-from lib.summary import territory_summary
+from lib.core.formatting import format_amount, format_percent
+from lib.analysis.indicators import partner_balance
+from lib.data.reference.countries import country_name
+from lib.analysis.summary import territory_summary
 from tests.conftest import PROJECT_DIR
 
 PAGES = ["pages/overview.py", "pages/exports.py", "pages/imports.py", "pages/comparison.py", "pages/exposure.py",

@@ -1,6 +1,6 @@
 """« Prove it », bad input: every refused upload names its problem in French and changes nothing.
 
-Each test runs on its own data folder (tmp_path; `lib.schema.*_DIR` monkeypatched): the repository's
+Each test runs on its own data folder (tmp_path; `lib.core.schema.*_DIR` monkeypatched): the repository's
 data/officiel and data/cache are never read nor written. « Nothing changed » is checked on bytes: the
 files of data/officiel, every file of the Parquet cache, no staging folder left behind, and the
 table the app loads afterwards.
@@ -19,11 +19,12 @@ import pandas as pd
 import pytest
 import streamlit
 
-from lib import audit, official_files, schema, uploads, versions
-from lib.dataset import load_app_data
-from lib.errors import DataFileError
-from lib.territories import find_ti_file
-from lib.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, accept_uploads
+from lib.data import audit, official_files, uploads, versions
+from lib.core import schema
+from lib.analysis.dataset import load_app_data
+from lib.core.errors import DataFileError
+from lib.data.territories import find_ti_file
+from lib.data.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, accept_uploads
 from tests.conftest import PROJECT_DIR
 from tests.official_builders import HEADER, RELEASE, csv_text, xlsx_bytes
 

@@ -1,13 +1,14 @@
-"""Text alternatives of the charts (lib.chart_text): one French sentence from each figure's own data."""
+"""Text alternatives of the charts (lib.presentation.chart_text): one French sentence from each figure's own data."""
 from __future__ import annotations
 
 import pytest
 
-from lib import figures, indicators as ind
-from lib.chart_text import describe_figure
-from lib.figures import EmptyDataError
-from lib.report import report_items
-from lib.schema import EXPORT
+from lib.presentation import figures
+from lib.analysis import indicators as ind
+from lib.presentation.chart_text import describe_figure
+from lib.presentation.figures import EmptyDataError
+from lib.outputs.report import report_items
+from lib.core.schema import EXPORT
 
 
 def test_sankey_sentence_names_the_largest_flow(app_data):

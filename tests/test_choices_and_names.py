@@ -11,13 +11,14 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from lib import exposure, exposure_figures as xfig, exposure_tables as xtab
-from lib.file_names import download_name, territory_part
-from lib.plotly_locale import FRENCH_DICTIONARY, chart_config
-from lib.reference.french_names import count_phrase
-from lib.report import ReportChoices, report_items
-from lib.territories import FRANCE, department, region
-from lib.territory_links import industry_territories_containing, related_territory
+from lib.analysis import exposure
+from lib.presentation import exposure_figures as xfig, exposure_tables as xtab
+from lib.outputs.file_names import download_name, territory_part
+from lib.presentation.plotly_locale import FRENCH_DICTIONARY, chart_config
+from lib.data.reference.french_names import count_phrase
+from lib.outputs.report import ReportChoices, report_items
+from lib.data.territories import FRANCE, department, region
+from lib.data.territory_links import industry_territories_containing, related_territory
 
 YEAR = 2024
 
@@ -96,7 +97,7 @@ def test_report_items_follow_the_users_choices(app_data):
 
 
 def test_the_dossier_holds_the_chosen_departements_and_country(app_data):
-    from lib.dossier import build_dossier
+    from lib.outputs.dossier import build_dossier
     content = build_dossier(app_data, "dep:04", YEAR, with_images=False,
                             choices=ReportChoices(peer_departments=("75", "69"), exposure_country="DE"))
     wb = load_workbook(io.BytesIO(content))
@@ -114,7 +115,7 @@ def test_the_dossier_holds_the_chosen_departements_and_country(app_data):
 
 
 def test_the_word_sheet_follows_the_balance_choice(app_data, monkeypatch):
-    from lib import fiche_docx
+    from lib.outputs import fiche_docx
     seen = {}
     original = fiche_docx.report_items
 

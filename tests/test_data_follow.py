@@ -10,9 +10,11 @@ import io
 import openpyxl
 import pytest
 
-from lib import dataset, schema, trade_cache, versions
-from lib.dataset import load_app_data
-from lib.uploads import accept_uploads
+from lib.analysis import dataset
+from lib.core import schema
+from lib.data import trade_cache, versions
+from lib.analysis.dataset import load_app_data
+from lib.data.uploads import accept_uploads
 from tests.conftest import PROJECT_DIR
 from tests.test_bad_input import KEPT_DEPS, region_zip_bytes
 
@@ -50,7 +52,7 @@ def test_cache_key_changes_with_the_code_that_shapes_the_table(tmp_path, monkeyp
 def test_every_lib_module_the_reader_imports_is_in_the_cache_key():
     """A shaping module missing from SHAPING_MODULES would let a code change serve an old table."""
     listed = set(trade_cache.SHAPING_MODULES)
-    todo, seen = ["lib/official_files.py", "lib/trade_cache.py"], set()
+    todo, seen = ["lib/data/official_files.py", "lib/data/trade_cache.py"], set()
     while todo:
         module = todo.pop()
         if module in seen:
@@ -98,7 +100,7 @@ def test_a_result_is_computed_from_the_data_its_token_names(root):
     # a run that started before the switch asks with its old token *after* the new data were loaded
     late = loaders.compute(old_token, "summary", "dep:04", 2024)
     fresh = loaders.compute(loaders.data_token(new), "summary", "dep:04", 2024)
-    from lib.summary import territory_summary
+    from lib.analysis.summary import territory_summary
     assert late == territory_summary(old.cube, old.catalog.resolve("dep:04"), 2024)
     assert fresh == territory_summary(new.cube, new.catalog.resolve("dep:04"), 2024)
     assert late["exports"] != fresh["exports"]
@@ -158,7 +160,7 @@ def test_a_run_never_mixes_two_versions(root, monkeypatch):
 
 
 def test_dossier_names_the_version_it_was_built_on(root):
-    from lib.dossier import build_dossier
+    from lib.outputs.dossier import build_dossier
     data = load_app_data()
     _second_version()                                    # a new version arrives during the build
     content = build_dossier(data, "dep:04", 2024, with_images=False)
@@ -170,7 +172,7 @@ def test_dossier_names_the_version_it_was_built_on(root):
 
 def test_word_sheet_names_the_version_it_was_built_on(root):
     import docx
-    from lib.fiche_docx import build_fiche
+    from lib.outputs.fiche_docx import build_fiche
     data = load_app_data()
     _second_version()
     content = build_fiche(data, "dep:04", 2024, with_images=False)

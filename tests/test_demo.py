@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from lib import demo
-from lib.reference.countries import COUNTRIES
-from lib.reference.departments import DEPARTMENTS, departments_of_region, region_of
-from lib.reference.products import PRODUCTS
+from lib.data import demo
+from lib.data.reference.countries import COUNTRIES
+from lib.data.reference.departments import DEPARTMENTS, departments_of_region, region_of
+from lib.data.reference.products import PRODUCTS
 
 SHARED_RAW = Path("/work/shared/data/raw")
 CODE_COLUMNS = ["Region", "Dep", "Flux", "CodeA129", "Pays"]

@@ -7,7 +7,7 @@ import pytest
 
 from bench.nginx_local import LocalNginx, nginx_available
 from bench.protocol import AppSession
-from lib.local_server import StreamlitServer
+from bench.local_server import StreamlitServer
 
 pytestmark = pytest.mark.skipif(
     not nginx_available(),

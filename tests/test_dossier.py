@@ -1,4 +1,4 @@
-"""The « Dossier complet » workbook, lib.report's list of charts and tables, and the CLI's dossier / png commands."""
+"""The « Dossier complet » workbook, lib.outputs.report's list of charts and tables, and the CLI's dossier / png commands."""
 from __future__ import annotations
 
 import io
@@ -11,15 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from lib import dossier as dossier_module
-from lib.excel_export import README_SHEET, number_format
-from lib.indicators import OTHERS, flow_structure, partner_balance, totals
-from lib.png_export import chrome_available
-from lib.report import CHART_NAMES, report_item, report_items
-from lib.schema import EXPORT
-from lib.summary import territory_summary
-from lib.territories import FRANCE, region
-from lib.texts import chart_title
+from lib.outputs import dossier as dossier_module
+from lib.outputs.excel_export import README_SHEET, number_format
+from lib.analysis.indicators import OTHERS, flow_structure, partner_balance, totals
+from lib.outputs.png_export import chrome_available
+from lib.outputs.report import CHART_NAMES, report_item, report_items
+from lib.core.schema import EXPORT
+from lib.analysis.summary import territory_summary
+from lib.data.territories import FRANCE, region
+from lib.presentation.texts import chart_title
 from tests.conftest import PROJECT_DIR
 
 YEAR = 2024
@@ -96,7 +96,7 @@ def wb04(dossier04):
     return load_workbook(io.BytesIO(dossier04[0]))
 
 
-# ---------------------------------------------------------------- lib.report
+# ---------------------------------------------------------------- lib.outputs.report
 
 def test_report_lists_every_chart_of_the_pages_in_page_order(app_data):
     territory = app_data.catalog.resolve("dep:04")
@@ -107,7 +107,7 @@ def test_report_lists_every_chart_of_the_pages_in_page_order(app_data):
     assert [item.page for item in items][:4] == ["Vue d'ensemble"] * 4
     assert items[-1].page == "Exposition et dépendances"
     titles = {item.key: item.title for item in items}
-    # the pages' titles, from the same lib.texts.chart_title
+    # the pages' titles, from the same lib.presentation.texts.chart_title
     assert titles["balance"] == chart_title("Balance commerciale territoriale", territory, YEAR)
     assert titles["export-flows"] == chart_title("Flux à l'export par produit et par pays", territory, YEAR,
                                                  in_value=True)
@@ -267,7 +267,7 @@ def test_a_territory_without_trade_still_gets_every_sheet_saying_so(app_data):
     """Lozère's rows removed: every table is there, empty ones say why, nothing is drawn."""
     from types import SimpleNamespace
 
-    from lib.indicators import TradeCube
+    from lib.analysis.indicators import TradeCube
     table = app_data.result.table
     cube = TradeCube(table[table["department"].astype(str) != "48"])
     data = SimpleNamespace(cube=cube, catalog=app_data.catalog, result=app_data.result, is_demo=True,

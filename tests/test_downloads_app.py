@@ -12,15 +12,15 @@ from openpyxl import load_workbook
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from lib.excel_export import README_SHEET
-from lib.indicators import flow_structure, partner_balance, product_breakdown
-from lib.png_export import chrome_available
-from lib.schema import EXPORT, IMPORT
-from lib.summary import territory_summary
+from lib.outputs.excel_export import README_SHEET
+from lib.analysis.indicators import flow_structure, partner_balance, product_breakdown
+from lib.outputs.png_export import chrome_available
+from lib.core.schema import EXPORT, IMPORT
+from lib.analysis.summary import territory_summary
 from tests.conftest import PROJECT_DIR
 
 YEAR = 2024
-SLUG = "dep-04_alpes-de-haute-provence"    # id then name (lib.file_names.territory_part)
+SLUG = "dep-04_alpes-de-haute-provence"    # id then name (lib.outputs.file_names.territory_part)
 OVERVIEW_PNGS = [f"balance_pays_{SLUG}_{YEAR}.png", f"activites_produits_{SLUG}_{YEAR}.png"]
 OVERVIEW_XLSX = [f"balance_pays_{SLUG}_{YEAR}.xlsx", f"activites_produits_{SLUG}_{YEAR}.xlsx"]
 EXPORTS_PNGS = [f"exportations_flux_{SLUG}_{YEAR}.png"]

@@ -19,18 +19,18 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lib import formatting as fmt, schema
-from lib.dataset import load_app_data
-from lib.excel_export import workbook_to_xlsx
-from lib.indicators import comparison_peers, flow_structure, specialisation
-from lib.overview_metrics import kpi_cards
-from lib.reference.departments import departments_of_region
-from lib.report import report_item
-from lib.schema import EXPORT, IMPORT
-from lib.summary import territory_summary
-from lib.tables import display_frame, kpi_table, specialisation_table
-from lib.territories import TerritoryError
-from lib.texts import total_sentences
+from lib.core import formatting as fmt, schema
+from lib.analysis.dataset import load_app_data
+from lib.outputs.excel_export import workbook_to_xlsx
+from lib.analysis.indicators import comparison_peers, flow_structure, specialisation
+from lib.presentation.overview_metrics import kpi_cards
+from lib.data.reference.departments import departments_of_region
+from lib.outputs.report import report_item
+from lib.core.schema import EXPORT, IMPORT
+from lib.analysis.summary import territory_summary
+from lib.presentation.tables import display_frame, kpi_table, specialisation_table
+from lib.data.territories import TerritoryError
+from lib.presentation.texts import total_sentences
 from tests.conftest import PROJECT_DIR
 from tests.official_builders import write_region_zip
 
@@ -135,7 +135,7 @@ def test_the_multi_region_share_is_named_everywhere(official):
     assert fmt.format_percent(summary["share_of_region"]["exports"]) in sentence
     shown = display_frame(kpi_table(summary))["Indicateur"].tolist()
     assert f"{label} — exportations" in shown
-    from lib.territories import home_region
+    from lib.data.territories import home_region
     spec = specialisation(official.cube, territory, YEAR, EXPORT)
     headers = [c.header for c in specialisation_table(spec, EXPORT, home_region(territory)).columns]
     assert "Part dans les régions Provence-Alpes-Côte d'Azur et Corse" in headers
@@ -213,7 +213,7 @@ def test_small_amounts_never_read_zero_in_tables_and_charts(official):
     exports = table.loc[table["Indicateur"] == "Exportations", "Valeur (M€)"].item()
     assert exports == f"<{NBSP}0,1{NBSP}M€"
     assert not any(reads_zero(v) for v in table["Valeur (M€)"] if v)
-    from lib import figures
+    from lib.presentation import figures
     fig = figures.sankey_figure(flow_structure(official.cube, territory, YEAR, EXPORT))
     labels = fig.data[0].node.label
     values = [label.rsplit(" — ", 1)[1] for label in labels]
@@ -230,7 +230,7 @@ def test_amount_unit_is_shared_within_a_table():
 
 
 def test_excel_never_shows_a_non_zero_amount_as_zero(tmp_path):
-    from lib.excel_export import Column, TableSheet
+    from lib.outputs.excel_export import Column, TableSheet
     frame = pd.DataFrame({"v": [0.3, 1234.0], "m": [0.04, 12.0]})
     table = TableSheet(title="T", sheet_name="T", frame=frame,
                        columns=[Column("v", "Valeur (€)", "eur"), Column("m", "Montant (M€)", "meur")])
@@ -280,7 +280,7 @@ def test_kpi_change_of_plus_0_04_percent_is_not_shown_as_zero(official):
 @pytest.mark.parametrize("share, excel_format", [(0.0009, "0.00%"), (0.018, "0.0%"), (0.00005, "0.000%"),
                                                   (0.0000012, '"< 0,001 %"'), (-0.0000012, '"> -0,001 %"')])
 def test_excel_share_format_has_the_screen_precision(share, excel_format):
-    from lib.excel_export import number_format
+    from lib.outputs.excel_export import number_format
     assert number_format(share, "share") == excel_format
     screen = fmt.format_percent(share)
     decimals = len(screen.split(",")[1].split(NBSP)[0]) if "," in screen and "<" not in screen \

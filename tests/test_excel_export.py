@@ -11,9 +11,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
-from lib.excel_export import (NUMBER_FORMATS, README_SHEET, Column, TableSheet, sanitize_sheet_name,
+from lib.outputs.excel_export import (NUMBER_FORMATS, README_SHEET, Column, TableSheet, sanitize_sheet_name,
                               table_to_xlsx, workbook_to_xlsx, write_table_sheet)
-from lib.file_names import download_name
+from lib.outputs.file_names import download_name
 
 CONTEXT = dict(territory_label="Alpes-de-Haute-Provence", year=2024,
                source="Douanes (DGDDI), données 2024")

@@ -7,8 +7,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import explorers as ex
-from lib.formatting import format_amount
+from lib.analysis import explorers as ex
+from lib.core.formatting import format_amount
 from tests.conftest import PROJECT_DIR
 
 MAP, PRODUCT, COUNTRY = "pages/map.py", "pages/product_explorer.py", "pages/country_explorer.py"

@@ -6,11 +6,12 @@ import math
 import pandas as pd
 import pytest
 
-from lib import explorer_tables as etab, explorers as ex
-from lib.excel_export import table_to_xlsx
-from lib.indicators import OTHERS, TradeCube
-from lib.schema import COUNTRY, PRODUCT
-from lib.tables import display_frame
+from lib.presentation import explorer_tables as etab
+from lib.analysis import explorers as ex
+from lib.outputs.excel_export import table_to_xlsx
+from lib.analysis.indicators import OTHERS, TradeCube
+from lib.core.schema import COUNTRY, PRODUCT
+from lib.presentation.tables import display_frame
 
 # (year, flow, département, product, country, value)
 ROWS = [
@@ -170,7 +171,7 @@ def test_tables_show_french_and_export_numbers(cube):
               etab.product_departments_table(ex.product_departments(cube, "C20B", 2024), "C20B", n=5),
               etab.product_partners_table(ex.product_partners(cube, "C20B", 2024), "C20B"),
               etab.product_countries_table(ex.product_countries(cube, "C20B", 2024, "import"), "C20B", "import"),
-              etab.trend_table(ex.country_trend(cube, "US"), "États-Unis"),
+              etab.france_trend_table(ex.country_trend(cube, "US"), "États-Unis"),
               etab.country_departments_table(ex.country_departments(cube, "US", 2024), "États-Unis"),
               etab.country_products_table(ex.country_products(cube, "US", 2024), "États-Unis")]
     for sheet in sheets:

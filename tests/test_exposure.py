@@ -7,17 +7,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import exposure as ex
-from lib import exposure_figures as ef
-from lib import exposure_tables as et
-from lib import trends
-from lib.excel_export import TableSheet
-from lib.figures import EmptyDataError, ExportFrame
-from lib.formatting import PLOTLY_SEPARATORS
-from lib.indicators import TradeCube
-from lib.palette import DEFAULT_PALETTE
-from lib.tables import display_frame
-from lib.territories import FRANCE, department, region
+from lib.analysis import exposure as ex
+from lib.presentation import exposure_figures as ef
+from lib.presentation import exposure_tables as et
+from lib.analysis import trends
+from lib.outputs.excel_export import TableSheet
+from lib.presentation.figures import EmptyDataError, ExportFrame
+from lib.core.formatting import PLOTLY_SEPARATORS
+from lib.analysis.indicators import TradeCube
+from lib.presentation.palette import DEFAULT_PALETTE
+from lib.presentation.tables import display_frame
+from lib.data.territories import FRANCE, department, region
 
 PACA = {"04", "05", "06", "13", "83", "84"}
 PRODUCTS = ["C10A", "C14Z", "C20A", "C21Z", "C29A"]
@@ -350,7 +350,7 @@ def test_concentration_and_eu_split_figures(cube):
         ef.eu_split_figure(split.assign(total=0.0))
 
 
-# ---------------------------------------------------------------- national demo (timings: python -m lib.bench)
+# ---------------------------------------------------------------- national demo (timings: python -m bench.timings)
 
 def test_first_supplier_share_never_exceeds_the_product_imports(app_data):
     for territory in (department("04"), department("75"), FRANCE):

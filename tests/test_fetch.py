@@ -1,4 +1,4 @@
-"""`lib.fetch` against a fake kiosque + data.gouv.fr served on 127.0.0.1 (never the real sites)."""
+"""`lib.data.fetch` against a fake kiosque + data.gouv.fr served on 127.0.0.1 (never the real sites)."""
 from __future__ import annotations
 
 import io
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.fetch import FetchError, fetch_official_files, format_report
+from lib.data.fetch import FetchError, fetch_official_files, format_report
 
 RELEASE = (2025, 3, 14, 8, 0, 0)   # ZIP entries' date = customs release month (mars 2025)
 TI_OLD = "insee_com,lib_com,id_ti,lib_ti\n04001,Aiglun,TI-OLD,Ancien\n"

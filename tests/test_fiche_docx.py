@@ -12,15 +12,15 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from PIL import Image
 
-from lib import fiche_docx
-from lib.dossier import DEMO_NOTICE
-from lib.fiche_docx import FicheReport, build_fiche, progress_bar
-from lib.formatting import format_millions_words
-from lib.official_files import citation
-from lib.png_export import chrome_available
-from lib.schema import EXPORT, IMPORT
-from lib.summary import territory_summary
-from lib.texts import total_sentences
+from lib.outputs import fiche_docx
+from lib.outputs.dossier import DEMO_NOTICE
+from lib.outputs.fiche_docx import FicheReport, build_fiche, progress_bar
+from lib.core.formatting import format_millions_words
+from lib.data.official_files import citation
+from lib.outputs.png_export import chrome_available
+from lib.core.schema import EXPORT, IMPORT
+from lib.analysis.summary import territory_summary
+from lib.presentation.texts import total_sentences
 from tests.conftest import PROJECT_DIR
 
 YEAR = 2024
@@ -62,7 +62,7 @@ def test_department_sheet_follows_the_publication(dep_sheet, app_data):
     assert "en vert quand il est positif, en rouge quand il est négatif" in text
     assert "À gauche, les principaux biens exportés depuis le département ; à droite, les pays de " \
            "destination." in text
-    # the chart titles of lib.report, in the publication's order (name and year after the chart's name)
+    # the chart titles of lib.outputs.report, in the publication's order (name and year after the chart's name)
     dep, reg, fr = "Alpes-de-Haute-Provence", "Provence-Alpes-Côte d'Azur", "France entière"
     assert _headings(doc, 3) == [
         f"Balance commerciale territoriale, {dep} (2024)",
@@ -138,7 +138,7 @@ def test_industry_territory_sheet_says_departmental_data(app_data):
     text = _text(doc)
     assert territory.name in text
     assert "données départementales" in text
-    assert "Données départementales : " in text      # lib.texts.approximation_note
+    assert "Données départementales : " in text      # lib.presentation.texts.approximation_note
     assert "Départements du Territoire d'industrie" in _headings(doc, 2)
     summary = territory_summary(app_data.cube, territory, YEAR)
     assert total_sentences(summary, territory, EXPORT)[0] in text
@@ -165,7 +165,7 @@ def test_region_compares_with_france_only(app_data):
 
 
 def test_without_chromium_a_french_note_replaces_each_picture(app_data, monkeypatch, tmp_path):
-    from lib import png_export
+    from lib.outputs import png_export
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "pas-de-chromium"))
     png_export.chrome_available.cache_clear()
     try:
@@ -181,7 +181,7 @@ def test_without_chromium_a_french_note_replaces_each_picture(app_data, monkeypa
 
 
 def test_a_chart_that_cannot_be_drawn_leaves_a_note_not_a_crash(app_data, monkeypatch):
-    from lib.png_export import FAILED_MESSAGE, PngExportUnavailable
+    from lib.outputs.png_export import FAILED_MESSAGE, PngExportUnavailable
 
     def broken(*args, **kwargs):
         raise PngExportUnavailable(FAILED_MESSAGE)
@@ -209,7 +209,7 @@ def _cli_module() -> str:
     try:
         build_parser().parse_args(["fiche", "--territory", "fr"])
     except SystemExit:
-        return "lib.fiche_docx"
+        return "lib.outputs.fiche_docx"
     return "lib.cli"
 
 
@@ -282,7 +282,7 @@ def test_button_offers_the_sheet_deferred(app_data, monkeypatch):
 
 def test_colour_words_follow_the_palette(app_data):
     """Colour-blind mode: the sheet names the colours the charts use (orange, rose), never « rouge »."""
-    from lib.palette import PALETTES
+    from lib.presentation.palette import PALETTES
     doc = Document(io.BytesIO(build_fiche(app_data, "dep:04", YEAR, with_images=False,
                                           palette=PALETTES["daltonien"])))
     text = _text(doc)

@@ -1,6 +1,6 @@
 """Figures: structure (nodes, links, colours, order), French formats, and PNG exports that are not black.
 
-Inputs are built with lib.indicators on a small hand-made tidy table, so the figures are tested on what
+Inputs are built with lib.analysis.indicators on a small hand-made tidy table, so the figures are tested on what
 the pages really pass them.
 """
 from __future__ import annotations
@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import figures
-from lib import indicators as ind
-from lib.formatting import NBSP, PLOTLY_SEPARATORS, THIN
-from lib.palette import COLORBLIND_PALETTE, DEFAULT_PALETTE, PALETTES, hex_to_rgb, to_rgba
-from lib.reference.countries import country_name
-from lib.reference.products import product_short_label
-from lib.schema import EXPORT, IMPORT, PRODUCT, TIDY_COLUMNS
-from lib.territories import department
+from lib.presentation import figures
+from lib.analysis import indicators as ind
+from lib.core.formatting import NBSP, PLOTLY_SEPARATORS, THIN
+from lib.presentation.palette import COLORBLIND_PALETTE, DEFAULT_PALETTE, PALETTES, hex_to_rgb, relative_luminance, to_rgba
+from lib.data.reference.countries import country_name
+from lib.data.reference.products import product_short_label
+from lib.core.schema import EXPORT, IMPORT, PRODUCT, TIDY_COLUMNS
+from lib.data.territories import department
 
 YEAR_ = 2024
 PRODUCTS_ = ["C10A", "C11Z", "C20B", "C21Z", "C22B", "C24A", "C25D", "C26E", "C27B", "C28A", "C29B",
@@ -199,7 +199,7 @@ def test_treemap_sums_to_flow_total_in_flow_colour_family(cube, dep04, flow, pal
 
 
 def _contrast(a: str, b: str) -> float:
-    lighter, darker = sorted((figures._luminance(a), figures._luminance(b)), reverse=True)
+    lighter, darker = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
 
@@ -214,7 +214,7 @@ def test_treemap_text_colour_follows_tile_luminance(cube, dep04, flow, palette):
     assert len(text_colours) == len(trace.marker.colors)
     assert trace.insidetextfont.size == trace.textfont.size
     for tile, text in zip(trace.marker.colors, text_colours):
-        dark_tile = figures._luminance(tile) <= figures.TILE_DARK_LUMINANCE
+        dark_tile = relative_luminance(tile) <= figures.TILE_DARK_LUMINANCE
         assert text == (figures.TILE_TEXT_LIGHT if dark_tile else figures.TILE_TEXT_DARK)
         assert _contrast(tile, text) >= 3
     base = palette.exports if flow == EXPORT else palette.imports

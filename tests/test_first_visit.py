@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bench.protocol import AppSession
-from lib.local_server import PROJECT_DIR, StreamlitServer
+from bench.local_server import PROJECT_DIR, StreamlitServer
 
 
 def test_every_french_address_has_its_legacy_alias():

@@ -1,4 +1,4 @@
-from lib import formatting as f
+from lib.core import formatting as f
 
 THIN, NBSP = "\u202f", "\u00a0"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from bench.protocol import AppSession
-from lib.local_server import StreamlitServer
+from bench.local_server import StreamlitServer
 
 
 def test_balance_slider_reruns_only_its_chart(tmp_path):

@@ -5,9 +5,9 @@ import csv
 
 import pytest
 
-from lib.reference import departments as ref
-from lib.reference.french_names import DEPARTMENT_TNCC, capitalize_first, elide
-from lib.territories import FRANCE, Territory, department, region
+from lib.data.reference import departments as ref
+from lib.data.reference.french_names import DEPARTMENT_TNCC, capitalize_first, elide
+from lib.data.territories import FRANCE, Territory, department, region
 
 
 @pytest.mark.parametrize("code, expected_of, expected_subject", [

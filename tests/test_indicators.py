@@ -4,9 +4,9 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from lib import indicators as ind
-from lib.summary import territory_summary
-from lib.territories import FRANCE, department, region
+from lib.analysis import indicators as ind
+from lib.analysis.summary import territory_summary
+from lib.data.territories import FRANCE, department, region
 
 PRODUCTS = [f"C{n}Z" for n in range(10, 23)]          # 13 products
 COUNTRIES = ["DE", "IT", "ES", "BE", "US", "CN", "CH", "GB", "NL", "PL", "JP", "MA", "TN"]  # 13
@@ -109,8 +109,8 @@ def test_specialisation_rank_and_comparison(cube, rows):
     assert top["specialisation"] == pytest.approx(own / france)
     totals = {d: _sum(rows, year=2024, flow="export", dep=d) for d in ("04", "05", "06", "75")}
     best = max(totals, key=totals.get)
-    assert ind.export_rank(cube, best, 2024) == 1
-    assert ind.export_rank(cube, "48", 2024) == 5      # no row: tied after the four with trade
+    assert ind.department_rank(cube, best, 2024) == 1
+    assert ind.department_rank(cube, "48", 2024) == 5      # no row: tied after the four with trade
     frame = ind.compare_departments(cube, ["04", "48"], 2024)
     assert frame.loc[0, "exports"] == pytest.approx(totals["04"])
     assert frame.loc[1, "exports"] == 0 and pd.isna(frame.loc[1, "coverage"])

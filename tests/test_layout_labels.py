@@ -1,6 +1,6 @@
 """Issue 14 (items 5, 9, 10, 11): ticks that do not lie, labels that can be read and match, shares that add up,
 defaults that fit the territory. Figures are built from the demo data for a département, a Territoire
-d'industrie and Mayotte, as the pages build them (lib.report lists every chart of the pages)."""
+d'industrie and Mayotte, as the pages build them (lib.outputs.report lists every chart of the pages)."""
 from __future__ import annotations
 
 import math
@@ -9,9 +9,11 @@ import re
 import pandas as pd
 import pytest
 
-from lib import explorers as ex, exposure, exposure_figures as xf, figures, formatting as fmt, tables, tile_map
-from lib.indicators import product_breakdown
-from lib.report import report_items
+from lib.analysis import explorers as ex, exposure
+from lib.presentation import chart_style, exposure_figures as xf, figures, tables, tile_map
+from lib.core import formatting as fmt
+from lib.analysis.indicators import product_breakdown
+from lib.outputs.report import report_items
 
 YEAR = 2024
 TERRITORIES = ["dep:04", "ti:TI-DEMO-001", "dep:976"]
@@ -66,10 +68,10 @@ def all_figures(app_data):
 # ---------------------------------------------------------------- item 5: ticks
 
 def test_percent_ticks_carry_the_decimals_their_values_need():
-    values, texts = figures._percent_ticks(0.105)         # the exposure chart of the issue: 2,5 % steps
+    values, texts = chart_style.percent_ticks(0.105)         # the exposure chart of the issue: 2,5 % steps
     assert [round(v, 4) for v in values] == [0, 0.025, 0.05, 0.075, 0.1, 0.125]
     assert texts[3] == f"7,5{fmt.NBSP}%" and texts[1] == f"2,5{fmt.NBSP}%"   # was « 8 % », « 2 % »
-    values, texts = figures._meur_ticks(0, 3.7e6)
+    values, texts = chart_style.meur_ticks(0, 3.7e6)
     assert all(_number(t) * 1e6 == pytest.approx(v) for v, t in zip(values, texts))
 
 
@@ -133,7 +135,7 @@ def test_one_name_per_product_in_charts_and_tables(app_data):
     territory = app_data.catalog.resolve("dep:04")
     result = exposure.exposure_to_partner(app_data.cube, territory, YEAR, "US")
     fig = xf.exposure_figure(result, territory.name)
-    from lib import exposure_tables as xtab
+    from lib.presentation import exposure_tables as xtab
     tables_frame = tables.display_frame(xtab.exposure_products_table(result))
     assert list(fig.data[1].y) == tables_frame["Produit"].tolist()          # « Savons, parfums, entretien » both
     assert tables.FULL_LABEL_HEADER in tables_frame                       # the nomenclature's wording beside
@@ -181,7 +183,7 @@ def test_one_precision_rule_for_small_shares():
 # ---------------------------------------------------------------- item 11: defaults
 
 def test_exposure_default_is_the_first_partner_outside_the_eu(app_data):
-    from lib.reference.countries import is_eu27
+    from lib.data.reference.countries import is_eu27
     for tid in ("dep:04", "dep:976", "fr"):
         territory = app_data.catalog.resolve(tid)
         code = ex.default_exposure_country(app_data.cube, YEAR, territory)

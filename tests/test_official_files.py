@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import official_files, schema
-from lib.errors import DataFileError
-from lib.official_files import citation, read_official_files, release_label
+from lib.data import official_files
+from lib.core import schema
+from lib.core.errors import DataFileError
+from lib.data.official_files import citation, read_official_files, release_label
 from tests.official_builders import (EXPORT_ROWS, HEADER, IMPORT_ROWS, csv_text, write_csv,
                                      write_region_zip, write_xlsx, write_zip, xlsx_bytes)
 

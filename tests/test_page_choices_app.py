@@ -47,7 +47,7 @@ def captured_downloads(monkeypatch) -> dict:
 @pytest.fixture
 def tables_only(monkeypatch):
     """Dossier and fiche without pictures (no kaleido): the test reads their tables."""
-    from lib import dossier, fiche_docx
+    from lib.outputs import dossier, fiche_docx
     monkeypatch.setattr(dossier, "chrome_available", lambda: False)
     monkeypatch.setattr(fiche_docx, "chrome_available", lambda: False)
 
@@ -105,7 +105,7 @@ def test_default_choices_stay_out_of_the_url():
 
 
 def test_balance_count_is_in_the_url_and_in_the_word_sheet(captured_downloads, tables_only, monkeypatch):
-    from lib import fiche_docx
+    from lib.outputs import fiche_docx
     seen = {}
     original = fiche_docx.report_items
     monkeypatch.setattr(fiche_docx, "report_items",
@@ -138,8 +138,8 @@ def test_colour_blind_palette_is_a_url_parameter():
 # ---------------------------------------------------------------- item 7: the type switch
 
 def test_changing_the_type_of_territory_opens_the_containing_ones(app_data):
-    from lib.territory_links import industry_territories_containing
-    from lib.territories import department
+    from lib.data.territory_links import industry_territories_containing
+    from lib.data.territories import department
     at = _app({"territoire": "dep:04", "annee": "2024"})
     at.selectbox(key="sel_kind").set_value("reg").run()
     assert at.selectbox(key="sel_territory").value == "reg:93" and _param(at, "territoire") == "reg:93"

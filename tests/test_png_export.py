@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from lib import png_export
-from lib.png_export import PngExportUnavailable, client_image_config, figure_to_png
+from lib.outputs import png_export
+from lib.outputs.png_export import PngExportUnavailable, client_image_config, figure_to_png
 
 APP_DIR = Path(__file__).resolve().parents[1]
 needs_chromium = pytest.mark.skipif(not png_export.chrome_available(),
@@ -158,7 +158,7 @@ def test_browser_that_cannot_start_raises_instead_of_hanging():
     """kaleido's server would wait forever on a dead queue; we must get an error back."""
     code = (
         "import plotly.graph_objects as go\n"
-        "from lib.png_export import figure_to_png, PngExportUnavailable\n"
+        "from lib.outputs.png_export import figure_to_png, PngExportUnavailable\n"
         "try:\n"
         "    figure_to_png(go.Figure())\n"
         "except PngExportUnavailable as exc:\n"
@@ -176,7 +176,7 @@ def test_server_restarts_after_chromium_crash():
         "import os, signal, subprocess, io\n"
         "import plotly.graph_objects as go\n"
         "from PIL import Image\n"
-        "from lib.png_export import figure_to_png\n"
+        "from lib.outputs.png_export import figure_to_png\n"
         "fig = go.Figure(go.Bar(y=[1, 2]), layout=dict(template='plotly_white'))\n"
         "figure_to_png(fig, 300, 200, 1)\n"
         "kids = subprocess.run(['pgrep', '-P', str(os.getpid())], capture_output=True,\n"
@@ -208,8 +208,8 @@ def test_a_hanging_render_is_bounded_and_the_renderer_recovers_for_the_next_user
         "import asyncio, io, os, threading, time\n"
         "import kaleido, plotly.graph_objects as go\n"
         "from PIL import Image\n"
-        "from lib import png_export\n"
-        "from lib.png_export import figure_to_png, PngExportUnavailable\n"
+        "from lib.outputs import png_export\n"
+        "from lib.outputs.png_export import figure_to_png, PngExportUnavailable\n"
         "fig = go.Figure(go.Bar(y=[1, 2]), layout=dict(template='plotly_white'))\n"
         "figure_to_png(fig, 300, 200, 1)\n"
         "png_export.RENDER_TIMEOUT_S = 6.0\n"

@@ -1,7 +1,7 @@
 """Property-based tests (hypothesis): random small cubes and random Territoires d'industrie lists.
 
 Each property is checked against an independent computation on the generated rows (plain Python
-sums, not lib.indicators), including TIs whose main départements lie in several régions and
+sums, not lib.analysis.indicators), including TIs whose main départements lie in several régions and
 communes shared by two TIs.
 """
 from __future__ import annotations
@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from lib import formatting as fmt
-from lib.excel_export import number_format
-from lib.indicators import OTHERS, TradeCube, flow_structure, shares, totals
-from lib.reference.departments import DEPARTMENTS, REGIONS, region_of
-from lib.schema import COUNTRY, DEPARTMENT, EXPORT, FLOW, IMPORT, PRODUCT, REGION, VALUE, YEAR
-from lib.summary import territory_summary
-from lib.tables import display_frame, flow_nodes_table
-from lib.territories import FRANCE, Territory, department, read_industry_territories, region
+from lib.core import formatting as fmt
+from lib.outputs.excel_export import number_format
+from lib.analysis.indicators import OTHERS, TradeCube, flow_structure, shares, totals
+from lib.data.reference.departments import DEPARTMENTS, REGIONS, region_of
+from lib.core.schema import COUNTRY, DEPARTMENT, EXPORT, FLOW, IMPORT, PRODUCT, REGION, VALUE, YEAR
+from lib.analysis.summary import territory_summary
+from lib.presentation.tables import display_frame, flow_nodes_table
+from lib.data.territories import FRANCE, Territory, department, read_industry_territories, region
 from tests.test_edge_figures import reads_zero
 
 YEAR_ = 2024

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib.reference import countries, departments, products
-from lib.reference.countries import (
+from lib.data.reference import countries, departments, products
+from lib.data.reference.countries import (
     COUNTRIES, CUSTOMS_ONLY_CODES, continent, country_name, is_eu27, is_known_country)
-from lib.reference.departments import (
+from lib.data.reference.departments import (
     DEPARTMENTS, REGIONS, department_name, departments_of_region, is_department,
     normalize_department_code, region_name, region_of)
-from lib.reference.products import (
+from lib.data.reference.products import (
     PRODUCT_GROUPS, PRODUCTS, product_group, product_label, product_short_label)
 
 SHARED_RAW = Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"
@@ -208,7 +208,7 @@ def test_every_iso_country_is_listed():
 
 
 def test_package_reexports_the_api():
-    import lib.reference as reference
+    import lib.data.reference as reference
     assert reference.DEPARTMENTS is departments.DEPARTMENTS
     assert reference.product_label("A01Z") == products.product_label("A01Z")
     assert reference.country_name("FR") == "France"

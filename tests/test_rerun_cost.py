@@ -92,8 +92,9 @@ def test_shared_figure_gives_the_same_chart_to_every_session(monkeypatch, app_da
 
 
 def test_display_tables_built_once_and_equal_to_the_french_strings(monkeypatch, app_data):
-    from lib import indicators as ind, tables
-    from lib.schema import EXPORT
+    from lib.analysis import indicators as ind
+    from lib.presentation import tables
+    from lib.core.schema import EXPORT
     from lib.ui.widgets import screen_tables
     monkeypatch.setattr(loaders, "current_token", lambda: "données-de-test")
     loaders.screen_tables.clear()

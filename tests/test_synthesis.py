@@ -1,13 +1,13 @@
-"""The written synthesis (lib.synthesis): explicit rules, figures as displayed, French grammar everywhere."""
+"""The written synthesis (lib.analysis.synthesis): explicit rules, figures as displayed, French grammar everywhere."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from lib import indicators as ind
-from lib.schema import EXPORT, IMPORT
-from lib.synthesis import flow_synthesis, ordinal, overview_synthesis
+from lib.analysis import indicators as ind
+from lib.core.schema import EXPORT, IMPORT
+from lib.analysis.synthesis import flow_synthesis, ordinal, overview_synthesis
 
 YEAR = 2024
 # a figure as the pages display it: « 511,9 M€ », « −0,6 % », « 0,09 % », « 72,6 k€ », « 0,25 »
@@ -94,7 +94,7 @@ def test_every_department_region_france_and_a_sample_of_industry_territories(app
 
 def test_rank_one_is_written_1er(app_data, cube):
     first = next(t for t in app_data.catalog.departments()
-                 if ind.export_rank(cube, t.departments[0], YEAR, EXPORT) == 1)
+                 if ind.department_rank(cube, t.departments[0], YEAR, EXPORT) == 1)
     assert "au 1er rang sur 101" in overview_synthesis(cube, first, YEAR).text
     assert [ordinal(n) for n in (1, 2, 10, 101)] == ["1er", "2e", "10e", "101e"]
 
@@ -131,8 +131,8 @@ def test_dossier_lisez_moi_and_word_sheet_carry_the_synthesis(app_data, cube):
     from docx import Document
     from openpyxl import load_workbook
 
-    from lib.dossier import build_dossier
-    from lib.fiche_docx import build_fiche
+    from lib.outputs.dossier import build_dossier
+    from lib.outputs.fiche_docx import build_fiche
     text = overview_synthesis(cube, app_data.catalog.resolve("dep:04"), YEAR).text
     book = load_workbook(io.BytesIO(build_dossier(app_data, "dep:04", YEAR, with_images=False)))
     cells = [c.value for row in book["Lisez-moi"].iter_rows() for c in row if c.value]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from lib.schema import EXPORT
-from lib.synthesis import flow_synthesis, overview_synthesis
+from lib.core.schema import EXPORT
+from lib.analysis.synthesis import flow_synthesis, overview_synthesis
 from lib.ui.synthesis_block import copy_button_html
 from tests.conftest import PROJECT_DIR
 

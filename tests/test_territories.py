@@ -1,7 +1,7 @@
 import pytest
 
-from lib.errors import DataFileError
-from lib.territories import (FRANCE, TerritoryCatalog, TerritoryError, department, department_of_commune,
+from lib.core.errors import DataFileError
+from lib.data.territories import (FRANCE, TerritoryCatalog, TerritoryError, department, department_of_commune,
                              read_industry_territories, region)
 
 TI_CSV = """insee_com,lib_com,id_ti,lib_ti

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import formatting as fmt
-from lib.figures import EmptyDataError, ExportFrame
-from lib.palette import COLORBLIND_PALETTE, DEFAULT_PALETTE
-from lib.reference.departments import DEPARTMENTS
-from lib.tile_map import (
+from lib.core import formatting as fmt
+from lib.presentation.figures import EmptyDataError, ExportFrame
+from lib.presentation.palette import COLORBLIND_PALETTE, DEFAULT_PALETTE
+from lib.data.reference.departments import DEPARTMENTS
+from lib.presentation.tile_map import (
     GRID, KINDS, MISSING_COLOR, OVERSEAS, colorbar_ticks, colorscale, map_figure, tiles)
 
 CODES = DEPARTMENTS["code"].tolist()
@@ -208,7 +208,7 @@ def test_nothing_to_draw_raises_a_french_message():
 
 
 def test_png_export_with_kaleido():
-    from lib.png_export import PngExportUnavailable, chrome_available, figure_to_png
+    from lib.outputs.png_export import PngExportUnavailable, chrome_available, figure_to_png
     if not chrome_available():
         pytest.skip("Chromium absent : export PNG non testé")
     from PIL import Image

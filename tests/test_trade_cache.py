@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import trade_cache
-from lib.errors import DataFileError
-from lib.official_files import read_official_files
-from lib.trade_cache import cache_paths, load_trade_data
+from lib.data import trade_cache
+from lib.core.errors import DataFileError
+from lib.data.official_files import read_official_files
+from lib.data.trade_cache import cache_paths, load_trade_data
 from tests.official_builders import EXPORT_ROWS, IMPORT_ROWS, write_region_zip
 
 

@@ -5,10 +5,10 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from lib import trends
-from lib.formatting import NBSP
-from lib.indicators import TradeCube
-from lib.territories import FRANCE, department, region
+from lib.analysis import trends
+from lib.core.formatting import NBSP
+from lib.analysis.indicators import TradeCube
+from lib.data.territories import FRANCE, department, region
 
 M = 1e6
 MINUS = "\u2212"

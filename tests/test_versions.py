@@ -1,7 +1,7 @@
 """Data versions: a crash at any step of a switch leaves the old or the new version, never a mix; two
 administrators in two processes both get their version; retention; rollback; CLI; audit log.
 
-Every test works in its own data folder (tmp_path: `lib.schema` monkeypatched in this process,
+Every test works in its own data folder (tmp_path: `lib.core.schema` monkeypatched in this process,
 CET_DATA_DIR for the child processes); the repository's data/ is never touched.
 """
 from __future__ import annotations
@@ -17,10 +17,12 @@ import textwrap
 import pandas as pd
 import pytest
 
-from lib import audit, cli, schema, versions
-from lib.dataset import data_fingerprint, load_app_data
-from lib.errors import DataFileError
-from lib.uploads import accept_uploads
+from lib.data import audit, versions
+from lib import cli
+from lib.core import schema
+from lib.analysis.dataset import data_fingerprint, load_app_data
+from lib.core.errors import DataFileError
+from lib.data.uploads import accept_uploads
 from tests.conftest import PROJECT_DIR
 from tests.test_bad_input import KEPT_DEPS, region_zip_bytes
 
@@ -37,7 +39,7 @@ def root(tmp_path, monkeypatch):
 
 def _child(root, body: str, *args: str) -> subprocess.CompletedProcess:
     """Run `body` in a fresh interpreter on the same data folder."""
-    code = "import sys\nfrom lib import schema, versions, uploads\n" + textwrap.dedent(body)
+    code = "import sys\nfrom lib.core import schema; from lib.data import versions, uploads\n" + textwrap.dedent(body)
     env = {**os.environ, "CET_DATA_DIR": str(root), "PYTHONPATH": str(PROJECT_DIR)}
     return subprocess.run([sys.executable, "-c", code, *args], cwd=PROJECT_DIR, env=env, capture_output=True,
                           text=True, timeout=300)
@@ -142,7 +144,7 @@ def test_two_administrators_uploading_at_once_from_two_processes(root, tmp_path)
         path.write_bytes(region_zip_bytes(number, deps))
         inputs.append((path, who))
     env = {**os.environ, "CET_DATA_DIR": str(root), "PYTHONPATH": str(PROJECT_DIR)}
-    code = "import sys\nfrom lib import schema, versions, uploads\n" + textwrap.dedent(CONCURRENT_CHILD)
+    code = "import sys\nfrom lib.core import schema; from lib.data import versions, uploads\n" + textwrap.dedent(CONCURRENT_CHILD)
     procs = [subprocess.Popen([sys.executable, "-c", code, str(go), path.name, str(path), who], cwd=PROJECT_DIR,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for path, who in inputs]
@@ -165,7 +167,7 @@ def test_two_administrators_uploading_at_once_from_two_processes(root, tmp_path)
 def test_the_lock_is_released_when_its_holder_is_killed(root):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import sys, time
-        from lib import versions
+        from lib.data import versions
         with versions.lock():
             print("HELD", flush=True)
             time.sleep(600)
@@ -279,7 +281,7 @@ def test_cli_import_versions_rollback(root, tmp_path, capsys):
 
 
 def test_cli_fetch_makes_a_version_and_a_refused_download_changes_nothing(root, monkeypatch, capsys):
-    from lib import fetch
+    from lib.data import fetch
     from tests.test_fetch import FakeSites, ZIPS
     fake = FakeSites()
     import threading

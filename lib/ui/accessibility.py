@@ -4,7 +4,7 @@
   3.8:1); they are set to #5c5b59 (6.4:1 on #f8f8f7, 6.9:1 on white), above the 4.5:1 required.
 - Names: the file uploader's button loses its visible text when restyled in French (widgets); a small
   script in the page gives it an accessible name, « Parcourir les fichiers ».
-- Charts: each chart gets a one-sentence description (lib.chart_text) in a paragraph read by screen
+- Charts: each chart gets a one-sentence description (lib.presentation.chart_text) in a paragraph read by screen
   readers only, tied to the chart by ``aria-describedby`` (role « figure »), beside its data table.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lib.chart_text import describe_figure
+from lib.presentation.chart_text import describe_figure
 
 CAPTION_COLOR = "#5c5b59"
 _CSS = f"""<style>

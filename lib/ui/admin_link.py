@@ -1,11 +1,11 @@
 """The launcher's one-time administrator link (`make run`), printed when the deployment configured no
-administrator access (lib/auth.py), as Jupyter prints its token link."""
+administrator access (lib/data/auth.py), as Jupyter prints its token link."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from lib import auth
+from lib.data import auth
 
 
 def _option(args: list[str], name: str, default: str) -> str:

@@ -15,8 +15,8 @@ import time
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib import audit
-from lib.auth import (CONSOLE_PARAM, CONSOLE_TOKEN_ENV, CONSOLE_URL_ENV, AuthConfig, ConsoleToken, FailureThrottle,
+from lib.data import audit
+from lib.data.auth import (CONSOLE_PARAM, CONSOLE_TOKEN_ENV, CONSOLE_URL_ENV, AuthConfig, ConsoleToken, FailureThrottle,
                       check_secret, console_link, load_config)
 from lib.ui import upload_guard
 

@@ -10,11 +10,11 @@ import re
 
 import streamlit as st
 
-from lib import audit, uploads, versions
-from lib.dataset import AppData
-from lib.errors import DataFileError
-from lib.formatting import format_number
-from lib.uploads import MAX_UPLOAD_MB
+from lib.data import audit, uploads, versions
+from lib.analysis.dataset import AppData
+from lib.core.errors import DataFileError
+from lib.core.formatting import format_number
+from lib.data.uploads import MAX_UPLOAD_MB
 from lib.ui import auth, loaders, upload_guard
 from lib.ui.widgets import french_file_uploader
 

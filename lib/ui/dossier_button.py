@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.dataset import AppData
-from lib.dossier import build_dossier
-from lib.file_names import download_name
+from lib.analysis.dataset import AppData
+from lib.outputs.dossier import build_dossier
+from lib.outputs.file_names import download_name
 from lib.ui.fiche_button import fiche_button
 from lib.ui.note_button import note_button
 from lib.ui.page_choices import report_choices

@@ -10,12 +10,13 @@ The entry point rewrites the query string on every run; it must keep these param
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterable
 
 import streamlit as st
 
-from lib.reference.countries import country_name
-from lib.reference.products import product_short_label
+from lib.data.reference.countries import country_name
+from lib.data.reference.products import product_short_label
 
 PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM = "produit", "pays", "indicateur"
 # The pages' own choices (lib/ui/page_choices.py): written only when they differ from the page's default.
@@ -36,14 +37,15 @@ def sync_query_params(shared: dict[str, str]) -> None:
         st.query_params.from_dict(wanted)
 
 
-def _printable(text: str) -> str:
-    from lib.ui.selection import _printable as printable
-    return printable(text)
+def printable(text: str) -> str:
+    """Echo a URL value safely inside a Markdown warning."""
+    return re.sub(r"[^0-9A-Za-zÀ-ÿ:_ .,'’«»()\u202f\u00a0-]", "?", text)[:200]
 
 
 def history_navigation() -> bool:
-    from lib.ui.selection import history_navigation as navigating
-    return navigating()
+    """True on the rerun the browser asks for after Back or Forward (Streamlit ≥ 1.50 flags it)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
 
 
 def _store(param: str) -> str:
@@ -76,7 +78,7 @@ def init_choice(param: str, key: str, options: Iterable[str], default: str, *, e
             fallback = value
         else:
             state.setdefault(_WARNINGS, []).append(
-                f"Paramètre « {param} » de l'adresse non reconnu (« {_printable(raw)} ») : attendu {expected}. "
+                f"Paramètre « {param} » de l'adresse non reconnu (« {printable(raw)} ») : attendu {expected}. "
                 f"Affichage de {describe(fallback)} à la place.")
         state[f"{key}__url_read"] = True
     state[key] = fallback

@@ -11,9 +11,9 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib.excel_export import TableSheet
-from lib.reference.departments import department_name
-from lib.tile_map import EXPORT_SIZE, GRID
+from lib.presentation.table_model import TableSheet
+from lib.data.reference.departments import department_name
+from lib.presentation.tile_map import EXPORT_SIZE, GRID
 from lib.ui.selection import open_territory
 from lib.ui.widgets import DownloadContext, chart_block
 

@@ -12,8 +12,8 @@ import logging
 
 from streamlit.runtime import backend_operation_handler as handlers
 
-from lib.errors import DataFileError
-from lib.png_export import PngExportUnavailable
+from lib.core.errors import DataFileError
+from lib.outputs.png_export import PngExportUnavailable
 
 GENERIC_MESSAGE = "Le fichier n'a pas pu être préparé : réessayez dans un instant."
 _log = logging.getLogger(__name__)

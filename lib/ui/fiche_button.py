@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.fiche_docx import DOCX_MIME, build_fiche
-from lib.file_names import download_name
-from lib.png_export import chrome_available
+from lib.outputs.fiche_docx import DOCX_MIME, build_fiche
+from lib.outputs.file_names import download_name
+from lib.outputs.png_export import chrome_available
 
 HELP = ("Document Word sur le modèle de la publication ANCT / DGE « Les indicateurs clés : commerce extérieur » : "
         "textes, chiffres clés et graphiques du territoire pour l'année choisie, prêts à reprendre dans une note. "
@@ -16,7 +16,7 @@ HELP_NO_CHROMIUM = (" Sur ce serveur, Chromium est absent : la fiche est fournie
 
 def fiche_button(data, selection, *, key: str = "fiche_docx", choices=None) -> None:
     """``data``: the AppData of the page; ``selection``: lib.ui.selection.Selection (territory, year, palette);
-    ``choices``: lib.report.ReportChoices, the pages' choices the sheet's charts follow."""
+    ``choices``: lib.outputs.report.ReportChoices, the pages' choices the sheet's charts follow."""
     territory, year, palette = selection.territory, selection.year, selection.palette
     st.download_button(
         "Fiche territoriale (Word)", key=key, mime=DOCX_MIME,

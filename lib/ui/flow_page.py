@@ -5,10 +5,10 @@ from functools import partial
 
 import streamlit as st
 
-from lib import exposure_tables as xtab, figures, tables
-from lib.indicators import previous_year
-from lib.synthesis import flow_synthesis
-from lib.texts import FLOW_WORDS, chart_title, flow_reading, flow_sides, total_sentences
+from lib.presentation import exposure_tables as xtab, figures, tables
+from lib.analysis.indicators import previous_year
+from lib.analysis.synthesis import flow_synthesis
+from lib.presentation.texts import FLOW_WORDS, chart_title, flow_reading, flow_sides, total_sentences
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
 from lib.ui.synthesis_block import synthesis_block

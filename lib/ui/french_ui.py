@@ -6,7 +6,7 @@ fullscreen » button (``data-title``) to plotly's toolbar; no parameter reaches 
 MutationObserver on the page). The app avoids the others by design: every select box has a French
 ``placeholder``, and the comparison's limit of six départements is checked by the page, not by
 ``max_selections`` (whose message is English). plotly's toolbar gets its French dictionary through the
-chart's ``config`` (lib/plotly_locale.py).
+chart's ``config`` (lib/presentation/plotly_locale.py).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Every Streamlit cache of the app, in one place.
 
 The data are loaded once per process and per data version (`st.cache_resource`, keyed by the
-fingerprint of `lib.dataset.data_fingerprint`); per-territory results are cached with `st.cache_data`,
+fingerprint of `lib.analysis.dataset.data_fingerprint`); per-territory results are cached with `st.cache_data`,
 keyed by a token that *is* that fingerprint, so a result is always computed from the data its token
 names, even when a new version arrives in the middle of a run.
 
@@ -18,12 +18,12 @@ from typing import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib import exposure, indicators as ind, trends
-from lib.dataset import AppData, data_fingerprint, load_app_data
-from lib.errors import DataFileError
-from lib.formatting import format_number
-from lib.official_files import release_label
-from lib.summary import territory_summary
+from lib.analysis import exposure, indicators as ind, trends
+from lib.analysis.dataset import AppData, data_fingerprint, load_app_data
+from lib.core.errors import DataFileError
+from lib.core.formatting import format_number
+from lib.data.official_files import release_label
+from lib.analysis.summary import territory_summary
 
 _PIN = "_data_pin"
 
@@ -38,8 +38,8 @@ def _load(fingerprint: str) -> tuple[AppData | None, str | None]:
     try:
         loaded = load_app_data(fingerprint=fingerprint), None
     except DataFileError as exc:
-        from lib.demo import ensure_demo
-        from lib.schema import DEMO_DIR
+        from lib.data.demo import ensure_demo
+        from lib.core.schema import DEMO_DIR
         loaded = load_app_data([ensure_demo(DEMO_DIR)]), (
             f"Les fichiers officiels n'ont pas pu être lus ({exc}) : "
             "les données de démonstration sont affichées.")

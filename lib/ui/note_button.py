@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.fiche_docx import DOCX_MIME
-from lib.note_docx import build_note, note_file_name
+from lib.outputs.fiche_docx import DOCX_MIME
+from lib.outputs.note_docx import build_note, note_file_name
 
 HELP = ("Une page Word : le texte de synthèse du territoire, ses chiffres clés et la balance commerciale par pays, "
         "prête à reprendre dans une note.")

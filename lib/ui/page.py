@@ -5,8 +5,8 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from lib.dataset import AppData
-from lib.texts import approximation_note
+from lib.analysis.dataset import AppData
+from lib.presentation.texts import approximation_note
 from lib.ui import loaders
 from lib.ui.accessibility import page_accessibility
 from lib.ui.selection import Selection, current, open_territory, show_url_warnings

@@ -14,7 +14,7 @@ from typing import Callable, Generic, TypeVar
 
 import streamlit as st
 
-from lib.report import MAX_PEER_DEPARTMENTS, ReportChoices
+from lib.outputs.report import MAX_PEER_DEPARTMENTS, ReportChoices
 from lib.ui import explorer_state as url
 
 T = TypeVar("T")
@@ -72,7 +72,7 @@ class PageChoice(Generic[T]):
                 value = parsed
             else:
                 state.setdefault(_WARNINGS, []).append(
-                    f"Paramètre « {self.param} » de l'adresse non reconnu (« {url._printable(raw)} ») : attendu "
+                    f"Paramètre « {self.param} » de l'adresse non reconnu (« {url.printable(raw)} ») : attendu "
                     f"{self.expected}. Affichage du choix par défaut.")
             state[f"{key}__url_read"] = True
         state[key] = value
@@ -99,7 +99,7 @@ def _int_in(low: int, high: int) -> Callable[[str], int | None]:
 
 
 def _departments(text: str) -> list[str] | None:
-    from lib.reference.departments import normalize_department_code
+    from lib.data.reference.departments import normalize_department_code
     codes = [normalize_department_code(part.strip()) for part in str(text).split(",") if part.strip()]
     if not codes or None in codes or len(codes) > MAX_PEER_DEPARTMENTS:
         return None
@@ -107,7 +107,7 @@ def _departments(text: str) -> list[str] | None:
 
 
 def _country(text: str) -> str | None:
-    from lib.reference.countries import COUNTRIES
+    from lib.data.reference.countries import COUNTRIES
     code = str(text).strip().upper()
     return code if code in set(COUNTRIES["code"]) else None
 

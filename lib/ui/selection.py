@@ -9,15 +9,15 @@ widgets' current (stale) values. On that rerun the URL decides the controls, as 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import streamlit as st
 
-from lib.dataset import AppData
-from lib.palette import PALETTES
-from lib.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
-from lib.territory_links import related_territory
+from lib.analysis.dataset import AppData
+from lib.data.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
+from lib.data.territory_links import related_territory
+from lib.presentation.palette import PALETTES
+from lib.ui.explorer_state import history_navigation, printable, sync_query_params
 
 DEFAULT_TERRITORY = "dep:04"
 KINDS = ["dep", "ti", "reg", "fr"]
@@ -45,24 +45,13 @@ class Selection:
         return query
 
 
-def _printable(text: str) -> str:
-    """Echo a URL value safely inside a Markdown warning."""
-    return re.sub(r"[^0-9A-Za-zÀ-ÿ:_ .,'’«»()\u202f\u00a0-]", "?", text)[:200]
-
-
-def history_navigation() -> bool:
-    """True on the rerun the browser asks for after Back or Forward (Streamlit ≥ 1.50 flags it)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
-
-
 def _palette_from_url(warnings: list[str]) -> bool:
     raw = st.query_params.get(COLOURS_PARAM)
     if raw is None:
         return False
     value = _COLOURS_VALUES.get(raw.strip().lower())
     if value is None:
-        warnings.append(f"Paramètre « {COLOURS_PARAM} » de l'adresse non reconnu (« {_printable(raw)} ») : "
+        warnings.append(f"Paramètre « {COLOURS_PARAM} » de l'adresse non reconnu (« {printable(raw)} ») : "
                         f"attendu « {COLOURBLIND_VALUE} » ou « standard ». Couleurs habituelles affichées.")
         return False
     return value
@@ -75,8 +64,8 @@ def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
         territory = data.catalog.resolve(raw_territory)
     except TerritoryError as exc:
         territory = data.catalog.resolve(DEFAULT_TERRITORY)
-        warnings.append(f"Paramètre « territoire » de l'adresse non reconnu (« {_printable(raw_territory)} ») : "
-                        f"{_printable(str(exc))} Affichage de {territory.label} à la place.")
+        warnings.append(f"Paramètre « territoire » de l'adresse non reconnu (« {printable(raw_territory)} ») : "
+                        f"{printable(str(exc))} Affichage de {territory.label} à la place.")
     raw_year = st.query_params.get("annee")
     year = data.latest_year
     if raw_year is not None:
@@ -84,7 +73,7 @@ def _from_url(data: AppData) -> tuple[Territory, int, list[str]]:
         if text.isascii() and text.isdigit() and int(text) in data.years:
             year = int(text)
         else:
-            warnings.append(f"Paramètre « annee » de l'adresse non valable (« {_printable(raw_year)} ») : années "
+            warnings.append(f"Paramètre « annee » de l'adresse non valable (« {printable(raw_year)} ») : années "
                             f"disponibles {', '.join(map(str, data.years))}. Affichage de {year}.")
     return territory, year, warnings
 
@@ -152,7 +141,6 @@ def sidebar_selection(data: AppData) -> Selection:
     selection = Selection(territory=by_id[territory_id], year=int(year),
                           palette_name="daltonien" if palette else "standard")
     state[_SAVED] = {"kind": kind, "territory": territory_id, "year": int(year), "palette": bool(palette)}
-    from lib.ui.explorer_state import sync_query_params
     sync_query_params(selection.query())
     return selection
 
@@ -169,7 +157,7 @@ def _follow_kind_change(data: AppData) -> None:
     if target is not None:
         state[_KEYS["territory"]] = target.id
     if current is not None and current.kind == "dep" and state[_KEYS["kind"]] == "ti":
-        from lib.territory_links import industry_territories_containing
+        from lib.data.territory_links import industry_territories_containing
         found = industry_territories_containing(data.catalog, current)
         state["sel_kind_hint"] = (
             f"Aucun Territoire d'industrie ne compte de commune dans {current.phrase.subject} : territoire de la "

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lib.synthesis import Synthesis
+from lib.analysis.synthesis import Synthesis
 
 COPY_LABEL = "Copier le texte"
 _BUTTON = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{label}</title><style>

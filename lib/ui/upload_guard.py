@@ -156,7 +156,7 @@ def _audit_refusal(session_id: str, request) -> None:
         if len(_audited) >= _AUDIT_PER_MINUTE:
             return
         _audited.append(now)
-    from lib import audit
+    from lib.data import audit
     client = request.client.host if request.client else "inconnu"
     audit.record("envoi direct", f"session {session_id[:8]} ({client})", audit.REFUSED,
                  "envoi sur /_stcore/upload_file sans formulaire d'envoi d'administrateur")

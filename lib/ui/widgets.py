@@ -8,18 +8,17 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import tables
-from lib.excel_export import TableSheet, table_to_xlsx, workbook_to_xlsx
-from lib.figures import EmptyDataError, ExportFrame
-from lib.file_names import download_name
-from lib.plotly_locale import chart_config
-from lib.png_export import chrome_available, client_image_config, figure_to_png
+from lib.presentation import tables
+from lib.outputs.excel_export import TableSheet, table_to_xlsx, workbook_to_xlsx
+from lib.presentation.figures import EmptyDataError, ExportFrame, EXPORT_TEMPLATE
+from lib.outputs.file_names import download_name
+from lib.presentation.plotly_locale import chart_config
+from lib.outputs.png_export import chrome_available, client_image_config, figure_to_png
 from lib.ui import loaders
 from lib.ui.accessibility import chart_description
 from lib.ui.selection import Selection
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_TEMPLATE = "plotly_white"
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ _KPI_CSS = f"""<style>
 
 def metric_row(cards: list) -> None:
     """Bordered metrics; the arrow and colour of a change come from its numeric sign, not from its text."""
-    from lib.overview_metrics import Card
+    from lib.presentation.overview_metrics import Card
     cards = [card if isinstance(card, Card) else Card(*card) for card in cards]
     # Fixed st.columns shrank the cards instead of wrapping them: « 513,… », « Importati… » at 1024 px.
     st.html(_KPI_CSS)
@@ -91,7 +90,7 @@ COUNT_RANGE = (5, 25)    # every « how many countries / products » slider: sam
 
 def count_slider(label: str, key: str) -> int:
     """How many partners (or products) a chart shows: one range and one default on every page."""
-    from lib.indicators import TOP_N
+    from lib.analysis.indicators import TOP_N
     return st.slider(label, *COUNT_RANGE, TOP_N, key=key)
 
 
@@ -249,16 +248,16 @@ def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic
 
 
 def download_context(data, selection: Selection) -> DownloadContext:
-    from lib.official_files import citation
-    from lib.texts import source_line
+    from lib.data.official_files import citation
+    from lib.presentation.texts import source_line
     return DownloadContext(selection=selection, source=source_line(citation(data.result.release_date), data.is_demo))
 
 
 def industry_territory_box(territory, on_open: Callable[[str], None]) -> None:
     """Which départements a Territoire d'industrie covers, which ones count, and a way to open them."""
-    from lib.reference.departments import department_name
-    from lib.texts import approximation_note
-    from lib.territories import MAIN_DEPARTMENT_MIN_COMMUNES
+    from lib.data.reference.departments import department_name
+    from lib.presentation.texts import approximation_note
+    from lib.data.territories import MAIN_DEPARTMENT_MIN_COMMUNES
     with st.container(border=True):
         st.markdown(f"**{territory.name}** — Territoire d'industrie")
         st.markdown(approximation_note(territory))

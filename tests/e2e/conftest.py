@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.local_server import StreamlitServer
+from bench.local_server import StreamlitServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")   # Debian's apt package
@@ -50,7 +50,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def app_url(demo_dir):
-    """The app on a free local port (lib.local_server); stopped by its PID at the end of the session."""
+    """The app on a free local port (bench.local_server); stopped by its PID at the end of the session."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     with StreamlitServer(SERVER_LOG) as server:
         yield server.url

@@ -1,7 +1,7 @@
 """Prove it as users would: shared links, the sidebar, the page links and the downloads in a real browser.
 
 Run: ``.venv/bin/pytest -W ignore::pytest.PytestRemovedIn10Warning tests/e2e``. Every figure on screen is
-compared with ``python -m lib.cli summary --json`` (the contract), formatted by ``lib.formatting``.
+compared with ``python -m lib.cli summary --json`` (the contract), formatted by ``lib.core.formatting``.
 Screenshots: ``test-artifacts/screenshots/``; timings (recorded, never asserted): ``test-artifacts/e2e-timings.json``.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from openpyxl import load_workbook  # noqa: E402
 from PIL import Image  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from lib.formatting import format_amount, format_millions_words, format_percent, format_ratio  # noqa: E402
+from lib.core.formatting import format_amount, format_millions_words, format_percent, format_ratio  # noqa: E402
 
 YEAR = 2024
 TI_ID = "ti:TI-DEMO-001"          # « Val de Durance (démo) », two départements (04, 05) in the demo list
@@ -70,7 +70,7 @@ _DRAWN_JS = """
 
 # --------------------------------------------------------------------------------------------- helpers
 def territory_label(summary: dict) -> str:
-    """What the « Territoire » select box shows (lib.territories.Territory.label)."""
+    """What the « Territoire » select box shows (lib.data.territories.Territory.label)."""
     info = summary["territory"]
     kind, _, code = info["id"].partition(":")
     if kind in ("dep", "reg"):

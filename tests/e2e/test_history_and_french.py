@@ -42,6 +42,17 @@ def expect_state(page: Page, app_page: str, territory_id: str, label: str, name:
     assert state(page) == (app_page, territory_id, str(year), label, f"{name} — {year}")
 
 
+def back_across_page_change(page: Page, left_page: str) -> None:
+    """Back over a change of page. Streamlit 1.67 clears the query string when the page changes and the app
+    writes it again: under load the browser may keep both as two history entries (« /exportations », then
+    « /exportations?territoire=… »). The first Back then lands on the page being left, for the same
+    territory; one more Back crosses it. Decided on the URL, which changes at once (no race with drawing)."""
+    page.go_back()
+    if path_of(page) == left_page:
+        assert query(page).get("territoire") in (None, "dep:69"), page.url     # never another territory
+        page.go_back()
+
+
 def test_back_and_forward_bring_back_territory_year_and_page(page: Page, app_url, screenshots_dir):
     page.goto(f"{app_url}/?territoire=dep:04&annee={YEAR}")
     expect_state(page, "", "dep:04", "04 – Alpes-de-Haute-Provence", "Alpes-de-Haute-Provence")
@@ -56,7 +67,7 @@ def test_back_and_forward_bring_back_territory_year_and_page(page: Page, app_url
 
     page.go_back()
     expect_state(page, "exportations", "dep:69", "69 – Rhône", "Rhône")
-    page.go_back()
+    back_across_page_change(page, "exportations")
     expect_state(page, "", "dep:69", "69 – Rhône", "Rhône")
     page.go_back()
     expect_state(page, "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")

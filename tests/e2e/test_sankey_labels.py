@@ -13,8 +13,9 @@ from pathlib import Path
 import plotly
 import pytest
 
-from lib import figures, indicators as ind
-from lib.schema import EXPORT, IMPORT
+from lib.presentation import figures
+from lib.analysis import indicators as ind
+from lib.core.schema import EXPORT, IMPORT
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SIZES = {"écran 1024": (560, figures.SANKEY_SCREEN_HEIGHT), "écran 1920": (1180, figures.SANKEY_SCREEN_HEIGHT),

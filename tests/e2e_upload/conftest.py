@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.local_server import StreamlitServer
+from bench.local_server import StreamlitServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")   # Debian's apt package

@@ -1,0 +1,1 @@
+"""Shared vocabulary of every layer: column names, errors, French number formats, file locks."""

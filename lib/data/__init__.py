@@ -1,0 +1,1 @@
+"""Data layer: customs files, parquet cache, demo, download, versions, uploads, reference tables."""

@@ -1,0 +1,688 @@
+"""Read the customs (DGDDI) annual regional files into the shared tidy table (lib/core/schema.py).
+
+Inputs: the kiosque ZIP `region_XX_A.zip` (holding `REGION_XX_A_IMPORT.xlsx` / `..._EXPORT.xlsx`,
+sheet `qdf`), a bare `.xlsx`, or a `.csv` with the same columns. Everything is validated with
+vectorised pandas/numpy operations; the offending row is looked up only once an error is known.
+
+Decisions (documented here because the files do not say):
+- the région comes from the département (COG), never from the kiosque's `Region` column, which is
+  therefore optional;
+- a blank value cell is an absent row; a published zero is kept as a row;
+- when a file name says IMPORT or EXPORT (as `REGION_03_A_IMPORT.xlsx` does), every row's `Flux`
+  must agree with it, otherwise `Flux` alone decides;
+- text cells holding numbers are accepted ("1 234,5", "100.4"): a comma is a decimal comma unless
+  the text also holds a dot, which is then ambiguous and refused;
+- identical rows loaded twice (same file twice, overlapping files) are kept once; the same cell with
+  two different values is an error naming both places.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from lib.core import schema
+from lib.core.formatting import month_name
+from lib.core.errors import DataFileError
+from lib.core.files import decode_text, sniff_separator
+from lib.data.reference.departments import normalize_department_code, region_of
+
+MAX_MEMBER_BYTES = 500 * 1024 * 1024   # declared uncompressed size of one ZIP member
+MAX_RATIO = 200                        # uncompressed / compressed, checked above RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 10 * 1024 * 1024
+TRADE_SUFFIXES = (".zip", ".xlsx", ".csv")
+EXCEL_ENGINES = ("calamine", "pandas-calamine", "openpyxl")
+
+_DATA_MEMBER = re.compile(r"(?i)REGION_[^/]*_(IMPORT|EXPORT)\.(xlsx|csv)$")
+_FLOW_IN_NAME = re.compile(r"(?i)(?:^|[^a-z])(import|export)(?:[^a-z]|$)")
+_YEAR_COLUMN = re.compile(r"(?i)^annee(\d{4})(?:_(.*))?$")
+_NUMBER_TEXT = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_CODE_COLUMNS = {"region": "Region", "dep": "Dep", "flux": "Flux", "codea129": "CodeA129",
+                 "pays": "Pays"}
+_REQUIRED = ("Dep", "Flux", "CodeA129", "Pays")
+_EXPECTED_TEXT = ("Region, Dep, Flux, CodeA129, Pays et une colonne anneeAAAA_valeur_en_euros "
+                  "par année")
+_UNKNOWN_LABEL = "libellés « code non référencé »"
+
+
+@dataclass
+class LoadResult:
+    table: pd.DataFrame
+    release_date: dt.date | None = None
+    sources: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unknown_products: dict[str, int] = field(default_factory=dict)
+    unknown_countries: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Where:
+    """Where a sheet comes from, to build precise error messages."""
+    file: str
+    member: str | None = None
+    sheet: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.member or self.file
+
+    def error(self, problem: str, *, column: str | None = None, row: int | None = None,
+              hint: str | None = None) -> DataFileError:
+        return DataFileError(problem, file=self.file, member=self.member, sheet=self.sheet,
+                             column=column, row=row, hint=hint)
+
+    def place(self, row: int) -> str:
+        inner = f"« {self.member} » de « {self.file} »" if self.member else f"« {self.file} »"
+        return f"{inner} ligne {row}"
+
+
+@dataclass
+class _Part:
+    """One validated sheet, already in long form (one entry per non-blank value cell)."""
+    where: _Where
+    department: np.ndarray
+    flow: np.ndarray
+    product: np.ndarray
+    country: np.ndarray
+    year: np.ndarray
+    value: np.ndarray
+    row: np.ndarray
+    release: dt.date | None = None   # the file's release date: a newer release revises an older one
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+
+# --------------------------------------------------------------------------- public helpers
+
+def release_label(release_date: dt.date | None) -> str:
+    """« février 2026 », without relying on a system locale."""
+    if release_date is None:
+        return "date inconnue"
+    return f"{month_name(release_date.month)} {release_date.year}"
+
+
+def citation(release_date: dt.date | None) -> str:
+    """The citation the customs require on every reuse."""
+    if release_date is None:
+        return "Source : douanes françaises (date de diffusion inconnue)"
+    return f"Source : douanes françaises, résultats de {release_label(release_date)}"
+
+
+def discover_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The data files `read_official_files` would read (folders expanded), resolved, in order."""
+    return [path for path, _ in _discover(paths)]
+
+
+def read_official_files(paths: Iterable[str | Path], *, origin_names: dict | None = None,
+                        excel_engine: str = "calamine") -> LoadResult:
+    """Read, validate and merge customs files into the tidy table; raise DataFileError if unusable.
+
+    `origin_names` maps a path (or its file name) to the name the user knows, e.g. for an upload
+    saved under a temporary name. `excel_engine` exists for benchmarks only.
+    """
+    if excel_engine not in EXCEL_ENGINES:
+        raise ValueError(f"moteur Excel inconnu : {excel_engine}")
+    found = _discover(paths)
+    warnings: list[str] = []
+    parts: list[_Part] = []
+    sources: list[dict] = []
+    seen: dict[str, str] = {}
+    for path, lenient in found:
+        label = _display_name(path, origin_names)
+        data = path.read_bytes()
+        digest = hashlib.sha1(data).hexdigest()
+        if digest in seen:
+            warnings.append(f"Le fichier « {label} » est identique à « {seen[digest]} » : "
+                            "il n'est lu qu'une fois.")
+            continue
+        seen[digest] = label
+        file_parts, release, skipped = _read_file(path.suffix.lower(), data, label, lenient,
+                                                  excel_engine)
+        if skipped:
+            warnings.append(skipped)
+            continue
+        for part in file_parts:
+            part.release = release
+        parts.extend(file_parts)
+        sources.append(_source_entry(label, path.suffix.lower(), file_parts, release))
+    if not parts:
+        raise DataFileError("aucun fichier de données des douanes trouvé (attendu des fichiers "
+                            "region_XX_A.zip, .xlsx ou .csv)",
+                            file=", ".join(str(p) for p in paths) or None)
+    table, dup_warnings = _assemble(parts)
+    warnings.extend(dup_warnings)
+    warnings.extend(_coverage_warnings(sources))
+    unknown_products = _unknown_codes(table[schema.PRODUCT], _known_products())
+    unknown_countries = _unknown_codes(table[schema.COUNTRY], _known_countries())
+    warnings.extend(_unknown_warnings(unknown_products, "produit", "produits"))
+    warnings.extend(_unknown_warnings(unknown_countries, "pays", "pays"))
+    dates = [dt.date.fromisoformat(s["release_date"]) for s in sources if s["release_date"]]
+    return LoadResult(table=table, release_date=max(dates) if dates else None, sources=sources,
+                      warnings=warnings, unknown_products=unknown_products,
+                      unknown_countries=unknown_countries)
+
+
+# --------------------------------------------------------------------------- discovery
+
+def _discover(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+    """(file, lenient) pairs: files found in a folder are skipped, not refused, if not trade data."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    found: dict[Path, bool] = {}
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for child in sorted(path.iterdir(), key=lambda p: p.name):
+                if child.is_file() and _looks_like_trade_name(child.name):
+                    found.setdefault(child.resolve(), True)
+        elif path.is_file():
+            found[path.resolve()] = False
+        else:
+            raise DataFileError("fichier ou dossier introuvable", file=str(raw))
+    return list(found.items())
+
+
+def has_trade_files(folder: Path) -> bool:
+    """Whether a folder holds customs files (not only a Territoires d'industrie list)."""
+    return folder.is_dir() and any(
+        p.suffix.lower() in TRADE_SUFFIXES and not p.name.startswith("liste-ti-") for p in folder.iterdir())
+
+
+def _looks_like_trade_name(name: str) -> bool:
+    lower = name.lower()
+    return (lower.endswith(TRADE_SUFFIXES) and not lower.startswith(("liste-ti-", ".", "~$"))
+            and "manifest" not in lower)
+
+
+def _display_name(path: Path, origin_names: dict | None) -> str:
+    if origin_names:
+        for key in (path, str(path), path.name):
+            if key in origin_names:
+                return str(origin_names[key])
+        for key, value in origin_names.items():
+            if Path(key).expanduser().resolve() == path:
+                return str(value)
+    return path.name
+
+
+# --------------------------------------------------------------------------- one file
+
+def _read_file(suffix: str, data: bytes, label: str, lenient: bool, engine: str):
+    """(parts, release date, skip warning or None) for one file on disk."""
+    where = _Where(label)
+    if not data:
+        raise where.error("le fichier est vide (0 octet)")
+    if suffix == ".zip":
+        return _read_zip(data, where, lenient, engine)
+    if suffix == ".xlsx":
+        part, skipped = _read_xlsx(data, where, lenient, engine)
+        return ([part] if part else []), None, skipped
+    if suffix == ".csv":
+        part, skipped = _read_csv(data, where, lenient)
+        return ([part] if part else []), None, skipped
+    raise where.error("format non pris en charge", hint="Formats acceptés : .zip (fichier des "
+                      "douanes region_XX_A.zip), .xlsx (feuille « qdf ») ou .csv")
+
+
+def _read_zip(data: bytes, where: _Where, lenient: bool, engine: str):
+    archive = _open_zip(data, where, "une archive ZIP")
+    members = [i for i in archive.infolist()
+               if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
+    wanted = [i for i in members if _DATA_MEMBER.search(i.filename)]
+    if not wanted:
+        listing = ", ".join(i.filename for i in members) or "aucun fichier"
+        message = (f"l'archive ne contient aucun fichier REGION_XX_A_IMPORT.xlsx ou "
+                   f"REGION_XX_A_EXPORT.xlsx ; elle contient : {listing}")
+        if lenient:
+            return [], None, f"Fichier « {where.file} » ignoré : {message}."
+        raise where.error(message)
+    _check_members(wanted, where)
+    parts = []
+    for info in wanted:
+        inner = _Where(where.file, member=info.filename.rsplit("/", 1)[-1])
+        payload = _read_member(archive, info, inner)
+        if info.filename.lower().endswith(".csv"):
+            part, _ = _read_csv(payload, inner, lenient=False)
+        else:
+            part, _ = _read_xlsx(payload, inner, lenient=False, engine=engine)
+        parts.append(part)
+    release = max(dt.date(*i.date_time[:3]) for i in wanted)
+    return parts, release, None
+
+
+def _open_zip(data: bytes, where: _Where, what: str) -> zipfile.ZipFile:
+    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        hint = None
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            hint = "C'est un ancien classeur Excel .xls : enregistrez-le au format .xlsx"
+        elif data.lstrip()[:1] == b"<":
+            hint = "Il contient du HTML (une page web enregistrée à la place du fichier ?)"
+        raise where.error(f"le fichier n'est pas {what} valide (signature « PK » absente)",
+                          hint=hint)
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise where.error(f"{what} illisible ou tronquée ({exc})") from exc
+
+
+def _check_members(infos: list[zipfile.ZipInfo], where: _Where) -> None:
+    """Refuse ZIP bombs from the declared sizes, before anything is extracted."""
+    for info in infos:
+        mb = info.file_size / 1024 / 1024
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise where.error(f"« {info.filename} » occuperait {mb:,.0f} Mo une fois décompressé "
+                              f"(limite : {MAX_MEMBER_BYTES // 1024 // 1024} Mo) ; archive refusée "
+                              "par précaution".replace(",", " "))
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
+            raise where.error(f"« {info.filename} » est compressé {ratio:.0f} fois (limite : "
+                              f"{MAX_RATIO}) ; archive refusée par précaution (bombe ZIP ?)")
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: _Where) -> bytes:
+    try:
+        with archive.open(info) as handle:
+            payload = handle.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise where.error(f"extraction impossible ({exc})") from exc
+    if len(payload) > info.file_size:
+        raise where.error("taille décompressée supérieure à la taille déclarée ; archive refusée")
+    if not payload:
+        raise where.error("le fichier est vide (0 octet)")
+    return payload
+
+
+def _read_xlsx(data: bytes, where: _Where, lenient: bool, engine: str):
+    """(part or None, skip warning or None) for an .xlsx workbook's `qdf` sheet."""
+    book = _open_zip(data, where, "un classeur Excel .xlsx")
+    _check_members(book.infolist(), where)
+    where = _Where(where.file, where.member, schema.OFFICIAL_SHEET)
+    try:
+        sheets, cells = _excel_cells(data, engine)
+    except DataFileError:
+        raise
+    except Exception as exc:  # calamine/openpyxl raise their own types for corrupt workbooks
+        raise DataFileError(f"classeur Excel illisible ({exc})", file=where.file,
+                            member=where.member) from exc
+    if cells is None:
+        message = (f"aucune feuille « {schema.OFFICIAL_SHEET} » ; feuilles trouvées : "
+                   + ", ".join(f"« {s} »" for s in sheets))
+        if lenient:
+            return None, f"Fichier « {where.name} » ignoré : {message}."
+        raise DataFileError(message, file=where.file, member=where.member)
+    return _sheet_to_part(cells, where), None
+
+
+def _excel_cells(data: bytes, engine: str) -> tuple[list[str], pd.DataFrame | None]:
+    """(sheet names, cells of `qdf` with the header as row 0, or None when there is no `qdf`)."""
+    if engine == "calamine":
+        from python_calamine import CalamineWorkbook
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if schema.OFFICIAL_SHEET not in book.sheet_names:
+            return list(book.sheet_names), None
+        rows = book.get_sheet_by_name(schema.OFFICIAL_SHEET).to_python(skip_empty_area=False)
+        return list(book.sheet_names), pd.DataFrame(rows, dtype=object)
+    pandas_engine = "calamine" if engine == "pandas-calamine" else "openpyxl"
+    with pd.ExcelFile(io.BytesIO(data), engine=pandas_engine) as book:
+        if schema.OFFICIAL_SHEET not in book.sheet_names:
+            return list(book.sheet_names), None
+        cells = pd.read_excel(book, sheet_name=schema.OFFICIAL_SHEET, header=None, dtype=object,
+                              na_filter=False)
+        return list(book.sheet_names), cells
+
+
+def _read_csv(data: bytes, where: _Where, lenient: bool):
+    """(part or None, skip warning or None): `;`, `,` or tab, UTF-8 (BOM or not) or Windows-1252."""
+    text = decode_text(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first:
+        raise where.error("le fichier ne contient que des lignes vides")
+    if lenient and not {"flux", "pays"} <= {c.strip().strip('"').lower()
+                                            for c in re.split(r"[;,\t]", first)}:
+        return None, (f"Fichier « {where.name} » ignoré : ses colonnes ne sont pas celles d'un "
+                      "fichier des douanes.")
+    sep = sniff_separator(first)
+    try:
+        cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, na_filter=False,
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise where.error(f"CSV illisible ({exc})") from exc
+    return _sheet_to_part(cells.astype(object), where), None
+
+
+# --------------------------------------------------------------------------- one sheet
+
+def _sheet_to_part(cells: pd.DataFrame, where: _Where) -> _Part:
+    """Validate a sheet given as raw cells (header on row 0) and put it in long form."""
+    if cells.shape[0] == 0 or cells.shape[1] == 0:
+        raise where.error("la feuille est vide", hint=f"Colonnes attendues : {_EXPECTED_TEXT}")
+    header = [_text(v) for v in cells.iloc[0].tolist()]
+    columns, years = _map_header(header, where)
+    body = cells.iloc[1:]
+    rows = np.arange(2, len(body) + 2, dtype=np.int32)   # Excel row numbers, header = row 1
+    texts = {name: _texts(body.iloc[:, pos]) for name, pos in columns.items()}
+    values = {year: _numbers(body.iloc[:, pos], where, header[pos], rows)
+              for year, pos in years.items()}
+    blank_row = np.ones(len(body), dtype=bool)
+    for array in texts.values():
+        blank_row &= array == ""
+    for array in values.values():
+        blank_row &= np.isnan(array)
+    keep = ~blank_row
+    if not keep.any():
+        raise where.error("aucune ligne de données (seulement l'en-tête)",
+                          hint=f"Colonnes attendues : {_EXPECTED_TEXT}")
+    codes = _validate_codes(texts, keep, rows, where)
+    return _melt(codes, values, keep, rows, where)
+
+
+def _map_header(header: list[str], where: _Where) -> tuple[dict[str, int], dict[int, int]]:
+    """Column positions of the code columns and of each year's euro values."""
+    columns: dict[str, int] = {}
+    years: dict[int, int] = {}
+    for pos, name in enumerate(header):
+        canonical = _CODE_COLUMNS.get(name.lower())
+        match = _YEAR_COLUMN.match(name)
+        if canonical:
+            if canonical in columns:
+                raise where.error("colonne présente deux fois dans l'en-tête", column=name, row=1)
+            columns[canonical] = pos
+        elif match:
+            year = _year_of(match, name, where)
+            if year in years:
+                raise where.error(f"deux colonnes de valeurs pour l'année {year}", column=name,
+                                  row=1)
+            years[year] = pos
+    found = ", ".join(h for h in header if h) or "aucune"
+    for name in _REQUIRED:
+        if name not in columns:
+            raise where.error(f"la colonne « {name} » est absente", column=name,
+                              hint=f"Colonnes attendues : {_EXPECTED_TEXT} ; colonnes trouvées "
+                                   f"(ligne 1) : {found}")
+    if not years:
+        raise where.error("aucune colonne de valeurs « anneeAAAA_valeur_en_euros »",
+                          hint=f"Colonnes attendues : {_EXPECTED_TEXT} ; colonnes trouvées "
+                               f"(ligne 1) : {found}")
+    columns.pop("Region", None)
+    return columns, years
+
+
+def _year_of(match: re.Match, name: str, where: _Where) -> int:
+    """Only euros are accepted: the older quarterly files were in thousands of euros."""
+    unit = (match.group(2) or "").lower()
+    if unit == "valeur_en_euros":
+        return int(match.group(1))
+    if "millier" in unit or "keur" in unit or "k€" in unit:
+        problem = "valeurs en milliers d'euros : unité non prise en charge"
+    else:
+        problem = f"unité « {match.group(2) or '(aucune)'} » non prise en charge"
+    raise where.error(problem, column=name, row=1,
+                      hint="Le fichier attendu donne des euros, colonnes "
+                           "« anneeAAAA_valeur_en_euros » (format annuel actuel des douanes)")
+
+
+def _text(value) -> str:
+    """A cell as code text: blank → "", 4.0 → "4", " C10A " → "C10A"."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _texts(column: pd.Series) -> np.ndarray:
+    """Every cell as text, converting each distinct value once (vectorised via the uniques)."""
+    raw = column.to_numpy(dtype=object)
+    uniques = pd.unique(raw)
+    mapped = np.array([_text(v) for v in uniques] + [""], dtype=object)
+    return mapped[pd.Index(uniques).get_indexer(raw)]
+
+
+def _numbers(column: pd.Series, where: _Where, name: str, rows: np.ndarray) -> np.ndarray:
+    """Euro values as float64, NaN for blank cells; text that is not a number or < 0 is refused."""
+    raw = column.to_numpy(dtype=object)
+    values = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan, copy=True)
+    missing = np.flatnonzero(np.isnan(values))
+    if len(missing):
+        values[missing] = _numbers_from_text(raw[missing], where, name, rows[missing])
+    bad = np.flatnonzero(np.isinf(values))
+    if len(bad):
+        raise where.error(f"la valeur « {raw[bad[0]]} » n'est pas un nombre", column=name,
+                          row=int(rows[bad[0]]))
+    negative = np.flatnonzero(values < 0)
+    if len(negative):
+        raise where.error(f"valeur négative ({raw[negative[0]]}) : attendu un montant en euros "
+                          "positif ou nul", column=name, row=int(rows[negative[0]]))
+    return values
+
+
+def _numbers_from_text(raw: np.ndarray, where: _Where, name: str, rows: np.ndarray) -> np.ndarray:
+    """Parse the cells pandas could not: blanks stay NaN, "1 234,5" is read, anything else refused."""
+    text = pd.Series(raw, dtype=object).map(_text)
+    compact = text.str.replace(_SPACES, "", regex=True)
+    comma_only = compact.str.contains(",", regex=False) & ~compact.str.contains(".", regex=False)
+    compact = compact.where(~comma_only, compact.str.replace(",", ".", regex=False))
+    blank = (compact == "").to_numpy()
+    valid = compact.str.fullmatch(_NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
+    bad = np.flatnonzero(~blank & ~valid)
+    if len(bad):
+        raise where.error(f"la valeur « {text.iloc[bad[0]]} » n'est pas un nombre", column=name,
+                          row=int(rows[bad[0]]),
+                          hint="Attendu un montant en euros, ou une cellule vide")
+    out = np.full(len(raw), np.nan)
+    out[valid] = pd.to_numeric(compact[valid]).to_numpy(dtype="float64")
+    return out
+
+
+def _validate_codes(texts: dict[str, np.ndarray], keep: np.ndarray, rows: np.ndarray,
+                    where: _Where) -> dict[str, np.ndarray]:
+    """Canonical départements and flows; blank codes on a non-blank row are refused."""
+    for name in ("CodeA129", "Pays", "Dep", "Flux"):
+        blank = np.flatnonzero(keep & (texts[name] == ""))
+        if len(blank):
+            raise where.error("cellule vide sur une ligne de données", column=name,
+                              row=int(rows[blank[0]]))
+    departments = _map_uniques(texts["Dep"], normalize_department_code)
+    bad = np.flatnonzero(keep & pd.isna(departments))
+    if len(bad):
+        raise where.error(f"« {texts['Dep'][bad[0]]} » n'est pas un code de département",
+                          column="Dep", row=int(rows[bad[0]]),
+                          hint="Attendu l'un des 101 codes (01 à 95 avec 2A et 2B, 971 à 976)")
+    flows = _map_uniques(texts["Flux"], lambda t: schema.OFFICIAL_FLUX.get(t.capitalize()))
+    bad = np.flatnonzero(keep & pd.isna(flows))
+    if len(bad):
+        raise where.error(f"flux « {texts['Flux'][bad[0]]} » inconnu : attendu « Import » ou "
+                          "« Export »", column="Flux", row=int(rows[bad[0]]))
+    implied = _flow_from_name(where.name)
+    if implied:
+        bad = np.flatnonzero(keep & (flows != implied))
+        if len(bad):
+            raise where.error(f"flux « {texts['Flux'][bad[0]]} » dans un fichier "
+                              f"d'{schema.FLOW_NAMES[implied]} (son nom contient "
+                              f"{implied.upper()})", column="Flux", row=int(rows[bad[0]]))
+    return {schema.DEPARTMENT: departments, schema.FLOW: flows,
+            schema.PRODUCT: texts["CodeA129"], schema.COUNTRY: texts["Pays"]}
+
+
+def _map_uniques(texts: np.ndarray, func) -> np.ndarray:
+    uniques = pd.unique(texts)
+    mapped = np.array([func(t) if t else None for t in uniques], dtype=object)
+    return mapped[pd.Index(uniques).get_indexer(texts)]
+
+
+def _flow_from_name(name: str) -> str | None:
+    found = {m.lower() for m in _FLOW_IN_NAME.findall(Path(name).stem)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _melt(codes: dict[str, np.ndarray], values: dict[int, np.ndarray], keep: np.ndarray,
+          rows: np.ndarray, where: _Where) -> _Part:
+    """One entry per non-blank value cell of the kept rows."""
+    picks = {year: np.flatnonzero(keep & ~np.isnan(array)) for year, array in values.items()}
+    index = np.concatenate(list(picks.values()))
+    years = np.concatenate([np.full(len(p), year, dtype=np.int16) for year, p in picks.items()])
+    return _Part(where=where, department=codes[schema.DEPARTMENT][index],
+                 flow=codes[schema.FLOW][index], product=codes[schema.PRODUCT][index],
+                 country=codes[schema.COUNTRY][index], year=years,
+                 value=np.concatenate([values[y][p] for y, p in picks.items()]),
+                 row=rows[index])
+
+
+# --------------------------------------------------------------------------- all files
+
+def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, list[str]]:
+    """Concatenate, drop identical duplicates, refuse conflicting ones, build categories."""
+    if not any(len(p) for p in parts):
+        return schema.empty_tidy_table(), ["Aucune valeur renseignée dans les fichiers lus."]
+    factors = {}
+    for name in (schema.DEPARTMENT, schema.FLOW, schema.PRODUCT, schema.COUNTRY):
+        factors[name] = pd.factorize(np.concatenate([getattr(p, name) for p in parts]), sort=True)
+    year = np.concatenate([p.year for p in parts])
+    value = np.concatenate([p.value for p in parts])
+    year_codes, year_uniques = pd.factorize(year, sort=True)
+    key = np.zeros(len(value), dtype=np.int64)
+    for codes, uniques in list(factors.values()) + [(year_codes, year_uniques)]:
+        key = key * len(uniques) + codes
+    keep, warnings = _deduplicate(key, value, parts)
+    dep_codes, dep_uniques = factors[schema.DEPARTMENT]
+    region_codes, region_uniques = pd.factorize(np.array([region_of(d) for d in dep_uniques],
+                                                         dtype=object), sort=True)
+    factors[schema.REGION] = (region_codes[dep_codes], region_uniques)
+    table = pd.DataFrame({
+        schema.YEAR: year[keep].astype(np.int16),
+        **{name: pd.Categorical.from_codes(codes[keep], categories=pd.Index(uniques, dtype=str))
+           for name, (codes, uniques) in factors.items()},
+        schema.VALUE: value[keep].astype(np.float64),
+    })
+    return table[schema.TIDY_COLUMNS], warnings
+
+
+def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
+    """(mask of rows to keep, warnings).
+
+    The same cell twice with the same value is kept once. With two values it is an error — unless the two
+    come from ZIPs released on different dates (older releases loaded to extend the years): the newer
+    release's value is the revised figure and wins, with a warning counting the revisions.
+    """
+    series = pd.Series(key)
+    if not series.duplicated().any():
+        return np.ones(len(key), dtype=bool), []
+    releases = sorted({p.release for p in parts if p.release is not None})
+    rank = np.concatenate([np.full(len(p), releases.index(p.release) if p.release is not None else -1)
+                           for p in parts])
+    dup = np.flatnonzero(series.duplicated(keep=False).to_numpy())
+    order = dup[np.lexsort((-rank[dup], key[dup]))]        # by cell, newest release first
+    same_cell = key[order][1:] == key[order][:-1]
+    # a file without a release date (bare XLSX or CSV) cannot be said older or newer: same release
+    same_release = (rank[order][1:] == rank[order][:-1]) | (rank[order][1:] < 0) | (rank[order][:-1] < 0)
+    differs = value[order][1:] != value[order][:-1]
+    conflict = np.flatnonzero(same_cell & same_release & differs)
+    if len(conflict):
+        raise _conflict_error(order[conflict[0]], order[conflict[0] + 1], value, parts)
+    keep = np.ones(len(key), dtype=bool)
+    keep[order[1:][same_cell]] = False                      # every later copy of a cell: older or identical
+    warnings = []
+    revised = int((same_cell & ~same_release & differs).sum())
+    if revised:
+        warnings.append(f"{revised:,} valeur(s) révisée(s) entre deux diffusions des douanes : la plus récente est "
+                        "retenue.".replace(",", " "))
+    dropped = int((~keep).sum()) - revised
+    if dropped:
+        warnings.append(f"{dropped:,} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une seule "
+                        "fois.".replace(",", " "))
+    return keep, warnings
+
+
+def _conflict_error(first: int, second: int, value: np.ndarray, parts: list[_Part]):
+    """Name both places (file, member, row) where the same cell carries different values."""
+    (p1, i1), (p2, i2) = _locate(first, parts), _locate(second, parts)
+    cell = (f"département {p1.department[i1]}, flux {p1.flow[i1]}, produit {p1.product[i1]}, "
+            f"pays {p1.country[i1]}, année {p1.year[i1]}")
+    return p1.where.error(
+        f"la même donnée ({cell}) figure deux fois avec des valeurs différentes : "
+        f"{_fr_number(value[first])} en {p1.where.place(int(p1.row[i1]))} et "
+        f"{_fr_number(value[second])} en {p2.where.place(int(p2.row[i2]))}",
+        column=schema.year_column(int(p1.year[i1])), row=int(p1.row[i1]),
+        hint="Retirez le fichier en trop ou corrigez l'une des deux valeurs")
+
+
+def _locate(position: int, parts: list[_Part]) -> tuple[_Part, int]:
+    for part in parts:
+        if position < len(part):
+            return part, position
+        position -= len(part)
+    raise IndexError(position)
+
+
+def _fr_number(value: float) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+# --------------------------------------------------------------------------- reporting
+
+def _source_entry(label: str, suffix: str, parts: list[_Part], release: dt.date | None) -> dict:
+    years = sorted({int(y) for p in parts for y in np.unique(p.year)})
+    flows = sorted({str(f) for p in parts for f in pd.unique(p.flow)})
+    return {"file": label, "kind": suffix.lstrip("."),
+            "members": [p.where.member for p in parts if p.where.member],
+            "rows": int(sum(len(p) for p in parts)), "years": years, "flows": flows,
+            "release_date": release.isoformat() if release else None}
+
+
+def _coverage_warnings(sources: list[dict]) -> list[str]:
+    """Different years, release months or a missing flow usually mean mixed downloads."""
+    warnings = []
+    spans = {s["file"]: tuple(s["years"]) for s in sources if s["years"]}
+    if len(set(spans.values())) > 1:
+        warnings.append("Les fichiers ne couvrent pas les mêmes années : " + " ; ".join(
+            f"« {name} » ({', '.join(map(str, ys))})" for name, ys in spans.items()) + ".")
+    months = {release_label(dt.date.fromisoformat(s["release_date"]))
+              for s in sources if s["release_date"]}
+    if len(months) > 1:
+        warnings.append("Les archives viennent de diffusions différentes ("
+                        + ", ".join(sorted(months)) + ") : la plus récente est citée.")
+    for s in sources:
+        if s["kind"] == "zip" and s["rows"] and len(s["flows"]) == 1:
+            missing = schema.EXPORT if s["flows"] == [schema.IMPORT] else schema.IMPORT
+            warnings.append(f"L'archive « {s['file']} » ne contient pas de données "
+                            f"d'{schema.FLOW_NAMES[missing]}.")
+    return warnings
+
+
+def _known_products() -> set[str]:
+    from lib.data.reference.products import PRODUCTS
+    return set(PRODUCTS["code"].astype(str))
+
+
+def _known_countries() -> set[str]:
+    from lib.data.reference.countries import COUNTRIES
+    return set(COUNTRIES["code"].astype(str))
+
+
+def _unknown_codes(column: pd.Series, known: set[str]) -> dict[str, int]:
+    counts = column.value_counts(sort=False)
+    return {str(code): int(n) for code, n in sorted(counts.items())
+            if n and str(code) not in known}
+
+
+def _unknown_warnings(unknown: dict[str, int], singular: str, plural: str) -> list[str]:
+    if not unknown:
+        return []
+    codes = list(unknown)
+    shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+    if len(codes) == 1:
+        return [f"1 code {singular} non référencé ({shown}) : conservé, libellé « code non "
+                "référencé »."]
+    return [f"{len(codes)} codes {plural} non référencés ({shown}) : conservés, {_UNKNOWN_LABEL}."]

@@ -1,0 +1,1 @@
+"""Outputs layer: the report registry and the files users download (PNG, Excel, Word)."""

@@ -1,0 +1,723 @@
+"""« Fiche territoriale (Word) »: the ANCT/DGE publication « Les indicateurs clés : commerce extérieur »
+rebuilt for any territory and year, as a .docx (python-docx).
+
+Same structure and wording as the publication (introduction, Territoires d'industrie, contexte et
+méthodologie, balance commerciale, principales activités, exportations, importations, informations
+pratiques), with the figures of lib.analysis.summary, the sentences of lib.presentation.texts and the charts of lib.outputs.report
+rendered as the pages' PNG buttons do (1600 × 900, scale 2, export template), inserted 16 cm wide.
+Without Chromium the sheet is complete but for the pictures, replaced by a French note.
+
+Also the ``fiche`` command of the CLI: see :func:`register_cli`.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import re
+import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.shared import Cm, Pt, RGBColor
+
+from lib.outputs.dossier import CAVEATS, DEMO_NOTICE, chart_png
+from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+from lib.outputs.file_names import download_name
+from lib.core.formatting import format_number, month_name
+from lib.data.reference.french_names import count_phrase
+from lib.analysis.indicators import totals
+from lib.data.official_files import citation
+from lib.presentation.palette import DEFAULT_PALETTE, Palette
+from lib.outputs.png_export import PngExportUnavailable, chrome_available
+from lib.data.reference.departments import department_name
+from lib.outputs.report import ReportChoices, report_items
+from lib.core.schema import EXPORT, IMPORT
+from lib.data.territories import MAIN_DEPARTMENT_MIN_COMMUNES, Territory
+from lib.core.files import write_atomic
+from lib.presentation.texts import (FLOW_WORDS, approximation_note, balance_reading, flow_reading, flow_sides,
+                                    source_line, total_sentences, treemap_reading)
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TITLE = "Les indicateurs clés : commerce extérieur"
+APP_NAME = "Commerce extérieur des territoires"
+IMAGE_WIDTH_CM = 16
+IMAGE_SCALE = 2               # 3200 × 1800 px: 508 dpi at 16 cm
+# 256 colours (lib.outputs.png_export.compact_png): a Sankey goes from 3.3 MB to ~0.4 MB, a sheet from ~20 MB to ~2.5 MB.
+COMPACT_IMAGES = True
+# lib.outputs.report keys of the charts, in the sheet's order
+FICHE_KEYS = ("balance", "treemaps", "export-flows", "export-flows-region", "export-flows-france",
+              "import-flows", "import-flows-region", "import-flows-france")
+NAVY = RGBColor(0x00, 0x00, 0x91)          # « bleu France »
+GREY = RGBColor(0x55, 0x5B, 0x63)
+NO_CHROMIUM = ("Graphique non inclus : Chromium, nécessaire pour dessiner les images, est absent de ce "
+               "serveur. Il se télécharge depuis la page « {page} » de l'application (icône appareil photo).")
+RENDER_FAILED = ("Graphique non inclus : son dessin a échoué sur ce serveur. Il se télécharge depuis la page "
+                 "« {page} » de l'application (icône appareil photo).")
+NO_IMAGES = "Graphique non inclus (fiche demandée sans images)."
+LINKS = [
+    ("Retrouvez l'actualité de l'ANCT : ", "https://anct.gouv.fr/actualites"),
+    ("Retrouvez l'actualité de la DGE : ", "https://www.entreprises.gouv.fr/la-dge/actualites"),
+]
+CONTACT = "territoires-industrie@anct.gouv.fr"
+OPEN_DATA_URL = "https://lekiosque.finances.gouv.fr"
+
+
+@dataclass
+class FicheReport:
+    """What a build did (for the CLI's message and the tests)."""
+    charts: list[str] = field(default_factory=list)     # keys of the charts placed (image or note)
+    images: int = 0
+    notes: list[str] = field(default_factory=list)      # why some charts have no picture
+    seconds: float = 0.0
+
+
+def fiche_file_name(territory: Territory, year: int) -> str:
+    """``fiche_dep-04_2024.docx``."""
+    return download_name("fiche", "", territory, year, "docx")
+
+
+# ---------------------------------------------------------------- wording per kind of territory
+
+@dataclass(frozen=True)
+class _Words:
+    from_: str        # « depuis le département »
+    into: str         # « dans le département »
+    with_: str        # « avec le département »
+    scale: str        # « à l'échelle départementale »
+    situation: str    # « La situation départementale »
+
+
+_WORDS = {
+    "dep": _Words("depuis le département", "dans le département", "avec le département",
+                  "à l'échelle départementale", "La situation départementale"),
+    "ti": _Words("depuis le territoire", "dans le territoire", "avec le territoire",
+                 "à l'échelle des départements du territoire", "La situation du territoire"),
+    "reg": _Words("depuis la région", "dans la région", "avec la région", "à l'échelle régionale",
+                  "La situation régionale"),
+    "fr": _Words("depuis la France", "en France", "avec la France", "à l'échelle nationale",
+                 "La situation nationale"),
+}
+
+
+def _intro(territory: Territory, year: int) -> list[str]:
+    look = {
+        "dep": "au niveau du département, le plus fin que publient les douanes",
+        "ti": (f"pour le Territoire d'industrie {territory.name}, au travers de ses départements principaux (les "
+               "douanes ne publient aucun chiffre en dessous du département)"),
+        "reg": f"pour la région {territory.name}, somme de ses départements",
+        "fr": "pour la France entière, somme des 101 départements, qui sert de repère aux fiches départementales",
+    }[territory.kind]
+    return [
+        "Le programme Territoires d'industrie, piloté conjointement par l'ANCT et la DGE, a fait paraître avec "
+        "l'Insee, en octobre 2024, une première série de portraits socio-économiques des territoires. Des numéros "
+        "thématiques prennent le relais, chacun consacré à une question qui se pose aux territoires ; celui-ci "
+        "traite du commerce extérieur, que l'actualité économique place au premier plan.",
+        f"Le commerce extérieur est d'ordinaire commenté au niveau national. Cette fiche l'observe {look}, au moyen "
+        f"d'une sélection d'indicateurs et de graphiques établis pour l'année {year} à partir des statistiques des "
+        "douanes.",
+    ]
+
+
+def _context(territory: Territory, year: int) -> list[str]:
+    where = {"dep": f"du département {territory.name}",
+             "ti": f"des départements du Territoire d'industrie {territory.name}",
+             "reg": f"de la région {territory.name}", "fr": "de la France"}[territory.kind]
+    compare = {"dep": "situe aussi le territoire par rapport à sa région et à la France",
+               "ti": "situe aussi le territoire par rapport à sa région et à la France",
+               "reg": "situe aussi la région par rapport à la France",
+               "fr": "sert de repère national aux fiches des départements et des régions"}[territory.kind]
+    return [
+        "Le commerce mondial se transforme en profondeur. Selon leurs industries et la nature de leurs échanges, "
+        "les territoires y trouvent des risques nouveaux autant que des débouchés nouveaux.",
+        "Depuis le début de 2025, les annonces de hausses de droits de douane venues des États-Unis ont avivé les "
+        "tensions commerciales. Face à une incertitude accrue, les industriels mesurent de plus près ce qui les "
+        "expose aux chaînes de valeur mondiales ou les en rend dépendants, à l'achat comme à la vente. Beaucoup "
+        "cherchent à élargir le cercle de leurs partenaires, à sécuriser leurs approvisionnements et à trouver de "
+        "nouveaux marchés, pour s'adapter à des échanges qui se réorganisent.",
+        "Ces évolutions restent rarement observées à l'échelle locale. À partir des données douanières de "
+        f"{year}, cette fiche dresse un état des lieux {where} : activités qui exportent et qui importent le plus, "
+        f"principaux pays partenaires ; elle {compare}.",
+        "Les Territoires d'industrie y trouvent un support pour apprécier leur place dans les échanges "
+        "internationaux dans la conjoncture présente.",
+    ]
+
+
+def _caveats(territory: Territory) -> list[str]:
+    scale = ("Les douanes ne publient aucun chiffre en dessous du département : les Territoires d'industrie ne "
+             "peuvent donc pas être observés en tant que tels. Pour un territoire qui s'étend sur plusieurs "
+             "départements, la fiche de chacun de ces départements complète utilement la lecture.")
+    if territory.kind == "ti":
+        scale += (" Les chiffres de cette fiche sont donc des données départementales : ceux des départements "
+                  f"comptant au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes du territoire, en entier.")
+    extra = {topic: text for topic, text in CAVEATS}
+    return [
+        "Les montants sont rattachés au lieu de dédouanement, qui peut différer du lieu de fabrication : une "
+        "marchandise produite dans un département peut être déclarée à l'exportation dans un autre. Les chiffres "
+        "reflètent donc aussi l'organisation logistique propre à chaque entreprise.",
+        "Les grandes infrastructures de transport faussent elles aussi la répartition : les hydrocarbures, par "
+        "exemple, arrivent en masse dans les zones industrialo-portuaires sans y être forcément consommés.",
+        scale,
+        f"**Secret statistique** : {extra['Secret statistique']}",
+        f"**Totaux calculés** : {extra['Totaux calculés']}",
+    ]
+
+
+# ---------------------------------------------------------------- docx helpers
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _runs(paragraph, text: str, *, bold: bool = False, size: float | None = None, color=None):
+    """Add ``text`` to ``paragraph``; ``**…**`` spans are bold."""
+    position = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > position:
+            _run(paragraph, text[position:match.start()], bold, size, color)
+        _run(paragraph, match.group(1), True, size, color)
+        position = match.end()
+    if position < len(text):
+        _run(paragraph, text[position:], bold, size, color)
+    return paragraph
+
+
+def _run(paragraph, text, bold, size, color):
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+def _para(doc, text: str = "", style: str | None = None, **kwargs):
+    paragraph = doc.add_paragraph(style=style)
+    return _runs(paragraph, text, **kwargs)
+
+
+def _page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _hyperlink(paragraph, url: str, text: str | None = None) -> None:
+    """A clickable link (python-docx has no API for it)."""
+    r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")              # explicit look: the default template has no « Hyperlink » style
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "000091")
+    props.append(color)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    run.append(props)
+    node = OxmlElement("w:t")
+    node.text = text or url
+    node.set(qn("xml:space"), "preserve")
+    run.append(node)
+    link.append(run)
+    paragraph._p.append(link)  # noqa: SLF001 - the documented way to add raw XML
+
+
+def _field(paragraph, instruction: str, size: float = 8, color: str = "555B63") -> None:
+    """A Word field (PAGE, NUMPAGES), updated by Word and LibreOffice when shown."""
+    node = OxmlElement("w:fldSimple")
+    node.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), color)
+    props.append(colour)
+    for tag in ("w:sz", "w:szCs"):
+        node_size = OxmlElement(tag)
+        node_size.set(qn("w:val"), str(round(size * 2)))
+        props.append(node_size)
+    run.append(props)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    node.append(run)
+    paragraph._p.append(node)  # noqa: SLF001
+
+
+def _set_language(doc, lang: str = "fr-FR") -> None:
+    """French spelling and hyphenation for the whole document (docDefaults)."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    node = r_pr.find(qn("w:lang"))
+    if node is None:
+        node = OxmlElement("w:lang")
+        r_pr.append(node)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        node.set(qn(attribute), lang)
+
+
+def _setup(doc, territory: Territory, year: int) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.header_distance = section.footer_distance = Cm(1)
+    _set_language(doc)
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    for name, size in (("Title", 24), ("Subtitle", 15), ("Heading 1", 17), ("Heading 2", 13),
+                       ("Heading 3", 11)):
+        style = styles[name]
+        style.font.name, style.font.size, style.font.color.rgb = "Arial", Pt(size), NAVY
+        style.font.italic = False
+        # the default theme fonts would win over font.name for East-Asian/complex scripts: pin all four
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attribute), "Arial")
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            fonts.attrib.pop(qn(theme), None)
+    styles["Heading 1"].paragraph_format.space_before = Pt(6)
+    styles["Heading 1"].paragraph_format.space_after = Pt(10)
+    styles["Heading 3"].paragraph_format.keep_with_next = True
+    properties = doc.core_properties
+    properties.title = f"{TITLE} — {territory.name} ({year})"
+    properties.subject = "Commerce extérieur"
+    properties.author = APP_NAME
+    properties.language = "fr-FR"
+    properties.keywords = f"commerce extérieur; douanes; {territory.name}; {year}"
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _runs(footer, f"{TITLE} — {territory.name} ({year}) — page ", size=8, color=GREY)
+    _field(footer, "PAGE")
+
+
+def _picture(doc, png: bytes, description: str) -> None:
+    doc.add_picture(io.BytesIO(png), width=Cm(IMAGE_WIDTH_CM))
+    paragraph = doc.paragraphs[-1]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    doc.inline_shapes[-1]._inline.docPr.set("descr", description)  # noqa: SLF001 - alt text
+
+
+def _note(doc, text: str) -> None:
+    """A shaded one-cell box (demo notice, missing picture)."""
+    table = doc.add_table(rows=1, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cell = table.rows[0].cells[0]
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:fill"), "EEF1F8")
+    cell._tc.get_or_add_tcPr().append(shading)  # noqa: SLF001
+    _runs(cell.paragraphs[0], text, size=9.5)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+# ---------------------------------------------------------------- the charts
+
+class _Charts:
+    """The report items of the sheet and their pictures (or the note replacing them).
+
+    Every figure is built up front and its PNG requested at once from a two-thread pool: the kaleido
+    server draws one chart at a time (lib.outputs.png_export holds a lock), so while it draws the next one the
+    other thread compacts the previous picture, and the main thread writes the text meanwhile.
+    ``close()`` must be called (build_fiche does it in ``finally``).
+    """
+
+    def __init__(self, data, territory: Territory, year: int, palette: Palette, with_images: bool,
+                 report: FicheReport, choices: ReportChoices | None = None):
+        self.items = {item.key: item for item in report_items(data.cube, data.catalog, territory, year,
+                                                              keys=FICHE_KEYS, choices=choices)}
+        self.report = report
+        self.failure = None if with_images else NO_IMAGES
+        if self.failure is None and not chrome_available():
+            self.failure = NO_CHROMIUM
+        source = (source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
+                  + getattr(data, "version_note", ""))
+        self.pending: dict[str, Future | str] = {}      # key → PNG future, or the French note
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fiche-png") \
+            if self.failure is None else None
+        for key, item in self.items.items():
+            frame = ExportFrame(title=item.title, source=source, scale=IMAGE_SCALE)
+            try:
+                figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
+            except EmptyDataError as exc:
+                self.pending[key] = str(exc)             # nothing to draw: say why, as the pages do
+                continue
+            if self.pool is not None:
+                self.pending[key] = self.pool.submit(chart_png, figure, frame, scale=frame.scale,
+                                                     compact=COMPACT_IMAGES)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for pending in self.pending.values():
+                if isinstance(pending, Future):
+                    pending.cancel()
+            self.pool.shutdown(wait=True)
+
+    def has(self, key: str) -> bool:
+        return key in self.items
+
+    def place(self, doc, key: str, caption: bool = True) -> None:
+        """The chart's title (as in the publication), then its picture or a note."""
+        item = self.items[key]
+        if caption:
+            doc.add_heading(item.title, level=3)
+        self.report.charts.append(key)
+        pending = self.pending.get(key)
+        if isinstance(pending, Future) and self.failure is None:
+            try:
+                png = pending.result()
+            except PngExportUnavailable:
+                self.failure = RENDER_FAILED               # Chromium died: no more pictures
+            else:
+                _picture(doc, png, item.title)
+                self.report.images += 1
+                return
+        message = pending if isinstance(pending, str) else self.failure.format(page=item.page)
+        _note(doc, message)
+        self.report.notes.append(message)
+
+
+# ---------------------------------------------------------------- sections
+
+def _cover(doc, territory: Territory, year: int, data) -> None:
+    _para(doc, "Territoires d'industrie", bold=True, size=10, color=GREY)
+    doc.add_paragraph(TITLE, style="Title")
+    doc.add_paragraph(f"{territory_heading(territory)} — {year}", style="Subtitle")
+    _para(doc, f"Fiche produite le {_today()} par l'application « {APP_NAME} » sur le modèle de la "
+               "publication ANCT / DGE. " + citation(data.result.release_date) + ".", size=9, color=GREY)
+    if data.is_demo:
+        _note(doc, f"**{DEMO_NOTICE}**")
+    _synthesis(doc, territory, year, data)
+    doc.add_heading("Introduction", level=1)
+    for text in _intro(territory, year):
+        _para(doc, text)
+
+
+def _synthesis(doc, territory: Territory, year: int, data) -> None:
+    """The written synthesis of the overview, first thing a reader meets (ready to paste into a note)."""
+    from lib.analysis.synthesis import overview_synthesis
+    synthesis = overview_synthesis(data.cube, territory, year)
+    doc.add_heading("Synthèse", level=2)
+    paragraph = doc.add_paragraph()
+    paragraph.add_run(synthesis.text)
+
+
+def territory_heading(territory: Territory) -> str:
+    """« Alpes-de-Haute-Provence (04) », « Territoire d'industrie Val de Durance », « Région … »."""
+    return {"dep": f"{territory.name} ({territory.code})", "ti": f"Territoire d'industrie {territory.name}",
+            "reg": f"Région {territory.name}", "fr": territory.name}[territory.kind]
+
+
+def _today() -> str:
+    today = dt.date.today()
+    return f"{today.day}{'er' if today.day == 1 else ''} {month_name(today.month)} {today.year}"
+
+
+def _industry_territories(doc, territory: Territory, data) -> None:
+    if territory.kind == "dep":
+        dep = territory.departments[0]
+        doc.add_heading("Principaux Territoires d'industrie du département*", level=2)
+        found = data.catalog.industry_territories_of_department(dep)
+        if found:
+            for ti in found:
+                _para(doc, ti.name, style="List Bullet")
+        elif data.catalog.industry_territories:
+            _para(doc, f"Aucun Territoire d'industrie ne compte au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes "
+                       "dans ce département.")
+        else:
+            _para(doc, "Liste des Territoires d'industrie non chargée : la liste des communes (ANCT) se dépose "
+                       "dans la page « À propos des données ».")
+        _para(doc, f"* Sans les Territoires d'industrie voisins qui ont moins de {MAIN_DEPARTMENT_MIN_COMMUNES} "
+                   "communes dans le département.", size=9, color=GREY)
+    elif territory.kind == "ti":
+        doc.add_heading("Départements du Territoire d'industrie", level=2)
+        _para(doc, "Les statistiques douanières s'arrêtent au département : les chiffres de cette fiche sont des "
+                   "données départementales, celles des départements principaux du territoire (au moins "
+                   f"{MAIN_DEPARTMENT_MIN_COMMUNES} de ses communes), pris en entier.")
+        _para(doc, f"**{approximation_note(territory)}**")
+        for dep, count in territory.commune_counts:
+            status = ("département principal" if dep in territory.departments
+                      else f"moins de {MAIN_DEPARTMENT_MIN_COMMUNES} communes : non retenu")
+            _para(doc, f"{dep} – {department_name(dep)} : {count} commune{'s' if count > 1 else ''} ({status})",
+                  style="List Bullet")
+        if len(territory.departments) > 1:
+            _para(doc, "Ce territoire s'étend sur plusieurs départements : comme le recommande la publication, "
+                       "consultez aussi la fiche de chacun d'eux.")
+    elif territory.kind == "reg":
+        doc.add_heading("Départements de la région", level=2)
+        _para(doc, ", ".join(f"{d} – {department_name(d)}" for d in territory.departments) + ".")
+        tis = sorted({ti.name for d in territory.departments
+                      for ti in data.catalog.industry_territories_of_department(d)}, key=str.casefold)
+        if tis:
+            doc.add_heading("Territoires d'industrie de la région*", level=2)
+            for name in tis:
+                _para(doc, name, style="List Bullet")
+            _para(doc, f"* Territoires d'industrie comptant au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes dans "
+                       "un département de la région.", size=9, color=GREY)
+
+
+def _methodology(doc, territory: Territory, year: int, data) -> None:
+    doc.add_heading("Contexte et méthodologie", level=1)
+    doc.add_heading("Contexte", level=2)
+    for text in _context(territory, year):
+        _para(doc, text)
+    doc.add_heading("Précisions méthodologiques", level=2)
+    _para(doc, "Les graphiques qui suivent donnent des ordres de grandeur et les équilibres d'ensemble ; leur "
+               "lecture appelle quelques précautions :")
+    for text in _caveats(territory):
+        _para(doc, text, style="List Bullet")
+    _para(doc, f"Données : statistiques du commerce extérieur de l'année {year} par département et par région, "
+               "mises en ligne en données ouvertes par la DGDDI (Direction générale des douanes et droits "
+               f"indirects) ({citation(data.result.release_date)}).")
+    if data.is_demo:
+        _note(doc, f"**{DEMO_NOTICE}**")
+
+
+def _balance(doc, territory: Territory, charts: _Charts, palette: Palette) -> None:
+    doc.add_heading("Balance commerciale territoriale", level=1)
+    _para(doc, f"Ce premier graphique présente les pays avec lesquels {territory.phrase.subject} échange le plus, "
+               "à l'importation comme à l'exportation : une vue d'ensemble de ses équilibres commerciaux avec "
+               "l'étranger.")
+    charts.place(doc, "balance")
+    _para(doc, balance_reading(palette))
+
+
+def _activities(doc, territory: Territory, charts: _Charts, palette: Palette) -> None:
+    words = _WORDS[territory.kind]
+    doc.add_heading("Principales activités à l'export et à l'import", level=1)
+    _para(doc, treemap_reading(palette, destination=words.into, source=words.from_, scale=words.scale))
+    charts.place(doc, "treemaps")
+
+
+def _flow_section(doc, territory: Territory, year: int, flow: str, summary: dict, charts: _Charts, data,
+                  palette: Palette) -> None:
+    words, place = FLOW_WORDS[flow], _WORDS[territory.kind]
+    doc.add_heading(words["Title"], level=1)
+    _para(doc, flow_reading(flow, palette, source=place.from_, destination=place.into))
+    charts.place(doc, f"{flow}-flows")
+    _totals(doc, total_sentences(summary, territory, flow))
+    _para(doc, flow_sides(flow, source=place.from_, destination=place.into))
+
+    peers = [key for key in (f"{flow}-flows-region", f"{flow}-flows-france") if charts.has(key)]
+    if not peers:
+        return
+    _page_break(doc)
+    against = "la région et pour la France entière" if len(peers) == 2 else "la France entière"
+    _para(doc, f"Pour comparaison, voici les mêmes {words['title']} pour {against} :")
+    for key in peers:
+        charts.place(doc, key)
+        peer_territory = _peer_territory(territory, key)
+        value = totals(data.cube, peer_territory, year)
+        figures_only = {"exports": value.exports, "imports": value.imports, "share_of_region": None,
+                        "share_of_france": {"exports": None, "imports": None}}
+        line = total_sentences(figures_only, peer_territory, flow)[0]     # the total alone, as published
+        _totals(doc, [line])
+
+
+def _peer_territory(territory: Territory, key: str) -> Territory:
+    from lib.analysis.indicators import region_of_territory
+    from lib.data.territories import FRANCE
+    return FRANCE if key.endswith("france") else region_of_territory(territory)
+
+
+def _totals(doc, lines: list[str]) -> None:
+    """« Total des exportations : … » in bold, then the shares, as in the publication's box."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(4)
+    paragraph.paragraph_format.left_indent = Cm(0.5)
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        run.bold = index == 0
+        run.font.size = Pt(11 if index == 0 else 10.5)
+        if index == 0:
+            run.font.color.rgb = NAVY
+        if index < len(lines) - 1:
+            run.add_break()
+
+
+def _practical(doc, territory: Territory, year: int, data, report: FicheReport) -> None:
+    doc.add_heading("Informations pratiques", level=1)
+    _para(doc, "Cette fiche met à la disposition des acteurs locaux un état des lieux du commerce extérieur à "
+               "l'échelle de leur territoire, alors que les règles douanières changent vite.")
+    _para(doc, "Les « Portraits socio-économiques des Territoires d'industrie », parus en octobre 2024 (site de "
+               "l'ANCT), décrivent plus largement l'économie et la population de chaque territoire.")
+    _para(doc, "Le programme Territoires d'industrie présente ses actions en cours et ses perspectives dans le "
+               "dossier de presse de sa dernière Assemblée générale.")
+    paragraph = _para(doc, "Équipe nationale du programme Territoires d'industrie : ")
+    _hyperlink(paragraph, f"mailto:{CONTACT}", CONTACT)
+    paragraph.add_run(".")
+    _para(doc, "Pour aller plus loin :")
+    for text, url in LINKS:
+        _hyperlink(_para(doc, text, style="List Bullet"), url)
+
+    doc.add_heading("Sources", level=2)
+    _para(doc, f"**{citation(data.result.release_date)}{getattr(data, 'version_note', '')}**")
+    paragraph = _para(doc, "Statistiques départementales et régionales du commerce extérieur (fichiers régionaux "
+                           "annuels), Direction générale des douanes et droits indirects, en open data : ")
+    _hyperlink(paragraph, OPEN_DATA_URL)
+    paragraph.add_run(".")
+    _para(doc, "Exportations en valeur FAB, importations en valeur CAF, en euros ; produits selon la nomenclature "
+               "CPF (A129, regroupée en A38) ; totaux de la région et de la France calculés comme somme des "
+               "départements.")
+    if territory.kind == "ti":
+        _para(doc, approximation_note(territory))
+    _para(doc, f"Fiche produite par l'application « {APP_NAME} » le {_today()}, sur le modèle de la publication "
+               f"ANCT / DGE « {TITLE} ».", size=9, color=GREY)
+    if report.notes and report.images == 0 and any("Chromium" in n for n in report.notes):
+        _para(doc, "Les graphiques n'ont pas pu être dessinés sur ce serveur (Chromium absent) ; ils se "
+                   "téléchargent depuis les pages de l'application.", size=9, color=GREY)
+    if data.is_demo:
+        _note(doc, f"**{DEMO_NOTICE}**")
+
+
+# ---------------------------------------------------------------- entry point
+
+def build_fiche(app_data, territory: Territory | str, year: int | None = None, *,
+                palette: Palette = DEFAULT_PALETTE, with_images: bool = True,
+                report: FicheReport | None = None, choices: ReportChoices | None = None) -> bytes:
+    """The .docx bytes of the sheet of ``territory`` for ``year`` (default: latest) from ``app_data``."""
+    from lib.analysis.summary import territory_summary
+    start = time.perf_counter()
+    report = report if report is not None else FicheReport()
+    data = app_data
+    if isinstance(territory, str):
+        territory = data.catalog.resolve(territory)
+    year = int(year or data.latest_year)
+    summary = territory_summary(data.cube, territory, year)
+    charts = _Charts(data, territory, year, palette, with_images, report, choices)
+    try:
+        doc = Document()
+        _setup(doc, territory, year)
+        _cover(doc, territory, year, data)
+        _industry_territories(doc, territory, data)
+        _page_break(doc)
+        _methodology(doc, territory, year, data)
+        _page_break(doc)
+        _balance(doc, territory, charts, palette)
+        _page_break(doc)
+        _activities(doc, territory, charts, palette)
+        _page_break(doc)
+        _flow_section(doc, territory, year, EXPORT, summary, charts, data, palette)
+        _page_break(doc)
+        _flow_section(doc, territory, year, IMPORT, summary, charts, data, palette)
+        _page_break(doc)
+        _practical(doc, territory, year, data, report)
+    finally:
+        charts.close()
+
+    out = io.BytesIO()
+    doc.save(out)
+    report.seconds = time.perf_counter() - start
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- CLI
+
+def register_cli(subparsers) -> None:
+    """Add the ``fiche`` command to lib.cli's subparsers."""
+    parser = subparsers.add_parser(
+        "fiche", help="fiche territoriale Word (modèle de la publication ANCT/DGE)",
+        description="Fiche territoriale Word d'un territoire, ou des 101 départements (--all-departments).")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--territory", help="dep:04, ti:<id>, reg:93 ou fr")
+    which.add_argument("--all-departments", action="store_true",
+                       help="une fiche par département (fiche_dep-XX_ANNÉE.docx dans le dossier --out)")
+    parser.add_argument("--year", type=int, help="année (défaut : la plus récente)")
+    parser.add_argument("--data", nargs="+", help="fichiers ou dossiers officiels (défaut : données de l'appli)")
+    parser.add_argument("--out", help="fichier .docx, ou dossier avec --all-departments "
+                                      "(défaut : fiche_<territoire>_<année>.docx, ou le dossier « fiches »)")
+    parser.add_argument("--limit", type=int, help="avec --all-departments : les N premiers départements seulement")
+    parser.add_argument("--no-images", action="store_true", help="sans les graphiques (plus rapide)")
+    parser.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
+    parser.set_defaults(func=_cmd_fiche)
+
+
+def progress_bar(done: int, total: int, label: str = "", width: int = 30) -> str:
+    """« [#####.........................] 34/101 dep:33 »."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}".rstrip()
+
+
+def _cmd_fiche(args) -> int:
+    from lib.analysis.dataset import load_app_data
+    from lib.presentation.palette import PALETTES
+    from lib.data.territories import TerritoryError
+    palette = PALETTES["daltonien" if args.colorblind else "standard"]
+    if args.limit is not None and not args.all_departments:
+        raise TerritoryError("--limit ne s'emploie qu'avec --all-departments.")
+    app = load_app_data(args.data)
+    if not args.all_departments:
+        territory, year = app.resolve(args.territory, args.year)
+        report = FicheReport()
+        content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images, report=report)
+        out = Path(args.out) if args.out else Path(fiche_file_name(territory, year))
+        write_atomic(out, content)
+        print(f"Fiche écrite : {out} — {territory.name}, {year} : {count_phrase(report.images, 'graphique')}, "
+              f"{format_number(len(content) / 1024)} Ko, {format_number(report.seconds, 1)} s.")
+        for note in dict.fromkeys(report.notes):
+            print(note)
+        return 0
+
+    departments = app.catalog.departments()
+    if args.limit is not None:
+        departments = departments[:max(args.limit, 0)]
+    _, year = app.resolve(departments[0].id if departments else "fr", args.year)
+    folder = Path(args.out or "fiches")
+    if folder.suffix.lower() == ".docx":
+        raise TerritoryError("avec --all-departments, --out est un dossier (pas un fichier .docx).")
+    folder.mkdir(parents=True, exist_ok=True)
+    start, size, images, failed = time.perf_counter(), 0, 0, []
+    tty = sys.stderr.isatty()
+    for index, territory in enumerate(departments):
+        print(("\r" if tty else "") + progress_bar(index, len(departments), territory.id),
+              end="" if tty else "\n", file=sys.stderr, flush=True)
+        report = FicheReport()
+        try:
+            content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images,
+                                  report=report)
+        except Exception as exc:  # noqa: BLE001 - one broken sheet must not stop the other 100
+            failed.append(f"{territory.id} : {exc}")
+            continue
+        write_atomic(folder / fiche_file_name(territory, year), content)
+        size += len(content)
+        images += report.images
+    print(("\r" if tty else "") + progress_bar(len(departments), len(departments), "terminé"), file=sys.stderr)
+    done = len(departments) - len(failed)
+    print(f"{count_phrase(done, 'fiche écrite')} dans {folder} ({year}) : {count_phrase(images, 'graphique')}, "
+          f"{format_number(size / 1024 / 1024, 1)} Mo, {format_number(time.perf_counter() - start, 1)} s.")
+    for line in failed:
+        print(f"Erreur : {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lib.outputs.fiche_docx fiche …``: the same command without lib.cli."""
+    from lib.core.errors import DataFileError
+    from lib.data.territories import TerritoryError
+    parser = argparse.ArgumentParser(prog="python -m lib.outputs.fiche_docx", description="Fiche territoriale Word")
+    register_cli(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (DataFileError, TerritoryError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

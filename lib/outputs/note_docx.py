@@ -1,0 +1,142 @@
+"""« Note de synthèse » (Word, one page): the written synthesis, the key figures table and one chart.
+
+What a prefecture writer pastes first: the paragraph of lib.analysis.synthesis, the figures it quotes (as the
+pages display them), and the partners' balance chart, rendered as the pages' PNG buttons do. Built with
+the Word sheet's page setup (lib.outputs.fiche_docx) so that both documents look alike. Also ``lib.cli note``.
+"""
+from __future__ import annotations
+
+import io
+import sys
+import time
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.shared import Cm, Pt
+
+from lib.outputs import fiche_docx as fiche
+from lib.outputs.dossier import DEMO_NOTICE, chart_png
+from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+from lib.outputs.file_names import download_name
+from lib.core.files import write_atomic
+from lib.core.formatting import format_number
+from lib.data.official_files import citation
+from lib.presentation.palette import DEFAULT_PALETTE, PALETTES, Palette
+from lib.outputs.png_export import PngExportUnavailable, chrome_available
+from lib.outputs.report import report_items
+from lib.analysis.synthesis import overview_synthesis
+from lib.data.territories import Territory
+from lib.presentation.texts import source_line
+
+NOTE_TITLE = "Note de synthèse — commerce extérieur"
+CHART_KEY = "balance"
+CHART_WIDTH_CM = 14
+FIGURE_ROWS = 7           # key figures kept on the page (the first ones: totals, partners, products)
+
+
+def note_file_name(territory: Territory, year: int) -> str:
+    """``note-de-synthese_dep-04_2024.docx``."""
+    return download_name("note-de-synthese", "", territory.slug, year, "docx")
+
+
+def _figures_table(doc, figures: list[tuple[str, str]]) -> None:
+    """Two pairs of columns (indicator, value) to keep the table short."""
+    rows = (len(figures) + 1) // 2
+    table = doc.add_table(rows=rows + 1, cols=4)
+    table.style = "Light Grid Accent 1"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, text in enumerate(("Indicateur", "Valeur", "Indicateur", "Valeur")):
+        cell = table.rows[0].cells[column]
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(9)
+    for index, (label, value) in enumerate(figures):
+        row, offset = table.rows[1 + index % rows], 2 * (index // rows)
+        for column, text in ((offset, label), (offset + 1, value)):
+            cell = row.cells[column]
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.font.size = Pt(9)
+
+
+def build_note(app_data, territory: Territory | str, year: int | None = None, *,
+               palette: Palette = DEFAULT_PALETTE, with_image: bool = True) -> bytes:
+    """The .docx bytes of the one-page note of ``territory`` for ``year`` (default: latest)."""
+    data = app_data
+    if isinstance(territory, str):
+        territory = data.catalog.resolve(territory)
+    year = int(year or data.latest_year)
+    synthesis = overview_synthesis(data.cube, territory, year)
+    doc = Document()
+    fiche._setup(doc, territory, year)  # noqa: SLF001 - same page setup and styles as the Word sheet
+    doc.core_properties.title = f"{NOTE_TITLE} — {territory.name} ({year})"
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = Cm(1.6)
+    doc.add_paragraph(NOTE_TITLE, style="Title")
+    doc.add_paragraph(f"{fiche.territory_heading(territory)} — {year}", style="Subtitle")
+    if data.is_demo:
+        fiche._note(doc, f"**{DEMO_NOTICE}**")  # noqa: SLF001
+    doc.add_paragraph(synthesis.text)
+    doc.add_heading("Chiffres clés", level=3)
+    _figures_table(doc, synthesis.figures[:2 * FIGURE_ROWS])
+    item = next(iter(report_items(data.cube, data.catalog, territory, year, keys=(CHART_KEY,))), None)
+    if item is not None:
+        doc.add_heading(item.title, level=3)
+        source = source_line(citation(data.result.release_date), data.is_demo)
+        frame = ExportFrame(title=item.title, source=source, scale=1)
+        message = None
+        if not with_image:
+            message = "Graphique non inclus (note demandée sans image)."
+        elif not chrome_available():
+            message = ("Graphique non inclus : Chromium est absent de ce serveur ; il se télécharge depuis la page "
+                       f"« {item.page} » de l'application.")
+        else:
+            try:
+                figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
+                png = chart_png(figure, frame, scale=1, compact=True)
+            except EmptyDataError as exc:
+                message = str(exc)
+            except PngExportUnavailable:
+                message = "Graphique non inclus : son dessin a échoué sur ce serveur."
+            else:
+                doc.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))
+                doc.inline_shapes[-1]._inline.docPr.set("descr", item.title)  # noqa: SLF001 - alt text
+        if message:
+            fiche._note(doc, message)  # noqa: SLF001
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run(f"{citation(data.result.release_date)}. Note produite par l'application "
+                            f"« {fiche.APP_NAME} ».")
+    run.font.size = Pt(8)
+    run.font.color.rgb = fiche.GREY
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def register_cli(subparsers) -> None:
+    """Add the ``note`` command to lib.cli's subparsers."""
+    parser = subparsers.add_parser("note", help="note de synthèse Word d'une page (synthèse, chiffres clés, un "
+                                                "graphique)")
+    parser.add_argument("--territory", required=True, help="dep:04, ti:<id>, reg:93 ou fr")
+    parser.add_argument("--year", type=int, help="année (défaut : la plus récente)")
+    parser.add_argument("--data", nargs="+", help="fichiers ou dossiers officiels (défaut : données de l'appli)")
+    parser.add_argument("--out", help="fichier .docx (défaut : note-de-synthese_<territoire>_<année>.docx)")
+    parser.add_argument("--no-images", action="store_true", help="sans le graphique (plus rapide)")
+    parser.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
+    parser.set_defaults(func=_cmd_note)
+
+
+def _cmd_note(args) -> int:
+    from lib.analysis.dataset import load_app_data
+    start = time.perf_counter()
+    app = load_app_data(args.data)
+    territory, year = app.resolve(args.territory, args.year)
+    content = build_note(app, territory, year, palette=PALETTES["daltonien" if args.colorblind else "standard"],
+                         with_image=not args.no_images)
+    out = Path(args.out) if args.out else Path(note_file_name(territory, year))
+    write_atomic(out, content)
+    print(f"Note de synthèse écrite : {out} — {territory.name}, {year} ({format_number(len(content) / 1024)} Ko, "
+          f"{format_number(time.perf_counter() - start, 1)} s).", file=sys.stdout)
+    return 0

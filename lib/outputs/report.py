@@ -1,0 +1,348 @@
+"""Every chart and table of the pages for one (territory, year), listed once.
+
+The dossier (Excel), the ``png`` command of the CLI and the Word sheet read this list, so they hold
+exactly what the pages show: the same lib.analysis.indicators / lib.analysis.trends / lib.analysis.exposure results, the same
+lib.presentation.figures / lib.presentation.exposure_figures builders, the same lib.presentation.tables / lib.presentation.exposure_tables tables and the
+same titles (lib.presentation.texts.chart_title). Pages of one territory only: the map and the « Par produit » /
+« Par pays » explorers (a product or a country across all départements) are not listed. Interactive
+choices come from ``ReportChoices`` (what the user picked on the pages), else the pages' defaults (10
+partner countries, the territory's first destination outside the EU for the exposure, the comparison
+page's default départements).
+
+An item's ``build`` takes the keyword arguments of every figure builder (``template``, ``palette``,
+``export``); call it with ``template="plotly_white"`` and an ``ExportFrame`` for a PNG.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
+
+import pandas as pd
+
+from lib.analysis import explorers, exposure, indicators as ind, trends
+from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
+from lib.data.reference.departments import DEPARTMENTS
+from lib.core.schema import EXPORT, IMPORT
+from lib.analysis.summary import territory_summary
+from lib.data.territories import FRANCE, KIND_LABELS, Territory
+from lib.presentation.texts import FLOW_WORDS, chart_title
+from lib.analysis.trends import country_phrase
+from lib.presentation.table_model import Column, TableSheet
+
+# CLI names of the charts, in page order (overview, exports, imports, comparison).
+CHART_NAMES = (
+    "trend", "balance", "treemaps", "export-flows", "import-flows",
+    "export-flows-region", "export-flows-france", "import-flows-region", "import-flows-france",
+    "specialisation-export", "specialisation-import", "departments",
+    "exposure", "dependency", "concentration", "eu-split",
+)
+PAGES = {"overview": "Vue d'ensemble", "export": "Exportations", "import": "Importations",
+         "comparison": "Comparaison", "exposure": "Exposition et dépendances"}
+BALANCE_PARTNERS = ind.TOP_N      # the overview's slider starts at 10 countries
+MAX_PEER_DEPARTMENTS = 6
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    """The pages' choices that change a chart; None keeps the page's default."""
+    peer_departments: tuple[str, ...] | None = None     # Comparaison: the compared départements
+    exposure_country: str | None = None                 # Exposition: the partner country
+    balance_partners: int | None = None                 # Vue d'ensemble: countries in the balance chart
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One chart (or a table alone) of a page, with its data tables and its download names."""
+    key: str                                      # a CHART_NAMES entry, or "kpi" / "comparison" (tables only)
+    title: str                                    # the chart's export title (chart_title)
+    build: Callable[..., object] | None           # build(template=, palette=, export=) -> go.Figure
+    tables: list[TableSheet] = field(default_factory=list)
+    topic: str = ""                               # download_name(topic, chart, …)
+    chart: str = ""
+    page: str = ""                                # French name of the page showing it
+
+
+class ReportContext:
+    """Shared, computed-once inputs of the items of one (territory, year)."""
+
+    def __init__(self, cube: ind.TradeCube, catalog, territory: Territory, year: int,
+                 choices: ReportChoices | None = None):
+        self.cube, self.catalog, self.territory, self.year = cube, catalog, territory, int(year)
+        self.choices = choices or ReportChoices()
+        self.home_region = ind.region_of_territory(territory) if territory.kind in ("dep", "ti") else None
+        self._summary = None
+        self._structures: dict = {}
+
+    @property
+    def summary(self) -> dict:
+        if self._summary is None:
+            self._summary = territory_summary(self.cube, self.territory, self.year)
+        return self._summary
+
+    def structure(self, peer: Territory, flow: str) -> ind.FlowStructure:
+        key = (peer.id, flow)
+        if key not in self._structures:
+            self._structures[key] = ind.flow_structure(self.cube, peer, self.year, flow)
+        return self._structures[key]
+
+    def peers(self) -> list[Territory]:
+        """The territory, its région (dep / ti) and France, without repeats (the comparison page's list)."""
+        return ind.comparison_peers(self.territory)
+
+    def peer(self, level: str) -> Territory | None:
+        """The région or France as a comparison point; None when it is the territory itself."""
+        peer = self.home_region if level == "region" else FRANCE
+        return peer if peer is not None and peer.id != self.territory.id else None
+
+
+# ---------------------------------------------------------------- items
+
+def _kpi(ctx: ReportContext) -> ReportItem:
+    """The overview's key figures: values, the previous year and its changes, ranks of a département."""
+    summary, cube, territory, year = ctx.summary, ctx.cube, ctx.territory, ctx.year
+    extra: dict[str, tuple[str, float]] = {}
+    previous = ind.previous_year(cube, year)
+    if previous:
+        before = ind.totals(cube, territory, previous)
+        extra[f"Exportations {previous}"] = ("eur", before.exports)
+        extra[f"Importations {previous}"] = ("eur", before.imports)
+        extra[f"Solde commercial {previous}"] = ("eur", before.balance)
+        extra[f"Évolution des exportations depuis {previous}"] = ("share", ind.change(summary["exports"],
+                                                                                      before.exports))
+        extra[f"Évolution des importations depuis {previous}"] = ("share", ind.change(summary["imports"],
+                                                                                      before.imports))
+    if territory.kind == "dep":
+        dep = territory.departments[0]
+        extra["Rang à l'export (sur 101 départements)"] = ("int", ind.department_rank(cube, dep, year, EXPORT))
+        extra["Rang à l'import (sur 101 départements)"] = ("int", ind.department_rank(cube, dep, year, IMPORT))
+    return ReportItem(key="kpi", title=chart_title("Chiffres clés", territory, year), build=None,
+                      tables=[tables.kpi_table(summary, extra)], topic="chiffres-cles", chart="",
+                      page=PAGES["overview"])
+
+
+def _balance(ctx: ReportContext) -> ReportItem:
+    partners = ind.partner_balance(ctx.cube, ctx.territory, ctx.year,
+                                   ctx.choices.balance_partners or BALANCE_PARTNERS)
+    return ReportItem(key="balance", title=chart_title("Balance commerciale territoriale", ctx.territory, ctx.year),
+                      build=partial(figures.balance_figure, partners), tables=[tables.partner_table(partners)],
+                      topic="balance", chart="pays", page=PAGES["overview"])
+
+
+def _treemaps(ctx: ReportContext) -> ReportItem:
+    exports = ind.product_breakdown(ctx.cube, ctx.territory, ctx.year, EXPORT)
+    imports = ind.product_breakdown(ctx.cube, ctx.territory, ctx.year, IMPORT)
+    return ReportItem(key="treemaps",
+                      title=chart_title("Principales activités à l'export et à l'import", ctx.territory, ctx.year),
+                      build=partial(figures.flows_treemap_figure, exports, imports),
+                      tables=[tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
+                      topic="activites", chart="produits", page=PAGES["overview"])
+
+
+def _flows(flow: str):
+    def make(ctx: ReportContext) -> ReportItem:
+        words = FLOW_WORDS[flow]
+        structure = ctx.structure(ctx.territory, flow)
+        return ReportItem(key=f"{flow}-flows", title=chart_title(words["chart"], ctx.territory, ctx.year, in_value=True),
+                          build=partial(figures.sankey_figure, structure),
+                          tables=[tables.flow_nodes_table(structure), tables.links_table(structure)],
+                          topic=words["title"], chart="flux", page=PAGES[flow])
+    return make
+
+
+def _comparison(ctx: ReportContext) -> ReportItem:
+    """The territory beside its région and France: totals, coverage, and the territory's share of each."""
+    own = ind.totals(ctx.cube, ctx.territory, ctx.year)
+    rows = []
+    for peer in ctx.peers():
+        peer_totals = ind.totals(ctx.cube, peer, ctx.year)
+        level = "Régions" if peer.kind == "reg" and len(peer.regions) > 1 else KIND_LABELS[peer.kind]
+        rows.append({"level": level, "name": peer.name, "exports": peer_totals.exports,
+                     "imports": peer_totals.imports, "balance": peer_totals.balance,
+                     "coverage": peer_totals.coverage,
+                     "share_exports": ind.ratio(own.exports, peer_totals.exports),
+                     "share_imports": ind.ratio(own.imports, peer_totals.imports)})
+    table = TableSheet(
+        title="Le territoire, sa région et la France", sheet_name="Comparaison", frame=pd.DataFrame(rows),
+        columns=[Column("level", "Niveau", "text"), Column("name", "Territoire", "text"),
+                 Column("exports", "Exportations (€)", "eur"), Column("imports", "Importations (€)", "eur"),
+                 Column("balance", "Solde (€)", "eur"), Column("coverage", "Taux de couverture", "ratio"),
+                 Column("share_exports", "Part du territoire dans les exportations", "share"),
+                 Column("share_imports", "Part du territoire dans les importations", "share")],
+        notes=["Part du territoire = exportations (importations) du territoire ÷ celles de la ligne ; "
+               "taux de couverture = exportations ÷ importations."])
+    return ReportItem(key="comparison", title=chart_title(table.title, ctx.territory, ctx.year), build=None,
+                      tables=[table], topic="comparaison", chart="territoire-region-france",
+                      page=PAGES["comparison"])
+
+
+def _peer_flows(flow: str, level: str):
+    def make(ctx: ReportContext) -> ReportItem | None:
+        peer = ctx.peer(level)
+        if peer is None:
+            return None
+        words = FLOW_WORDS[flow]
+        structure = ctx.structure(peer, flow)
+        # the comparison page's title: short flow name, the peer's name, « (en valeur, année) »
+        title = chart_title(words["short_chart"], peer, ctx.year, in_value=True)
+        nodes = tables.flow_nodes_table(structure)
+        where = "France" if level == "france" else "région"
+        nodes = dataclasses.replace(
+            nodes, title=f"Pour comparaison, {peer.name} : {nodes.title[0].lower()}{nodes.title[1:]}",
+            sheet_name=f"{nodes.sheet_name} {where}",
+            notes=[f"Données {'de la France entière' if level == 'france' else peer.phrase.of}, "
+                   "pour comparaison avec le territoire."])
+        return ReportItem(key=f"{flow}-flows-{level}", title=title, build=partial(figures.sankey_figure, structure),
+                          tables=[nodes], topic=words["title"], chart=f"flux-{peer.slug}", page=PAGES["comparison"])
+    return make
+
+
+def _specialisation(flow: str):
+    def make(ctx: ReportContext) -> ReportItem | None:
+        if ctx.territory.kind == "fr":      # France is the reference: the comparison page shows none
+            return None
+        words = FLOW_WORDS[flow]
+        spec = ind.specialisation(ctx.cube, ctx.territory, ctx.year, flow)
+        region_name = ctx.home_region.name if ctx.home_region else None
+        return ReportItem(key=f"specialisation-{flow}",
+                          title=chart_title(f"Structure des {words['title']} par produit", ctx.territory, ctx.year),
+                          build=partial(figures.specialisation_figure, spec, ctx.territory.name, region_name, flow=flow),
+                          tables=[tables.specialisation_table(spec, flow, ctx.home_region)], topic=words["title"],
+                          chart="specialisation", page=PAGES["comparison"])
+    return make
+
+
+def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
+    """The comparison page's default choice: a département or TI with its région's biggest exporters; a
+    région or France, its own biggest exporters."""
+    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist() if territory.regions
+             else list(territory.departments))
+    ranked = cube.department_totals(year, EXPORT).loc[codes].sort_values(ascending=False)
+    own = list(territory.departments) if territory.kind in ("dep", "ti") else []
+    return list(dict.fromkeys(own + list(ranked.index)))[:MAX_PEER_DEPARTMENTS]
+
+
+def _departments(ctx: ReportContext) -> ReportItem:
+    chosen = ctx.choices.peer_departments or default_peer_departments(ctx.cube, ctx.territory, ctx.year)
+    frame = ind.compare_departments(ctx.cube, list(chosen), ctx.year)
+    return ReportItem(key="departments", title=f"Exportations, importations et solde de départements ({ctx.year})",
+                      build=partial(figures.departments_comparison_figure, frame),
+                      tables=[tables.departments_table(frame)], topic="comparaison", chart="departements",
+                      page=PAGES["comparison"])
+
+
+def _trend(ctx: ReportContext) -> ReportItem | None:
+    yearly = trends.yearly_totals(ctx.cube, ctx.territory)
+    if len(yearly) <= 1:          # the overview shows it from two years on
+        return None
+    return ReportItem(key="trend", title=f"Exportations, importations et solde par année, {ctx.territory.name}",
+                      build=partial(xfig.trend_figure, yearly), tables=[xtab.trend_table(yearly)],
+                      topic="evolution", chart="annees", page=PAGES["overview"])
+
+
+def _changes(flow: str):
+    def make(ctx: ReportContext) -> ReportItem | None:
+        previous = ind.previous_year(ctx.cube, ctx.year)
+        if previous is None:
+            return None
+        words = FLOW_WORDS[flow]
+        found = [xtab.changes_table(trends.partner_changes(ctx.cube, ctx.territory, ctx.year, flow), flow, ctx.year,
+                                    previous, "partners"),
+                 xtab.changes_table(trends.product_changes(ctx.cube, ctx.territory, ctx.year, flow), flow, ctx.year,
+                                    previous, "products")]
+        return ReportItem(key=f"{flow}-changes", title=chart_title(f"Évolution des {words['title']} depuis {previous}",
+                                                                  ctx.territory, ctx.year),
+                          build=None, tables=found, topic=words["title"], chart="evolution", page=PAGES[flow])
+    return make
+
+
+def _exposure(ctx: ReportContext) -> ReportItem | None:
+    country = ctx.choices.exposure_country or explorers.default_exposure_country(ctx.cube, ctx.year, ctx.territory)
+    partner = exposure.exposure_to_partner(ctx.cube, ctx.territory, ctx.year, country)
+    if partner.is_empty:
+        return None
+    return ReportItem(key="exposure", title=chart_title(f"Exportations {country_phrase(country, EXPORT)}", ctx.territory,
+                                                        ctx.year),
+                      build=partial(xfig.exposure_figure, partner, ctx.territory.name),
+                      tables=[xtab.exposure_summary_table(partner, ctx.territory.name),
+                              xtab.exposure_products_table(partner)],
+                      topic="exposition", chart=country.lower(), page=PAGES["exposure"])
+
+
+def _dependency(ctx: ReportContext) -> ReportItem:
+    dependency = exposure.import_dependency(ctx.cube, ctx.territory, ctx.year)
+    return ReportItem(key="dependency", title=chart_title("Dépendance aux principaux fournisseurs", ctx.territory,
+                                                          ctx.year),
+                      build=partial(xfig.dependency_figure, dependency), tables=[xtab.dependency_table(dependency)],
+                      topic="importations", chart="dependances", page=PAGES["exposure"])
+
+
+def _region_name(ctx: ReportContext) -> str | None:
+    return ctx.home_region.name if ctx.home_region else None
+
+
+def _concentration(ctx: ReportContext) -> ReportItem:
+    concentration = exposure.concentration(ctx.cube, ctx.territory, ctx.year)
+    return ReportItem(key="concentration", title=chart_title("Concentration des échanges", ctx.territory, ctx.year),
+                      build=partial(xfig.concentration_figure, concentration, ctx.territory.name, _region_name(ctx)),
+                      tables=[xtab.concentration_table(concentration)], topic="concentration", chart="hhi",
+                      page=PAGES["exposure"])
+
+
+def _eu_split(ctx: ReportContext) -> ReportItem:
+    split = exposure.eu_split(ctx.cube, ctx.territory, ctx.year)
+    return ReportItem(key="eu-split", title=chart_title("Échanges avec l'Union européenne et le reste du monde",
+                                                        ctx.territory, ctx.year),
+                      build=partial(xfig.eu_split_figure, split, ctx.territory.name, _region_name(ctx)),
+                      tables=[xtab.eu_split_table(split)], topic="ue", chart="hors-ue", page=PAGES["exposure"])
+
+
+# key → factory, in page order
+_FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
+    "kpi": _kpi,
+    "trend": _trend,
+    "balance": _balance,
+    "treemaps": _treemaps,
+    "export-flows": _flows(EXPORT),
+    "export-changes": _changes(EXPORT),
+    "import-flows": _flows(IMPORT),
+    "import-changes": _changes(IMPORT),
+    "comparison": _comparison,
+    "export-flows-region": _peer_flows(EXPORT, "region"),
+    "export-flows-france": _peer_flows(EXPORT, "france"),
+    "import-flows-region": _peer_flows(IMPORT, "region"),
+    "import-flows-france": _peer_flows(IMPORT, "france"),
+    "specialisation-export": _specialisation(EXPORT),
+    "specialisation-import": _specialisation(IMPORT),
+    "departments": _departments,
+    "exposure": _exposure,
+    "dependency": _dependency,
+    "concentration": _concentration,
+    "eu-split": _eu_split,
+}
+ITEM_KEYS = tuple(_FACTORIES)
+assert set(CHART_NAMES) <= set(ITEM_KEYS)
+
+
+def report_items(cube: ind.TradeCube, catalog, territory: Territory, year: int,
+                 keys: list[str] | tuple[str, ...] | None = None,
+                 choices: ReportChoices | None = None) -> list[ReportItem]:
+    """Every chart and table of the pages (or only ``keys``), in page order.
+
+    Items that do not apply are left out: no région for a région or France, no France comparison for
+    France itself. Unknown keys raise KeyError.
+    """
+    wanted = ITEM_KEYS if keys is None else tuple(keys)
+    unknown = [k for k in wanted if k not in _FACTORIES]
+    if unknown:
+        raise KeyError(f"unknown report items: {unknown}")
+    ctx = ReportContext(cube, catalog, territory, year, choices)
+    items = (_FACTORIES[key](ctx) for key in ITEM_KEYS if key in wanted)
+    return [item for item in items if item is not None]
+
+
+def report_item(cube: ind.TradeCube, catalog, territory: Territory, year: int, key: str) -> ReportItem | None:
+    """One item, or None when it does not apply to this territory (e.g. « export-flows-region » for France)."""
+    found = report_items(cube, catalog, territory, year, keys=[key])
+    return found[0] if found else None

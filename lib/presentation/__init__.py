@@ -1,0 +1,1 @@
+"""Presentation layer: French texts, palettes, plotly figures and table models."""

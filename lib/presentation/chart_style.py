@@ -1,0 +1,284 @@
+"""Chart style shared by every figure module: export frame, fonts, margins, axis ticks, money and name helpers.
+
+One place for the layout rules (a PNG's title, source line and font sizes; ticks in « M€ » and « % »; label
+wrapping) so that the overview, exposure, explorer and tile-map figures look alike. Pure plotly, no Streamlit.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.core import formatting as fmt
+from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
+from lib.analysis.indicators import OTHERS, OTHERS_LABEL
+from lib.data.reference.countries import country_name
+from lib.data.reference.departments import department_name, is_department
+from lib.data.reference.products import product_label, product_short_label
+from lib.presentation.palette import Palette
+
+EXPORT_TEMPLATE = "plotly_white"
+FONT_FAMILY = "Arial, Liberation Sans, DejaVu Sans, sans-serif"
+TEXT_COLOR = "#1F2328"
+# Export sizes in px at 1600 px wide (scaled with the width): 22 px ≈ 6,2 pt once pasted 16 cm wide.
+EXPORT_BASE_WIDTH = 1600
+TITLE_SIZE, FONT_SIZE, SOURCE_SIZE = 34, 22, 18
+
+
+class EmptyDataError(ValueError):
+    """Nothing to draw; `str(err)` is a French sentence a page can show as is (st.info)."""
+
+
+@dataclass(frozen=True)
+class ExportFrame:
+    """What a PNG needs besides the data: its title, its source line and its size."""
+    title: str
+    source: str
+    width: int = 1600
+    height: int = 900
+    scale: int = 2
+
+    @property
+    def factor(self) -> float:
+        """Font and margin scale relative to the 1600 px reference width."""
+        return self.width / EXPORT_BASE_WIDTH
+
+
+def chosen_template(template: str | None, export: ExportFrame | None) -> str | None:
+    return template if template is not None else (EXPORT_TEMPLATE if export is not None else None)
+
+
+def new_figure(template: str | None, export: ExportFrame | None) -> go.Figure:
+    """An explicit template is set at construction, so plotly's default never leaks into an export."""
+    layout = {"separators": fmt.PLOTLY_SEPARATORS}
+    chosen = chosen_template(template, export)
+    if chosen is not None:
+        layout["template"] = chosen
+    return go.Figure(layout=layout)
+
+
+def product_names(code: str) -> tuple[str, str]:
+    """(short label, full label) of a product code, « Autres » included."""
+    if code == OTHERS:
+        return OTHERS_LABEL, "Autres produits (au-delà des 10 premiers)"
+    return product_short_label(code), product_label(code)
+
+
+def country_names(code: str) -> tuple[str, str]:
+    if code == OTHERS:
+        return OTHERS_LABEL, "Autres pays (au-delà des 10 premiers)"
+    name = country_name(code)
+    return name, name
+
+
+def department_label(code) -> str:
+    return department_name(code) if is_department(code) else str(code)
+
+
+def check_flow(flow: str) -> str:
+    if flow not in FLOW_NAMES:
+        raise ValueError(f"Flux inconnu : « {flow} » (attendu « {EXPORT} » ou « {IMPORT} »).")
+    return flow
+
+
+def flow_color(flow: str, palette: Palette) -> str:
+    return palette.exports if flow == EXPORT else palette.imports
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} : colonne(s) manquante(s) {', '.join(missing)}.")
+
+
+def nice_step(span: float, target_ticks: int = 5) -> float:
+    """A 1-2-2,5-5 step giving about `target_ticks` ticks over `span`."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / target_ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def exact_decimals(shown: list[float], most: int = 3) -> int:
+    """The fewest decimals (0 to `most`) that write every value exactly: a 2,5 % gridline reads « 2,5 % »,
+    never a rounded « 2 % » or « 3 % » (distinct labels alone are not enough: they can still lie)."""
+    for decimals in range(most + 1):
+        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in shown):
+            return decimals
+    return most
+
+
+def money(values):
+    """The chart's one amount unit (lib.core.formatting.AmountUnit.for_values): plain and signed formatters, and
+    the unit for the axis; a small amount reads « < 0,1 M€ », never « 0,0 M€ »."""
+    unit = fmt.AmountUnit.for_values(values)
+    return unit.format, (lambda v: unit.format(v, signed=True)), unit
+
+
+def exact_texts(values: list[float], render, unit: float) -> list[str]:
+    """Tick labels (`render(value, decimals)`) with the decimals that write `value / unit` exactly."""
+    decimals = exact_decimals([v / unit for v in values])
+    return [render(v, decimals) for v in values]
+
+
+def meur_ticks(low: float, high: float, absolute: bool = False, unit: fmt.AmountUnit = fmt.MEUR,
+                target: int = 5) -> tuple[list[float], list[str]]:
+    """Ticks in euros labelled in French M€ (« 1 200 M€ », or the chart's unit); `absolute` shows imports'
+    negative side as positive; about `target` intervals."""
+    step = nice_step(high - low, target)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    values = [k * step for k in range(first, last + 1)]
+
+    def render(v, decimals):
+        shown = abs(v) if absolute else v
+        return f"{fmt.format_number(shown / unit.euros, decimals)}{fmt.NBSP}{unit.symbol}"
+    return values, exact_texts(values, render, unit.euros)
+
+
+def floor_with_tick(low: float, high: float, tickvals: list[float]) -> float:
+    """Bottom of a value axis: 0, or below a negative minimum far enough to show a negative tick (a
+    deficit marker under an axis with no negative label cannot be read)."""
+    if low >= 0:
+        return 0.0
+    return min(low - 0.06 * (high - low), min(tickvals))
+
+
+def percent_ticks(high: float) -> tuple[list[float], list[str]]:
+    step = nice_step(high)
+    values = [k * step for k in range(0, math.ceil(high / step) + 1)]
+    return values, exact_texts(values, lambda v, d: fmt.format_percent(v, decimals=d), 0.01)
+
+
+def wrap(text: str, max_chars: int) -> list[str]:
+    """Greedy line wrap on spaces (titles, axis labels)."""
+    if len(text) <= max_chars:
+        return [text]
+    lines, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) > max_chars and current:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+def wrap_name(name: str, max_chars: int) -> list[str]:
+    """Wrap a place name on spaces and after hyphens (« Alpes-de-Haute-/Provence »)."""
+    pieces = name.replace("-", "-\x00").replace(" ", " \x00").split("\x00")
+    lines, current = [], ""
+    for piece in pieces:
+        if current and len(current + piece) > max_chars:
+            lines.append(current.rstrip())
+            current = piece
+        else:
+            current += piece
+    lines.append(current.rstrip())
+    return lines
+
+
+def text_width(text: str, size: float) -> float:
+    """Rough rendered width in px (Arial averages ~0.55 em per character)."""
+    return len(text) * size * 0.56
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Export margins in px, and the lines of the title and the source."""
+    top: float
+    bottom: float
+    left: float
+    right: float
+    title_lines: list
+    source_lines: list
+    width: int
+    height: int
+
+    @property
+    def plot_w(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_h(self) -> float:
+        return self.height - self.top - self.bottom
+
+
+def export_geometry(export: ExportFrame, *, legend: bool = False, axis_bottom: float = 0, left: float = 30,
+                     right: float = 30, top_extra: float = 0) -> Geometry:
+    """Margins are computed (not auto-expanded) so the source line sits at a known place under the plot.
+
+    `axis_bottom`, `left`, `right` and `top_extra` (headers above the plot) are px at the 1600 px width.
+    """
+    k = export.factor
+    title_size, font_size, source_size = (round(s * k) for s in (TITLE_SIZE, FONT_SIZE, SOURCE_SIZE))
+    title_lines = wrap(export.title, int(export.width * 0.95 / (title_size * 0.5)))
+    source_lines = wrap(export.source, int(export.width * 0.95 / (source_size * 0.5)))
+    top = 22 * k + len(title_lines) * title_size * 1.3 + 16 * k + (font_size * 2.2 if legend else 0) \
+        + top_extra * k
+    bottom = axis_bottom * k + len(source_lines) * source_size * 1.35 + 22 * k
+    return Geometry(top=top, bottom=bottom, left=left * k, right=right * k, title_lines=title_lines,
+                     source_lines=source_lines, width=export.width, height=export.height)
+
+
+def finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, screen_margin: dict | None = None,
+            **geometry_args) -> go.Figure:
+    """Screen: compact margins. Export: size, white background, title, source line, legible fonts."""
+    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS)
+    if export is None:
+        fig.update_layout(margin=screen_margin or dict(t=40, b=40, l=10, r=10))
+        if legend:
+            fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"))
+        return fig
+    k = export.factor
+    title_size, font_size, source_size = (round(s * k) for s in (TITLE_SIZE, FONT_SIZE, SOURCE_SIZE))
+    geometry = export_geometry(export, legend=legend, **geometry_args)
+    fig.update_layout(
+        width=export.width, height=export.height, paper_bgcolor="white", plot_bgcolor="white",
+        font=dict(family=FONT_FAMILY, size=font_size, color=TEXT_COLOR),
+        margin=dict(t=geometry.top, b=geometry.bottom, l=geometry.left, r=geometry.right, pad=0,
+                    autoexpand=False),
+        # plotly anchors a multi-line title on its first line: shift it down by the extra lines
+        title=dict(text="<br>".join(geometry.title_lines), xref="container", x=22 * k / export.width,
+                   xanchor="left", yref="container", yanchor="top",
+                   y=1 - (22 * k + (len(geometry.title_lines) - 1) * title_size * 0.65) / export.height,
+                   font=dict(size=title_size, color=TEXT_COLOR, family=FONT_FAMILY)),
+        hoverlabel=dict(font_size=font_size))
+    if legend:
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1 + 8 * k / geometry.plot_h,
+                                      yanchor="bottom", font=dict(size=font_size), bgcolor="rgba(0,0,0,0)"))
+    else:
+        fig.update_layout(showlegend=False)
+    fig.add_annotation(
+        text="<br>".join(geometry.source_lines), showarrow=False, align="left",
+        xref="paper", x=-(geometry.left - 22 * k) / geometry.plot_w, xanchor="left",
+        yref="paper", y=-(geometry.bottom - 16 * k) / geometry.plot_h, yanchor="bottom",
+        font=dict(size=source_size, color="#555B63", family=FONT_FAMILY))
+    return fig
+
+
+def tick_font(export: ExportFrame | None) -> dict:
+    return {} if export is None else dict(size=round(FONT_SIZE * export.factor))
+
+
+def label_margin(labels, extra: float = 30) -> float:
+    """Left margin (px at 1600 wide) that fits the longest category label."""
+    return max((text_width(str(label), FONT_SIZE) for label in labels), default=0) + extra
+
+
+def new_subplots(template: str | None, export: ExportFrame | None, **kwargs) -> go.Figure:
+    """make_subplots with the same template rule as new_figure."""
+    fig = make_subplots(**kwargs)
+    chosen = chosen_template(template, export)
+    if chosen is not None:
+        fig.update_layout(template=chosen)
+    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS)
+    return fig
