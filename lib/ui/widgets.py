@@ -39,8 +39,8 @@ class DownloadContext:
 def demo_banner(is_demo: bool) -> None:
     if is_demo:
         st.info("**Données de démonstration** : chiffres fictifs générés au format officiel des douanes, "
-                "calés sur quelques totaux publiés. Pour les vrais chiffres, chargez les fichiers régionaux des "
-                "douanes dans la page « À propos des données ».", icon="ℹ️")
+                "calés sur quelques totaux publiés. Les vrais chiffres viennent des fichiers régionaux des douanes, "
+                "qu'un administrateur charge depuis la page « À propos des données ».", icon="ℹ️")
 
 
 # Cards in a wrapping row: 4 abreast on a wide main area, 2 below 56rem (1024 px with the sidebar open), 1 on
