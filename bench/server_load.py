@@ -171,8 +171,8 @@ WARM_PLAN = {"value": False}
 
 
 def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: float) -> Phase:
-    if WARM_PLAN["value"]:
-        for index in range(min(sessions, len(TERRITORIES))):
+    if WARM_PLAN["value"]:   # every session of the plan once: its territory and the one it switches to
+        for index in range(sessions):
             run_session(url, index, rounds, None, timeout)
     load_before = _loadavg()
     cpu_before = cpu_seconds(pids, include_reaped_children=False)

@@ -29,7 +29,11 @@ if several:
 st.markdown(f"Les mêmes diagrammes pour le territoire, {'ses régions' if several else 'sa région'} et la France, "
             "lus de la même façon (dix premiers produits et pays, « Autres », cinq principaux flux en "
             f"{page.selection.palette.words.highlight}).")
-for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"]), (EXPORT, IMPORT)):
+# Only the open tab's diagrams are built and sent (switching tabs reruns the page).
+for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"], key="cmp_flow_tab", on_change="rerun"),
+                     (EXPORT, IMPORT)):
+    if not tab.open:
+        continue
     with tab:
         words = FLOW_WORDS[flow]
         for peer in peers:

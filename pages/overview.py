@@ -6,7 +6,6 @@ import streamlit as st
 from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
 from lib.presentation.overview_metrics import kpi_cards
 from lib.core.schema import EXPORT, IMPORT
-from lib.analysis.synthesis import overview_synthesis
 from lib.presentation.texts import balance_reading, chart_title, treemap_reading
 from lib.outputs.report import BALANCE_PARTNERS
 from lib.ui import explorer_state as url, loaders, page_choices as choices
@@ -17,7 +16,7 @@ from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row
 page = page_header("Vue d'ensemble")
 summary = page.summary()
 stop_if_no_trade(summary, page.territory.name)
-synthesis_block(overview_synthesis(page.data.cube, page.territory, page.year, summary), key="overview")
+synthesis_block(page.compute("overview_synthesis"), key="overview")
 
 for row in kpi_cards(page.data.cube, page.territory, page.year, summary):
     metric_row(row)

@@ -13,7 +13,6 @@ import html
 import re
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from lib.presentation.chart_text import describe_figure
 
@@ -25,9 +24,13 @@ _CSS = f"""<style>
 .sr-only-description {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }}
 </style>"""
-# Runs in the component's iframe (same origin, allowed by Streamlit's sandbox) and watches the page.
+# Runs in the page itself (st.html with JavaScript: no iframe, no deprecated component) and watches it;
+# installed once per browser tab, however many reruns send it again.
 _SCRIPT = """<script>
-const doc = window.parent.document;
+(function () {
+if (window.cetAccessibility) return;
+window.cetAccessibility = true;
+const doc = document;
 function fix() {
   doc.querySelectorAll('[data-testid="stFileUploaderDropzone"] button').forEach(b => {
     if (!b.getAttribute('aria-label')) b.setAttribute('aria-label', 'Parcourir les fichiers');
@@ -46,13 +49,13 @@ function fix() {
 }
 fix();
 new MutationObserver(fix).observe(doc.body, {childList: true, subtree: true});
+})();
 </script>"""
 
 
 def page_accessibility() -> None:
-    """Once per page run: the contrast CSS and the naming script (an invisible, zero-height component)."""
-    st.html(_CSS)
-    components.html(_SCRIPT, height=0)
+    """Once per page run: the contrast CSS and the naming script, in one invisible element."""
+    st.html(_CSS + _SCRIPT, unsafe_allow_javascript=True)
 
 
 def chart_description(figure, *, key: str, title: str = "") -> None:

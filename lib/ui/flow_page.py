@@ -7,7 +7,6 @@ import streamlit as st
 
 from lib.presentation import exposure_tables as xtab, figures, tables
 from lib.analysis.indicators import previous_year
-from lib.analysis.synthesis import flow_synthesis
 from lib.presentation.texts import FLOW_WORDS, chart_title, flow_reading, flow_sides, total_sentences
 from lib.ui import loaders
 from lib.ui.page import page_header, stop_if_no_trade
@@ -19,7 +18,7 @@ def render_flow_page(flow: str) -> None:
     page = page_header(words["Title"], show_ti_box=False)
     summary = page.summary()
     stop_if_no_trade(summary, page.territory.name, ("exports" if flow == "export" else "imports",))
-    synthesis_block(flow_synthesis(page.data.cube, page.territory, page.year, flow, summary), key=flow)
+    synthesis_block(page.compute("flow_synthesis", flow), key=flow)
     st.markdown(flow_reading(flow, page.selection.palette))
     with st.container(border=True):
         lines = total_sentences(summary, page.territory, flow)

@@ -18,7 +18,7 @@ from typing import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib.analysis import exposure, indicators as ind, trends
+from lib.analysis import exposure, indicators as ind, synthesis, trends
 from lib.analysis.dataset import AppData, data_fingerprint, load_app_data
 from lib.core.errors import DataFileError
 from lib.core.formatting import format_number
@@ -124,6 +124,9 @@ COMPUTATIONS = {
     "dependency": exposure.import_dependency,
     "concentration": exposure.concentration,
     "eu_split": exposure.eu_split,
+    # the written syntheses quote a dozen results each: built once per territory, not at every rerun
+    "overview_synthesis": synthesis.overview_synthesis,
+    "flow_synthesis": lambda cube, territory, year, flow: synthesis.flow_synthesis(cube, territory, year, flow),
 }
 
 
@@ -154,7 +157,7 @@ def specialisation(token: str, territory_id: str, year: int, flow: str):
     return compute(token, "specialisation", territory_id, year, flow)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def figure(key: tuple, _make: Callable[[], object]):
     """An on-screen figure built once per key and shared by every session (it is only read afterwards:
     st.plotly_chart copies it). The caller's key must hold everything the figure depends on: chart,
@@ -162,7 +165,7 @@ def figure(key: tuple, _make: Callable[[], object]):
     return _make()
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=2048, show_spinner=False)
 def screen_tables(key: tuple, _make: Callable[[], list]):
     """The display version (French strings, Arrow) of a page's tables, built once per key (see `figure`)."""
     return _make()

@@ -12,7 +12,6 @@ import json
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from lib.analysis.synthesis import Synthesis
 
@@ -63,8 +62,8 @@ def synthesis_block(synthesis: Synthesis, *, key: str) -> None:
     with st.container(border=True, key=f"synthesis_{key}"):
         st.markdown(f"**{_markdown_safe(synthesis.title)}**")
         st.markdown(_markdown_safe(synthesis.text))
-        components.html(copy_button_html(synthesis.text), height=44)
+        st.iframe(copy_button_html(synthesis.text), height=44)
         if synthesis.figures:
             with st.expander("Chiffres cités dans la synthèse"):
                 st.dataframe(pd.DataFrame(synthesis.figures, columns=["Indicateur", "Valeur affichée"]),
-                             hide_index=True, use_container_width=True)
+                             hide_index=True, width="stretch")

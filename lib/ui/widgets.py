@@ -132,7 +132,11 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
             st.caption("Export PNG indisponible sur ce serveur (Chromium absent) : utilisez l'icône appareil "
                        "photo en haut à droite du graphique.")
         excel_button(table, key=key, topic=topic, chart=chart, context=context)
-    with st.expander(data_label):
+    # Built and sent only once opened (a rerun): closed, the tables of a page cost a fifth of its rerun.
+    box = st.expander(data_label, key=f"data_{key}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         for title, notes, shown, widths in screen_tables(table, selection, key=key, cache_key=figure_key):
             if title is not None:
                 st.markdown(f"**{title}**")
