@@ -158,6 +158,7 @@ class Phase:
     downloads: int
     exceptions: list[str]
     errors: list[str]
+    client_cpu_per_rerun_ms: float = float("nan")   # this load client's own CPU: it shares the machine's cores
 
 
 def _loadavg() -> str:
@@ -176,6 +177,7 @@ def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: fl
             run_session(url, index, rounds, None, timeout)
     load_before = _loadavg()
     cpu_before = cpu_seconds(pids, include_reaped_children=False)
+    client_before = time.process_time()
     started = time.perf_counter()
     logs: list[SessionLog] = [None] * sessions   # type: ignore[list-item]
     if sessions == 1:   # one at a time: the CPU of each rerun can be read around it
@@ -194,6 +196,7 @@ def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: fl
         logs = [log or SessionLog("?", errors=["session non terminée"]) for log in logs]
     wall = time.perf_counter() - started
     cpu = cpu_seconds(pids, include_reaped_children=False) - cpu_before
+    client_cpu = time.process_time() - client_before
     firsts = [log.first for log in logs if log.first == log.first]
     switches = [s for log in logs for s in log.switches]
     sizes = [b for log in logs for b in log.bytes]
@@ -211,7 +214,8 @@ def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: fl
         reruns_per_second=len(sizes) / wall,
         pss_mb=pss, cpu_by_label_ms=_by_label(logs), downloads=sum(log.downloads for log in logs),
         exceptions=sorted({e for log in logs for e in log.exceptions}),
-        errors=[e for log in logs for e in log.errors])
+        errors=[e for log in logs for e in log.errors],
+        client_cpu_per_rerun_ms=1000 * client_cpu / max(1, len(sizes)))
 
 
 def _by_label(logs: list[SessionLog]) -> dict[str, list[float]]:
@@ -238,9 +242,9 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
     lines = [f"### {label}", "", note, "",
              "| sessions | charge avant → après | premier écran p50 / p95 (s) | changement de page p50 / p95 (s) "
              "| CPU serveur par rerun (ms) : moyenne ; médiane / p95 à 1 session | CPU du premier écran (ms) "
-             "| Ko par rerun (réseau / non compressés) | reruns/s | PSS (Mo) | téléchargements réussis | exceptions "
+             "| Ko par rerun (réseau / non compressés) | CPU du client de charge par rerun (ms) | reruns/s | PSS (Mo) | téléchargements réussis | exceptions "
              "| erreurs |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in phases:
         per_rerun = _fmt(p.cpu_per_rerun_ms, 0)
         if p.sessions == 1:
@@ -248,7 +252,8 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
         lines.append(
             f"| {p.sessions} | {p.loadavg_before} → {p.loadavg_after} | {_fmt(p.first_p50)} / {_fmt(p.first_p95)} "
             f"| {_fmt(p.switch_p50)} / {_fmt(p.switch_p95)} | {per_rerun} | {_fmt(p.first_cpu_ms, 0)} "
-            f"| {_fmt(p.kb_per_rerun, 0)} / {_fmt(p.raw_kb_per_rerun, 0)} | {_fmt(p.reruns_per_second, 1)} "
+            f"| {_fmt(p.kb_per_rerun, 0)} / {_fmt(p.raw_kb_per_rerun, 0)} | {_fmt(p.client_cpu_per_rerun_ms, 0)} "
+            f"| {_fmt(p.reruns_per_second, 1)} "
             f"| {_fmt(p.pss_mb, 0)} | {p.downloads} | {len(p.exceptions)} | {len(p.errors)} |")
     for p in phases:
         if p.cpu_by_label_ms:
@@ -326,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count:>3} sessions : premier écran p50 {phase.first_p50:.2f} s, changement p50/p95 "
               f"{phase.switch_p50:.2f}/{phase.switch_p95:.2f} s, CPU/rerun {phase.cpu_per_rerun_ms:.0f} ms "
               f"(p50/p95 {phase.cpu_rerun_p50_ms:.0f}/{phase.cpu_rerun_p95_ms:.0f}), {phase.kb_per_rerun:.0f} Ko "
-              f"({phase.raw_kb_per_rerun:.0f} non compressés), "
+              f"({phase.raw_kb_per_rerun:.0f} non compressés), client {phase.client_cpu_per_rerun_ms:.0f} ms/rerun, "
               f"{phase.reruns_per_second:.1f} reruns/s, PSS {phase.pss_mb:.0f} Mo, {phase.downloads} téléchargements, "
               f"exceptions "
               f"{len(phase.exceptions)}, erreurs {len(phase.errors)} ; charge {phase.loadavg_before} → "
