@@ -126,14 +126,17 @@ COMPUTATIONS = {
     "eu_split": exposure.eu_split,
     # the written syntheses quote a dozen results each: built once per territory, not at every rerun
     "overview_synthesis": synthesis.overview_synthesis,
-    "flow_synthesis": lambda cube, territory, year, flow: synthesis.flow_synthesis(cube, territory, year, flow),
+    "flow_synthesis": synthesis.flow_synthesis,
 }
+_TAKES_SUMMARY = {"overview_synthesis", "flow_synthesis"}   # given the cached summary, not a second one
 
 
 @st.cache_data(max_entries=5000, show_spinner=False)
 def compute(token: str, name: str, territory_id: str, year: int, *args):
     """Cached per (data, computation, territory, year, arguments); the token changes with the data."""
     data = _data(token)
+    if name in _TAKES_SUMMARY:
+        args = (*args, summary(token, territory_id, year))
     return COMPUTATIONS[name](data.cube, data.catalog.resolve(territory_id), year, *args)
 
 
