@@ -159,6 +159,7 @@ class Phase:
     exceptions: list[str]
     errors: list[str]
     client_cpu_per_rerun_ms: float = float("nan")   # this load client's own CPU: it shares the machine's cores
+    proxy_cpu_per_rerun_ms: float = float("nan")    # nginx's (master and workers), behind a proxy
 
 
 def _loadavg() -> str:
@@ -171,13 +172,18 @@ def _loadavg() -> str:
 WARM_PLAN = {"value": False}
 
 
-def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: float) -> Phase:
+def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: float,
+              warm_urls: list[str] | None = None, proxy_pids: list[int] | None = None) -> Phase:
+    """`warm_urls`: where the warm plan is played (behind nginx: each process directly, since a session
+    measured later may land on either)."""
     if WARM_PLAN["value"]:   # every session of the plan once: its territory and the one it switches to
-        for index in range(sessions):
-            run_session(url, index, rounds, None, timeout)
+        for target in warm_urls or [url]:
+            for index in range(sessions):
+                run_session(target, index, rounds, None, timeout)
     load_before = _loadavg()
     cpu_before = cpu_seconds(pids, include_reaped_children=False)
     client_before = time.process_time()
+    proxy_before = cpu_seconds(proxy_pids, include_reaped_children=False) if proxy_pids else 0.0
     started = time.perf_counter()
     logs: list[SessionLog] = [None] * sessions   # type: ignore[list-item]
     if sessions == 1:   # one at a time: the CPU of each rerun can be read around it
@@ -197,6 +203,7 @@ def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: fl
     wall = time.perf_counter() - started
     cpu = cpu_seconds(pids, include_reaped_children=False) - cpu_before
     client_cpu = time.process_time() - client_before
+    proxy_cpu = cpu_seconds(proxy_pids, include_reaped_children=False) - proxy_before if proxy_pids else float("nan")
     firsts = [log.first for log in logs if log.first == log.first]
     switches = [s for log in logs for s in log.switches]
     sizes = [b for log in logs for b in log.bytes]
@@ -215,7 +222,8 @@ def run_phase(url: str, pids: list[int], sessions: int, rounds: int, timeout: fl
         pss_mb=pss, cpu_by_label_ms=_by_label(logs), downloads=sum(log.downloads for log in logs),
         exceptions=sorted({e for log in logs for e in log.exceptions}),
         errors=[e for log in logs for e in log.errors],
-        client_cpu_per_rerun_ms=1000 * client_cpu / max(1, len(sizes)))
+        client_cpu_per_rerun_ms=1000 * client_cpu / max(1, len(sizes)),
+        proxy_cpu_per_rerun_ms=1000 * proxy_cpu / max(1, len(sizes)))
 
 
 def _by_label(logs: list[SessionLog]) -> dict[str, list[float]]:
@@ -256,6 +264,12 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
             f"| {_fmt(p.reruns_per_second, 1)} "
             f"| {_fmt(p.pss_mb, 0)} | {p.downloads} | {len(p.exceptions)} | {len(p.errors)} |")
     for p in phases:
+        if p.proxy_cpu_per_rerun_ms == p.proxy_cpu_per_rerun_ms:
+            lines.append(f"\nCPU de nginx par rerun, {p.sessions} sessions : {_fmt(p.proxy_cpu_per_rerun_ms, 1)} ms ; "
+                         f"CPU total par rerun (serveurs + client + nginx) : "
+                         f"{_fmt(p.cpu_per_rerun_ms + p.client_cpu_per_rerun_ms + p.proxy_cpu_per_rerun_ms, 0)} ms "
+                         f"pour {os.cpu_count()} cœurs.")
+    for p in phases:
         if p.cpu_by_label_ms:
             lines.append(f"\nCPU du serveur par rerun, {p.sessions} session (ms) : " + " ; ".join(
                 f"{label} {', '.join(map(str, values))}" for label, values in sorted(p.cpu_by_label_ms.items())))
@@ -263,6 +277,15 @@ def markdown(label: str, phases: list[Phase], note: str) -> str:
         for text in p.exceptions[:5] + p.errors[:5]:
             lines.append(f"\n- {p.sessions} sessions : {text}")
     return "\n".join(lines) + "\n"
+
+
+def _with_children(pid: int) -> list[int]:
+    """nginx's master and its workers (its children), for their CPU time."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [pid, *map(int, children)]
 
 
 def _phase_behind_nginx(processes: int, count: int, args, env: dict[str, str]) -> Phase:
@@ -279,7 +302,8 @@ def _phase_behind_nginx(processes: int, count: int, args, env: dict[str, str]) -
         for server in servers:
             warm_up(server.url, args.timeout)
         time.sleep(1.0)
-        return run_phase(proxy.url, [s.pid for s in servers], count, args.rounds, args.timeout)
+        return run_phase(proxy.url, [s.pid for s in servers], count, args.rounds, args.timeout,
+                         warm_urls=[s.url for s in servers], proxy_pids=_with_children(proxy.proc.pid))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{phase.switch_p50:.2f}/{phase.switch_p95:.2f} s, CPU/rerun {phase.cpu_per_rerun_ms:.0f} ms "
               f"(p50/p95 {phase.cpu_rerun_p50_ms:.0f}/{phase.cpu_rerun_p95_ms:.0f}), {phase.kb_per_rerun:.0f} Ko "
               f"({phase.raw_kb_per_rerun:.0f} non compressés), client {phase.client_cpu_per_rerun_ms:.0f} ms/rerun, "
+              f"nginx {phase.proxy_cpu_per_rerun_ms:.1f} ms/rerun, "
               f"{phase.reruns_per_second:.1f} reruns/s, PSS {phase.pss_mb:.0f} Mo, {phase.downloads} téléchargements, "
               f"exceptions "
               f"{len(phase.exceptions)}, erreurs {len(phase.errors)} ; charge {phase.loadavg_before} → "
