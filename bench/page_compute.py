@@ -382,3 +382,37 @@ METRICS_JS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
 
 def norm_text(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+# --------------------------------------------------------------------------- command line
+
+def main() -> None:
+    """`python -m bench.page_compute [--figures]`: median time of each page's computation over a sample of
+    territories (warm cube, as on a running server), to compare two versions of the pages quickly."""
+    import argparse
+    from lib.analysis.dataset import load_app_data
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--figures", action="store_true", help="construire aussi les figures plotly à l'écran")
+    args = parser.parse_args()
+    data = load_app_data()
+    cube, catalog, year = data.cube, data.catalog, data.latest_year
+    deps = [catalog.resolve(f"dep:{code}") for code in ("04", "13", "2A", "59", "69", "75", "974")]
+    tis = sorted(catalog.industry_territories.values(), key=lambda t: t.id)[::40]
+    sample = deps + tis + [catalog.resolve("reg:93"), catalog.resolve("reg:11"), FRANCE]
+    for territory in sample:                      # warm the cube's memoised national and regional results
+        for function in PAGE_FUNCTIONS.values():
+            function(cube, catalog, territory, year)
+    rows = []
+    for page, function in PAGE_FUNCTIONS.items():
+        times = []
+        for territory in sample:
+            start = time.perf_counter()
+            function(cube, catalog, territory, year, with_figures=args.figures)
+            times.append(time.perf_counter() - start)
+        rows.append([page, fmt_ms(median(times)), fmt_ms(max(times)), fmt_ms(sum(times))])
+    print(f"{len(sample)} territoires, année {year}{', figures comprises' if args.figures else ''}")
+    print(markdown_table(["Page", "Médiane", "Max", "Total"], rows))
+
+
+if __name__ == "__main__":
+    main()
