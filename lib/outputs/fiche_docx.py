@@ -487,18 +487,12 @@ def _flow_section(doc, territory: Territory, year: int, flow: str, summary: dict
     _para(doc, f"Pour comparaison, voici les mêmes {words['title']} pour {against} :")
     for key in peers:
         charts.place(doc, key)
-        peer_territory = _peer_territory(territory, key)
+        peer_territory = charts.items[key].territory
         value = totals(data.cube, peer_territory, year)
         figures_only = {"exports": value.exports, "imports": value.imports, "share_of_region": None,
                         "share_of_france": {"exports": None, "imports": None}}
         line = total_sentences(figures_only, peer_territory, flow)[0]     # the total alone, as published
         _totals(doc, [line])
-
-
-def _peer_territory(territory: Territory, key: str) -> Territory:
-    from lib.analysis.indicators import region_of_territory
-    from lib.data.territories import FRANCE
-    return FRANCE if key.endswith("france") else region_of_territory(territory)
 
 
 def _totals(doc, lines: list[str]) -> None:

@@ -23,7 +23,6 @@ import pandas as pd
 
 from lib.analysis import explorers, exposure, indicators as ind, trends
 from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
-from lib.data.reference.departments import DEPARTMENTS
 from lib.core.schema import EXPORT, IMPORT
 from lib.analysis.summary import territory_summary
 from lib.data.territories import FRANCE, KIND_LABELS, Territory
@@ -255,8 +254,7 @@ def _specialisation(flow: str):
 def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
     """The comparison page's default choice: a département or TI with its région's biggest exporters; a
     région or France, its own biggest exporters."""
-    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist() if territory.regions
-             else list(territory.departments))
+    codes = list((ind.region_of_territory(territory) or territory).departments)
     ranked = cube.department_totals(year, EXPORT).loc[codes].sort_values(ascending=False)
     own = list(territory.departments) if territory.kind in ("dep", "ti") else []
     return list(dict.fromkeys(own + list(ranked.index)))[:MAX_PEER_DEPARTMENTS]

@@ -142,22 +142,6 @@ def summary(token: str, territory_id: str, year: int) -> dict:
     return compute(token, "summary", territory_id, year)
 
 
-def partners(token: str, territory_id: str, year: int, n: int):
-    return compute(token, "partners", territory_id, year, n)
-
-
-def products(token: str, territory_id: str, year: int, flow: str):
-    return compute(token, "products", territory_id, year, flow)
-
-
-def structure(token: str, territory_id: str, year: int, flow: str):
-    return compute(token, "structure", territory_id, year, flow)
-
-
-def specialisation(token: str, territory_id: str, year: int, flow: str):
-    return compute(token, "specialisation", territory_id, year, flow)
-
-
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def figure(key: tuple, _make: Callable[[], object]):
     """An on-screen figure built once per key and shared by every session (it is only read afterwards:
