@@ -1,9 +1,10 @@
 """What each page computes for one (territory, year), without Streamlit, plus the helpers both scripts share.
 
 `bench.timings` times these functions over every département and Territoire d'industrie; `bench.load_test`
-uses them (and `expected_view`) to know what a browser session must see. Each function mirrors its page
-in `pages/` and `lib/ui/`: indicators, the data tables (and their on-screen French version), and, with
-``with_figures=True``, the on-screen plotly figures (rebuilt on every Streamlit rerun, never cached).
+uses them (and `expected_view`) to know what a browser session must see. Each function builds what its
+page shows from the report registry (lib.outputs.report.PAGE_ITEMS, the pages' own list): the items'
+results, their tables (and the on-screen French version), and, with ``with_figures=True``, the
+on-screen plotly figures; plus the few texts a page computes beside its items.
 
 The rest is plumbing for measuring a local Streamlit server without psutil: a free port, starting and
 stopping `streamlit run` by PID, reading RSS/PSS and CPU time of a process tree from /proc, and the
@@ -15,24 +16,17 @@ import os
 import statistics
 import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from lib.presentation import figures, tables
-from lib.analysis import indicators as ind
+from lib.analysis import indicators as ind, trends
 from lib.core.formatting import format_amount
 from lib.presentation.overview_metrics import kpi_cards
 from lib.core.schema import EXPORT, FLOWS, IMPORT
 from lib.analysis.summary import territory_summary
 from lib.data.territories import FRANCE, Territory, region
-from lib.presentation.texts import FLOW_WORDS, chart_title, total_sentences
-from lib.outputs.report import default_peer_departments
-
-try:   # the year-on-year sections of the pages (lib.analysis.trends); absent in older trees
-    from lib.presentation import exposure_figures as xfig, exposure_tables as xtab
-    from lib.analysis import trends
-except ImportError:  # pragma: no cover - the benchmark then measures the pages without them
-    xfig = xtab = trends = None
+from lib.presentation.texts import total_sentences
+from lib.outputs.report import page_items, report_item
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
@@ -46,7 +40,6 @@ VIEWPORT = {"width": 1400, "height": 1600}
 PAGES = ("overview", "exports", "imports", "comparison")
 PAGE_TITLES = {"overview": "Vue d'ensemble", "exports": "Exportations", "imports": "Importations",
                "comparison": "Comparaison"}
-BALANCE_COUNT = 10          # the overview slider's default
 
 
 # --------------------------------------------------------------------------- page computations
@@ -55,56 +48,41 @@ def _shown(table) -> None:
     tables.display_frame(table)
 
 
-def overview(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
-    """pages/overview.py: summary, KPI cards (+ the KPI table of the downloads), yearly trend and its
-    sentences, partners, two treemaps."""
-    summary = territory_summary(cube, territory, year)
-    cards = kpi_cards(cube, territory, year, summary)
-    kpi = tables.kpi_table(summary)
-    if territory.kind == "dep":
-        catalog.industry_territories_of_department(territory.departments[0])
-    sheets, builds = [], []
-    if trends is not None:
-        yearly = trends.yearly_totals(cube, territory)
-        if len(yearly) > 1:
-            sheets.append(xtab.trend_table(yearly))
-            builds.append(partial(xfig.trend_figure, yearly))
-            trends.change_sentences(cube, territory, year, EXPORT, 1)
-            trends.change_sentences(cube, territory, year, IMPORT, 1)
-    partners = ind.partner_balance(cube, territory, year, BALANCE_COUNT)
-    exports = ind.product_breakdown(cube, territory, year, EXPORT)
-    imports = ind.product_breakdown(cube, territory, year, IMPORT)
-    sheets += [tables.partner_table(partners), tables.products_table(exports, EXPORT),
-               tables.products_table(imports, IMPORT)]
+def page_view(cube: ind.TradeCube, catalog, territory: Territory, year: int, page: str,
+              with_figures: bool = False) -> dict:
+    """What a territory page shows, from the registry (lib.outputs.report.PAGE_ITEMS) with the pages'
+    default choices: its items' results and tables (and their on-screen French version), and with
+    ``with_figures=True`` the on-screen plotly figures. The comparison page counts both tabs and both
+    specialisation flows (a visitor opens them)."""
+    items = page_items(cube, catalog, territory, year, page)
+    sheets = [sheet for item in items for sheet in item.tables]
     for sheet in sheets:
         _shown(sheet)
-    builds += [partial(figures.balance_figure, partners), partial(figures.flows_treemap_figure, exports, imports)]
+    builds = [item.build for item in items if item.build is not None]
     if with_figures:
         _build_all(builds)
-    return {"summary": summary, "cards": cards, "kpi": kpi, "tables": sheets, "builds": builds}
+    return {"items": items, "tables": sheets, "builds": builds}
+
+
+def overview(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
+    """pages/overview.py: the summary, its KPI cards and change sentences (text), then the registry's items."""
+    summary = territory_summary(cube, territory, year)
+    cards = kpi_cards(cube, territory, year, summary)
+    if territory.kind == "dep":
+        catalog.industry_territories_of_department(territory.departments[0])
+    for flow in FLOWS:
+        trends.change_sentences(cube, territory, year, flow, 1)
+    return {"summary": summary, "cards": cards, **page_view(cube, catalog, territory, year, "overview", with_figures)}
 
 
 def flow_page(cube: ind.TradeCube, catalog, territory: Territory, year: int, flow: str,
               with_figures: bool = False) -> dict:
-    """lib/ui/flow_page.py (Exportations / Importations): totals, the Sankey structure, its two tables,
-    and the changes since the previous year (sentences, partners and products tables)."""
+    """lib/ui/flow_page.py (Exportations / Importations): the totals and change sentences (text), then the
+    registry's items (Sankey, links table, changes since the previous year)."""
     summary = territory_summary(cube, territory, year)
     lines = total_sentences(summary, territory, flow)
-    structure = ind.flow_structure(cube, territory, year, flow)
-    sheets = [tables.flow_nodes_table(structure), tables.links_table(structure)]
-    previous = ind.previous_year(cube, year)
-    if trends is not None and previous is not None:
-        trends.change_sentences(cube, territory, year, flow, 2)
-        sheets += [xtab.changes_table(trends.partner_changes(cube, territory, year, flow), flow, year, previous,
-                                      "partners"),
-                   xtab.changes_table(trends.product_changes(cube, territory, year, flow), flow, year, previous,
-                                      "products")]
-    for sheet in sheets:
-        _shown(sheet)
-    builds = [partial(figures.sankey_figure, structure)]
-    if with_figures:
-        _build_all(builds)
-    return {"summary": summary, "lines": lines, "structure": structure, "tables": sheets, "builds": builds}
+    trends.change_sentences(cube, territory, year, flow, 2)
+    return {"summary": summary, "lines": lines, **page_view(cube, catalog, territory, year, flow, with_figures)}
 
 
 def exports_page(cube, catalog, territory, year, with_figures=False) -> dict:
@@ -116,31 +94,9 @@ def imports_page(cube, catalog, territory, year, with_figures=False) -> dict:
 
 
 def comparison(cube: ind.TradeCube, catalog, territory: Territory, year: int, with_figures: bool = False) -> dict:
-    """pages/comparison.py: structures of the territory, its région and France (both flows), the
-    specialisation of both flows (the page shows one at a time; none for France) and the default
-    département comparison."""
+    """pages/comparison.py: the registry's items of the page."""
     summary = territory_summary(cube, territory, year)
-    home = ind.region_of_territory(territory)
-    peers = list({t.id: t for t in (territory, home, FRANCE) if t is not None}.values())
-    sheets, builds = [], []
-    for flow in FLOWS:
-        for peer in peers:
-            structure = ind.flow_structure(cube, peer, year, flow)
-            sheets.append(tables.flow_nodes_table(structure))
-            builds.append(partial(figures.sankey_figure, structure))
-    for flow in FLOWS if territory.kind != "fr" else ():
-        spec = ind.specialisation(cube, territory, year, flow)
-        sheets.append(tables.specialisation_table(spec, flow))
-        builds.append(partial(figures.specialisation_figure, spec, territory.name, home.name if home else None,
-                              flow=flow))
-    frame = ind.compare_departments(cube, default_peer_departments(cube, territory, year), year)
-    sheets.append(tables.departments_table(frame))
-    builds.append(partial(figures.departments_comparison_figure, frame))
-    for sheet in sheets:
-        _shown(sheet)
-    if with_figures:
-        _build_all(builds)
-    return {"summary": summary, "tables": sheets, "builds": builds}
+    return {"summary": summary, **page_view(cube, catalog, territory, year, "comparison", with_figures)}
 
 
 PAGE_FUNCTIONS = {"overview": overview, "exports": exports_page, "imports": imports_page,
@@ -201,17 +157,16 @@ def expected_view(cube: ind.TradeCube, territory: Territory, year: int) -> Expec
 
 
 def export_sankey_png(data, territory: Territory, year: int) -> bytes:
-    """The Exportations page's PNG download, rendered here with lib (same builder, title, source, size):
-    the source line comes from the page's own `download_context`, so both follow the same code."""
+    """The Exportations page's PNG download, rendered here with lib (the registry's item: same builder,
+    title, size): the source line comes from the page's own `download_context`, so both follow the same code."""
     from lib.presentation.figures import ExportFrame
     from lib.outputs.png_export import figure_to_png
     from lib.ui.selection import Selection          # imports streamlit: harmless, the template is explicit
     from lib.ui.widgets import EXPORT_TEMPLATE, download_context
     selection = Selection(territory=territory, year=year)
-    structure = ind.flow_structure(data.cube, territory, year, EXPORT)
-    frame = ExportFrame(title=chart_title(FLOW_WORDS[EXPORT]["chart"], territory, year, in_value=True),
-                        source=download_context(data, selection).source)
-    figure = figures.sankey_figure(structure, template=EXPORT_TEMPLATE, palette=selection.palette, export=frame)
+    item = report_item(data.cube, data.catalog, territory, year, "export-flows")
+    frame = ExportFrame(title=item.title, source=download_context(data, selection).source)
+    figure = item.build(template=EXPORT_TEMPLATE, palette=selection.palette, export=frame)
     return figure_to_png(figure, frame.width, frame.height, frame.scale)
 
 
@@ -382,3 +337,37 @@ METRICS_JS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
 
 def norm_text(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+# --------------------------------------------------------------------------- command line
+
+def main() -> None:
+    """`python -m bench.page_compute [--figures]`: median time of each page's computation over a sample of
+    territories (warm cube, as on a running server), to compare two versions of the pages quickly."""
+    import argparse
+    from lib.analysis.dataset import load_app_data
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--figures", action="store_true", help="construire aussi les figures plotly à l'écran")
+    args = parser.parse_args()
+    data = load_app_data()
+    cube, catalog, year = data.cube, data.catalog, data.latest_year
+    deps = [catalog.resolve(f"dep:{code}") for code in ("04", "13", "2A", "59", "69", "75", "974")]
+    tis = sorted(catalog.industry_territories.values(), key=lambda t: t.id)[::40]
+    sample = deps + tis + [catalog.resolve("reg:93"), catalog.resolve("reg:11"), FRANCE]
+    for territory in sample:                      # warm the cube's memoised national and regional results
+        for function in PAGE_FUNCTIONS.values():
+            function(cube, catalog, territory, year)
+    rows = []
+    for page, function in PAGE_FUNCTIONS.items():
+        times = []
+        for territory in sample:
+            start = time.perf_counter()
+            function(cube, catalog, territory, year, with_figures=args.figures)
+            times.append(time.perf_counter() - start)
+        rows.append([page, fmt_ms(median(times)), fmt_ms(max(times)), fmt_ms(sum(times))])
+    print(f"{len(sample)} territoires, année {year}{', figures comprises' if args.figures else ''}")
+    print(markdown_table(["Page", "Médiane", "Max", "Total"], rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -196,7 +196,6 @@ def _cmd_dossier(args) -> int:
 
 def _cmd_png(args) -> int:
     from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
-    from lib.outputs.file_names import download_name
     from lib.data.official_files import citation
     from lib.outputs.png_export import PngExportUnavailable, figure_to_png
     from lib.outputs.report import CHART_NAMES, report_item
@@ -220,7 +219,7 @@ def _cmd_png(args) -> int:
     except PngExportUnavailable as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 4
-    out = Path(args.out) if args.out else Path(download_name(item.topic, item.chart, territory, year, "png"))
+    out = Path(args.out) if args.out else Path(item.file_name(year, "png"))
     write_atomic(out, png)
     print(f"Image écrite : {out} ({frame.width * frame.scale} × {frame.height * frame.scale} points, "
           f"{format_number(len(png) / 1024)} Ko).")

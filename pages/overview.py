@@ -3,15 +3,14 @@ from functools import partial
 
 import streamlit as st
 
-from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
 from lib.presentation.overview_metrics import kpi_cards
 from lib.core.schema import EXPORT, IMPORT
-from lib.presentation.texts import balance_reading, chart_title, treemap_reading
-from lib.outputs.report import BALANCE_PARTNERS
-from lib.ui import explorer_state as url, loaders, page_choices as choices
-from lib.ui.page import page_header, stop_if_no_trade
+from lib.presentation.texts import balance_reading, treemap_reading
+from lib.outputs.report import BALANCE_PARTNERS, ReportChoices
+from lib.ui import explorer_state as url, page_choices as choices
+from lib.ui.page import page_header, render_item, stop_if_no_trade
 from lib.ui.synthesis_block import synthesis_block
-from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row
+from lib.ui.widgets import COUNT_RANGE, metric_row
 
 page = page_header("Vue d'ensemble")
 summary = page.summary()
@@ -26,12 +25,11 @@ if page.territory.kind == "dep":
         st.caption("Principaux Territoires d'industrie du département : "
                    + ", ".join(t.name for t in main_tis) + " (5 communes au moins dans le département).")
 
-yearly = page.compute("yearly")
-if len(yearly) > 1:
-    st.subheader(f"Évolution {yearly['year'].min()}–{yearly['year'].max()}")
-    chart_block(partial(xfig.trend_figure, yearly), partial(xtab.trend_table, yearly), key="trend", topic="evolution",
-                chart="annees", context=page.downloads, figure_key=(),
-                export_title=f"Exportations, importations et solde par année, {page.territory.name}")
+trend = page.item("trend")
+if trend is not None:
+    years = trend.data["year"]
+    st.subheader(f"Évolution {years.min()}–{years.max()}")
+    render_item(trend, page)
     sentences = page.compute("change_sentences", EXPORT, 1) + page.compute("change_sentences", IMPORT, 1)
     if sentences:
         st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
@@ -47,19 +45,11 @@ def balance_section() -> None:
     count = choices.bound(choices.BALANCE_COUNT, "balance_count", BALANCE_PARTNERS,
                           partial(st.slider, "Nombre de pays affichés", *COUNT_RANGE))
     url.show_warnings()
-    partners = loaders.partners(page.token, page.territory.id, page.year, count)
-    chart_block(partial(figures.balance_figure, partners), partial(tables.partner_table, partners), key="balance",
-                topic="balance", chart="pays", context=page.downloads, figure_key=(count,),
-                export_title=chart_title("Balance commerciale territoriale", page.territory, page.year))
+    page.show("balance", ReportChoices(balance_partners=count))
 
 
 balance_section()
 
 st.subheader("Principales activités à l'export et à l'import")
 st.markdown(treemap_reading(page.selection.palette, destination="dans le territoire"))
-exports = loaders.products(page.token, page.territory.id, page.year, EXPORT)
-imports = loaders.products(page.token, page.territory.id, page.year, IMPORT)
-chart_block(partial(figures.flows_treemap_figure, exports, imports),
-            lambda: [tables.products_table(exports, EXPORT), tables.products_table(imports, IMPORT)],
-            key="treemaps", topic="activites", chart="produits", context=page.downloads, figure_key=(),
-            export_title=chart_title("Principales activités à l'export et à l'import", page.territory, page.year))
+page.show("treemaps")

@@ -256,7 +256,8 @@ def test_each_chart_sits_next_to_its_table(wb04, dossier04):
 
 
 def test_without_chromium_the_dossier_has_every_table_and_says_why(app_data, monkeypatch):
-    monkeypatch.setattr(dossier_module, "chrome_available", lambda: False)
+    from lib.outputs import chart_images
+    monkeypatch.setattr(chart_images, "chrome_available", lambda: False)
     wb = load_workbook(io.BytesIO(dossier_module.build_dossier(app_data, "dep:04", YEAR)))
     assert wb.sheetnames == EXPECTED_SHEETS
     assert all(not ws._images for ws in wb.worksheets)

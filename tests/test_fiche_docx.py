@@ -186,8 +186,9 @@ def test_a_chart_that_cannot_be_drawn_leaves_a_note_not_a_crash(app_data, monkey
     def broken(*args, **kwargs):
         raise PngExportUnavailable(FAILED_MESSAGE)
 
-    monkeypatch.setattr(fiche_docx, "chrome_available", lambda: True)
-    monkeypatch.setattr(fiche_docx, "chart_png", broken)
+    from lib.outputs import chart_images
+    monkeypatch.setattr(chart_images, "chrome_available", lambda: True)
+    monkeypatch.setattr(chart_images, "chart_png", broken)
     report = FicheReport()
     doc = Document(io.BytesIO(build_fiche(app_data, "dep:04", YEAR, report=report)))
     assert report.images == 0 and len(doc.inline_shapes) == 0

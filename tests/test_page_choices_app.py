@@ -47,9 +47,8 @@ def captured_downloads(monkeypatch) -> dict:
 @pytest.fixture
 def tables_only(monkeypatch):
     """Dossier and fiche without pictures (no kaleido): the test reads their tables."""
-    from lib.outputs import dossier, fiche_docx
-    monkeypatch.setattr(dossier, "chrome_available", lambda: False)
-    monkeypatch.setattr(fiche_docx, "chrome_available", lambda: False)
+    from lib.outputs import chart_images
+    monkeypatch.setattr(chart_images, "chrome_available", lambda: False)
 
 
 def _dossier_cells(captured, sheet: str) -> list[str]:

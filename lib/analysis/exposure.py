@@ -97,10 +97,6 @@ def _eu_mask(countries: np.ndarray) -> np.ndarray:
     return _masks(tuple(countries))[1]
 
 
-def _comparison_region(territory: Territory) -> Territory | None:
-    return region_of_territory(territory) if territory.kind in ("dep", "ti") else None
-
-
 # ---------------------------------------------------------------- 1. exposure to one partner
 
 @dataclass(frozen=True)
@@ -141,7 +137,7 @@ def exposure_to_partner(cube: TradeCube, territory: Territory, year: int, countr
     country = str(country).strip().upper()
     matrix = trade_matrix(cube, territory, year, EXPORT)
     france = trade_matrix(cube, FRANCE, year, EXPORT)
-    region = _comparison_region(territory)
+    region = region_of_territory(territory)
     index = matrix.country_index(country)
     to_country = matrix.values[:, index] if index is not None else np.zeros(len(matrix.products))
     value = float(to_country.sum())
@@ -269,7 +265,7 @@ def concentration(cube: TradeCube, territory: Territory, year: int) -> pd.DataFr
 
     Thresholds on the 0–1 scale: < 0,15 « diversifié », 0,15–0,25 « modérément concentré »,
     > 0,25 « très concentré » (US DOJ/FTC 2010: 1 500 / 2 500 on the 0–10 000 scale)."""
-    region = _comparison_region(territory)
+    region = region_of_territory(territory)
     records = []
     for flow in FLOWS:
         own = _territory_hhis(cube, territory, year, flow)
@@ -309,7 +305,7 @@ def eu_split(cube: TradeCube, territory: Territory, year: int) -> pd.DataFrame:
     included), unallocated (customs-only Q* codes and unknown codes: « non ventilé »), total, and
     share_eu / share_extra_eu / share_unallocated of the total (they sum to 1), with share_eu of the
     région (dep/ti only, else NaN) and of France beside it (NaN for France itself)."""
-    region = _comparison_region(territory)
+    region = region_of_territory(territory)
     records = []
     for flow in FLOWS:
         own = _territory_eu_sums(cube, territory, year, flow)

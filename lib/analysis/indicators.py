@@ -136,7 +136,7 @@ def shares(cube: TradeCube, territory: Territory, year: int) -> dict:
     result = {"share_of_france": {
         "exports": ratio(own.exports, france[EXPORT]), "imports": ratio(own.imports, france[IMPORT])},
         "share_of_region": None}
-    reg = region_of_territory(territory) if territory.kind in ("dep", "ti") else None
+    reg = region_of_territory(territory)
     if reg is not None:
         reg_totals = totals(cube, reg, year)
         result["share_of_region"] = {"exports": ratio(own.exports, reg_totals.exports),
@@ -269,7 +269,7 @@ def specialisation(cube: TradeCube, territory: Territory, year: int, flow: str, 
     """Top products' shares in the territory, its région and France, and the index territory ÷ France."""
     from lib.data.territories import FRANCE
     own = product_shares(cube, territory, year, flow)
-    reg = region_of_territory(territory) if territory.kind in ("dep", "ti") else None
+    reg = region_of_territory(territory)
     top = own.sort_values(ascending=False, kind="mergesort").head(n)
     france = product_shares(cube, FRANCE, year, flow).reindex(top.index).fillna(0.0)
     frame = pd.DataFrame({"product": top.index, "share_territory": top.to_numpy()})

@@ -7,18 +7,14 @@ its first table. Without Chromium the workbook is built without pictures, and th
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import threading
 import time
-from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lib.outputs.excel_export import workbook_to_xlsx
-from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
-from lib.outputs.png_export import PngExportUnavailable, chrome_available, compact_png, figure_to_png
+from lib.outputs import chart_images
+from lib.outputs.chart_images import ChartImages
 from lib.data.reference.departments import department_name
 from lib.outputs.report import ReportChoices, ReportItem, report_items
 from lib.data.territories import Territory
@@ -38,9 +34,6 @@ IMAGES_INCLUDED = ("Chaque graphique est placé à droite de son tableau (image 
 # full colour a Sankey weighs 3.3 MB (thousands of translucent link shades) and a dossier 20 MB; this way
 # ~0.2 MB and ~1.5 MB, with no visible difference.
 IMAGE_SCALE = 1
-_CACHE_SIZE = 48            # PNGs kept (~0.2 MB each): France's and the région's charts recur
-_png_cache: OrderedDict[tuple, bytes] = OrderedDict()
-_cache_lock = threading.Lock()
 NO_DATA = ("Aucune valeur pour ce territoire et cette année dans les fichiers chargés (absence d'échanges ou "
            "données non publiées au titre du secret statistique).")
 DEFINITIONS = [
@@ -141,71 +134,22 @@ def choices_text(items: list[ReportItem]) -> str:
     return " ; ".join(parts) + "." if parts else ""
 
 
-def _cache_key(figure, frame: ExportFrame, scale: float, compact: bool) -> tuple:
-    return hashlib.sha256(figure.to_json().encode()).hexdigest(), frame.width, frame.height, scale, compact
-
-
-def _cached(key: tuple) -> bytes | None:
-    with _cache_lock:
-        if key in _png_cache:
-            _png_cache.move_to_end(key)
-            return _png_cache[key]
-    return None
-
-
-def _remember(key: tuple, png: bytes) -> bytes:
-    with _cache_lock:
-        _png_cache[key] = png
-        while len(_png_cache) > _CACHE_SIZE:
-            _png_cache.popitem(last=False)
-    return png
-
-
-def chart_png(figure, frame: ExportFrame, scale: float = IMAGE_SCALE, compact: bool = True) -> bytes:
-    """figure_to_png, memoised on the figure itself (same JSON → same picture), optionally compacted."""
-    key = _cache_key(figure, frame, scale, compact)
-    png = _cached(key)
-    if png is None:
-        png = _remember(key, figure_to_png(figure, frame.width, frame.height, scale, compact=compact))
-    return png
-
-
 def render_images(items: list[ReportItem], *, source: str, palette: Palette = DEFAULT_PALETTE,
                   scale: float = IMAGE_SCALE, compact: bool = True) -> tuple[dict[str, list[bytes]], str]:
-    """PNG of every chart keyed by its first table's sheet name, and the sentence for the « Lisez-moi ».
-
-    Chromium draws one chart while a worker thread compacts the previous one (Pillow releases the GIL).
-    """
-    if not chrome_available():
-        return {}, NO_CHROMIUM
-    pending: list[tuple[str, Future]] = []
-    empty = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-png") as worker:
-        for item in items:
-            if item.build is None or not item.tables:
-                continue
-            frame = ExportFrame(title=item.title, source=source)
-            try:
-                figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
-            except EmptyDataError:
+    """PNG of every chart (lib.outputs.chart_images) keyed by its first table's sheet name, and the sentence
+    for the « Lisez-moi »."""
+    charted = [item for item in items if item.build is not None and item.tables]
+    with ChartImages(charted, source=source, palette=palette, scale=scale, compact=compact) as drawn:
+        images: dict[str, list[bytes]] = {}
+        empty = []
+        for item in charted:
+            png = drawn.png(item.key)
+            if png is not None:
+                images.setdefault(item.tables[0].sheet_name, []).append(png)
+            elif drawn.empty(item.key):
                 empty.append(item.tables[0].sheet_name)   # nothing to draw (no trade): its table says so
-                continue
-            key = _cache_key(figure, frame, scale, compact)
-            done = _cached(key)
-            if done is None:
-                try:
-                    # exact pixels here; the palette reduction runs in the worker while the next chart renders
-                    raw = figure_to_png(figure, frame.width, frame.height, scale, compact=False)
-                except PngExportUnavailable:
-                    return {}, RENDER_FAILED
-                job = worker.submit(lambda k=key, r=raw: _remember(k, compact_png(r) if compact else r))
             else:
-                job = Future()
-                job.set_result(done)
-            pending.append((item.tables[0].sheet_name, job))
-    images: dict[str, list[bytes]] = {}
-    for sheet, job in pending:
-        images.setdefault(sheet, []).append(job.result())
+                return {}, RENDER_FAILED if drawn.failure == chart_images.RENDER_FAILED else NO_CHROMIUM
     if empty:
         listed = ", ".join(f"« {name} »" for name in empty)
         return images, f"{IMAGES_INCLUDED} Sans graphique faute de données : {listed}."

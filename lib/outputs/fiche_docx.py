@@ -17,7 +17,6 @@ import io
 import re
 import sys
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,15 +29,14 @@ from docx.oxml.ns import qn
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.shared import Cm, Pt, RGBColor
 
-from lib.outputs.dossier import CAVEATS, DEMO_NOTICE, chart_png
-from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+from lib.outputs.chart_images import ChartImages
+from lib.outputs.dossier import CAVEATS, DEMO_NOTICE
 from lib.outputs.file_names import download_name
 from lib.core.formatting import format_number, month_name
 from lib.data.reference.french_names import count_phrase
 from lib.analysis.indicators import totals
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
-from lib.outputs.png_export import PngExportUnavailable, chrome_available
 from lib.data.reference.departments import department_name
 from lib.outputs.report import ReportChoices, report_items
 from lib.core.schema import EXPORT, IMPORT
@@ -59,10 +57,6 @@ FICHE_KEYS = ("balance", "treemaps", "export-flows", "export-flows-region", "exp
               "import-flows", "import-flows-region", "import-flows-france")
 NAVY = RGBColor(0x00, 0x00, 0x91)          # « bleu France »
 GREY = RGBColor(0x55, 0x5B, 0x63)
-NO_CHROMIUM = ("Graphique non inclus : Chromium, nécessaire pour dessiner les images, est absent de ce "
-               "serveur. Il se télécharge depuis la page « {page} » de l'application (icône appareil photo).")
-RENDER_FAILED = ("Graphique non inclus : son dessin a échoué sur ce serveur. Il se télécharge depuis la page "
-                 "« {page} » de l'application (icône appareil photo).")
 NO_IMAGES = "Graphique non inclus (fiche demandée sans images)."
 LINKS = [
     ("Retrouvez l'actualité de l'ANCT : ", "https://anct.gouv.fr/actualites"),
@@ -329,44 +323,21 @@ def _note(doc, text: str) -> None:
 # ---------------------------------------------------------------- the charts
 
 class _Charts:
-    """The report items of the sheet and their pictures (or the note replacing them).
-
-    Every figure is built up front and its PNG requested at once from a two-thread pool: the kaleido
-    server draws one chart at a time (lib.outputs.png_export holds a lock), so while it draws the next one the
-    other thread compacts the previous picture, and the main thread writes the text meanwhile.
-    ``close()`` must be called (build_fiche does it in ``finally``).
-    """
+    """The report items of the sheet and their pictures (lib.outputs.chart_images), or the note replacing them.
+    ``close()`` must be called (build_fiche does it in ``finally``)."""
 
     def __init__(self, data, territory: Territory, year: int, palette: Palette, with_images: bool,
                  report: FicheReport, choices: ReportChoices | None = None):
         self.items = {item.key: item for item in report_items(data.cube, data.catalog, territory, year,
                                                               keys=FICHE_KEYS, choices=choices)}
         self.report = report
-        self.failure = None if with_images else NO_IMAGES
-        if self.failure is None and not chrome_available():
-            self.failure = NO_CHROMIUM
         source = (source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
                   + getattr(data, "version_note", ""))
-        self.pending: dict[str, Future | str] = {}      # key → PNG future, or the French note
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fiche-png") \
-            if self.failure is None else None
-        for key, item in self.items.items():
-            frame = ExportFrame(title=item.title, source=source, scale=IMAGE_SCALE)
-            try:
-                figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
-            except EmptyDataError as exc:
-                self.pending[key] = str(exc)             # nothing to draw: say why, as the pages do
-                continue
-            if self.pool is not None:
-                self.pending[key] = self.pool.submit(chart_png, figure, frame, scale=frame.scale,
-                                                     compact=COMPACT_IMAGES)
+        self.images = ChartImages(list(self.items.values()), source=source, palette=palette, scale=IMAGE_SCALE,
+                                  compact=COMPACT_IMAGES, draw=with_images, not_drawn=NO_IMAGES)
 
     def close(self) -> None:
-        if self.pool is not None:
-            for pending in self.pending.values():
-                if isinstance(pending, Future):
-                    pending.cancel()
-            self.pool.shutdown(wait=True)
+        self.images.close()
 
     def has(self, key: str) -> bool:
         return key in self.items
@@ -377,17 +348,12 @@ class _Charts:
         if caption:
             doc.add_heading(item.title, level=3)
         self.report.charts.append(key)
-        pending = self.pending.get(key)
-        if isinstance(pending, Future) and self.failure is None:
-            try:
-                png = pending.result()
-            except PngExportUnavailable:
-                self.failure = RENDER_FAILED               # Chromium died: no more pictures
-            else:
-                _picture(doc, png, item.title)
-                self.report.images += 1
-                return
-        message = pending if isinstance(pending, str) else self.failure.format(page=item.page)
+        png = self.images.png(key)
+        if png is not None:
+            _picture(doc, png, item.title)
+            self.report.images += 1
+            return
+        message = self.images.note(key)
         _note(doc, message)
         self.report.notes.append(message)
 
@@ -521,18 +487,12 @@ def _flow_section(doc, territory: Territory, year: int, flow: str, summary: dict
     _para(doc, f"Pour comparaison, voici les mêmes {words['title']} pour {against} :")
     for key in peers:
         charts.place(doc, key)
-        peer_territory = _peer_territory(territory, key)
+        peer_territory = charts.items[key].territory
         value = totals(data.cube, peer_territory, year)
         figures_only = {"exports": value.exports, "imports": value.imports, "share_of_region": None,
                         "share_of_france": {"exports": None, "imports": None}}
         line = total_sentences(figures_only, peer_territory, flow)[0]     # the total alone, as published
         _totals(doc, [line])
-
-
-def _peer_territory(territory: Territory, key: str) -> Territory:
-    from lib.analysis.indicators import region_of_territory
-    from lib.data.territories import FRANCE
-    return FRANCE if key.endswith("france") else region_of_territory(territory)
 
 
 def _totals(doc, lines: list[str]) -> None:

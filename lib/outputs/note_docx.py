@@ -16,14 +16,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt
 
 from lib.outputs import fiche_docx as fiche
-from lib.outputs.dossier import DEMO_NOTICE, chart_png
-from lib.presentation.figures import EXPORT_TEMPLATE, EmptyDataError, ExportFrame
+from lib.outputs.chart_images import ChartImages
+from lib.outputs.dossier import DEMO_NOTICE
 from lib.outputs.file_names import download_name
 from lib.core.files import write_atomic
 from lib.core.formatting import format_number
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, PALETTES, Palette
-from lib.outputs.png_export import PngExportUnavailable, chrome_available
 from lib.outputs.report import report_items
 from lib.analysis.synthesis import overview_synthesis
 from lib.data.territories import Territory
@@ -85,24 +84,13 @@ def build_note(app_data, territory: Territory | str, year: int | None = None, *,
     if item is not None:
         doc.add_heading(item.title, level=3)
         source = source_line(citation(data.result.release_date), data.is_demo)
-        frame = ExportFrame(title=item.title, source=source, scale=1)
-        message = None
-        if not with_image:
-            message = "Graphique non inclus (note demandée sans image)."
-        elif not chrome_available():
-            message = ("Graphique non inclus : Chromium est absent de ce serveur ; il se télécharge depuis la page "
-                       f"« {item.page} » de l'application.")
-        else:
-            try:
-                figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
-                png = chart_png(figure, frame, scale=1, compact=True)
-            except EmptyDataError as exc:
-                message = str(exc)
-            except PngExportUnavailable:
-                message = "Graphique non inclus : son dessin a échoué sur ce serveur."
-            else:
-                doc.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))
-                doc.inline_shapes[-1]._inline.docPr.set("descr", item.title)  # noqa: SLF001 - alt text
+        with ChartImages([item], source=source, palette=palette, scale=1, compact=True, draw=with_image,
+                         not_drawn="Graphique non inclus (note demandée sans image).") as drawn:
+            png = drawn.png(item.key)
+        message = drawn.note(item.key) if png is None else None
+        if png is not None:
+            doc.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))
+            doc.inline_shapes[-1]._inline.docPr.set("descr", item.title)  # noqa: SLF001 - alt text
         if message:
             fiche._note(doc, message)  # noqa: SLF001
     paragraph = doc.add_paragraph()

@@ -23,13 +23,13 @@ import pandas as pd
 
 from lib.analysis import explorers, exposure, indicators as ind, trends
 from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
-from lib.data.reference.departments import DEPARTMENTS
 from lib.core.schema import EXPORT, IMPORT
 from lib.analysis.summary import territory_summary
 from lib.data.territories import FRANCE, KIND_LABELS, Territory
 from lib.presentation.texts import FLOW_WORDS, chart_title
 from lib.analysis.trends import country_phrase
 from lib.presentation.table_model import Column, TableSheet
+from lib.outputs.file_names import download_name
 
 # CLI names of the charts, in page order (overview, exports, imports, comparison).
 CHART_NAMES = (
@@ -52,16 +52,35 @@ class ReportChoices:
     balance_partners: int | None = None                 # Vue d'ensemble: countries in the balance chart
 
 
+# The one choice each item reads: a page's other widgets leave the item (and its cached figure) untouched.
+ITEM_CHOICES = {"balance": "balance_partners", "departments": "peer_departments", "exposure": "exposure_country"}
+
+
+def choices_for(key: str, choices: ReportChoices | None) -> ReportChoices:
+    """Only the choice the item ``key`` depends on (the cache key of the item and of its figure)."""
+    field_name = ITEM_CHOICES.get(key)
+    if choices is None or field_name is None:
+        return ReportChoices()
+    return ReportChoices(**{field_name: getattr(choices, field_name)})
+
+
 @dataclass(frozen=True)
 class ReportItem:
     """One chart (or a table alone) of a page, with its data tables and its download names."""
-    key: str                                      # a CHART_NAMES entry, or "kpi" / "comparison" (tables only)
+    key: str                                      # an ITEM_KEYS entry (CHART_NAMES for a chart)
     title: str                                    # the chart's export title (chart_title)
     build: Callable[..., object] | None           # build(template=, palette=, export=) -> go.Figure
     tables: list[TableSheet] = field(default_factory=list)
     topic: str = ""                               # download_name(topic, chart, …)
     chart: str = ""
-    page: str = ""                                # French name of the page showing it
+    page: str = ""                                # French name of the page it comes from (the Word sheet's notes)
+    territory: Territory | None = None            # whose figures: the région or France for a comparison point
+    data: object = None                           # the main result drawn (a page's headings and warnings read it)
+    choices: ReportChoices = ReportChoices()      # the choice it was built with (choices_for): part of its cache key
+
+    def file_name(self, year: int, ext: str) -> str:
+        """The download's name: ``exportations_flux_france_2024.png`` for France's chart on any page."""
+        return download_name(self.topic, self.chart, self.territory, year, ext)
 
 
 class ReportContext:
@@ -71,9 +90,17 @@ class ReportContext:
                  choices: ReportChoices | None = None):
         self.cube, self.catalog, self.territory, self.year = cube, catalog, territory, int(year)
         self.choices = choices or ReportChoices()
-        self.home_region = ind.region_of_territory(territory) if territory.kind in ("dep", "ti") else None
+        self.home_region = ind.region_of_territory(territory)
         self._summary = None
         self._structures: dict = {}
+
+    def with_choices(self, choices: ReportChoices | None) -> "ReportContext":
+        """The same context (and its computed results) with other choices: a server keeps one context per
+        (territory, year) and builds its items one at a time, each with the choice it reads."""
+        other = object.__new__(ReportContext)
+        other.__dict__.update(self.__dict__)
+        other.choices = choices or ReportChoices()
+        return other
 
     @property
     def summary(self) -> dict:
@@ -146,8 +173,18 @@ def _flows(flow: str):
         structure = ctx.structure(ctx.territory, flow)
         return ReportItem(key=f"{flow}-flows", title=chart_title(words["chart"], ctx.territory, ctx.year, in_value=True),
                           build=partial(figures.sankey_figure, structure),
-                          tables=[tables.flow_nodes_table(structure), tables.links_table(structure)],
-                          topic=words["title"], chart="flux", page=PAGES[flow])
+                          tables=[tables.flow_nodes_table(structure)], topic=words["title"], chart="flux",
+                          page=PAGES[flow], data=structure)
+    return make
+
+
+def _links(flow: str):
+    """The Sankey's product × country table, shown under it on the flow page."""
+    def make(ctx: ReportContext) -> ReportItem:
+        words = FLOW_WORDS[flow]
+        table = tables.links_table(ctx.structure(ctx.territory, flow))
+        return ReportItem(key=f"{flow}-links", title=chart_title(table.title, ctx.territory, ctx.year), build=None,
+                          tables=[table], topic=words["title"], chart="liens", page=PAGES[flow])
     return make
 
 
@@ -194,7 +231,8 @@ def _peer_flows(flow: str, level: str):
             notes=[f"Données {'de la France entière' if level == 'france' else peer.phrase.of}, "
                    "pour comparaison avec le territoire."])
         return ReportItem(key=f"{flow}-flows-{level}", title=title, build=partial(figures.sankey_figure, structure),
-                          tables=[nodes], topic=words["title"], chart=f"flux-{peer.slug}", page=PAGES["comparison"])
+                          tables=[nodes], topic=words["title"], chart="flux", page=PAGES["comparison"],
+                          territory=peer, data=structure)
     return make
 
 
@@ -216,8 +254,7 @@ def _specialisation(flow: str):
 def default_peer_departments(cube: ind.TradeCube, territory: Territory, year: int) -> list[str]:
     """The comparison page's default choice: a département or TI with its région's biggest exporters; a
     région or France, its own biggest exporters."""
-    codes = (DEPARTMENTS.loc[DEPARTMENTS["region"].isin(territory.regions), "code"].tolist() if territory.regions
-             else list(territory.departments))
+    codes = list((ind.region_of_territory(territory) or territory).departments)
     ranked = cube.department_totals(year, EXPORT).loc[codes].sort_values(ascending=False)
     own = list(territory.departments) if territory.kind in ("dep", "ti") else []
     return list(dict.fromkeys(own + list(ranked.index)))[:MAX_PEER_DEPARTMENTS]
@@ -238,22 +275,21 @@ def _trend(ctx: ReportContext) -> ReportItem | None:
         return None
     return ReportItem(key="trend", title=f"Exportations, importations et solde par année, {ctx.territory.name}",
                       build=partial(xfig.trend_figure, yearly), tables=[xtab.trend_table(yearly)],
-                      topic="evolution", chart="annees", page=PAGES["overview"])
+                      topic="evolution", chart="annees", page=PAGES["overview"], data=yearly)
 
 
-def _changes(flow: str):
+def _changes(flow: str, dimension: str):
+    """The partners (or products) that changed most since the previous year: a table of the flow page."""
     def make(ctx: ReportContext) -> ReportItem | None:
         previous = ind.previous_year(ctx.cube, ctx.year)
         if previous is None:
             return None
-        words = FLOW_WORDS[flow]
-        found = [xtab.changes_table(trends.partner_changes(ctx.cube, ctx.territory, ctx.year, flow), flow, ctx.year,
-                                    previous, "partners"),
-                 xtab.changes_table(trends.product_changes(ctx.cube, ctx.territory, ctx.year, flow), flow, ctx.year,
-                                    previous, "products")]
-        return ReportItem(key=f"{flow}-changes", title=chart_title(f"Évolution des {words['title']} depuis {previous}",
-                                                                  ctx.territory, ctx.year),
-                          build=None, tables=found, topic=words["title"], chart="evolution", page=PAGES[flow])
+        changes = (trends.partner_changes if dimension == "partners" else trends.product_changes)(
+            ctx.cube, ctx.territory, ctx.year, flow)
+        table = xtab.changes_table(changes, flow, ctx.year, previous, dimension)
+        return ReportItem(key=f"{flow}-changes-{dimension}", title=chart_title(table.title, ctx.territory, ctx.year),
+                          build=None, tables=[table], topic=FLOW_WORDS[flow]["title"],
+                          chart=f"evolution-{'pays' if dimension == 'partners' else 'produits'}", page=PAGES[flow])
     return make
 
 
@@ -267,7 +303,7 @@ def _exposure(ctx: ReportContext) -> ReportItem | None:
                       build=partial(xfig.exposure_figure, partner, ctx.territory.name),
                       tables=[xtab.exposure_summary_table(partner, ctx.territory.name),
                               xtab.exposure_products_table(partner)],
-                      topic="exposition", chart=country.lower(), page=PAGES["exposure"])
+                      topic="exposition", chart=country.lower(), page=PAGES["exposure"], data=partner)
 
 
 def _dependency(ctx: ReportContext) -> ReportItem:
@@ -275,7 +311,7 @@ def _dependency(ctx: ReportContext) -> ReportItem:
     return ReportItem(key="dependency", title=chart_title("Dépendance aux principaux fournisseurs", ctx.territory,
                                                           ctx.year),
                       build=partial(xfig.dependency_figure, dependency), tables=[xtab.dependency_table(dependency)],
-                      topic="importations", chart="dependances", page=PAGES["exposure"])
+                      topic="importations", chart="dependances", page=PAGES["exposure"], data=dependency)
 
 
 def _region_name(ctx: ReportContext) -> str | None:
@@ -305,9 +341,13 @@ _FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
     "balance": _balance,
     "treemaps": _treemaps,
     "export-flows": _flows(EXPORT),
-    "export-changes": _changes(EXPORT),
+    "export-links": _links(EXPORT),
+    "export-changes-partners": _changes(EXPORT, "partners"),
+    "export-changes-products": _changes(EXPORT, "products"),
     "import-flows": _flows(IMPORT),
-    "import-changes": _changes(IMPORT),
+    "import-links": _links(IMPORT),
+    "import-changes-partners": _changes(IMPORT, "partners"),
+    "import-changes-products": _changes(IMPORT, "products"),
     "comparison": _comparison,
     "export-flows-region": _peer_flows(EXPORT, "region"),
     "export-flows-france": _peer_flows(EXPORT, "france"),
@@ -324,25 +364,51 @@ _FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
 ITEM_KEYS = tuple(_FACTORIES)
 assert set(CHART_NAMES) <= set(ITEM_KEYS)
 
+# What each territory page shows, in its order (the overview's key figures are cards: the dossier's « kpi »
+# sheet has no place on a page). The territory's own Sankey is on its flow page and on the comparison page.
+PAGE_ITEMS: dict[str, tuple[str, ...]] = {
+    "overview": ("trend", "balance", "treemaps"),
+    EXPORT: ("export-flows", "export-links", "export-changes-partners", "export-changes-products"),
+    IMPORT: ("import-flows", "import-links", "import-changes-partners", "import-changes-products"),
+    "comparison": ("comparison", "export-flows", "export-flows-region", "export-flows-france",
+                   "import-flows", "import-flows-region", "import-flows-france",
+                   "specialisation-export", "specialisation-import", "departments"),
+    "exposure": ("exposure", "dependency", "concentration", "eu-split"),
+}
+assert set(PAGE_ITEMS) == set(PAGES) and all(set(keys) <= set(ITEM_KEYS) for keys in PAGE_ITEMS.values())
+
 
 def report_items(cube: ind.TradeCube, catalog, territory: Territory, year: int,
                  keys: list[str] | tuple[str, ...] | None = None,
-                 choices: ReportChoices | None = None) -> list[ReportItem]:
+                 choices: ReportChoices | None = None, *, context: ReportContext | None = None) -> list[ReportItem]:
     """Every chart and table of the pages (or only ``keys``), in page order.
 
     Items that do not apply are left out: no région for a région or France, no France comparison for
-    France itself. Unknown keys raise KeyError.
+    France itself. Unknown keys raise KeyError. ``context``: a ReportContext of the same (territory, year)
+    whose results are reused (the pages' loader keeps one per territory).
     """
     wanted = ITEM_KEYS if keys is None else tuple(keys)
     unknown = [k for k in wanted if k not in _FACTORIES]
     if unknown:
         raise KeyError(f"unknown report items: {unknown}")
-    ctx = ReportContext(cube, catalog, territory, year, choices)
+    ctx = (context.with_choices(choices) if context is not None
+           else ReportContext(cube, catalog, territory, year, choices))
     items = (_FACTORIES[key](ctx) for key in ITEM_KEYS if key in wanted)
-    return [item for item in items if item is not None]
+    return [dataclasses.replace(item, territory=item.territory or territory,
+                                choices=choices_for(item.key, ctx.choices))
+            for item in items if item is not None]
 
 
-def report_item(cube: ind.TradeCube, catalog, territory: Territory, year: int, key: str) -> ReportItem | None:
+def report_item(cube: ind.TradeCube, catalog, territory: Territory, year: int, key: str,
+                choices: ReportChoices | None = None) -> ReportItem | None:
     """One item, or None when it does not apply to this territory (e.g. « export-flows-region » for France)."""
-    found = report_items(cube, catalog, territory, year, keys=[key])
+    found = report_items(cube, catalog, territory, year, keys=[key], choices=choices)
     return found[0] if found else None
+
+
+def page_items(cube: ind.TradeCube, catalog, territory: Territory, year: int, page: str,
+               choices: ReportChoices | None = None) -> list[ReportItem]:
+    """The items a page shows (``PAGE_ITEMS``), those that apply to the territory, in the page's order."""
+    keys = PAGE_ITEMS[page]
+    found = {item.key: item for item in report_items(cube, catalog, territory, year, keys=keys, choices=choices)}
+    return [found[key] for key in keys if key in found]

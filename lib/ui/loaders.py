@@ -24,6 +24,7 @@ from lib.core.errors import DataFileError
 from lib.core.formatting import format_number
 from lib.data.official_files import release_label
 from lib.analysis.summary import territory_summary
+from lib.outputs.report import ReportContext, choices_for, report_items
 
 _PIN = "_data_pin"
 
@@ -144,22 +145,6 @@ def summary(token: str, territory_id: str, year: int) -> dict:
     return compute(token, "summary", territory_id, year)
 
 
-def partners(token: str, territory_id: str, year: int, n: int):
-    return compute(token, "partners", territory_id, year, n)
-
-
-def products(token: str, territory_id: str, year: int, flow: str):
-    return compute(token, "products", territory_id, year, flow)
-
-
-def structure(token: str, territory_id: str, year: int, flow: str):
-    return compute(token, "structure", territory_id, year, flow)
-
-
-def specialisation(token: str, territory_id: str, year: int, flow: str):
-    return compute(token, "specialisation", territory_id, year, flow)
-
-
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def figure(key: tuple, _make: Callable[[], object]):
     """An on-screen figure built once per key and shared by every session (it is only read afterwards:
@@ -172,3 +157,28 @@ def figure(key: tuple, _make: Callable[[], object]):
 def screen_tables(key: tuple, _make: Callable[[], list]):
     """The display version (French strings, Arrow) of a page's tables, built once per key (see `figure`)."""
     return _make()
+
+
+def report_item(token: str, territory_id: str, year: int, key: str, choices=None):
+    """The registry's item `key` (lib.outputs.report) for a territory page, or None when it does not apply.
+
+    Built once per (data, territory, year, item, the one choice it reads) and shared read-only by every
+    session: a rerun, or a page showing the same item (the territory's Sankey on its flow page and on the
+    comparison page), finds the computed tables and the figure's data here."""
+    return _report_item(token, territory_id, year, key, choices_for(key, choices))
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _report_item(token: str, territory_id: str, year: int, key: str, choices):
+    context = _report_context(token, territory_id, year)
+    found = report_items(context.cube, context.catalog, context.territory, year, keys=[key], choices=choices,
+                         context=context)
+    return found[0] if found else None
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _report_context(token: str, territory_id: str, year: int):
+    """One ReportContext per territory page: its items share the results they have in common (the Sankey's
+    structure for the chart and for its links table, the summary)."""
+    data = _data(token)
+    return ReportContext(data.cube, data.catalog, data.catalog.resolve(territory_id), year)

@@ -1,16 +1,19 @@
 """What every page does first: the selection, the data, the header and the banners."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from lib.analysis.dataset import AppData
+from lib.outputs.report import ReportChoices, ReportItem
 from lib.presentation.texts import approximation_note
 from lib.ui import loaders
 from lib.ui.accessibility import page_accessibility
 from lib.ui.selection import Selection, current, open_territory, show_url_warnings
-from lib.ui.widgets import DownloadContext, demo_banner, download_context, industry_territory_box
+from lib.ui.widgets import (DownloadContext, chart_block, demo_banner, download_context, industry_territory_box,
+                           table_block)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,33 @@ class PageContext:
     def compute(self, name: str, *args):
         """A cached lib computation for this territory and year (see loaders.COMPUTATIONS)."""
         return loaders.compute(self.token, name, self.territory.id, self.year, *args)
+
+    def item(self, key: str, choices: ReportChoices | None = None) -> ReportItem | None:
+        """The registry's item `key` for this territory and year (cached), None when it does not apply."""
+        return loaders.report_item(self.token, self.territory.id, self.year, key, choices)
+
+    def show(self, key: str, choices: ReportChoices | None = None) -> ReportItem | None:
+        """Load and render one registry item; returns it (None, nothing drawn, when it does not apply)."""
+        found = self.item(key, choices)
+        if found is not None:
+            render_item(found, self)
+        return found
+
+
+def render_item(item: ReportItem, page: PageContext) -> None:
+    """A registry item on a page: its chart with its downloads and data, or its table alone.
+
+    The names, titles and tables are the item's, as in the dossier and the Word sheet. A comparison point
+    (the région's or France's Sankey) is downloaded under its own name, and its figure is shared by every
+    territory compared with it. The figure and the display tables are cached per item and choice."""
+    context = page.downloads if item.territory.id == page.territory.id else page.downloads_for(item.territory)
+    tables = item.tables[0] if len(item.tables) == 1 else item.tables
+    cache_key = (item.key, *dataclasses.astuple(item.choices))
+    if item.build is None:
+        table_block(tables, key=item.key, topic=item.topic, chart=item.chart, context=context, cache_key=cache_key)
+    else:
+        chart_block(item.build, tables, key=item.key, topic=item.topic, chart=item.chart, context=context,
+                    export_title=item.title, figure_key=cache_key)
 
 
 def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
