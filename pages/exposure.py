@@ -22,7 +22,7 @@ st.markdown("Face aux menaces de surtaxes douanières, à quel point le territoi
 st.subheader("Exposition à un pays partenaire")
 codes = COUNTRIES.sort_values("name")["code"].tolist()
 names = dict(zip(COUNTRIES["code"], COUNTRIES["name"]))
-first_outside_eu = explorers.territory_first_outside_eu(page.data.cube, year, territory)
+first_outside_eu = page.compute("first_outside_eu")
 default_country = first_outside_eu or explorers.FALLBACK_EXPOSURE_COUNTRY
 why = (f"premier pays de destination hors Union européenne des exportations {territory.phrase.of}"
        if first_outside_eu else "aucune exportation hors de l'Union européenne cette année")

@@ -18,7 +18,7 @@ from typing import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib.analysis import exposure, indicators as ind, synthesis, trends
+from lib.analysis import explorers, exposure, synthesis, trends
 from lib.analysis.dataset import AppData, data_fingerprint, load_app_data
 from lib.core.errors import DataFileError
 from lib.core.formatting import format_number
@@ -110,21 +110,13 @@ def data_token(data: AppData) -> str:
     return data.fingerprint
 
 
-# Every per-territory computation the pages call, by name: f(cube, territory, year, *args).
+# The per-territory computations a page calls besides the report registry's items (lib.outputs.report,
+# cached below as whole items), by name: f(cube, territory, year, *args).
 COMPUTATIONS = {
     "summary": territory_summary,
-    "partners": ind.partner_balance,
-    "products": ind.product_breakdown,
-    "structure": ind.flow_structure,
-    "specialisation": ind.specialisation,
-    "yearly": lambda cube, territory, year: trends.yearly_totals(cube, territory),
-    "partner_changes": trends.partner_changes,
-    "product_changes": trends.product_changes,
     "change_sentences": trends.change_sentences,
-    "exposure": exposure.exposure_to_partner,
-    "dependency": exposure.import_dependency,
-    "concentration": exposure.concentration,
-    "eu_split": exposure.eu_split,
+    "exposure": exposure.exposure_to_partner,                     # the « Par pays » explorer
+    "first_outside_eu": lambda cube, territory, year: explorers.territory_first_outside_eu(cube, year, territory),
     # the written syntheses quote a dozen results each: built once per territory, not at every rerun
     "overview_synthesis": synthesis.overview_synthesis,
     "flow_synthesis": synthesis.flow_synthesis,
