@@ -22,13 +22,31 @@ def nginx_available() -> bool:
 
 
 def site_config(backend_ports: list[int], listen_port: int) -> str:
-    """The deployed site file with these backends and a loopback listen address (nothing else changed)."""
+    """The deployed site file for these backends (its round-robin upstream, one pool per process and the
+    cookie → pool map, written for N processes as its header says) and a loopback listen address; every
+    other line as deployed."""
     text = SITE.read_text()
-    servers = "".join(f"    server 127.0.0.1:{port} max_fails=2 fail_timeout=10s;\n" for port in backend_ports)
-    text, count = re.subn(r"(?m)^    server 127\.0\.0\.1:\d+ .*\n", "", text)
-    if count == 0:
-        raise ValueError("deploy/nginx/commerce-exterieur.conf : aucune ligne « server 127.0.0.1:… »")
-    text = text.replace("    hash $cet_route consistent;\n", "    hash $cet_route consistent;\n" + servers, 1)
+    rule = re.search(r"(?m)^upstream commerce_exterieur \{[^\n]*\n    server 127\.0\.0\.1:\d+( [^;\n]*);", text)
+    if rule is None:
+        raise ValueError("deploy/nginx/commerce-exterieur.conf : pas de ligne « server 127.0.0.1:… » dans "
+                         "« upstream commerce_exterieur »")
+    health = rule.group(1)          # « max_fails=2 fail_timeout=10s », as deployed
+    text, upstreams = re.subn(r"(?ms)^upstream commerce_exterieur\w* \{.*?^\}\n", "", text)
+    text, maps = re.subn(r"(?ms)^map \$cookie_cet_route \$cet_pool \{.*?^\}\n", "", text)
+    if upstreams < 2 or maps != 1:
+        raise ValueError("deploy/nginx/commerce-exterieur.conf : upstreams ou « map $cookie_cet_route » introuvables")
+    addresses = [f"127.0.0.1:{port}" for port in backend_ports]
+    blocks = ["upstream commerce_exterieur {\n" + "".join(f"    server {a}{health};\n" for a in addresses) + "}\n"]
+    for port, address in zip(backend_ports, addresses):
+        backups = "".join(f"    server {other} backup;\n" for other in addresses if other != address)
+        blocks.append(f"upstream commerce_exterieur_{port} {{\n    server {address}{health};\n{backups}}}\n")
+    blocks.append("map $cookie_cet_route $cet_pool {\n    default commerce_exterieur;\n"
+                  + "".join(f'    "{a}" commerce_exterieur_{p};\n' for p, a in zip(backend_ports, addresses))
+                  + "}\n")
+    anchor = "# The process that answered"
+    if anchor not in text:
+        raise ValueError(f"deploy/nginx/commerce-exterieur.conf : repère « {anchor} » introuvable")
+    text = text.replace(anchor, "\n".join(blocks) + "\n" + anchor, 1)
     return text.replace("listen 80;", f"listen 127.0.0.1:{listen_port};", 1)
 
 
@@ -52,7 +70,7 @@ pid {self.workdir}/nginx.pid;
 error_log {self.workdir}/error.log warn;
 events {{ worker_connections 512; }}
 http {{
-    log_format upstream '$cet_route $upstream_addr $status $request_uri';
+    log_format upstream '$cookie_cet_route $upstream_addr $status $request_uri';
     access_log {self.workdir}/access.log upstream;
     client_body_temp_path {temp['body']};
     proxy_temp_path {temp['proxy']};
