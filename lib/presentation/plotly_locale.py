@@ -7,7 +7,7 @@ strings (those of Streamlit 1.67's bundle); numbers keep the figures' ``layout.s
 """
 from __future__ import annotations
 
-from lib.core.formatting import PLOTLY_SEPARATORS
+from lib.core.formatting import MONTH_NAMES, PLOTLY_SEPARATORS
 
 FRENCH_DICTIONARY = {
     "Autoscale": "Échelle automatique",
@@ -70,8 +70,7 @@ FRENCH_DICTIONARY = {
 FRENCH_FORMAT = {
     "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
     "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-    "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-               "novembre", "décembre"],
+    "months": list(MONTH_NAMES),
     "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
                     "déc."],
     "date": "%d/%m/%Y",
