@@ -54,6 +54,7 @@ class Rerun:
     downloads: list[str] = field(default_factory=list)     # labels of download buttons
     charts: list[str] = field(default_factory=list)        # plotly specs (JSON) of the charts drawn
     metrics: int = 0                                       # st.metric cards drawn
+    alerts: list[str] = field(default_factory=list)        # st.info / st.warning / st.error texts
     status: str = ""
 
 
@@ -302,3 +303,5 @@ class AppSession:
             result.charts.append(element.plotly_chart.spec)
         elif kind == "metric":
             result.metrics += 1
+        elif kind == "alert":
+            result.alerts.append(element.alert.body)

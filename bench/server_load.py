@@ -34,8 +34,8 @@ YEAR = 2024
 PAGES = ["", "exportations", "importations", "comparaison"]   # the four pages of the publication
 PAGE_NAMES = {"": "Vue d'ensemble", "exportations": "Exportations", "importations": "Importations",
               "comparaison": "Comparaison"}
-TERRITORIES = ["dep:01", "dep:04", "dep:13", "dep:2A", "dep:59", "dep:75", "dep:974", "ti:0", "ti:1",
-               "reg:93", "reg:11", "fr"]
+TERRITORIES = ["dep:01", "dep:04", "dep:13", "dep:2A", "dep:59", "dep:75", "dep:974", "ti:TI-DEMO-001",
+               "ti:TI-DEMO-002", "reg:93", "reg:11", "fr"]   # the demo's TIs (a real TI list has other codes)
 WARMUP = "dep:90"
 USE_MESSAGE_CACHE = {"value": True}   # like a browser: big elements already received come back as a hash
 DOWNLOAD = {"value": True}            # each session downloads one Excel table after its first page
@@ -103,6 +103,9 @@ def run_session(url: str, index: int, rounds: int, pids: list[int] | None, timeo
         current = territory
         seen.add((current, start_page))
         log.first = first.seconds
+        refused = [text for text in first.alerts if "non reconnu" in text]
+        if refused:   # the link was not understood: the page shows another territory than the plan's
+            log.errors.append(f"{territory} : {refused[0][:200]}")
         if DOWNLOAD["value"] and EXCEL in first.downloads:   # like a user: one table downloaded
             url = session.download_url(EXCEL)
             status, body = session.fetch(url)
