@@ -8,7 +8,7 @@ import pytest
 from lib.analysis import trends
 from lib.core.formatting import NBSP
 from lib.analysis.indicators import TradeCube
-from lib.data.territories import FRANCE, department, region
+from lib.data.territories import FRANCE, Territory, department, region
 
 M = 1e6
 MINUS = "\u2212"
@@ -115,12 +115,20 @@ def test_product_changes_for_a_region_and_without_previous_year(cube):
     assert math.isnan(first["change_pct"].iloc[0])
 
 
-def test_territory_sums_memoised_for_france_only_when_national(cube):
+def test_territory_sums_memoised_by_departments(cube):
+    """Every territory's sums are computed once per data (the synthesis, the change sentences and the change
+    tables of a page share them), keyed by the départements they cover, not by the territory's name."""
     first = trends.territory_sums(cube, FRANCE, 2024, "export", "country")
     assert trends.territory_sums(cube, FRANCE, 2024, "export", "country") is first
     assert first["CN"] == pytest.approx(_sum(2024, "export", country="CN"))
-    a = trends.territory_sums(cube, department("04"), 2024, "export", "country")
-    assert a is not trends.territory_sums(cube, department("04"), 2024, "export", "country")
+    own = trends.territory_sums(cube, department("04"), 2024, "export", "country")
+    assert trends.territory_sums(cube, department("04"), 2024, "export", "country") is own
+    assert own["CN"] == pytest.approx(_sum(2024, "export", deps=("04",), country="CN"))
+    alias = Territory(id="ti:seul-04", kind="ti", name="TI d'un seul département", departments=("04",),
+                      regions=("93",))
+    assert trends.territory_sums(cube, alias, 2024, "export", "country") is own
+    other_year = trends.territory_sums(cube, department("04"), 2023, "export", "country")
+    assert other_year is not own
 
 
 # ---------------------------------------------------------------- sentences

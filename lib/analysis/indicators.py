@@ -196,10 +196,11 @@ def top_with_others(values: pd.Series, n: int = TOP_N) -> pd.DataFrame:
 
 
 def flow_structure(cube: TradeCube, territory: Territory, year: int, flow: str, n: int = TOP_N) -> FlowStructure:
-    if territory.kind in ("fr", "reg"):
-        return cube.memo(("structure", territory.id, year, flow, n),
-                         lambda: _flow_structure(cube.rows(year, flow, territory.departments), flow, n))
-    return _flow_structure(cube.rows(year, flow, territory.departments), flow, n)
+    """Memoised on the cube for every territory, keyed by its départements (what the result depends on): the
+    summary, the synthesis and the Sankey of one page read the same structure. Read-only for callers."""
+    departments = tuple(territory.departments)
+    return cube.memo(("structure", departments, year, flow, n),
+                     lambda: _flow_structure(cube.rows(year, flow, departments), flow, n))
 
 
 def _flow_structure(rows: pd.DataFrame, flow: str, n: int) -> FlowStructure:

@@ -36,13 +36,18 @@ def territory_sums(cube: TradeCube, territory: Territory, year: int, flow: str, 
 
 def _territory_sums(cube: TradeCube, territory: Territory, year: int, flow: str,
                     columns: tuple[str, ...]) -> dict[str, pd.Series]:
-    """Sums per code of several columns, the territory's rows being selected once."""
-    if territory.kind in ("fr", "reg"):
-        return {column: cube.memo(("trends.sums", territory.id, year, flow, column),
-                                  lambda column=column: sum_by(cube.rows(year, flow, territory.departments), column))
-                for column in columns}
-    rows = cube.rows(year, flow, territory.departments)
-    return {column: sum_by(rows, column) for column in columns}
+    """Sums per code of several columns, memoised on the cube for every territory (keyed by its départements):
+    the synthesis, the change sentences and the change tables of a page read the same sums."""
+    departments = tuple(territory.departments)
+    selected: list[pd.DataFrame] = []   # the territory's rows, selected once and only if a sum is missing
+
+    def sums(column: str) -> pd.Series:
+        if not selected:
+            selected.append(cube.rows(year, flow, departments))
+        return sum_by(selected[0], column)
+
+    return {column: cube.memo(("trends.sums", departments, year, flow, column), lambda column=column: sums(column))
+            for column in columns}
 
 
 def is_unallocated(code: str) -> bool:
