@@ -9,7 +9,7 @@
 Partners never named (customs-only Q* codes: statistical secret, ship stores, undetermined countries;
 codes missing from the reference) are « non ventilé »: counted in totals, never ranked as a supplier nor
 counted as a partner in an HHI. Sums use one np.bincount over (product, country) per slice; France's
-and the régions' matrices are memoised on the cube.
+and the régions' matrices, and every territory's indices, are memoised on the cube.
 """
 from __future__ import annotations
 
@@ -66,7 +66,8 @@ class TradeMatrix:
 
 
 def trade_matrix(cube: TradeCube, territory: Territory, year: int, flow: str) -> TradeMatrix:
-    """One bincount over product code × country code; memoised for France and the régions."""
+    """One bincount over product code × country code; memoised for France and the régions only (a
+    matrix weighs ≈ 250 KB)."""
     def compute():
         rows = cube.rows(year, flow, territory.departments)
         products, countries = rows[PRODUCT].cat, rows[COUNTRY].cat
@@ -76,9 +77,7 @@ def trade_matrix(cube: TradeCube, territory: Territory, year: int, flow: str) ->
         return TradeMatrix(products=np.asarray(products.categories.astype(str)),
                            countries=np.asarray(countries.categories.astype(str)),
                            values=sums.reshape(n_p, n_c))
-    if territory.kind in ("fr", "reg"):
-        return cube.memo(("exposure.matrix", territory.id, year, flow), compute)
-    return compute()
+    return cube.territory_memo(("exposure.matrix", year, flow), territory, compute, large=True)
 
 
 @lru_cache(maxsize=16)
@@ -252,10 +251,8 @@ def _matrix_hhis(matrix: TradeMatrix) -> dict[str, float]:
 
 
 def _territory_hhis(cube: TradeCube, territory: Territory, year: int, flow: str) -> dict[str, float]:
-    if territory.kind in ("fr", "reg"):
-        return cube.memo(("exposure.hhi", territory.id, year, flow),
-                         lambda: _matrix_hhis(trade_matrix(cube, territory, year, flow)))
-    return _matrix_hhis(trade_matrix(cube, territory, year, flow))
+    return cube.territory_memo(("exposure.hhi", year, flow), territory,
+                               lambda: _matrix_hhis(trade_matrix(cube, territory, year, flow)))
 
 
 def concentration(cube: TradeCube, territory: Territory, year: int) -> pd.DataFrame:
@@ -294,10 +291,8 @@ def _eu_sums(matrix: TradeMatrix) -> dict[str, float]:
 
 
 def _territory_eu_sums(cube, territory, year, flow) -> dict[str, float]:
-    if territory.kind in ("fr", "reg"):
-        return cube.memo(("exposure.eu", territory.id, year, flow),
-                         lambda: _eu_sums(trade_matrix(cube, territory, year, flow)))
-    return _eu_sums(trade_matrix(cube, territory, year, flow))
+    return cube.territory_memo(("exposure.eu", year, flow), territory,
+                               lambda: _eu_sums(trade_matrix(cube, territory, year, flow)))
 
 
 def eu_split(cube: TradeCube, territory: Territory, year: int) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Indicators of the publication, computed from the tidy table for any territory.
 
 Every page, export and the CLI call these functions, so what a user downloads is what they saw.
-`TradeCube` splits the table once per (year, flow) and memoises national/regional sums, which keeps
+`TradeCube` splits the table once per (year, flow) and memoises each territory's results, which keeps
 any territory's page under a few tens of milliseconds on the national table.
 """
 from __future__ import annotations
@@ -75,6 +75,14 @@ class TradeCube:
 
     def total(self, year: int, flow: str, departments: tuple[str, ...]) -> float:
         return float(self.department_totals(year, flow).loc[list(departments)].sum())
+
+    def territory_memo(self, key: tuple, territory: Territory, compute, *, large: bool = False):
+        """A territory's result computed once per data, keyed by the départements it covers (a TI of one
+        département shares that département's). `large` results (a product × country matrix, ≈ 250 KB)
+        are kept only for France and the régions, which many territories are compared with."""
+        if large and territory.kind not in ("fr", "reg"):
+            return compute()
+        return self.memo((*key, tuple(territory.departments)), compute)
 
     def memo(self, key, compute):
         """Memoise a result that depends only on the table (e.g. France's flow structure)."""
@@ -196,11 +204,10 @@ def top_with_others(values: pd.Series, n: int = TOP_N) -> pd.DataFrame:
 
 
 def flow_structure(cube: TradeCube, territory: Territory, year: int, flow: str, n: int = TOP_N) -> FlowStructure:
-    """Memoised on the cube for every territory, keyed by its départements (what the result depends on): the
-    summary, the synthesis and the Sankey of one page read the same structure. Read-only for callers."""
-    departments = tuple(territory.departments)
-    return cube.memo(("structure", departments, year, flow, n),
-                     lambda: _flow_structure(cube.rows(year, flow, departments), flow, n))
+    """Memoised for every territory: the summary, the synthesis and the Sankey of one page read the same
+    structure. Read-only for callers."""
+    return cube.territory_memo(("structure", year, flow, n), territory,
+                               lambda: _flow_structure(cube.rows(year, flow, territory.departments), flow, n))
 
 
 def _flow_structure(rows: pd.DataFrame, flow: str, n: int) -> FlowStructure:
@@ -253,10 +260,8 @@ def product_breakdown(cube: TradeCube, territory: Territory, year: int, flow: st
 
 def product_shares(cube: TradeCube, territory: Territory, year: int, flow: str) -> pd.Series:
     """Share of each product in the territory's flow (index: product code)."""
-    if territory.kind in ("fr", "reg"):
-        return cube.memo(("pshares", territory.id, year, flow),
-                         lambda: _product_shares(cube.rows(year, flow, territory.departments)))
-    return _product_shares(cube.rows(year, flow, territory.departments))
+    return cube.territory_memo(("pshares", year, flow), territory,
+                               lambda: _product_shares(cube.rows(year, flow, territory.departments)))
 
 
 def _product_shares(rows: pd.DataFrame) -> pd.Series:

@@ -1,9 +1,8 @@
 """Year-on-year view of a territory: totals over every year, the partners and products that moved most,
 and French sentences naming the biggest rises and falls.
 
-Sums come from the cube's per-(year, flow) slices with `sum_by` (np.bincount); France's and the
-régions' sums are memoised on the cube, so every function stays within a few milliseconds on the
-national table.
+Sums come from the cube's per-(year, flow) slices with `sum_by` (np.bincount) and are memoised on the cube
+for every territory, so every function stays within a few milliseconds on the national table.
 """
 from __future__ import annotations
 
@@ -28,25 +27,24 @@ DIMENSIONS = {"partners": COUNTRY, "products": PRODUCT}
 def territory_sums(cube: TradeCube, territory: Territory, year: int, flow: str, column: str) -> pd.Series:
     """Value per code of `column` (country or product) for one territory, year and flow.
 
-    Indexed by every category of the table (zeros included). France's and régions' sums are
-    memoised on the cube, a département's or TI's are recomputed (its rows are few).
+    Indexed by every category of the table (zeros included); memoised on the cube for every territory.
     """
     return _territory_sums(cube, territory, year, flow, (column,))[column]
 
 
 def _territory_sums(cube: TradeCube, territory: Territory, year: int, flow: str,
                     columns: tuple[str, ...]) -> dict[str, pd.Series]:
-    """Sums per code of several columns, memoised on the cube for every territory (keyed by its départements):
-    the synthesis, the change sentences and the change tables of a page read the same sums."""
-    departments = tuple(territory.departments)
+    """Sums per code of several columns, memoised for every territory: the synthesis, the change sentences and
+    the change tables of a page read the same sums."""
     selected: list[pd.DataFrame] = []   # the territory's rows, selected once and only if a sum is missing
 
     def sums(column: str) -> pd.Series:
         if not selected:
-            selected.append(cube.rows(year, flow, departments))
+            selected.append(cube.rows(year, flow, territory.departments))
         return sum_by(selected[0], column)
 
-    return {column: cube.memo(("trends.sums", departments, year, flow, column), lambda column=column: sums(column))
+    return {column: cube.territory_memo(("trends.sums", year, flow, column), territory,
+                                        lambda column=column: sums(column))
             for column in columns}
 
 
