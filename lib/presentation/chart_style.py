@@ -23,9 +23,11 @@ from lib.presentation.palette import Palette
 EXPORT_TEMPLATE = "plotly_white"
 FONT_FAMILY = "Arial, Liberation Sans, DejaVu Sans, sans-serif"
 TEXT_COLOR = "#1F2328"
-# Export sizes in px at 1600 px wide (scaled with the width): 22 px ≈ 6,2 pt once pasted 16 cm wide.
+# Export sizes in px at 1600 px wide (scaled with the width): 22 px ≈ 6,2 pt once pasted 16 cm wide, which is
+# why a picture meant for Word gives its printed width (ExportFrame.print_width_cm) and gets larger text.
 EXPORT_BASE_WIDTH = 1600
 TITLE_SIZE, FONT_SIZE, SOURCE_SIZE = 34, 22, 18
+MIN_PRINT_PT = 7.5          # smallest text once printed (the source line), a little above the 7 pt floor
 
 
 class EmptyDataError(ValueError):
@@ -40,11 +42,17 @@ class ExportFrame:
     width: int = 1600
     height: int = 900
     scale: int = 2
+    print_width_cm: float | None = None     # width once placed in Word: text grows to stay legible there
 
     @property
     def factor(self) -> float:
-        """Font and margin scale relative to the 1600 px reference width."""
-        return self.width / EXPORT_BASE_WIDTH
+        """Font and margin scale relative to the 1600 px reference width, raised for a picture printed
+        ``print_width_cm`` wide so that its smallest text (the source line) prints at MIN_PRINT_PT or more."""
+        factor = self.width / EXPORT_BASE_WIDTH
+        if self.print_width_cm:
+            px_per_pt = self.width / (self.print_width_cm / 2.54 * 72)
+            factor = max(factor, MIN_PRINT_PT * px_per_pt / SOURCE_SIZE)
+        return factor
 
 
 def chosen_template(template: str | None, export: ExportFrame | None) -> str | None:
@@ -220,7 +228,8 @@ def export_geometry(export: ExportFrame, *, legend: bool = False, axis_bottom: f
     """
     k = export.factor
     title_size, font_size, source_size = (round(s * k) for s in (TITLE_SIZE, FONT_SIZE, SOURCE_SIZE))
-    title_lines = wrap(export.title, int(export.width * 0.95 / (title_size * 0.5)))
+    # No title (a Word document puts its own heading above the picture): no room kept for one.
+    title_lines = wrap(export.title, int(export.width * 0.95 / (title_size * 0.5))) if export.title else []
     source_lines = wrap(export.source, int(export.width * 0.95 / (source_size * 0.5)))
     top = 22 * k + len(title_lines) * title_size * 1.3 + 16 * k + (font_size * 2.2 if legend else 0) \
         + top_extra * k
@@ -249,7 +258,7 @@ def finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, 
         # plotly anchors a multi-line title on its first line: shift it down by the extra lines
         title=dict(text="<br>".join(geometry.title_lines), xref="container", x=22 * k / export.width,
                    xanchor="left", yref="container", yanchor="top",
-                   y=1 - (22 * k + (len(geometry.title_lines) - 1) * title_size * 0.65) / export.height,
+                   y=1 - (22 * k + max(len(geometry.title_lines) - 1, 0) * title_size * 0.65) / export.height,
                    font=dict(size=title_size, color=TEXT_COLOR, family=FONT_FAMILY)),
         hoverlabel=dict(font_size=font_size))
     if legend:
