@@ -8,7 +8,7 @@ from lib.analysis import explorers
 from lib.presentation.exposure_figures import trend_figure
 from lib.core.formatting import format_amount, format_percent, format_ratio
 from lib.data.reference.countries import country_name
-from lib.analysis.trends import country_phrase
+from lib.analysis.trends import WITH, country_phrase
 from lib.presentation.texts import balance_colours
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
@@ -25,7 +25,7 @@ country = url.country_select(options, explorers.default_partner(cube, year, terr
 url.show_warnings()
 name = country_name(country)
 to_country, from_country = country_phrase(country, "export"), country_phrase(country, "import")
-with_country = "avec " + to_country[len("vers "):] if to_country.startswith("vers ") else f"avec : {name}"
+with_country = country_phrase(country, WITH)
 st.markdown(f"**{name}** : quels départements commercent {with_country}, quels produits, quel solde, et son "
             "évolution.")
 
@@ -71,16 +71,16 @@ map_column, ranking_column = wrapping_columns([3, 2], key="country_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label,
                       missing_text="aucune exportation" if kind == "exposure" else None),
-              [etab.map_table(values, kind, label), etab.country_departments_table(departments, name)],
+              [etab.map_table(values, kind, label), etab.country_departments_table(departments, country)],
               key="country_map", topic="pays", chart=f"{country}-departements-{url.INDICATOR_WORDS[kind]}",
-              export_title=f"{label}, par département ({year})", context=page.downloads)
+              export_title=f"{label}, par département ({year})", context=page.national_downloads)
 with ranking_column:
     if territory.kind != "fr":
         partner = page.compute("exposure", country)
         st.markdown(f"**{territory.name}** : {format_amount(partner.value)} d'exportations {to_country}"
                     + (f", soit {format_percent(partner.share)} de ses exportations." if partner.exports else "."))
     table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
-                chart=f"{country}-classement-{url.INDICATOR_WORDS[kind]}", context=page.downloads)
+                chart=f"{country}-classement-{url.INDICATOR_WORDS[kind]}", context=page.national_downloads)
     open_department_box(explorers.ranking(values, n=len(values))["department"].tolist(), key="country_open")
 
 st.subheader("Produits échangés dans les deux sens")
@@ -90,12 +90,12 @@ count = choices.bound(choices.PRODUCT_COUNT, "country_product_count", TOP_N,
                       partial(st.slider, "Nombre de produits affichés", *COUNT_RANGE))
 url.show_warnings()
 products = explorers.country_products(cube, country, year, count)
-chart_block(partial(efig.products_balance_figure, products, name), etab.country_products_table(products, name),
-            key="country_products", topic="pays", chart=f"{country}-produits", context=page.downloads,
+chart_block(partial(efig.products_balance_figure, products, name), etab.country_products_table(products, country),
+            key="country_products", topic="pays", chart=f"{country}-produits", context=page.national_downloads,
             export_title=f"Produits échangés par la France {with_country} ({year})")
 
 st.subheader("Évolution en France")
 trend = explorers.country_trend(cube, country)
 chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.france_trend_table(trend, name),
-            key="country_trend", topic="pays", chart=f"{country}-evolution", context=page.downloads,
+            key="country_trend", topic="pays", chart=f"{country}-evolution", context=page.national_downloads,
             export_title=f"Échanges de la France {with_country}, {trend['year'].min()}-{trend['year'].max()}")

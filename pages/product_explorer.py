@@ -65,7 +65,7 @@ with map_column:
     map_block(partial(tile_map.map_figure, values, flow_kind, highlight, label=label),
               [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],
               key="product_map", topic="produit", chart=f"{product}-departements-{url.INDICATOR_WORDS[flow_kind]}",
-              export_title=f"{flow_word} du produit « {short} » par département ({year})", context=page.downloads)
+              export_title=f"{flow_word} du produit « {short} » par département ({year})", context=page.national_downloads)
 with ranking_column:
     if territory.kind != "fr":
         own = explorers.territory_value(departments, territory.departments, flow_kind)
@@ -73,7 +73,7 @@ with ranking_column:
         st.markdown(f"**{territory.name}** : {format_amount(own)}"
                     + (f", soit {format_percent(own / total)} du total français." if total else "."))
     table_block(etab.ranking_table(explorers.ranking(values), flow_kind, label), key="product_top",
-                topic="produit", chart=f"{product}-classement-{url.INDICATOR_WORDS[flow_kind]}", context=page.downloads)
+                topic="produit", chart=f"{product}-classement-{url.INDICATOR_WORDS[flow_kind]}", context=page.national_downloads)
     ordered = explorers.ranking(values, n=len(values))["department"].tolist()
     open_department_box(ordered, key="product_open")
 
@@ -85,7 +85,7 @@ count = choices.bound(choices.PARTNER_COUNT, "product_partner_count", TOP_N,
 url.show_warnings()
 partners = explorers.product_partners(cube, product, year, count)
 chart_block(partial(figures.balance_figure, partners), etab.product_partners_table(partners, product),
-            key="product_partners", topic="produit", chart=f"{product}-pays", context=page.downloads,
+            key="product_partners", topic="produit", chart=f"{product}-pays", context=page.national_downloads,
             export_title=f"Principaux pays partenaires de la France pour « {short} » ({year})")
 destinations, origins = wrapping_columns([1, 1], key="product_countries_layout", min_width="36rem")
 for column, flow, title in ((destinations, "export", "Premières destinations"), (origins, "import", "Premières origines")):
@@ -93,10 +93,10 @@ for column, flow, title in ((destinations, "export", "Premières destinations"),
         st.markdown(f"**{title}**")
         table_block(etab.product_countries_table(explorers.product_countries(cube, product, year, flow), product, flow),
                     key=f"product_countries_{flow}", topic="produit", chart=f"{product}-{title.split()[1]}",
-                    context=page.downloads)
+                    context=page.national_downloads)
 
 st.subheader("Évolution en France")
 trend = explorers.product_trend(cube, product)
 chart_block(partial(trend_figure, efig.yearly_frame(trend)), etab.france_trend_table(trend, short),
-            key="product_trend", topic="produit", chart=f"{product}-evolution", context=page.downloads,
+            key="product_trend", topic="produit", chart=f"{product}-evolution", context=page.national_downloads,
             export_title=f"Échanges de la France pour « {short} », {trend['year'].min()}-{trend['year'].max()}")

@@ -1,6 +1,7 @@
 """Text alternatives of the charts (lib.presentation.chart_text): one French sentence from each figure's own data."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from lib.presentation import figures
@@ -15,7 +16,21 @@ def test_sankey_sentence_names_the_largest_flow(app_data):
     structure = ind.flow_structure(app_data.cube, app_data.catalog.resolve("dep:04"), 2024, EXPORT)
     text = describe_figure(figures.sankey_figure(structure), "Flux à l'export")
     assert text.startswith("Graphique « Flux à l'export » : diagramme de flux reliant 11 éléments à gauche à 11")
-    assert "le plus gros flux va de Savons, parfums, entretien à Italie (181,9\u00a0M€)" in text
+    assert "le plus gros flux relie « Savons, parfums, entretien » à « Italie » (181,9\u00a0M€)" in text
+
+
+def test_sankey_sentence_says_which_others():
+    """« Autres » on both sides: the sentence says « Autres produits » / « Autres pays », never « de Autres »."""
+    structure = ind.FlowStructure(
+        flow=EXPORT, total=100.0,
+        products=pd.DataFrame({"code": ["C20B", ind.OTHERS], "value": [10.0, 90.0]}),
+        countries=pd.DataFrame({"code": ["BE", ind.OTHERS], "value": [20.0, 80.0]}),
+        links=pd.DataFrame({"product": ["C20B", ind.OTHERS, ind.OTHERS], "country": ["BE", "BE", ind.OTHERS],
+                            "value": [10.0, 10.0, 80.0]}),
+        top_links=pd.DataFrame({"product": [ind.OTHERS], "country": [ind.OTHERS], "value": [80.0]}))
+    text = describe_figure(figures.sankey_figure(structure), "Flux")
+    assert "le plus gros flux relie « Autres produits » à « Autres pays »" in text, text
+    assert " de Autres" not in text and " à Autres" not in text
 
 
 def test_every_chart_of_the_report_has_a_sentence(app_data):

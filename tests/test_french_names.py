@@ -50,3 +50,17 @@ def test_tncc_matches_the_official_cog(shared_raw):
     with open(shared_raw / "admin" / "departements_cog2024.csv", encoding="utf-8") as handle:
         official = {row["DEP"]: row["TNCC"] for row in csv.DictReader(handle)}
     assert official == DEPARTMENT_TNCC
+
+
+def test_after_a_colon_the_sentence_goes_on_in_lower_case():
+    from lib.data.reference.french_names import lower_first
+    assert lower_first("Une entreprise peut demander") == "une entreprise peut demander"
+    assert lower_first("UE : échanges") == "UE : échanges"
+    assert lower_first("") == ""
+
+
+def test_the_word_sheet_caveat_on_statistical_secrecy_reads_on_after_its_colon():
+    from lib.outputs import fiche_docx
+    from lib.data.territories import FRANCE
+    line = next(text for text in fiche_docx._caveats(FRANCE) if text.startswith("**Secret statistique**"))
+    assert line.startswith("**Secret statistique** : une "), line

@@ -141,3 +141,22 @@ def test_dossier_lisez_moi_and_word_sheet_carry_the_synthesis(app_data, cube):
     paragraphs = [p.text for p in doc.paragraphs]
     assert paragraphs.index(text) < paragraphs.index("Introduction")
     assert paragraphs[paragraphs.index(text) - 1] == "Synthèse"
+
+
+def test_de_before_a_quoted_product_is_elided_like_before_the_word():
+    from lib.analysis.synthesis import _of_product
+    from lib.data.reference.products import product_short_label
+    assert product_short_label("C29A")[0] in "AÉEIOUH", "le code choisi doit commencer par une voyelle"
+    assert _of_product("C29A") == f"d'« {product_short_label('C29A')} »"
+    assert _of_product("C21Z") == f"de « {product_short_label('C21Z')} »"
+
+
+def test_every_synthesis_elides_de_before_a_vowel(app_data, cube):
+    """No « de « Automobiles » » in any département's text: the elision of the words themselves."""
+    checked = 0
+    for code in ("04", "13", "59", "69", "75", "974"):
+        text = overview_synthesis(cube, app_data.catalog.resolve(f"dep:{code}"), YEAR).text
+        bad = re.findall(r"\bde «\u00a0?[AEIOUYÉÈÊÂÎÔH]", text)
+        assert not bad, (code, bad, text)
+        checked += text.count("d'«")
+    assert checked, "aucune élision rencontrée : le test ne vérifie rien sur ces départements"

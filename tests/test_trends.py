@@ -181,6 +181,14 @@ def test_country_phrases(code, export, import_):
     assert trends.country_phrase(code, "import") == import_
 
 
+@pytest.mark.parametrize("code, both_ways", [
+    ("US", "avec les États-Unis"), ("DE", "avec l'Allemagne"), ("CN", "avec la Chine"), ("JP", "avec le Japon"),
+    ("SG", "avec Singapour"), ("QZ", "avec : Secret statistique extra-UE"),
+])
+def test_country_phrases_both_ways(code, both_ways):
+    assert trends.country_phrase(code, trends.WITH) == both_ways
+
+
 def test_product_phrases():
     assert trends.product_phrase("C21Z") == "de produits pharmaceutiques"
     assert trends.product_phrase("C14Z") == "d'habillement"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from lib.analysis import exposure, indicators as ind, trends
 from lib.core.formatting import format_amount, format_percent, format_ratio
 from lib.data.reference.countries import country_name
-from lib.data.reference.french_names import capitalize_first
+from lib.data.reference.french_names import capitalize_first, elide
 from lib.data.reference.products import product_short_label
 from lib.core.schema import EXPORT, IMPORT
 from lib.data.territories import Territory
@@ -72,6 +72,12 @@ def _country(code: str) -> tuple[str, bool]:
 
 def _product(code: str) -> str:
     return f"« {product_short_label(code)} »"
+
+
+def _of_product(code: str) -> str:
+    """« de » before a quoted product, elided as before the word itself: « d'« Automobiles » »."""
+    label = product_short_label(code)
+    return ("d'" if elide("de", label).startswith("d'") else "de ") + _product(code)
 
 
 def _change(rate: float) -> str:
@@ -155,7 +161,7 @@ def _products_sentence(summary: dict, flows: tuple[str, ...], figures: list) -> 
         if len(rows) > 1:
             second = rows[1]["value"] / total
             figures.append((f"2e {noun} : {product_short_label(rows[1]['code'])}", format_percent(second)))
-            part += f", suivi de {_product(rows[1]['code'])} ({format_percent(second)})"
+            part += f", suivi {_of_product(rows[1]['code'])} ({format_percent(second)})"
         parts.append(part)
     if not parts:
         return None
@@ -200,7 +206,7 @@ def _dependency_sentence(cube, territory: Territory, year: int, figures: list) -
     share = format_percent(first["supplier_1_share"])
     figures.append((f"Dépendance principale : {product_short_label(first['product'])}, "
                     f"part de {country_name(first['supplier_1'])}", share))
-    text = (f"Dépendance la plus marquée : {share} des importations de {_product(first['product'])} viennent "
+    text = (f"Dépendance la plus marquée : {share} des importations {_of_product(first['product'])} viennent "
             f"d'un seul fournisseur hors UE, {supplier}")
     if len(critical) > 1:
         figures.append(("Produits importés dépendant à plus de 50 % d'un fournisseur hors UE", str(len(critical))))

@@ -161,14 +161,20 @@ def _with_article(article: str, name: str) -> str:
     return f"{article} {name}" if article else name
 
 
+WITH = "with"     # country_phrase(code, WITH): trade both ways, « avec les États-Unis »
+
+
 def country_phrase(code: str, flow: str) -> str:
     """« vers l'Allemagne », « vers les États-Unis » (exports); « en provenance de la Chine »,
-    « en provenance du Japon », « en provenance d'Israël » (imports)."""
+    « en provenance du Japon », « en provenance d'Israël » (imports); « avec les États-Unis » (WITH)."""
     if not is_known_country(code) or is_unallocated(code):
-        return f"{'à destination de' if flow == EXPORT else 'en provenance de'} : {country_name(code)}"
+        lead = {EXPORT: "à destination de", WITH: "avec"}.get(flow, "en provenance de")
+        return f"{lead} : {country_name(code)}"
     article, name = country_article(code), country_name(code)
     if flow == EXPORT:
         return f"vers {_with_article(article, name)}"
+    if flow == WITH:
+        return f"avec {_with_article(article, name)}"
     if article == "le":
         return f"en provenance du {name}"
     if article == "les":

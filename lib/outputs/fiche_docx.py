@@ -33,7 +33,7 @@ from lib.outputs.chart_images import ChartImages
 from lib.outputs.dossier import CAVEATS, DEMO_NOTICE
 from lib.outputs.file_names import download_name
 from lib.core.formatting import format_number, month_name
-from lib.data.reference.french_names import count_phrase
+from lib.data.reference.french_names import count_phrase, lower_first
 from lib.analysis.indicators import totals
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
@@ -161,8 +161,8 @@ def _caveats(territory: Territory) -> list[str]:
         "Les grandes infrastructures de transport faussent elles aussi la répartition : les hydrocarbures, par "
         "exemple, arrivent en masse dans les zones industrialo-portuaires sans y être forcément consommés.",
         scale,
-        f"**Secret statistique** : {extra['Secret statistique']}",
-        f"**Totaux calculés** : {extra['Totaux calculés']}",
+        f"**Secret statistique** : {lower_first(extra['Secret statistique'])}",
+        f"**Totaux calculés** : {extra['Totaux calculés']}",      # starts with a name (France)
     ]
 
 

@@ -10,6 +10,7 @@ import math
 
 import plotly.graph_objects as go
 
+from lib.analysis.indicators import OTHERS_LABEL
 from lib.core.formatting import format_meur
 
 
@@ -44,9 +45,18 @@ def _sankey(trace) -> str:
     values = _list(trace.link.value)
     if values:
         i = max(range(len(values)), key=lambda j: values[j])
+        ends = _list(trace.link.customdata[i])[:2] if trace.link.customdata is not None else []
+
+        def name(k: int, side: int) -> str:
+            """The node's short name in quotes; « Autres » says which: « Autres produits », « Autres pays »."""
+            short = labels[k].split(" — ")[0]
+            if short == OTHERS_LABEL and len(ends) == 2:
+                short = _clean(ends[side]).split(" (")[0]
+            return f"« {short} »"
+
         source, target = trace.link.source[i], trace.link.target[i]
-        name = lambda k: labels[k].split(" — ")[0]  # noqa: E731 - the node's name without its amount
-        text += f" ; le plus gros flux va de {name(source)} à {name(target)} ({format_meur(values[i])})"
+        text += (f" ; le plus gros flux relie {name(source, 0)} à {name(target, 1)} "
+                 f"({format_meur(values[i])})")
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.analysis.trends import WITH, country_phrase
 from lib.presentation.table_model import Column, TableSheet
 from lib.data.reference.departments import department_name, region_name, region_of
 from lib.presentation.tables import partner_name, product_columns, product_name, with_product_names, yearly_table
@@ -95,12 +96,13 @@ def france_trend_table(trend: pd.DataFrame, subject: str) -> TableSheet:
                         notes=["Solde = exportations − importations."])
 
 
-def country_departments_table(frame: pd.DataFrame, country_label: str, *, n: int | None = None) -> TableSheet:
-    """Output of lib.analysis.explorers.country_departments (the first n rows when n is given)."""
+def country_departments_table(frame: pd.DataFrame, country: str, *, n: int | None = None) -> TableSheet:
+    """Output of lib.analysis.explorers.country_departments (the first n rows when n is given); ``country``
+    is the partner's ISO code."""
     shown = _with_names(frame.head(n) if n else frame)
     shown = shown.assign(rank=range(1, len(shown) + 1))
     return TableSheet(
-        title=f"Échanges des départements avec {country_label}", sheet_name="Départements du pays", frame=shown,
+        title=f"Échanges des départements {country_phrase(country, WITH)}", sheet_name="Départements du pays", frame=shown,
         columns=[Column("rank", "Rang", "int"), Column("department", "Code", "text"),
                  Column("name", "Département", "text"), Column("exports", "Exportations (€)", "eur"),
                  Column("imports", "Importations (€)", "eur"), Column("balance", "Solde (€)", "eur"),
@@ -110,11 +112,11 @@ def country_departments_table(frame: pd.DataFrame, country_label: str, *, n: int
                "totales du département."])
 
 
-def country_products_table(products: pd.DataFrame, country_label: str) -> TableSheet:
-    """Output of lib.analysis.explorers.country_products."""
+def country_products_table(products: pd.DataFrame, country: str) -> TableSheet:
+    """Output of lib.analysis.explorers.country_products (France's trade); ``country``: the ISO code."""
     frame = with_product_names(products)
     return TableSheet(
-        title=f"Produits échangés avec {country_label}", sheet_name="Produits du pays", frame=frame, columns=[
+        title=f"Produits échangés par la France {country_phrase(country, WITH)}", sheet_name="Produits du pays", frame=frame, columns=[
             *product_columns(), Column("imports", "Importations (€)", "eur"), Column("exports", "Exportations (€)", "eur"),
             Column("balance", "Solde (€)", "eur")],
         notes=["Produits classés selon la somme des exportations et des importations avec ce pays."])

@@ -38,6 +38,13 @@ class PageContext:
         """Downloads of another territory's chart on this page (the région's or France's Sankey)."""
         return replace(self.downloads, selection=replace(self.selection, territory=territory))
 
+    @property
+    def national_downloads(self) -> DownloadContext:
+        """Downloads of a France-wide table or chart (the map, the explorers): their files are named and
+        titled for France, whose figures they hold, whatever territory is selected."""
+        from lib.data.territories import FRANCE
+        return self.downloads_for(FRANCE)
+
     def compute(self, name: str, *args):
         """A cached lib computation for this territory and year (see loaders.COMPUTATIONS)."""
         return loaders.compute(self.token, name, self.territory.id, self.year, *args)

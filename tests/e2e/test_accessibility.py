@@ -65,7 +65,7 @@ def test_every_chart_has_a_text_alternative_from_its_figures(page: Page, app_url
         description = page.locator(f'#{chart.get_attribute("aria-describedby")}').text_content()
         assert description.startswith("Graphique « ") and description.endswith(".")
     first = page.locator(f'#{charts.first.get_attribute("aria-describedby")}').text_content()
-    assert "le plus gros flux va de Savons, parfums, entretien à Italie" in first
+    assert "le plus gros flux relie « Savons, parfums, entretien » à « Italie »" in first
 
 
 @pytest.mark.parametrize("app_page", [PAGES[0], PAGES[1]], ids=["vue-ensemble", "exportations"])

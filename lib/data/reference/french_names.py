@@ -92,6 +92,14 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def lower_first(text: str) -> str:
+    """After « : » a French sentence goes on in lower case: « Une entreprise… » → « une entreprise… »;
+    an acronym or a name in capitals (« UE », « DGDDI ») is left as it is."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def count_phrase(count: int, singular: str, plural: str | None = None) -> str:
     """« 1 fichier », « 18 fichiers », « 0 graphique », « 1 280 lignes »: French plural (0 and 1 take the
     singular), never « fichier(s) »; thousands split by a narrow no-break space."""
