@@ -1,8 +1,11 @@
 """Shared fixtures: the project on sys.path, the real reference folder (optional), the demo data."""
 from __future__ import annotations
 
+import ast
+import functools
 import inspect
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -52,11 +55,13 @@ def _no_legacy_pages_mode(monkeypatch):
 
 
 # --- Test tiers -------------------------------------------------------------------------------------------------
-# Every test gets exactly one tier, from what it needs, so that a new test file is sorted without anyone
+# Every test gets exactly one tier, from what it needs, so that a new test is sorted without anyone
 # remembering to mark it: ``browser`` (a real server and Chromium), ``app`` (Streamlit's AppTest runs pages),
 # ``render`` (kaleido's Chromium draws PNGs), ``national`` (reads or generates the whole national demo files,
 # 18 ZIPs), ``unit`` (pure functions over small or cached data). ``make test-fast`` runs the unit tier;
-# ``make test`` runs them all.
+# ``make test`` runs them all. A tier is decided per test, not per file: from the test's own code, the module's
+# helper functions it calls (followed through), and its fixtures' code. A pure test of the secret's comparison
+# in a file that also runs AppTest stays in the fast tier. A test may also say its tier with a marker.
 TIERS = {
     "unit": "fonctions pures, sans serveur ni navigateur (make test-fast)",
     "render": "rendu PNG par kaleido (Chromium côté serveur)",
@@ -65,7 +70,8 @@ TIERS = {
     "browser": "serveur réel (Streamlit, nginx) et, le plus souvent, Chromium piloté par Playwright",
 }
 _SERVER_HINTS = ("StreamlitServer", "local_server", "nginx")
-_RENDER_HINTS = ("chrome_available", "figure_to_png", "render_png", "kaleido", "to_image(")
+_RENDER_HINTS = ("chrome_available", "figure_to_png", "render_png", "kaleido", "to_image(", "ChartImages",
+                 "render_check", "soffice")
 
 
 def pytest_configure(config):
@@ -77,32 +83,97 @@ def _tier_of(item) -> str:
     path = Path(str(item.fspath))
     if any(part.startswith("e2e") for part in path.relative_to(PROJECT_DIR).parts):
         return "browser"
-    source = _module_source(path)
+    source = "\n".join(_code_reached(item))
     if any(hint in source for hint in _SERVER_HINTS):
         return "browser"
     if "AppTest" in source:
         return "app"
-    if any(hint in text for hint in _RENDER_HINTS for text in (source, _function_source(item))):
+    if any(hint in source for hint in _RENDER_HINTS):
         return "render"
     if "demo_dir" in getattr(item, "fixturenames", ()):
         return "national"
     return "unit"
 
 
-_SOURCES: dict[Path, str] = {}
+def _code_reached(item) -> list[str]:
+    """The source of the test, of its fixtures, and of every top-level function or class of their modules
+    that they name (followed through): what the test will run of the tests' own code."""
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in (info.name2fixturedefs.values() if info else ()):
+        functions += [definition.func for definition in definitions]
+    seen: set[tuple[str, str]] = set()
+    sources: list[str] = []
+    pending = [(inspect.getmodule(f), _source_of(f)) for f in functions if f is not None]
+    while pending:
+        module, source = pending.pop()
+        sources.append(source)
+        helpers = _top_level_sources(module)
+        for name in _names_in(source):
+            key = (getattr(module, "__name__", ""), name)
+            if name in helpers and key not in seen:
+                seen.add(key)
+                pending.append((module, helpers[name]))
+    return sources
 
 
-def _function_source(item) -> str:
+_SOURCES: dict[object, str] = {}
+
+
+def _source_of(function) -> str:
+    """The function's code without its docstrings and comments (a docstring naming AppTest runs nothing)."""
+    if function not in _SOURCES:
+        try:
+            _SOURCES[function] = _code_only(textwrap.dedent(inspect.getsource(function)))
+        except (OSError, TypeError):
+            _SOURCES[function] = ""
+    return _SOURCES[function]
+
+
+def _code_only(source: str) -> str:
     try:
-        return inspect.getsource(item.function)
-    except (AttributeError, OSError, TypeError):
-        return ""
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(getattr(body[0], "value", None), ast.Constant) and isinstance(body[0].value.value, str):
+            body[0] = ast.Pass()
+    return ast.unparse(tree)
 
 
-def _module_source(path: Path) -> str:
-    if path not in _SOURCES:
-        _SOURCES[path] = path.read_text(encoding="utf-8") if path.suffix == ".py" else ""
-    return _SOURCES[path]
+_HELPERS: dict[str, dict[str, str]] = {}
+
+
+def _top_level_sources(module) -> dict[str, str]:
+    """name → source of each top-level function and class of a tests module (cached)."""
+    name = getattr(module, "__name__", "")
+    if name not in _HELPERS:
+        helpers = {}
+        try:
+            text = inspect.getsource(module) if module is not None else ""
+            tree = ast.parse(text)
+        except (OSError, TypeError, SyntaxError):
+            tree, text = None, ""
+        for node in (tree.body if tree else ()):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                helpers[node.name] = _code_only(ast.get_source_segment(text, node) or "")
+            elif isinstance(node, ast.Assign):      # a constant that names a helper (a plan, a list of calls)
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        helpers[target.id] = _code_only(ast.get_source_segment(text, node) or "")
+        _HELPERS[name] = helpers
+    return _HELPERS[name]
+
+
+@functools.lru_cache(maxsize=None)
+def _names_in(source: str) -> frozenset[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return frozenset()
+    return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
 
 
 def pytest_collection_modifyitems(config, items):

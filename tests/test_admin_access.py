@@ -48,6 +48,24 @@ def test_secret_is_compared_in_constant_time(monkeypatch):
     assert calls == [(32, 32)] * 3          # hashed first: the length of the guess tells nothing
 
 
+def test_a_secret_is_accepted_only_whole():
+    """Not a prefix (one right first character), not an extension, not another case or padding: the whole."""
+    secret = "le-bon-secret-123"
+    assert auth.check_secret(secret, secret)
+    near = [secret[:n] for n in range(len(secret))] + [secret + "x", "x" + secret, secret.upper(), f" {secret}",
+                                                     f"{secret} ", secret[:-1] + "4", secret[1:]]
+    accepted = [guess for guess in near if auth.check_secret(guess, secret)]
+    assert not accepted, accepted
+    assert not auth.check_secret(None, secret)
+
+
+def test_a_console_token_is_accepted_only_whole():
+    for guess in ("jeton-initia", "j", "", "jeton-initiall", "JETON-INITIAL"):
+        token = auth.ConsoleToken("jeton-initial")
+        assert not token.consume(guess), guess
+    assert auth.ConsoleToken("jeton-initial").consume("jeton-initial")
+
+
 def test_console_token_works_once_and_announces_the_next_one():
     announced = []
     token = auth.ConsoleToken("jeton-initial", announced.append)

@@ -283,10 +283,11 @@ def test_excel_share_format_has_the_screen_precision(share, excel_format):
     from lib.outputs.excel_export import number_format
     assert number_format(share, "share") == excel_format
     screen = fmt.format_percent(share)
-    decimals = len(screen.split(",")[1].split(NBSP)[0]) if "," in screen and "<" not in screen \
-        and ">" not in screen else None
-    if decimals is not None:
-        assert excel_format == "0." + "0" * decimals + "%"
+    bounded = screen.startswith(("<", ">"))          # « < 0,001 % » is written as text in Excel
+    assert bounded == excel_format.startswith('"'), (screen, excel_format)
+    decimals = len(screen.split(",")[1].split(NBSP)[0])
+    assert excel_format == (f'"{screen.replace(NBSP, " ").replace(fmt.MINUS, "-")}"' if bounded
+                            else "0." + "0" * decimals + "%"), (screen, excel_format)
 
 
 # ---------------------------------------------------------------- in the app (AppTest)

@@ -90,10 +90,12 @@ def test_partner_balance_and_products(cube, rows):
         if r[0] == 2024:
             trade[r[5]] += r[6]
     assert list(partners["country"]) == [c for c, _ in sorted(trade.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
-    de = partners.set_index("country").loc["DE"] if "DE" in set(partners["country"]) else None
-    if de is not None:
-        assert de["balance"] == pytest.approx(_sum(rows, year=2024, flow="export", country="DE")
-                                              - _sum(rows, year=2024, flow="import", country="DE"))
+    assert len(partners) == 5
+    for partner in partners.itertuples(index=False):     # every partner shown, not one that may be absent
+        exports = _sum(rows, year=2024, flow="export", country=partner.country)
+        imports = _sum(rows, year=2024, flow="import", country=partner.country)
+        assert (partner.exports, partner.imports) == (pytest.approx(exports), pytest.approx(imports))
+        assert partner.balance == pytest.approx(exports - imports), partner.country   # exports − imports
     breakdown = ind.product_breakdown(cube, department("75"), 2024, "import")
     assert breakdown["share"].sum() == pytest.approx(1.0)
     assert breakdown["value"].sum() == pytest.approx(_sum(rows, year=2024, flow="import", dep="75"))
@@ -122,3 +124,14 @@ def test_empty_territory_and_previous_year(cube):
     assert summary["export_flows"]["products"] == [] and summary["export_flows"]["top_links"] == []
     assert ind.previous_year(cube, 2024) == 2023 and ind.previous_year(cube, 2023) is None
     assert ind.change(110.0, 100.0) == pytest.approx(0.10)
+
+
+def test_compared_departments_balance_is_exports_minus_imports(cube, rows):
+    frame = ind.compare_departments(cube, ["04", "05", "75"], 2024)
+    assert list(frame["department"]) == ["04", "05", "75"]
+    for row in frame.itertuples(index=False):
+        exports = _sum(rows, year=2024, flow="export", dep=row.department)
+        imports = _sum(rows, year=2024, flow="import", dep=row.department)
+        assert (row.exports, row.imports) == (pytest.approx(exports), pytest.approx(imports))
+        assert row.balance == pytest.approx(exports - imports), row.department
+        assert row.coverage == pytest.approx(exports / imports), row.department

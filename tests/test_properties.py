@@ -219,11 +219,10 @@ def test_shares_never_read_nan_or_zero_and_keep_their_sign(value, decimals, sign
     if decimals is None and float(value) != 0:
         # Excel shows the share with the screen's precision
         excel = number_format(float(value), "share")
-        if "," in text and "<" not in text and ">" not in text:
-            shown = len(text.split(",")[1].split(fmt.NBSP)[0])
-            assert excel == "0." + "0" * shown + "%", (value, text, excel)
-        elif "<" in text or ">" in text:
-            assert excel.startswith('"')
+        bounded = text.startswith(("<", ">", "+<", "+>", fmt.MINUS + ">"))    # « < 0,001 % »: a text format
+        decimals_shown = len(text.split(",")[1].split(fmt.NBSP)[0]) if "," in text else 0
+        expected = "0." + "0" * decimals_shown + "%" if decimals_shown else "0%"
+        assert (excel.startswith('"') if bounded else excel == expected), (value, text, excel)
 
 
 @PROPERTY_SETTINGS
