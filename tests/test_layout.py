@@ -54,33 +54,52 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in proc.stdout
 
 
-def _mover():
-    spec = importlib.util.spec_from_file_location("move_modules", PROJECT_DIR / "scripts" / "move_modules.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+LOCAL_PACKAGES = {"lib", "tests", "bench", "pages", "scripts", "streamlit_app", "conftest"}
 
 
-def test_move_script_rewrites_old_imports_of_a_merged_branch():
-    mover = _mover()
-    moved = {"lib.figures": "lib.presentation.figures", "lib.schema": "lib.core.schema", "lib.bench": "bench.timings"}
-    old = ("from lib import cli, figures as fig, schema\n"
-           "    from lib.schema import EXPORT\n"
-           'code = "from lib import schema\\n"  # python -m lib.bench, lib/figures.py\n')
-    assert mover.rewrite(old, moved) == (
-        "from lib import cli\nfrom lib.presentation import figures as fig\nfrom lib.core import schema\n"
-        "    from lib.core.schema import EXPORT\n"
-        'code = "from lib.core import schema\\n"  # python -m bench.timings, lib/presentation/figures.py\n')
-    assert mover.rewrite(mover.rewrite(old, moved), moved) == mover.rewrite(old, moved)
+def _declared_requirements() -> set[str]:
+    names = set()
+    for file in ("requirements.txt", "requirements-dev.txt", "requirements-mutation.txt"):
+        for line in (PROJECT_DIR / file).read_text(encoding="utf-8").splitlines():
+            line = line.split("#")[0].strip()
+            if line and not line.startswith("-"):
+                names.add(_normalise(line.split("==")[0].split(">=")[0].split("[")[0]))
+    return names
 
 
-def test_move_script_merges_import_only_conflicts_and_leaves_the_others():
-    mover = _mover()
-    moved = {"lib.figures": "lib.presentation.figures"}
-    text = ("<<<<<<< HEAD\nfrom lib.presentation import figures\nfrom lib.ui import loaders\n=======\n"
-            "from lib import figures\nfrom lib.ui import loaders, page_choices as choices\n>>>>>>> issue-14b\n"
-            "x = 1\n<<<<<<< HEAD\ny = 2\n=======\ny = 3\n>>>>>>> issue-14b\n")
-    merged, resolved, left = mover.merge_import_conflicts(text, moved)
-    assert (resolved, left) == (1, 1)
-    assert merged.startswith("from lib.presentation import figures\nfrom lib.ui import loaders, page_choices as choices\n"
-                             "x = 1\n<<<<<<< HEAD\ny = 2\n")
+def _normalise(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(".", "-")
+
+
+def _imported_top_level_modules() -> dict[str, str]:
+    """Top-level module → first file importing it, over the project's Python files (third-party only)."""
+    import ast
+    found: dict[str, str] = {}
+    files = [PROJECT_DIR / "streamlit_app.py"] + sorted(
+        p for folder in ("lib", "pages", "bench", "scripts", "tests") for p in (PROJECT_DIR / folder).rglob("*.py")
+        if "node_modules" not in p.parts)
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in LOCAL_PACKAGES:
+                    found.setdefault(top, str(path.relative_to(PROJECT_DIR)))
+    return found
+
+
+def test_every_imported_package_is_declared_in_the_requirements():
+    """Pillow and choreographer were imported but came only through streamlit and kaleido."""
+    import importlib.metadata
+    distributions = importlib.metadata.packages_distributions()
+    declared = _declared_requirements()
+    imported = _imported_top_level_modules()
+    assert {"PIL", "choreographer", "plotly", "streamlit"} <= set(imported), sorted(imported)
+    missing = {module: where for module, where in imported.items()
+               if not any(_normalise(d) in declared for d in distributions.get(module, [module]))}
+    assert not missing, f"paquets importés mais absents des requirements : {missing}"

@@ -1,0 +1,139 @@
+"""Mutation testing report: killed / survived / timed out per module, the survivors listed, the score.
+
+``make mutation`` runs mutmut (configured in setup.cfg: the modules that compute figures or guard access,
+against the fast tier) and then this script, which reads ``mutmut results --all true`` and writes
+``bench/results/mutation-<label>.md`` and ``.json``. A survivor judged equivalent (no test can tell it from
+the original: same behaviour, or a change to text nobody reads) is listed with its reason in
+``bench/mutation_equivalents.txt`` and left out of the score; an entry whose mutant no longer exists is
+reported as stale (its function changed: triage it again).
+
+    python -m bench.mutation_report --label after [--results FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+RESULTS_DIR = PROJECT_DIR / "bench" / "results"
+EQUIVALENTS = PROJECT_DIR / "bench" / "mutation_equivalents.txt"
+KILLED_STATES = {"killed"}
+_LINE = re.compile(r"^\s*(?P<name>\S+):\s*(?P<state>.+?)\s*$")
+
+
+def module_of(mutant: str) -> str:
+    """``lib.data.auth.x_check_secret__mutmut_7`` → ``lib.data.auth`` (methods: ``…xǁClassǁmethod__mutmut_3``)."""
+    head = mutant.split("__mutmut_")[0]
+    parts = head.split(".")
+    return ".".join(parts[:-1])
+
+
+def function_of(mutant: str) -> str:
+    last = mutant.split("__mutmut_")[0].split(".")[-1]
+    return last[2:].replace("ǁ", ".").strip(".") if last.startswith("x") else last
+
+
+def parse_results(text: str) -> dict[str, str]:
+    """mutant name → state, from ``mutmut results --all true``."""
+    states = {}
+    for line in text.splitlines():
+        match = _LINE.match(line)
+        if match and "__mutmut_" in match["name"]:
+            states[match["name"]] = match["state"]
+    return states
+
+
+def read_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
+    """mutant name → why it is equivalent (``name  # reason`` per line; ``#`` lines are comments)."""
+    found = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            name, _, reason = line.partition("#")
+            found[name.strip()] = reason.strip()
+    return found
+
+
+def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
+    per_module: dict[str, Counter] = defaultdict(Counter)
+    survivors: dict[str, list[str]] = defaultdict(list)
+    for name, state in sorted(states.items()):
+        module = module_of(name)
+        if state == "survived" and name in equivalents:
+            per_module[module]["equivalent"] += 1
+            continue
+        per_module[module][state] += 1
+        if state not in KILLED_STATES:
+            survivors[module].append(f"{name} ({state})")
+    modules = {}
+    for module, counts in sorted(per_module.items()):
+        total = sum(counts.values())
+        counted = total - counts["equivalent"]
+        modules[module] = {**counts, "total": total,
+                           "score": counts["killed"] / counted if counted else 1.0}
+    killed = sum(m.get("killed", 0) for m in modules.values())
+    counted = sum(m["total"] - m.get("equivalent", 0) for m in modules.values())
+    stale = sorted(name for name in equivalents if name not in states)
+    return {"modules": modules, "survivors": dict(survivors), "killed": killed, "counted": counted,
+            "score": killed / counted if counted else 1.0, "equivalent": sum(m.get("equivalent", 0)
+                                                                           for m in modules.values()),
+            "stale_equivalents": stale}
+
+
+def to_markdown(summary: dict, label: str) -> str:
+    lines = [f"# Mutation testing ({label})", "",
+             "mutmut 3 over the modules of setup.cfg `[mutmut] only_mutate`, against the fast tier "
+             "(`pytest -m unit`). Score = killed ÷ (mutants − equivalent ones).", "",
+             f"**Score: {summary['score']:.1%}** — {summary['killed']} killed of {summary['counted']} "
+             f"non-equivalent mutants ({summary['equivalent']} equivalent).", "",
+             "| module | killed | survived | timeout | other | equivalent | score |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for module, counts in summary["modules"].items():
+        other = counts["total"] - sum(counts.get(k, 0) for k in ("killed", "survived", "timeout", "equivalent"))
+        lines.append(f"| `{module}` | {counts.get('killed', 0)} | {counts.get('survived', 0)} | "
+                     f"{counts.get('timeout', 0)} | {other} | {counts.get('equivalent', 0)} | {counts['score']:.1%} |")
+    lines += ["", "## Survivors (not equivalent)", ""]
+    for module, names in summary["survivors"].items():
+        lines.append(f"### `{module}` ({len(names)})")
+        lines += [f"- `{name}`" for name in names]
+        lines.append("")
+    if summary["stale_equivalents"]:
+        lines += ["## Stale entries of bench/mutation_equivalents.txt", ""]
+        lines += [f"- `{name}`" for name in summary["stale_equivalents"]]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--label", default="latest", help="suffix of the report files (before, after…)")
+    parser.add_argument("--results", help="saved output of `mutmut results --all true` (default: run it)")
+    args = parser.parse_args(argv)
+    if args.results:
+        text = Path(args.results).read_text(encoding="utf-8")
+    else:
+        done = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=PROJECT_DIR,
+                              capture_output=True, text=True, check=False)
+        text = done.stdout
+    states = parse_results(text)
+    if not states:
+        print("Aucun résultat de mutmut : lancez d'abord « make mutation ».", file=sys.stderr)
+        return 1
+    summary = summarise(states, read_equivalents())
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"mutation-{args.label}.md").write_text(to_markdown(summary, args.label), encoding="utf-8")
+    (RESULTS_DIR / f"mutation-{args.label}.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False),
+                                                             encoding="utf-8")
+    print(f"Score {summary['score']:.1%} : {summary['killed']} tués sur {summary['counted']} mutants "
+          f"(hors {summary['equivalent']} équivalents) ; rapport dans bench/results/mutation-{args.label}.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
