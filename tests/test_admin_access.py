@@ -76,6 +76,62 @@ def test_console_token_works_once_and_announces_the_next_one():
     assert not auth.ConsoleToken(None).enabled and not auth.ConsoleToken(None).consume("")
 
 
+def test_secret_length_limit_is_twelve_characters_inclusive():
+    assert auth.load_config({}, {auth.SECRET_ENV: "a" * 12}).secret == "a" * 12
+    short = auth.load_config({}, {auth.SECRET_ENV: "a" * 11})
+    assert short.secret is None and not short.configured
+    assert short.problems == ("Secret administrateur ignoré : il compte moins de 12 caractères.",)
+
+
+def test_administrator_addresses_are_cleaned_and_blank_ones_dropped():
+    config = auth.load_config({"auth": {"client_id": "x"}, "admin": {"emails": ["", "  ", " A@B.fr "]}}, {})
+    assert config.admin_emails == {"a@b.fr"} and config.problems == ()
+    only_secret = auth.load_config({}, {auth.SECRET_ENV: "un-secret-assez-long"})
+    assert only_secret.problems == () and not only_secret.oidc      # no OIDC: no complaint about addresses
+    lonely = auth.load_config({"auth": {"client_id": "x"}}, {})
+    assert lonely.problems[0].startswith("Connexion OpenID Connect configurée ([auth]) sans liste")
+    assert lonely.problems[0].endswith("personne ne peut charger de fichiers par ce moyen.")
+
+
+def test_secrets_files_are_read_from_home_then_project(monkeypatch, tmp_path):
+    home, project = tmp_path / "home", tmp_path / "project"
+    monkeypatch.setattr(auth.Path, "home", staticmethod(lambda: home))
+    assert auth.read_secrets_files(project) == {}
+    (project / ".streamlit").mkdir(parents=True)
+    (project / ".streamlit" / "secrets.toml").write_text('[admin]\nsecret = "projet-é-secret"\n', encoding="utf-8")
+    assert auth.read_secrets_files(project) == {"admin": {"secret": "projet-é-secret"}}   # home absent: go on
+    (home / ".streamlit").mkdir(parents=True)
+    (home / ".streamlit" / "secrets.toml").write_text('x = 1\n[admin]\nsecret = "maison"\n', encoding="utf-8")
+    assert auth.read_secrets_files(project) == {"x": 1, "admin": {"secret": "projet-é-secret"}}
+
+
+def test_a_new_token_carries_256_random_bits():
+    tokens = {auth.new_token() for _ in range(20)}
+    assert len(tokens) == 20 and {len(t) for t in tokens} == {43}       # 32 bytes, URL-safe base64
+
+
+def test_console_link_joins_the_address_and_the_token():
+    assert auth.console_link("http://localhost:8501/", "abc") == "http://localhost:8501/donnees?admin=abc"
+    assert auth.console_link("http://BOX/", "abc") == "http://BOX/donnees?admin=abc"
+    assert auth.console_link("/base ", "t") == "/base /donnees?admin=t"
+
+
+def test_default_throttle_is_thirty_seconds_and_twenty_failures_in_ten_minutes():
+    clock = {"t": 400.0}
+    throttle = auth.FailureThrottle(clock=lambda: clock["t"])
+    delays = [throttle.failure(f"session-{i}") for i in range(20)]
+    assert delays == [1.0] * 20                       # 20 failures from 20 sessions: each its first
+    assert throttle.failure("another") == 30.0        # the 21st within ten minutes waits the maximum
+    clock["t"] = 1000.0                               # exactly ten minutes after the first: still counted
+    assert throttle.failure("late") == 30.0
+    clock["t"] = 1600.5                               # every earlier failure is now older than ten minutes
+    assert throttle.failure("later") == 1.0
+    assert [throttle.failure("same") for _ in range(7)] == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+    throttle.success("first-try")                     # a session right at its first attempt: nothing to forget
+    throttle.success("same")
+    assert throttle.failure("same") == 1.0
+
+
 def test_failed_attempts_wait_longer_each_time_and_a_burst_waits_the_maximum():
     clock = {"t": 0.0}
     throttle = auth.FailureThrottle(max_delay=30, window_s=600, burst=5, clock=lambda: clock["t"])
