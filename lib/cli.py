@@ -268,7 +268,8 @@ def _cmd_tariff(args) -> int:
         print(json.dumps(tariff_json(result), ensure_ascii=False))
         return 0
     from lib.analysis.trends import country_phrase
-    print(f"{territory.name} — {year} — droits de {format_percent(result.rate)} sur les exportations "
+    from lib.presentation.partner_figures import rate_label
+    print(f"{territory.name} — {year} — droits de {rate_label(result.rate)} sur les exportations "
           f"{country_phrase(result.country, 'export')} (échanges supposés inchangés : un ordre de grandeur, pas une "
           "prévision)")
     print(f"  Exportations exposées : {format_amount(result.own.exposed)} ({format_percent(result.own.share)} des "

@@ -26,7 +26,6 @@ from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, 
 from lib.core.schema import EXPORT, IMPORT
 from lib.analysis.summary import territory_summary
 from lib.data.territories import FRANCE, KIND_LABELS, Territory
-from lib.core.formatting import format_percent
 from lib.presentation.texts import FLOW_WORDS, chart_title
 from lib.analysis.trends import country_phrase
 from lib.presentation.table_model import Column, TableSheet
@@ -354,12 +353,14 @@ def partner_territories(ctx: ReportContext) -> list[Territory]:
     return [ctx.catalog.resolve(i) for i in ids]
 
 
-def _partner_trend(ctx: ReportContext) -> ReportItem:
-    """Several territories, one partner, every year of the data."""
+def _partner_trend(ctx: ReportContext) -> ReportItem | None:
+    """Several territories, one partner, every year of the data; None when none of them trades with it."""
     partner = ctx.choices.partner or partners.DEFAULT_TARIFF_COUNTRY
     flow = ctx.choices.partner_flow or EXPORT
     product = ctx.choices.partner_product
     trend = partners.partner_trend(ctx.cube, partner_territories(ctx), partner, flow, product)
+    if not (trend["value"] > 0).any():
+        return None
     table = pfig.partner_trend_table(trend, partner, flow, product)
     years = f"{min(ctx.cube.years)}-{max(ctx.cube.years)}"
     return ReportItem(key="partner-trend", title=f"{table.title[:-len(', par territoire')]}, {years}",
@@ -376,11 +377,16 @@ def _tariff_result(ctx: ReportContext) -> partners.TariffExposure:
 
 
 def _tariff_words(result: partners.TariffExposure) -> str:
-    return f"{trends.country_phrase(result.country, EXPORT)}, droits à {format_percent(result.rate)}"
+    """Plain spaces: a title is also the chart's text alternative, which reads them so."""
+    rate = pfig.rate_label(result.rate).replace("\u00a0", " ")
+    return f"{trends.country_phrase(result.country, EXPORT)}, droits à {rate}"
 
 
-def _tariff_products(ctx: ReportContext) -> ReportItem:
+def _tariff_products(ctx: ReportContext) -> ReportItem | None:
+    """None when the territory sells none of the products to the country (the page says so)."""
     result = _tariff_result(ctx)
+    if result.is_empty:
+        return None
     return ReportItem(key="tariff-products",
                       title=chart_title(f"Exportations exposées {_tariff_words(result)}", ctx.territory, ctx.year),
                       build=partial(pfig.tariff_products_figure, result), tables=[pfig.tariff_products_table(result)],
@@ -396,8 +402,10 @@ def _tariff_peers(ctx: ReportContext) -> ReportItem:
                       page=PAGES["tariff"], data=result)
 
 
-def _tariff_ranking(ctx: ReportContext) -> ReportItem:
+def _tariff_ranking(ctx: ReportContext) -> ReportItem | None:
     result = _tariff_result(ctx)
+    if not (result.ranking["exposed"] > 0).any():
+        return None
     return ReportItem(key="tariff-ranking",
                       title=chart_title(f"Part des exportations exposée {_tariff_words(result)}, par département",
                                         ctx.territory, ctx.year),

@@ -24,6 +24,11 @@ LINE_DASHES = ("solid", "dash", "dot", "dashdot", "solid", "dash", "dot", "dashd
 TARIFF_PRODUCTS_SHOWN = 15
 
 
+def rate_label(rate: float) -> str:
+    """« 25 % », « 12,5 % »: a rate as the user typed it (no « 25,0 % »)."""
+    return fmt.format_percent(rate, decimals=0 if abs(rate * 100 - round(rate * 100)) < 1e-9 else 1)
+
+
 def _font(export: ExportFrame | None, scale: float = 1.0) -> dict:
     return {} if export is None else dict(size=round(cs.FONT_SIZE * scale * export.factor))
 
@@ -173,12 +178,12 @@ def tariff_products_table(result: TariffExposure) -> TableSheet:
             Column("product_exports", "Exportations du produit, tous pays (€)", "eur"),
             Column("share_of_product_exports", "Part des exportations du produit", "share"),
             Column("share_of_exports", "Part des exportations du territoire", "share"),
-            Column("duty", f"Droits à {fmt.format_percent(result.rate)} (€)", "eur")],
+            Column("duty", f"Droits à {rate_label(result.rate)} (€)", "eur")],
         notes=[_reading_note(result)])
 
 
 def _reading_note(result: TariffExposure) -> str:
-    return (f"Droits = exportations exposées × {fmt.format_percent(result.rate)}, les échanges restant ceux de "
+    return (f"Droits = exportations exposées × {rate_label(result.rate)}, les échanges restant ceux de "
             f"{result.year} : ni baisse des volumes, ni détournement vers d'autres pays, ni effet sur les prix. "
             "Un ordre de grandeur de l'enjeu, pas une prévision.")
 
@@ -200,7 +205,7 @@ def tariff_peers_table(result: TariffExposure) -> TableSheet:
             Column("exposed", "Exportations exposées (€)", "eur"),
             Column("exports", "Exportations, tous pays et produits (€)", "eur"),
             Column("share", "Part des exportations exposée", "share"),
-            Column("duty", f"Droits à {fmt.format_percent(result.rate)} (€)", "eur")],
+            Column("duty", f"Droits à {rate_label(result.rate)} (€)", "eur")],
         notes=[_reading_note(result)])
 
 
@@ -215,5 +220,5 @@ def tariff_ranking_table(result: TariffExposure) -> TableSheet:
             Column("rank", "Rang", "int"), Column("department", "Code", "text"), Column("name", "Département", "text"),
             Column("exposed", "Exportations exposées (€)", "eur"), Column("exports", "Exportations, tous pays (€)", "eur"),
             Column("share", "Part des exportations exposée", "share"),
-            Column("duty", f"Droits à {fmt.format_percent(result.rate)} (€)", "eur")],
+            Column("duty", f"Droits à {rate_label(result.rate)} (€)", "eur")],
         notes=[_reading_note(result)])
