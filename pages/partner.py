@@ -1,4 +1,5 @@
 """Un pays, plusieurs territoires: up to 8 territories' trade with one partner, every year of the data."""
+import dataclasses
 from functools import partial
 
 import streamlit as st
@@ -11,8 +12,8 @@ from lib.core.schema import EXPORT, IMPORT
 from lib.data.reference.countries import country_name
 from lib.outputs.report import ReportChoices
 from lib.ui import explorer_state as url, page_choices as choices
-from lib.ui.page import page_header
-from lib.ui.widgets import wrapping_columns
+from lib.ui.page import page_header, render_item
+from lib.ui.widgets import screen_tables, show_table, wrapping_columns
 
 page = page_header("Un pays, plusieurs territoires", show_ti_box=False)
 data, territory, year = page.data, page.territory, page.year
@@ -63,9 +64,18 @@ if not chosen_ids:
     st.stop()
 chosen_choices = ReportChoices(partner_territories=tuple(chosen_ids), partner=partner, partner_flow=flow,
                                partner_product=product or None)
-if page.show("partner-trend", chosen_choices) is None:
+item = page.item("partner-trend", chosen_choices)
+if item is None:
     st.info("Aucun échange avec ce partenaire n'est enregistré pour ces territoires sur la période (absence "
             "d'échanges ou données couvertes par le secret statistique).", icon="ℹ️")
+    st.stop()
+st.subheader(item.title)
+render_item(item, page)
+table = item.tables[0]
+st.markdown(f"**{table.title}**")
+for _, notes, shown, widths in screen_tables(table, page.selection, key="partner_table",
+                                             cache_key=("partner-table", *dataclasses.astuple(item.choices))):
+    show_table(shown, widths)
 st.caption("Chaque ligne est la valeur des échanges du territoire avec ce partenaire, en euros courants. Le tableau "
-           "donne aussi la part de ces échanges dans ceux du territoire avec tous les pays, et leurs évolutions. "
-           "Un Territoire d'industrie est lu à travers ses départements principaux.")
+           "donne aussi la part de ces échanges dans ceux du territoire avec tous les pays (même produit), et leurs "
+           "évolutions ; une année sans échange enregistré compte pour 0. Un Territoire d'industrie est lu à travers ses départements principaux.")

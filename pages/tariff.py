@@ -98,5 +98,8 @@ if page.show("tariff-products", pick) is None:
 st.subheader("Le territoire, sa région et la France")
 page.show("tariff-peers", pick)
 st.subheader("Départements de la région" if territory.kind != "fr" else "Départements")
+if territory.kind in ("dep", "ti"):
+    st.markdown(f"Part des exportations de chaque département qui serait concernée ; en couleur, "
+                f"{'les départements principaux du territoire' if territory.kind == 'ti' else 'le département'}.")
 if page.show("tariff-ranking", pick) is None:
     st.info("Aucun département de la zone n'exporte ces produits vers ce pays cette année.", icon="ℹ️")
