@@ -45,7 +45,7 @@ def test_nord_pas_de_calais_somme_to_the_united_states(page: Page, app_url, tmp_
     contract = _cli("partner", "--territories", "dep:59,dep:62,dep:80", "--country", "US")
     page.goto(f"{app_url}/un-pays?territoire=dep:59&annee=2024&territoires=dep:59,dep:62,dep:80&partenaire=US")
     wait_drawn(page, BY_PATH["un-pays"], "Nord — 2024")
-    legend = page.locator('[data-testid="stPlotlyChart"] .legendtext').all_inner_texts()
+    legend = page.locator('[data-testid="stPlotlyChart"] .legendtext').all_text_contents()
     assert legend == ["Nord", "Pas-de-Calais", "Somme"]
     expect(page.get_by_test_id("stMain").locator("h3").filter(has_text="Exportations vers les États-Unis, 2023-2025"))\
         .to_have_count(1)
