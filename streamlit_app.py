@@ -34,6 +34,7 @@ upload_guard.begin_run()
 auth.consume_console_link()
 data = loaders.app_data()
 st.session_state["selection"] = sidebar_selection(data)
+st.session_state["current_page_path"] = navigation.url_path   # page_choices: which page a shared URL word is for
 dossier_button(data, st.session_state["selection"])
 
 with st.sidebar:

@@ -8,6 +8,7 @@ from lib.analysis import explorers
 from lib.analysis.partners import (DEFAULT_TARIFF_COUNTRY, MAX_TERRITORIES, PARTNER_GROUPS,
                                    default_partner_territories, partner_name)
 from lib.analysis.trends import is_unallocated
+from lib.core.formatting import format_amount, format_percent
 from lib.core.schema import EXPORT, IMPORT
 from lib.data.reference.countries import country_name
 from lib.outputs.report import ReportChoices
@@ -70,6 +71,11 @@ if item is None:
             "d'échanges ou données couvertes par le secret statistique).", icon="ℹ️")
     st.stop()
 st.subheader(item.title)
+in_year = item.data[item.data["year"] == year].sort_values("value", ascending=False, kind="mergesort")
+share_words = "de ses exportations" if flow == EXPORT else "de ses importations"
+st.markdown(f"**En {year}** : " + " ; ".join(
+    f"{row.name} {format_amount(row.value)} ({format_percent(row.share)} {share_words})"
+    for row in in_year.itertuples()) + ".")
 render_item(item, page)
 table = item.tables[0]
 st.markdown(f"**{table.title}**")

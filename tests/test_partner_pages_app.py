@@ -86,6 +86,14 @@ def test_nord_pas_de_calais_somme_to_the_united_states_every_year(app_data):
         assert trace["x"] == [str(y) for y in app_data.years]
         assert _values(trace["y"]) == pytest.approx([_raw(app_data, y, [dep], countries=["US"]) for y in app_data.years])
     assert _param(at, "territoires") == "dep:59,dep:62,dep:80"
+    latest = app_data.latest_year                          # the sidebar's year: a sentence ranks them that year
+    sentence = next(m.value for m in at.markdown if m.value.startswith(f"**En {latest}**"))
+    values = {dep: _raw(app_data, latest, [dep], countries=["US"]) for dep in ("59", "62", "80")}
+    assert f"Nord {format_amount(values['59'])} ({format_percent(values['59'] / _raw(app_data, latest, ['59']))}" \
+        in sentence
+    names = {"59": "Nord", "62": "Pas-de-Calais", "80": "Somme"}
+    order = [names[d] for d in sorted(values, key=values.get, reverse=True)]
+    assert [sentence.index(n) for n in order] == sorted(sentence.index(n) for n in order)
     assert [b.label for b in at.get("download_button")][:2] == ["Télécharger l'image (PNG)",
                                                                "Télécharger le tableau (Excel)"]
 
@@ -163,6 +171,17 @@ def test_tariff_quick_pick_and_wrong_parameters(app_data):
     assert _param(at, "produits") == ",".join(chosen)
     at.button(key="tariff_all").click().run()
     assert at.multiselect(key="tariff_products").value == [] and _param(at, "produits") is None
+
+
+def test_a_shared_links_country_reaches_the_dossier_at_once(captured_downloads, tables_only):
+    """« pays » is also the exposure's and the explorers' word: on the tariff page, the dossier drawn in the same
+    run as the link's arrival already follows it."""
+    at = _app({"territoire": "dep:59", "annee": "2024", "pays": "CN", "taux": "30"}, TARIFF)
+    assert at.selectbox(key="tariff_country").value == "CN"
+    name = next(n for n in reversed(list(captured_downloads)) if n.startswith("dossier_"))
+    workbook = load_workbook(io.BytesIO(captured_downloads[name]()))
+    cells = [str(c.value) for row in workbook["Droits produits"].iter_rows() for c in row if c.value is not None]
+    assert any("vers la Chine exposées à un droit de 30 %" in c for c in cells), cells[:5]
 
 
 # ---------------------------------------------------------------- finding a TI

@@ -106,6 +106,12 @@ def partner_trend_table(trend: pd.DataFrame, partner: str, flow: str, product: s
 
 # ---------------------------------------------------------------- tariff exposure
 
+def _exposed_words(result: TariffExposure) -> str:
+    """« Exportations vers la Chine exposées à un droit de 25 % »."""
+    rate = rate_label(result.rate).replace("\u00a0", " ")
+    return f"Exportations {partner_phrase(result.country, EXPORT)} exposées à un droit de {rate}"
+
+
 def _product_title(result: TariffExposure) -> str:
     return (f"{len(result.chosen_products)} produit{'s' if len(result.chosen_products) > 1 else ''} choisi"
             f"{'s' if len(result.chosen_products) > 1 else ''}" if result.chosen_products else "tous les biens")
@@ -176,7 +182,7 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
 def tariff_products_table(result: TariffExposure) -> TableSheet:
     frame = result.products.assign(label=[product_short_label(p) for p in result.products["product"]])
     return TableSheet(
-        title=f"Exportations exposées par produit ({_product_title(result)})", sheet_name="Droits produits",
+        title=f"{_exposed_words(result)}, par produit ({_product_title(result)})", sheet_name="Droits produits",
         frame=frame, columns=[
             Column("product", "Code", "text"), Column("label", "Produit", "text"),
             Column("exposed", "Exportations exposées (€)", "eur"),
@@ -204,7 +210,7 @@ def tariff_peers_table(result: TariffExposure) -> TableSheet:
     frame = pd.DataFrame([{"level": level, "name": name, "exposed": f.exposed, "exports": f.exports,
                            "share": f.share, "duty": f.duty} for level, name, f in rows])
     return TableSheet(
-        title=f"Exposition comparée : le territoire, sa région et la France ({_product_title(result)})",
+        title=f"{_exposed_words(result)} : le territoire, sa région et la France ({_product_title(result)})",
         sheet_name="Droits comparaison", frame=frame, columns=[
             Column("level", "Niveau", "text"), Column("name", "Territoire", "text"),
             Column("share", "Part des exportations exposée", "share"),
@@ -220,7 +226,7 @@ def tariff_ranking_table(result: TariffExposure) -> TableSheet:
     where = ("de France" if scope.kind == "fr" else
              f"des régions {scope.name[len('Régions '):]}" if len(scope.regions) > 1 else f"de la région {scope.name}")
     return TableSheet(
-        title=f"Départements {where}, classés par exportations exposées", sheet_name="Droits départements",
+        title=f"{_exposed_words(result)} : départements {where} ({_product_title(result)})", sheet_name="Droits départements",
         frame=frame, columns=[
             Column("rank", "Rang", "int"), Column("department", "Code", "text"), Column("name", "Département", "text"),
             Column("exposed", "Exportations exposées (€)", "eur"), Column("exports", "Exportations, tous pays (€)", "eur"),

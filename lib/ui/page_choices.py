@@ -19,6 +19,7 @@ from lib.ui import explorer_state as url
 
 T = TypeVar("T")
 _WARNINGS = "explorer_url_warnings"      # shown by explorer_state.show_warnings, with the explorers' ones
+CURRENT_PAGE = "current_page_path"       # the router's page of this run (streamlit_app.py), e.g. "droits-de-douane"
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class PageChoice(Generic[T]):
     text: Callable[[T], str]                  # value → URL text
     expected: str                             # for the French warning: « attendu … »
     store: str = ""                           # session memory shared by the keys ("" → one per param)
-    own_param: bool = True                    # False: another page uses the same URL word for its own choice
+    page: str = ""        # the page's address when other pages use the same URL word (« pays », « flux »…)
 
     @property
     def memory(self) -> str:
@@ -49,8 +50,10 @@ class PageChoice(Generic[T]):
         for key in self.keys:
             if self.valid(state.get(key)):
                 return state[key]
-        raw = st.query_params.get(self.param) if self.own_param else None   # a link's choice, before its page has
-        if raw is not None and self.parse(raw) is not None:                  # drawn the widget
+        # a link's choice, before its page has drawn the widget; a word other pages share, only on its page
+        shared_elsewhere = self.page and st.session_state.get(CURRENT_PAGE) != self.page
+        raw = None if shared_elsewhere else st.query_params.get(self.param)
+        if raw is not None and self.parse(raw) is not None:
             return self.parse(raw)
         remembered = state.get(self.memory)
         return remembered if self.valid(remembered) else default
@@ -202,11 +205,12 @@ PARTNER_TERRITORIES = PageChoice("territoires", ("partner_territories",), _terri
 PARTNER = PageChoice("partenaire", ("partner_partner",), _partner(True), str,
                      "un code pays ISO à deux lettres (US, DE…), « UE » ou « HORS-UE »")
 PARTNER_FLOW = PageChoice("flux", ("partner_flow",), _one_of(SPEC_FLOW_WORDS_URL), _word_of(SPEC_FLOW_WORDS_URL),
-                          "« exportations » ou « importations »", store="partner_flow", own_param=False)
+                          "« exportations » ou « importations »", store="partner_flow", page="un-pays")
 PARTNER_PRODUCT = PageChoice("produit", ("partner_product",), _product_or_all, str,
-                             "un code de produit A129 comme C20B", store="partner_product", own_param=False)
+                             "un code de produit A129 comme C20B", store="partner_product", page="un-pays")
 TARIFF_COUNTRY = PageChoice("pays", ("tariff_country",), _partner(False), str,
-                            "un code pays ISO à deux lettres, comme US ou CN", store="tariff_country", own_param=False)
+                            "un code pays ISO à deux lettres, comme US ou CN", store="tariff_country",
+                            page="droits-de-douane")
 TARIFF_RATE = PageChoice("taux", ("tariff_rate",), _rate, str, f"un taux entier de 0 à {MAX_RATE_PERCENT} (en %)")
 TARIFF_PRODUCTS = PageChoice("produits", ("tariff_products",), _products, ",".join,
                              "des codes de produits A129 séparés par des virgules, comme C11Z,C20B")
