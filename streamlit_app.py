@@ -19,7 +19,11 @@ navigation = st.navigation([
     st.Page("pages/exports.py", title="Exportations", icon=":material/north_east:", url_path="exportations"),
     st.Page("pages/imports.py", title="Importations", icon=":material/south_west:", url_path="importations"),
     st.Page("pages/comparison.py", title="Comparaison", icon=":material/compare_arrows:", url_path="comparaison"),
+    st.Page("pages/partner.py", title="Un pays, plusieurs territoires", icon=":material/stacked_line_chart:",
+            url_path="un-pays"),
     st.Page("pages/exposure.py", title="Exposition et dépendances", icon=":material/warning:", url_path="exposition"),
+    st.Page("pages/tariff.py", title="Droits de douane : exposition", icon=":material/request_quote:",
+            url_path="droits-de-douane"),
     st.Page("pages/map.py", title="Carte de France", icon=":material/map:", url_path="carte"),
     st.Page("pages/product_explorer.py", title="Par produit", icon=":material/category:", url_path="par-produit"),
     st.Page("pages/country_explorer.py", title="Par pays", icon=":material/public:", url_path="par-pays"),
@@ -30,6 +34,7 @@ upload_guard.begin_run()
 auth.consume_console_link()
 data = loaders.app_data()
 st.session_state["selection"] = sidebar_selection(data)
+st.session_state["current_page_path"] = navigation.url_path   # page_choices: which page a shared URL word is for
 dossier_button(data, st.session_state["selection"])
 
 with st.sidebar:

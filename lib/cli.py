@@ -8,6 +8,8 @@
     python -m lib.cli fetch
     python -m lib.cli dossier --territory dep:04 --year 2024 [--data PATH...] --out FILE.xlsx [--no-images]
     python -m lib.cli png --territory dep:04 --year 2024 --chart export-flows --out FILE.png
+    python -m lib.cli partner --territories dep:59,dep:62,dep:80 --country US [--flow import] [--product C20B] --json
+    python -m lib.cli tariff --territory dep:59 --country US --rate 25 [--products C11Z,C20B] [--year 2024] --json
 
 Exit codes: 0 success, 2 wrong argument or unreadable data (French message), 3 download failure,
 4 PNG impossible on this machine (no Chromium).
@@ -226,6 +228,62 @@ def _cmd_png(args) -> int:
     return 0
 
 
+def _cmd_partner(args) -> int:
+    """Several territories, one partner, every year (contract: `partner_trend_json`)."""
+    from lib.analysis.partners import MAX_TERRITORIES, PartnerError, parse_partner, partner_phrase, partner_trend_json
+    from lib.data.reference.products import is_known_product
+    app = _load(args)
+    ids = [t for t in (args.territories or "").split(",") if t.strip()]
+    if not ids or len(ids) > MAX_TERRITORIES:
+        raise PartnerError(f"--territories : de 1 à {MAX_TERRITORIES} territoires séparés par des virgules "
+                           "(dep:59,dep:62,ti:…,reg:32,fr).")
+    territories = [app.catalog.resolve(i) for i in ids]
+    partner = parse_partner(args.country)
+    product = args.product.strip().upper() if args.product else None
+    if product is not None and not is_known_product(product):
+        raise PartnerError(f"Produit inconnu : « {args.product} » (attendu un code A129 comme C20B).")
+    result = partner_trend_json(app.cube, territories, partner, args.flow, product)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    words = "Exportations" if args.flow == "export" else "Importations"
+    print(f"{words} {partner_phrase(partner, args.flow)}" + (f", produit {product}" if product else "") + " :")
+    for item in result["territories"]:
+        print(f"  {item['name']} : " + " ; ".join(f"{y} {format_amount(v)}" for y, v in item["values"].items()))
+    return 0
+
+
+def _cmd_tariff(args) -> int:
+    """Exports exposed to a duty of one country (contract: `tariff_json`)."""
+    from lib.analysis.partners import PartnerError, parse_rate, tariff_exposure, tariff_json
+    from lib.data.reference.products import is_known_product, product_short_label
+    app = _load(args)
+    territory, year = app.resolve(args.territory, args.year)
+    products = [p.strip().upper() for p in (args.products or "").split(",") if p.strip()] or None
+    unknown = [p for p in products or [] if not is_known_product(p)]
+    if unknown:
+        raise PartnerError(f"Produit(s) inconnu(s) : {', '.join(unknown)} (attendu des codes A129 comme C11Z,C20B).")
+    result = tariff_exposure(app.cube, territory, year, args.country, parse_rate(args.rate), products)
+    if args.json:
+        print(json.dumps(tariff_json(result), ensure_ascii=False))
+        return 0
+    from lib.analysis.trends import country_phrase
+    from lib.presentation.partner_figures import rate_label
+    print(f"{territory.name} — {year} — droits de {rate_label(result.rate)} sur les exportations "
+          f"{country_phrase(result.country, 'export')} (échanges supposés inchangés : un ordre de grandeur, pas une "
+          "prévision)")
+    print(f"  Exportations exposées : {format_amount(result.own.exposed)} ({format_percent(result.own.share)} des "
+          f"exportations) ; droits : {format_amount(result.own.duty)}")
+    if result.region is not None:
+        print(f"  {result.region.name} : {format_percent(result.region_figures.share)} des exportations exposées")
+    if result.france is not None:
+        print(f"  France : {format_percent(result.france.share)} des exportations exposées")
+    for row in result.products.head(10).itertuples():
+        print(f"  {row.product} {product_short_label(row.product)} : {format_amount(row.exposed)} "
+              f"({format_percent(row.share_of_product_exports)} des exportations du produit)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli",
                                      description="Commerce extérieur des territoires — ligne de commande")
@@ -263,6 +321,21 @@ def build_parser() -> argparse.ArgumentParser:
     png.add_argument("--out", help="fichier .png (défaut : nom du bouton de téléchargement de la page)")
     png.add_argument("--colorblind", action="store_true", help="couleurs adaptées aux daltoniens")
     png.set_defaults(func=_cmd_png)
+    partner = sub.add_parser("partner", help="plusieurs territoires, un pays partenaire, toutes les années")
+    partner.add_argument("--territories", required=True, help="dep:59,dep:62,ti:<id>,reg:32,fr (8 au plus)")
+    partner.add_argument("--country", required=True, help="code pays (US), UE ou HORS-UE")
+    partner.add_argument("--flow", choices=("export", "import"), default="export", help="flux (défaut : export)")
+    partner.add_argument("--product", help="un code produit A129 (défaut : tous les produits)")
+    partner.add_argument("--data", nargs="+", help="fichiers ou dossiers officiels (défaut : données de l'appli)")
+    partner.add_argument("--json", action="store_true", help="sortie JSON")
+    partner.set_defaults(func=_cmd_partner)
+    tariff = sub.add_parser("tariff", help="exportations exposées à un droit de douane d'un pays (flux inchangés)")
+    _territory_args(tariff)
+    tariff.add_argument("--country", default="US", help="code pays qui taxe (défaut : US)")
+    tariff.add_argument("--rate", required=True, help="taux en %% (25 ou 12,5)")
+    tariff.add_argument("--products", help="codes A129 séparés par des virgules (défaut : tous les biens)")
+    tariff.add_argument("--json", action="store_true", help="sortie JSON")
+    tariff.set_defaults(func=_cmd_tariff)
     from lib.outputs.fiche_docx import register_cli
     register_cli(sub)
     from lib.outputs.note_docx import register_cli as register_note_cli

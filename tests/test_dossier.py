@@ -30,12 +30,14 @@ EXPECTED_SHEETS = [
     "Produits importations", "Flux exportations", "Liens exportations", "Évol. pays export", "Évol. produits export",
     "Flux importations", "Liens importations", "Évol. pays import", "Évol. produits import", "Comparaison",
     "Flux exportations région", "Flux exportations France", "Flux importations région", "Flux importations France",
-    "Spécialisation export", "Spécialisation import", "Comparaison départements", "Exposition pays",
-    "Exposition produits", "Dépendance import", "Concentration", "UE et hors UE"]
+    "Spécialisation export", "Spécialisation import", "Comparaison départements", "Un pays", "Exposition pays",
+    "Exposition produits", "Dépendance import", "Concentration", "UE et hors UE", "Droits produits",
+    "Droits comparaison", "Droits départements"]
 CHART_SHEETS = ["Évolution annuelle", "Balance par pays", "Produits exportations", "Flux exportations",
                 "Flux importations", "Flux exportations région", "Flux exportations France", "Flux importations région",
                 "Flux importations France", "Spécialisation export", "Spécialisation import",
-                "Comparaison départements", "Exposition pays", "Dépendance import", "Concentration", "UE et hors UE"]
+                "Comparaison départements", "Un pays", "Exposition pays", "Dépendance import", "Concentration",
+                "UE et hors UE", "Droits produits", "Droits départements"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -105,7 +107,10 @@ def test_report_lists_every_chart_of_the_pages_in_page_order(app_data):
     assert keys[0] == "kpi" and set(CHART_NAMES) <= set(keys)
     assert all(item.build is not None for item in items if item.key in CHART_NAMES)
     assert [item.page for item in items][:4] == ["Vue d'ensemble"] * 4
-    assert items[-1].page == "Exposition et dépendances"
+    # pages in the navigation's order; the issue-21 pages (one partner, tariff) follow Comparaison and Exposition
+    pages = list(dict.fromkeys(item.page for item in items))
+    assert pages == ["Vue d'ensemble", "Exportations", "Importations", "Comparaison", "Un pays, plusieurs territoires",
+                     "Exposition et dépendances", "Droits de douane : exposition"]
     titles = {item.key: item.title for item in items}
     # the pages' titles, from the same lib.presentation.texts.chart_title
     assert titles["balance"] == chart_title("Balance commerciale territoriale", territory, YEAR)
@@ -275,10 +280,11 @@ def test_a_territory_without_trade_still_gets_every_sheet_saying_so(app_data):
                            latest_year=YEAR)
     report = dossier_module.DossierReport()
     wb = load_workbook(io.BytesIO(dossier_module.build_dossier(data, "dep:48", YEAR, report=report)))
-    # no exports to the United States: no exposure sheets (the page shows a sentence instead)
-    assert wb.sheetnames == [s for s in EXPECTED_SHEETS if not s.startswith("Exposition")]
-    # only the comparison points' charts (région, France, départements) and the trend (earlier years)
-    assert report.images <= 6
+    # no exports to the United States: no exposure sheets, no tariff products (the pages say so instead)
+    assert wb.sheetnames == [s for s in EXPECTED_SHEETS if not s.startswith("Exposition") and s != "Droits produits"]
+    # only the comparison points' charts (région, France, départements, the région's départements with the United
+    # States and their exposure to its duty) and the trend (earlier years)
+    assert report.images <= 8
     links = wb["Liens exportations"]
     assert not read_table(links)
     assert any(dossier_module.NO_DATA == c.value for row in links.iter_rows() for c in row)

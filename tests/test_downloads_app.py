@@ -154,7 +154,7 @@ def test_excel_buttons_hold_the_lib_results(pages_downloads, app_data):
 def test_dossier_button_gives_the_complete_workbook(pages_downloads, app_data):
     summary = territory_summary(app_data.cube, app_data.catalog.resolve("dep:04"), YEAR)
     wb = load_workbook(io.BytesIO(content(pages_downloads, DOSSIER)))
-    assert wb.sheetnames[0] == README_SHEET and len(wb.sheetnames) == 27
+    assert wb.sheetnames[0] == README_SHEET and len(wb.sheetnames) == 31    # 27 + issue 21: « Un pays », three « Droits »
     values = {r["Indicateur"]: r["Valeur (€)"] for r in table_rows(wb["Chiffres clés"])}
     assert values["Exportations"] == pytest.approx(summary["exports"], rel=1e-12)
     assert values["Solde commercial (exportations − importations)"] == pytest.approx(summary["balance"], rel=1e-12)

@@ -11,7 +11,7 @@ from bench.local_server import PROJECT_DIR, StreamlitServer
 def test_every_french_address_has_its_legacy_alias():
     """Streamlit's legacy lookup finds a file named after each address of the router (see lib/ui/first_visit)."""
     addresses = re.findall(r'url_path="([^"]+)"', (PROJECT_DIR / "streamlit_app.py").read_text())
-    assert len(addresses) == 8
+    assert len(addresses) == 10
     for address in addresses:
         alias = PROJECT_DIR / "pages" / f"{address}.py"
         assert alias.is_file(), f"alias manquant : pages/{address}.py"

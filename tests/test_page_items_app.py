@@ -13,7 +13,8 @@ from lib.presentation.palette import DEFAULT_PALETTE
 from tests.conftest import PROJECT_DIR
 
 PAGES = {"overview": "pages/overview.py", "export": "pages/exports.py", "import": "pages/imports.py",
-         "comparison": "pages/comparison.py", "exposure": "pages/exposure.py"}
+         "comparison": "pages/comparison.py", "exposure": "pages/exposure.py", "partner": "pages/partner.py",
+         "tariff": "pages/tariff.py"}
 
 
 @pytest.fixture(scope="module")

@@ -257,3 +257,38 @@ def find_ti_file(folder: Path) -> Path | None:
     """The latest commune list in a folder (names carry the date: liste-ti-com2023-YYYYMMDD.csv)."""
     candidates = sorted(folder.glob(TI_FILE_GLOB)) if folder.is_dir() else []
     return candidates[-1] if candidates else None
+
+
+def _folded(text: str) -> str:
+    """Lower case, no accents, hyphens and apostrophes as spaces: « Meurthe-et-Moselle » → « meurthe et moselle »."""
+    import unicodedata
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[-'’_/(),.]+", " ", plain.casefold()).split())
+
+
+def search_text(territory: Territory) -> tuple[str, str]:
+    """(its own name, everything else it can be found by: codes and names of its départements — every one
+    it touches — and of their régions), folded for `search_territories`."""
+    departments = list(dict.fromkeys([*territory.departments, *(d for d, _ in territory.commune_counts)]))
+    regions = sorted({ref.region_of(d) for d in departments if ref.is_department(d)})
+    words = [*departments, *(ref.department_name(d) for d in departments),
+             *regions, *(ref.region_name(r) for r in regions)]
+    return _folded(territory.name), _folded(" ".join(words))
+
+
+def search_territories(territories, query: str) -> list[Territory]:
+    """The territories found by their name, a département's name or code, or a région's name, without
+    regard to case or accents (« meurthe », « grand est », « 54 »). Every word of the query must be found;
+    those found by their own name first, then those whose main départements match, then the others."""
+    words = _folded(query).split()
+    if not words:
+        return list(territories)
+    found = []
+    for position, territory in enumerate(territories):
+        name, others = search_text(territory)
+        if not all(w in name or w in others for w in words):
+            continue
+        main = _folded(" ".join([*territory.departments, *(ref.department_name(d) for d in territory.departments)]))
+        rank = 0 if all(w in name for w in words) else 1 if all(w in name or w in main for w in words) else 2
+        found.append((rank, position, territory))
+    return [t for _, _, t in sorted(found, key=lambda item: item[:2])]

@@ -21,8 +21,8 @@ from typing import Callable
 
 import pandas as pd
 
-from lib.analysis import explorers, exposure, indicators as ind, trends
-from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, tables
+from lib.analysis import explorers, exposure, indicators as ind, partners, trends
+from lib.presentation import exposure_figures as xfig, exposure_tables as xtab, figures, partner_figures as pfig, tables
 from lib.core.schema import EXPORT, IMPORT
 from lib.analysis.summary import territory_summary
 from lib.data.territories import FRANCE, KIND_LABELS, Territory
@@ -37,9 +37,11 @@ CHART_NAMES = (
     "export-flows-region", "export-flows-france", "import-flows-region", "import-flows-france",
     "specialisation-export", "specialisation-import", "departments",
     "exposure", "dependency", "concentration", "eu-split",
+    "partner-trend", "tariff-products", "tariff-ranking",
 )
 PAGES = {"overview": "Vue d'ensemble", "export": "Exportations", "import": "Importations",
-         "comparison": "Comparaison", "exposure": "Exposition et dépendances"}
+         "comparison": "Comparaison", "partner": "Un pays, plusieurs territoires",
+         "exposure": "Exposition et dépendances", "tariff": "Droits de douane : exposition"}
 BALANCE_PARTNERS = ind.TOP_N      # the overview's slider starts at 10 countries
 MAX_PEER_DEPARTMENTS = 6
 
@@ -50,18 +52,29 @@ class ReportChoices:
     peer_departments: tuple[str, ...] | None = None     # Comparaison: the compared départements
     exposure_country: str | None = None                 # Exposition: the partner country
     balance_partners: int | None = None                 # Vue d'ensemble: countries in the balance chart
+    partner_territories: tuple[str, ...] | None = None  # Un pays, plusieurs territoires: territory ids
+    partner: str | None = None                          # … its partner (country code, « UE », « HORS-UE »)
+    partner_flow: str | None = None                     # … "export" / "import"
+    partner_product: str | None = None                  # … one A129 product (None: all)
+    tariff_country: str | None = None                   # Droits de douane: the country levying the duty
+    tariff_rate: float | None = None                    # … the rate (fraction: 0.25)
+    tariff_products: tuple[str, ...] | None = None      # … the products (None: all goods)
 
 
-# The one choice each item reads: a page's other widgets leave the item (and its cached figure) untouched.
-ITEM_CHOICES = {"balance": "balance_partners", "departments": "peer_departments", "exposure": "exposure_country"}
+# The choices each item reads: a page's other widgets leave the item (and its cached figure) untouched.
+_PARTNER_CHOICES = ("partner_territories", "partner", "partner_flow", "partner_product")
+_TARIFF_CHOICES = ("tariff_country", "tariff_rate", "tariff_products")
+ITEM_CHOICES = {"balance": ("balance_partners",), "departments": ("peer_departments",),
+                "exposure": ("exposure_country",), "partner-trend": _PARTNER_CHOICES,
+                "tariff-products": _TARIFF_CHOICES, "tariff-peers": _TARIFF_CHOICES, "tariff-ranking": _TARIFF_CHOICES}
 
 
 def choices_for(key: str, choices: ReportChoices | None) -> ReportChoices:
-    """Only the choice the item ``key`` depends on (the cache key of the item and of its figure)."""
-    field_name = ITEM_CHOICES.get(key)
-    if choices is None or field_name is None:
+    """Only the choices the item ``key`` depends on (the cache key of the item and of its figure)."""
+    names = ITEM_CHOICES.get(key)
+    if choices is None or names is None:
         return ReportChoices()
-    return ReportChoices(**{field_name: getattr(choices, field_name)})
+    return ReportChoices(**{name: getattr(choices, name) for name in names})
 
 
 @dataclass(frozen=True)
@@ -334,6 +347,73 @@ def _eu_split(ctx: ReportContext) -> ReportItem:
                       tables=[xtab.eu_split_table(split)], topic="ue", chart="hors-ue", page=PAGES["exposure"])
 
 
+def partner_territories(ctx: ReportContext) -> list[Territory]:
+    """The compared territories: the user's, else the territory with its région's biggest exporters."""
+    ids = ctx.choices.partner_territories or partners.default_partner_territories(ctx.cube, ctx.territory, ctx.year)
+    return [ctx.catalog.resolve(i) for i in ids]
+
+
+def _partner_trend(ctx: ReportContext) -> ReportItem | None:
+    """Several territories, one partner, every year of the data; None when none of them trades with it."""
+    partner = ctx.choices.partner or partners.DEFAULT_TARIFF_COUNTRY
+    flow = ctx.choices.partner_flow or EXPORT
+    product = ctx.choices.partner_product
+    trend = partners.partner_trend(ctx.cube, partner_territories(ctx), partner, flow, product)
+    if not (trend["value"] > 0).any():
+        return None
+    table = pfig.partner_trend_table(trend, partner, flow, product)
+    years = f"{min(ctx.cube.years)}-{max(ctx.cube.years)}"
+    return ReportItem(key="partner-trend", title=f"{table.title[:-len(', par territoire')]}, {years}",
+                      build=partial(pfig.partner_trend_figure, trend, partner, flow), tables=[table],
+                      topic="un-pays", chart=f"{partner.lower()}-{FLOW_WORDS[flow]['title']}",
+                      page=PAGES["partner"], data=trend)
+
+
+def _tariff_result(ctx: ReportContext) -> partners.TariffExposure:
+    return partners.tariff_exposure(
+        ctx.cube, ctx.territory, ctx.year, ctx.choices.tariff_country or partners.DEFAULT_TARIFF_COUNTRY,
+        partners.DEFAULT_TARIFF_RATE if ctx.choices.tariff_rate is None else ctx.choices.tariff_rate,
+        ctx.choices.tariff_products)
+
+
+def _tariff_words(result: partners.TariffExposure) -> str:
+    """Plain spaces: a title is also the chart's text alternative, which reads them so."""
+    rate = pfig.rate_label(result.rate).replace("\u00a0", " ")
+    return f"{trends.country_phrase(result.country, EXPORT)}, droits à {rate}"
+
+
+def _tariff_products(ctx: ReportContext) -> ReportItem | None:
+    """None when the territory sells none of the products to the country (the page says so)."""
+    result = _tariff_result(ctx)
+    if result.is_empty:
+        return None
+    return ReportItem(key="tariff-products",
+                      title=chart_title(f"Exportations exposées {_tariff_words(result)}", ctx.territory, ctx.year),
+                      build=partial(pfig.tariff_products_figure, result), tables=[pfig.tariff_products_table(result)],
+                      topic="droits-de-douane", chart=f"{result.country.lower()}-produits", page=PAGES["tariff"],
+                      data=result)
+
+
+def _tariff_peers(ctx: ReportContext) -> ReportItem:
+    result = _tariff_result(ctx)
+    table = pfig.tariff_peers_table(result)
+    return ReportItem(key="tariff-peers", title=chart_title(table.title, ctx.territory, ctx.year), build=None,
+                      tables=[table], topic="droits-de-douane", chart=f"{result.country.lower()}-comparaison",
+                      page=PAGES["tariff"], data=result)
+
+
+def _tariff_ranking(ctx: ReportContext) -> ReportItem | None:
+    result = _tariff_result(ctx)
+    if not (result.ranking["exposed"] > 0).any():
+        return None
+    return ReportItem(key="tariff-ranking",
+                      title=chart_title(f"Part des exportations exposée {_tariff_words(result)}, par département",
+                                        ctx.territory, ctx.year),
+                      build=partial(pfig.tariff_ranking_figure, result), tables=[pfig.tariff_ranking_table(result)],
+                      topic="droits-de-douane", chart=f"{result.country.lower()}-departements", page=PAGES["tariff"],
+                      data=result)
+
+
 # key → factory, in page order
 _FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
     "kpi": _kpi,
@@ -356,10 +436,14 @@ _FACTORIES: dict[str, Callable[[ReportContext], ReportItem | None]] = {
     "specialisation-export": _specialisation(EXPORT),
     "specialisation-import": _specialisation(IMPORT),
     "departments": _departments,
+    "partner-trend": _partner_trend,
     "exposure": _exposure,
     "dependency": _dependency,
     "concentration": _concentration,
     "eu-split": _eu_split,
+    "tariff-products": _tariff_products,
+    "tariff-peers": _tariff_peers,
+    "tariff-ranking": _tariff_ranking,
 }
 ITEM_KEYS = tuple(_FACTORIES)
 assert set(CHART_NAMES) <= set(ITEM_KEYS)
@@ -373,7 +457,9 @@ PAGE_ITEMS: dict[str, tuple[str, ...]] = {
     "comparison": ("comparison", "export-flows", "export-flows-region", "export-flows-france",
                    "import-flows", "import-flows-region", "import-flows-france",
                    "specialisation-export", "specialisation-import", "departments"),
+    "partner": ("partner-trend",),
     "exposure": ("exposure", "dependency", "concentration", "eu-split"),
+    "tariff": ("tariff-products", "tariff-peers", "tariff-ranking"),
 }
 assert set(PAGE_ITEMS) == set(PAGES) and all(set(keys) <= set(ITEM_KEYS) for keys in PAGE_ITEMS.values())
 

@@ -20,7 +20,8 @@ from lib.data.reference.products import product_short_label
 
 PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM = "produit", "pays", "indicateur"
 # The pages' own choices (lib/ui/page_choices.py): written only when they differ from the page's default.
-PAGE_PARAMS = ("departements", "flux", "nb_pays", "nb_partenaires", "nb_produits", "carte")
+PAGE_PARAMS = ("departements", "flux", "nb_pays", "nb_partenaires", "nb_produits", "carte", "territoires",
+               "partenaire", "taux", "produits")
 PARAMS = (PRODUCT_PARAM, COUNTRY_PARAM, INDICATOR_PARAM, *PAGE_PARAMS)
 _WARNINGS = "explorer_url_warnings"
 

@@ -19,6 +19,7 @@ from lib.ui import explorer_state as url
 
 T = TypeVar("T")
 _WARNINGS = "explorer_url_warnings"      # shown by explorer_state.show_warnings, with the explorers' ones
+CURRENT_PAGE = "current_page_path"       # the router's page of this run (streamlit_app.py), e.g. "droits-de-douane"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class PageChoice(Generic[T]):
     text: Callable[[T], str]                  # value → URL text
     expected: str                             # for the French warning: « attendu … »
     store: str = ""                           # session memory shared by the keys ("" → one per param)
+    page: str = ""        # the page's address when other pages use the same URL word (« pays », « flux »…)
 
     @property
     def memory(self) -> str:
@@ -48,7 +50,9 @@ class PageChoice(Generic[T]):
         for key in self.keys:
             if self.valid(state.get(key)):
                 return state[key]
-        raw = st.query_params.get(self.param)      # a link's choice, before its page has drawn the widget
+        # a link's choice, before its page has drawn the widget; a word other pages share, only on its page
+        shared_elsewhere = self.page and st.session_state.get(CURRENT_PAGE) != self.page
+        raw = None if shared_elsewhere else st.query_params.get(self.param)
         if raw is not None and self.parse(raw) is not None:
             return self.parse(raw)
         remembered = state.get(self.memory)
@@ -149,6 +153,69 @@ COUNTRY_MAP_KIND = PageChoice("carte", ("country_map_kind",), _one_of(COUNTRY_MA
                               _word_of(COUNTRY_MAP_WORDS_URL), "« exportations », « importations » ou « exposition »")
 
 
+def _territory_ids(text: str) -> list[str] | None:
+    """« dep:59,dep:62,ti:…,reg:32,fr » → the ids, each naming a territory of the data's catalog."""
+    from lib.analysis.partners import MAX_TERRITORIES
+    from lib.data.territories import TerritoryError
+    from lib.ui.loaders import app_data
+    catalog = app_data().catalog
+    ids = [part.strip() for part in str(text).split(",") if part.strip()]
+    if not ids or len(ids) > MAX_TERRITORIES:
+        return None
+    try:
+        return list(dict.fromkeys(catalog.resolve(i).id for i in ids))
+    except TerritoryError:
+        return None
+
+
+def _partner(groups: bool) -> Callable[[str], str | None]:
+    def parse(text: str) -> str | None:
+        from lib.analysis.partners import PartnerError, parse_partner
+        try:
+            return parse_partner(text, groups=groups)
+        except PartnerError:
+            return None
+    return parse
+
+
+def _product_or_all(text: str) -> str | None:
+    """A known A129 code, or "" (every product) for an empty value or « tous »."""
+    from lib.data.reference.products import is_known_product
+    code = str(text).strip().upper()
+    if code in ("", "TOUS"):
+        return ""
+    return code if is_known_product(code) else None
+
+
+def _products(text: str) -> list[str] | None:
+    from lib.data.reference.products import is_known_product
+    codes = [part.strip().upper() for part in str(text).split(",") if part.strip()]
+    return list(dict.fromkeys(codes)) if all(is_known_product(c) for c in codes) else None
+
+
+def _rate(text: str) -> int | None:
+    text = str(text).strip().replace("%", "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 <= int(text) <= MAX_RATE_PERCENT else None
+
+
+MAX_RATE_PERCENT = 200
+PARTNER_TERRITORIES = PageChoice("territoires", ("partner_territories",), _territory_ids, ",".join,
+                                 "une liste de 1 à 8 identifiants séparés par des virgules, comme "
+                                 "dep:59,dep:62,reg:32,fr")
+PARTNER = PageChoice("partenaire", ("partner_partner",), _partner(True), str,
+                     "un code pays ISO à deux lettres (US, DE…), « UE » ou « HORS-UE »")
+PARTNER_FLOW = PageChoice("flux", ("partner_flow",), _one_of(SPEC_FLOW_WORDS_URL), _word_of(SPEC_FLOW_WORDS_URL),
+                          "« exportations » ou « importations »", store="partner_flow", page="un-pays")
+PARTNER_PRODUCT = PageChoice("produit", ("partner_product",), _product_or_all, str,
+                             "un code de produit A129 comme C20B", store="partner_product", page="un-pays")
+TARIFF_COUNTRY = PageChoice("pays", ("tariff_country",), _partner(False), str,
+                            "un code pays ISO à deux lettres, comme US ou CN", store="tariff_country",
+                            page="droits-de-douane")
+TARIFF_RATE = PageChoice("taux", ("tariff_rate",), _rate, str, f"un taux entier de 0 à {MAX_RATE_PERCENT} (en %)")
+TARIFF_PRODUCTS = PageChoice("produits", ("tariff_products",), _products, ",".join,
+                             "des codes de produits A129 séparés par des virgules, comme C11Z,C20B")
+
+
 def bound(choice: PageChoice, key: str, default, draw: Callable[..., object]):
     """prepare → draw(key=key) → keep: the usual life of a page choice."""
     choice.prepare(key, default)
@@ -159,8 +226,14 @@ def bound(choice: PageChoice, key: str, default, draw: Callable[..., object]):
 def report_choices() -> ReportChoices:
     """The choices the dossier and the Word sheet must follow (None: the territory's default)."""
     peers = PEERS.current()
+    territories, products, rate = PARTNER_TERRITORIES.current(), TARIFF_PRODUCTS.current(), TARIFF_RATE.current()
     return ReportChoices(peer_departments=tuple(peers) if peers else None,
-                         exposure_country=EXPOSURE_COUNTRY.current(), balance_partners=BALANCE_COUNT.current())
+                         exposure_country=EXPOSURE_COUNTRY.current(), balance_partners=BALANCE_COUNT.current(),
+                         partner_territories=tuple(territories) if territories else None,
+                         partner=PARTNER.current(), partner_flow=PARTNER_FLOW.current(),
+                         partner_product=PARTNER_PRODUCT.current() or None, tariff_country=TARIFF_COUNTRY.current(),
+                         tariff_rate=rate / 100 if rate is not None else None,
+                         tariff_products=tuple(products) if products else None)
 
 
 def limit_selection(key: str, limit: int, what: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lib.analysis.dataset import AppData
-from lib.data.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError
+from lib.data.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError, search_territories
 from lib.data.territory_links import related_territory
 from lib.presentation.palette import PALETTES
 from lib.ui.explorer_state import history_navigation, printable, sync_query_params
@@ -128,6 +128,8 @@ def sidebar_selection(data: AppData) -> Selection:
             saved = state.get(_SAVED, {}).get("territory", DEFAULT_TERRITORY)
             options = [data.catalog.resolve(saved if not str(saved).startswith("ti:") else DEFAULT_TERRITORY)]
             st.caption(f"Affichage de {options[0].label} en attendant.")
+        elif kind == "ti":
+            options = _searched(options)
         by_id = {t.id: t for t in options}
         state[_KEYS["territory"]] = _valid_or_saved(_KEYS["territory"], "territory", lambda v: v in by_id,
                                                     next(iter(by_id)))
@@ -143,6 +145,23 @@ def sidebar_selection(data: AppData) -> Selection:
     state[_SAVED] = {"kind": kind, "territory": territory_id, "year": int(year), "palette": bool(palette)}
     sync_query_params(selection.query())
     return selection
+
+
+def _searched(options: list[Territory]) -> list[Territory]:
+    """The Territoires d'industrie found by the search box (name, département's name or code, région's name);
+    all of them when it is empty or finds nothing (said under the box)."""
+    query = st.text_input("Chercher un Territoire d'industrie", key="sel_ti_search",
+                          placeholder="Nom, département ou région",
+                          help="Par exemple « Meurthe », « Grand Est » ou « 54 » : majuscules et accents indifférents.")
+    if not query.strip():
+        return options
+    found = search_territories(options, query)
+    if not found:
+        st.caption(f"Aucun Territoire d'industrie ne correspond à « {printable(query.strip())} » : liste complète "
+                   "ci-dessous.")
+        return options
+    st.caption(f"{len(found)} territoire{'s' if len(found) > 1 else ''} trouvé{'s' if len(found) > 1 else ''}.")
+    return found
 
 
 def _follow_kind_change(data: AppData) -> None:
