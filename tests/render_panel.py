@@ -89,6 +89,8 @@ def _explorer_builds(app_data, territory) -> list[tuple[str, str, Callable, bool
     return builds
 
 
+# Page choices the issue was reported with, checked besides the defaults: Nord's exposure to the United States.
+EXTRA_CHOICES = {"dep:59": [("exposure", "exposure-us", {"exposure_country": "US"})]}
 # The map shows every département whatever the territory (only the outline and the default product or country
 # change) and is the slowest figure to draw (~0,8 s): checked for three territories of different shapes.
 MAP_TERRITORIES = ("dep:2A", "ti:TWO-REGIONS", "fr")
@@ -98,7 +100,7 @@ def cases(app_data, territory_ids=TERRITORIES, palettes=PALETTES, keys=None, siz
           map_territories=None) -> list[Case]:
     """Every figure of the panel × palette × size (``keys``: only these item keys; ``map_territories``: the
     territories whose maps are checked, all of them when None)."""
-    from lib.outputs.report import report_items
+    from lib.outputs.report import ReportChoices, report_items
     from lib.presentation.chart_style import EXPORT_TEMPLATE, ExportFrame
     from lib.presentation.palette import PALETTES as PALETTE_OBJECTS
     source = source_of(app_data)
@@ -107,6 +109,9 @@ def cases(app_data, territory_ids=TERRITORIES, palettes=PALETTES, keys=None, siz
         territory = resolve(app_data, territory_id)
         builds = [(item.key, item.title, item.build, False)
                   for item in report_items(app_data.cube, app_data.catalog, territory, YEAR) if item.build is not None]
+        for key, name, choice in EXTRA_CHOICES.get(territory_id, []):
+            builds += [(name, item.title, item.build, False) for item in report_items(
+                app_data.cube, app_data.catalog, territory, YEAR, keys=[key], choices=ReportChoices(**choice))]
         builds += _explorer_builds(app_data, territory)
         for key, title, build, is_map in builds:
             if keys is not None and key not in keys:

@@ -180,6 +180,21 @@ def wrap(text: str, max_chars: int) -> list[str]:
     return lines
 
 
+def wrap_px(text: str, width: float, size: float) -> list[str]:
+    """Greedy line wrap on spaces so that each line is at most `width` px wide at `size` px (a single word
+    wider than that keeps its own line)."""
+    lines, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
 def wrap_name(name: str, max_chars: int) -> list[str]:
     """Wrap a place name on spaces and after hyphens (« Alpes-de-Haute-/Provence »)."""
     pieces = name.replace("-", "-\x00").replace(" ", " \x00").split("\x00")

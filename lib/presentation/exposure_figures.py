@@ -161,7 +161,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     else:
         # each title on as many lines as its chart's width needs (long country names at the Word size)
         font_px = round(cs.FONT_SIZE * export.factor)
-        titles = ["<br>".join(cs.wrap(title, int(px / (font_px * 0.55))))
+        titles = ["<br>".join(cs.wrap_px(title, px, font_px))
                   for title, px in zip(titles, (layout["share_px"], layout["products_px"]))]
         fig = cs.new_subplots(template, export, rows=1, cols=2,
                               column_widths=[layout["share_part"], 1 - layout["share_part"]],
