@@ -248,7 +248,9 @@ def _print_treemap_trace(frame: pd.DataFrame, total: float, flow: str, palette: 
         labels.append(short)
         values.append(value)
         colors.append(shade)
-        texts.append(f"<b>{'<br>'.join(cs.wrap(short, 12))}</b><br>{money(value)}<br>{fmt.format_percent(share)}")
+        name = "<br>".join(cs.wrap(short, 14))     # a small tile: its name and share (its value in the table)
+        texts.append(f"<b>{name}</b><br>{money(value)}<br>{fmt.format_percent(share)}" if share >= 0.1
+                     else f"<b>{name}</b><br>{fmt.format_percent(share)}")
         custom.append([full, money(value), fmt.format_percent(share),
                        "" if product == OTHERS else group_short_label(product_group(product))])
     font = cs.tick_font(export)
