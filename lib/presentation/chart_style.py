@@ -180,6 +180,21 @@ def wrap(text: str, max_chars: int) -> list[str]:
     return lines
 
 
+def wrap_px(text: str, width: float, size: float) -> list[str]:
+    """Greedy line wrap on spaces so that each line is at most `width` px wide at `size` px (a single word
+    wider than that keeps its own line)."""
+    lines, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
 def wrap_name(name: str, max_chars: int) -> list[str]:
     """Wrap a place name on spaces and after hyphens (« Alpes-de-Haute-/Provence »)."""
     pieces = name.replace("-", "-\x00").replace(" ", " \x00").split("\x00")
@@ -194,9 +209,23 @@ def wrap_name(name: str, max_chars: int) -> list[str]:
     return lines
 
 
-def text_width(text: str, size: float) -> float:
-    """Rough rendered width in px (Arial averages ~0.55 em per character)."""
-    return len(text) * size * 0.56
+# Advance widths of Arial / Liberation Sans (same metrics), in em: digits and the usual punctuation exactly,
+# other letters by class. A margin computed from them fits the label plotly draws (« 12,5 % » is 3,1 em wide,
+# not the 3,9 em seven average characters would give, while « M€ » or capitals are wider than average).
+_NARROW = dict.fromkeys("il.,:;'|!íìïî", 0.25) | dict.fromkeys("jft ()[]\u00a0\u202f-·/", 0.3)
+_WIDE = dict.fromkeys("mwMW%—", 0.89) | dict.fromkeys("ABCDEFGHKNOPQRSTUVXYZÉÈÀÇÔ", 0.69) \
+    | dict.fromkeys("rI", 0.33) | dict.fromkeys("J", 0.5) | dict.fromkeys("L", 0.56)
+_TAG = None
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Rendered width in px of `text` (HTML tags ignored, the widest of its ``<br>`` lines) at `size` px."""
+    import re
+    global _TAG
+    _TAG = _TAG or re.compile(r"<[^>]+>")
+    lines = re.split(r"<br\s*/?>", str(text))
+    widest = max(sum(_NARROW.get(c, _WIDE.get(c, 0.56)) for c in _TAG.sub("", line)) for line in lines)
+    return widest * size * (1.07 if bold else 1.0)
 
 
 @dataclass(frozen=True)
@@ -220,22 +249,56 @@ class Geometry:
         return self.height - self.top - self.bottom
 
 
-def export_geometry(export: ExportFrame, *, legend: bool = False, axis_bottom: float = 0, left: float = 30,
-                     right: float = 30, top_extra: float = 0) -> Geometry:
+LEGEND_SYMBOL = 40          # px of a legend item besides its text (plotly's symbol and gap), unscaled
+LEGEND_ROW = 1.35           # a legend row's height, in font sizes
+
+
+def legend_rows(names: list[str], font_size: float, width: float) -> int:
+    """How many rows plotly's horizontal legend takes for `names` within `width` px: one row when they all
+    fit, else a grid whose columns are as wide as the widest item (so one long name can give a row each)."""
+    items = [LEGEND_SYMBOL + text_width(name, font_size) + 0.6 * font_size for name in names]
+    if not items or sum(items) <= width:
+        return 1
+    columns = max(1, int(width // max(items)))
+    return math.ceil(len(items) / columns)
+
+
+def export_geometry(export: ExportFrame, *, legend: bool | list[str] = False, axis_bottom: float = 0,
+                    left: float = 30, right: float = 30, top_extra: float = 0) -> Geometry:
     """Margins are computed (not auto-expanded) so the source line sits at a known place under the plot.
 
     `axis_bottom`, `left`, `right` and `top_extra` (headers above the plot) are px at the 1600 px width.
+    `legend`: True keeps one legend row above the plot (and above `top_extra`); the legend's names keep as
+    many rows as plotly will wrap them onto.
     """
     k = export.factor
     title_size, font_size, source_size = (round(s * k) for s in (TITLE_SIZE, FONT_SIZE, SOURCE_SIZE))
     # No title (a Word document puts its own heading above the picture): no room kept for one.
     title_lines = wrap(export.title, int(export.width * 0.95 / (title_size * 0.5))) if export.title else []
     source_lines = wrap(export.source, int(export.width * 0.95 / (source_size * 0.5)))
-    top = 22 * k + len(title_lines) * title_size * 1.3 + 16 * k + (font_size * 2.2 if legend else 0) \
-        + top_extra * k
+    rows = 0
+    if legend:
+        names = legend if isinstance(legend, list) else []
+        rows = legend_rows(names, font_size, export.width - (left + right) * k) if names else 1
+    top = 22 * k + len(title_lines) * title_size * 1.3 + 16 * k \
+        + (font_size * LEGEND_ROW * rows + 8 * k if rows else 0) + top_extra * k
     bottom = axis_bottom * k + len(source_lines) * source_size * 1.35 + 22 * k
     return Geometry(top=top, bottom=bottom, left=left * k, right=right * k, title_lines=title_lines,
-                     source_lines=source_lines, width=export.width, height=export.height)
+                    source_lines=source_lines, width=export.width, height=export.height)
+
+
+def legend_names(fig: go.Figure) -> list[str]:
+    """The names plotly's legend shows (traces with a name and showlegend not False)."""
+    return [trace.name for trace in fig.data if trace.name and trace.showlegend is not False]
+
+
+def min_text_px(export: ExportFrame) -> float:
+    """Smallest text plotly may shrink a bar or tile label to before hiding it: 3/4 of the body text, and no
+    less than 7 pt once printed ``print_width_cm`` wide (a label shrunk to 4 pt is worse than none)."""
+    smallest = 0.75 * FONT_SIZE * export.factor
+    if export.print_width_cm:
+        smallest = max(smallest, 7.1 * export.width / (export.print_width_cm / 2.54 * 72))
+    return math.ceil(smallest)
 
 
 def finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, screen_margin: dict | None = None,
@@ -249,6 +312,8 @@ def finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, 
         return fig
     k = export.factor
     title_size, font_size, source_size = (round(s * k) for s in (TITLE_SIZE, FONT_SIZE, SOURCE_SIZE))
+    if legend:
+        legend = legend_names(fig) or True
     geometry = export_geometry(export, legend=legend, **geometry_args)
     fig.update_layout(
         width=export.width, height=export.height, paper_bgcolor="white", plot_bgcolor="white",
@@ -260,9 +325,12 @@ def finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, 
                    xanchor="left", yref="container", yanchor="top",
                    y=1 - (22 * k + max(len(geometry.title_lines) - 1, 0) * title_size * 0.65) / export.height,
                    font=dict(size=title_size, color=TEXT_COLOR, family=FONT_FAMILY)),
-        hoverlabel=dict(font_size=font_size))
+        hoverlabel=dict(font_size=font_size),
+        # a bar or tile label that would need shrinking below min_text_px is left out, not printed at 4 pt
+        uniformtext=dict(minsize=min_text_px(export), mode="hide"))
     if legend:
-        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1 + 8 * k / geometry.plot_h,
+        above = (8 + geometry_args.get("top_extra", 0)) * k      # over the headers kept by top_extra
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1 + above / geometry.plot_h,
                                       yanchor="bottom", font=dict(size=font_size), bgcolor="rgba(0,0,0,0)"))
     else:
         fig.update_layout(showlegend=False)
@@ -279,6 +347,23 @@ def add_annotations(fig: go.Figure, annotations: list[dict], shapes: list[dict] 
     every call, so a Sankey's 25 labels cost 300 validations one by one, 25 here."""
     fig.update_layout(annotations=list(fig.layout.annotations) + list(annotations),
                       shapes=list(fig.layout.shapes) + list(shapes))
+
+
+def outside_reach(values, texts, font_size: float, axis_px: float, pad: float = 10) -> float:
+    """The axis end (data units, from 0) that leaves room after each bar for its outside label: a bar of
+    value v ends at v / reach × axis_px and its label needs its own width after that."""
+    reach = 0.0
+    for value, text in zip(values, texts):
+        room = axis_px - text_width(text, font_size) - pad
+        if value > 0:
+            reach = max(reach, value * axis_px / max(room, 0.25 * axis_px))
+    return reach
+
+
+def tick_target(axis_px: float, sample: str, font_size: float, most: int = 5) -> int:
+    """How many intervals an axis of `axis_px` can label with labels like `sample`, each followed by at
+    least its own width of space (big Word text on a narrow axis: fewer ticks, never « 200 M€400 M€ »)."""
+    return max(1, min(most, int(axis_px / (1.6 * text_width(sample, font_size) + font_size))))
 
 
 def tick_font(export: ExportFrame | None) -> dict:

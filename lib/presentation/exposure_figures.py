@@ -80,14 +80,20 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
              "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
     text_font = cs.tick_font(export)
     labelled = len(years) <= 6
+    values_shown = labelled
+    marker_size = 12 if export is None else round(18 * export.factor)
+    if export is not None and labelled:   # a bar's value only when it fits its bar, clear of the balance marker
+        plot_w = cs.export_geometry(export, left=130, right=30).plot_w
+        bar_px = plot_w / len(years) * (1 - 0.3) / 2 * (1 - 0.06)
+        values_shown = max(cs.text_width(money(v), _font(export, 0.85)["size"])
+                           for v in [*exports, *imports]) <= bar_px - marker_size
 
     fig = cs.new_figure(template, export)
     for name, values, color in (("Exportations", exports, palette.exports), ("Importations", imports, palette.imports)):
         fig.add_trace(go.Bar(name=name, x=years, y=values, marker_color=color,
-                             text=[money(v) for v in values] if labelled else None,
+                             text=[money(v) for v in values] if values_shown else None,
                              textposition="outside", cliponaxis=False, textfont=_font(export, 0.85),
                              customdata=custom, hovertemplate=hover))
-    marker_size = 12 if export is None else round(18 * export.factor)
     fig.add_trace(go.Scatter(
         name="Solde commercial", x=years, y=balance, mode="lines+markers",
         line=dict(color=palette.node, width=2 if export is None else round(3 * export.factor)),
@@ -122,10 +128,14 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     if exposure.is_empty or exposure.products.empty:
         raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
                              "l'exposition ne peut pas être représentée.")
+    products = exposure.products.reset_index(drop=True)
+    shorts = [cs.product_names(str(c))[0] for c in products["product"]]
+    layout = _exposure_layout(exposure, shorts, export) if export is not None else None
+
     # (axis label: 2 lines at most; full name: hover)
-    # In the PNG the share chart is a third of the width: shorter lines (never two names run together)
+    # In the PNG the share chart is a third of the width: lines as long as a bar's room allows
     def wrap(name: str) -> str:
-        return _two_lines(name) if export is None else "<br>".join(cs.wrap_name(name, 11))
+        return _two_lines(name) if export is None else "<br>".join(cs.wrap_name(name, layout["chars"]))
     bars = [(wrap(territory_name), territory_name, exposure.share, palette.exports)]
     if exposure.region is not None and math.isfinite(exposure.share_region):
         region = exposure.region.name
@@ -136,8 +146,6 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                      exposure.share_region, lighten(palette.exports, 0.5)))
     if math.isfinite(exposure.share_france):      # NaN when the territory is France: never beside itself
         bars.append(("France", "France entière", exposure.share_france, FRANCE_GREY))
-    products = exposure.products.reset_index(drop=True)
-    shorts = [cs.product_names(str(c))[0] for c in products["product"]]
     fulls = [cs.product_names(str(c))[1] for c in products["product"]]
     values = products["value"].to_numpy(dtype=float)
     dependency = products["share_of_product"].to_numpy(dtype=float)
@@ -151,8 +159,13 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         fig = cs.new_subplots(template, export, rows=2, cols=1, row_heights=[0.36, 0.64], vertical_spacing=0.16,
                             subplot_titles=titles)
     else:
-        fig = cs.new_subplots(template, export, rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.24,
-                            subplot_titles=titles)
+        # each title on as many lines as its chart's width needs (long country names at the Word size)
+        font_px = round(cs.FONT_SIZE * export.factor)
+        titles = ["<br>".join(cs.wrap_px(title, px, font_px))
+                  for title, px in zip(titles, (layout["share_px"], layout["products_px"]))]
+        fig = cs.new_subplots(template, export, rows=1, cols=2,
+                              column_widths=[layout["share_part"], 1 - layout["share_part"]],
+                              horizontal_spacing=layout["spacing"], subplot_titles=titles)
     where = dict(row=2, col=1) if stacked else dict(row=1, col=2)
     names = [label for label, _, _, _ in bars]
     shares = [0.0 if not math.isfinite(v) else v for _, _, v, _ in bars]
@@ -178,9 +191,16 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
                      row=1, col=1)
     fig.update_xaxes(tickfont=text_font, tickangle=0, row=1, col=1)
     reach = float(values.max())
-    tickvals, ticktext = cs.meur_ticks(0, reach, unit=unit)
-    fig.update_xaxes(range=[0, reach * (2.0 if stacked else 1.9)], tickvals=tickvals, ticktext=ticktext,
-                     tickfont=text_font, **where)
+    if stacked:
+        tickvals, ticktext = cs.meur_ticks(0, reach, unit=unit)
+        end = reach * 2.0
+    else:   # the value labels' own width after each bar, and ticks that keep apart at the Word size
+        font_px = round(cs.FONT_SIZE * export.factor)
+        end = cs.outside_reach(values, texts, font_px, layout["products_px"], pad=12 * export.factor)
+        target = cs.tick_target(layout["products_px"], cs.meur_ticks(0, end, unit=unit)[1][-1], font_px)
+        ticks = [(v, t) for v, t in zip(*cs.meur_ticks(0, end, unit=unit, target=target)) if v <= end]
+        tickvals, ticktext = [v for v, _ in ticks], [t for _, t in ticks]
+    fig.update_xaxes(range=[0, end], tickvals=tickvals, ticktext=ticktext, tickfont=text_font, **where)
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
                      ticksuffix="  ", **where)
     if export is not None:
@@ -189,9 +209,36 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
     lines = max(n.count("<br>") + 1 for n in names)
     if stacked:
         fig.update_layout(height=SCREEN_EXPOSURE_HEIGHT)
-    return cs.finish(fig, export, axis_bottom=20 + lines * cs.FONT_SIZE * 1.3, left=60, right=30,
-                   top_extra=cs.FONT_SIZE * 1.8,
-                   screen_margin=dict(t=40, b=20, l=10, r=10))
+    return cs.finish(fig, export, axis_bottom=20 + lines * cs.FONT_SIZE * 1.3,
+                     left=layout["left"] if layout else 60, right=30,
+                     top_extra=cs.FONT_SIZE * (0.5 + 1.3 * max(t.count("<br>") + 1 for t in titles)),
+                     screen_margin=dict(t=40, b=20, l=10, r=10))
+
+
+def _exposure_layout(exposure: PartnerExposure, shorts: list[str], export: ExportFrame) -> dict:
+    """The PNG's side-by-side layout measured from its labels (a fixed 60 px margin cut « 12,5 % » to
+    « 2,5 % »; a fixed gap let long product names run over the France bar at the Word size).
+
+    ``left``: px at 1600 wide for the share ticks; ``spacing``: the gap between the two charts (the product
+    names live there); ``products_px``: the product chart's width; ``chars``: a bar name's line length.
+    """
+    k = export.factor
+    font_px = round(cs.FONT_SIZE * k)
+    shares = [v for v in (exposure.share, exposure.share_region, exposure.share_france) if math.isfinite(v)]
+    share_ticks = cs.percent_ticks(max(shares) or 0.01)[1]
+    left = max(cs.text_width(t, cs.FONT_SIZE) for t in share_ticks) + 34
+    plot_w = cs.export_geometry(export, left=left, right=30).plot_w
+    names_px = max(cs.text_width(f"{name}  ", font_px) for name in shorts) + 14 * k
+    spacing = min(names_px / plot_w, 0.5)
+    # each bar's name needs its longest word (« Normandie », « Hauts-de- ») under it, at the Word size too
+    words = [exposure.region.name if exposure.region is not None else "", "France", "Région"]
+    word_px = max(cs.text_width(w, font_px) for name in words for w in cs.wrap_name(name, 1))
+    need = len(shares) * (word_px + 0.8 * font_px)
+    share_part = min(max(0.42, need / (plot_w * (1 - spacing))), 0.55)
+    share_px = plot_w * (1 - spacing) * share_part
+    chars = max(8, int(share_px / len(shares) * 0.9 / (font_px * 0.56)))
+    return dict(left=left, spacing=spacing, share_part=share_part, share_px=share_px,
+                products_px=plot_w * (1 - spacing) * (1 - share_part), chars=chars)
 
 
 # ---------------------------------------------------------------- 3. import dependency

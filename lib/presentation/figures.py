@@ -73,7 +73,7 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     label_left = cs.label_margin(names)
     if export is not None:
         plot_w = cs.export_geometry(export, legend=True, axis_bottom=45, left=label_left, right=30).plot_w
-        column = (max(cs.text_width(t, balance_size) for t in balance_texts) + 2.5 * balance_size) / plot_w
+        column = (max(cs.text_width(t, balance_size, bold=True) for t in balance_texts) + 2.5 * balance_size) / plot_w
     else:
         column = 0.15
     fig = cs.new_subplots(template, export, rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.01,
@@ -100,8 +100,17 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     reach = float(max(imports.max(), exports.max()))
     # room for the outside value labels: more on screen, where the chart can be 500 px wide (1024 px page),
     # and fewer ticks there so that they stay level
-    tickvals, ticktext = cs.meur_ticks(-reach, reach, absolute=True, unit=unit, target=5 if export is not None else 2)
-    span = reach * (1.32 if export is not None else 1.8)
+    if export is not None:   # measured: each label's own width after its bar, on each side of the axis
+        half_px = plot_w * (1 - column - 0.01) / 2
+        span = max(reach * 1.05, cs.outside_reach([*imports, *exports], [money(v) for v in (*imports, *exports)],
+                                                  balance_size, half_px, pad=10 * export.factor))
+        target = 2 * cs.tick_target(half_px, money(reach), balance_size, most=3)
+        tickvals, ticktext = cs.meur_ticks(-span, span, absolute=True, unit=unit, target=target)
+        kept = [(v, t) for v, t in zip(tickvals, ticktext) if abs(v) <= span]
+        tickvals, ticktext = [v for v, _ in kept], [t for _, t in kept]
+    else:
+        tickvals, ticktext = cs.meur_ticks(-reach, reach, absolute=True, unit=unit, target=2)
+        span = reach * 1.8
     fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True, tickangle=0,
                      zerolinecolor="#6B7280", zerolinewidth=1.5, tickfont=text_font, showgrid=True, row=1, col=1)
     fig.update_xaxes(range=[-0.3, 4], visible=False, row=1, col=2)
@@ -111,8 +120,10 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     if export is not None:
         fig.layout.annotations[-1].font = dict(size=balance_size)
     fig.update_layout(barmode="relative", bargap=0.3)
+    # the legend goes above the « Solde » header (on one row with it, a long legend ran into it)
     fig = cs.finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
-                  screen_margin=dict(t=40, b=90, l=10, r=30))
+                    top_extra=cs.FONT_SIZE * 1.3 if export is not None else 0,
+                    screen_margin=dict(t=40, b=90, l=10, r=30))
     if export is None:   # under the axis: on two rows above it, the legend ran into the « Solde » header
         fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
     return fig
@@ -154,6 +165,9 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
     flow_word = "des exportations" if flow == EXPORT else "des importations"
     n_groups = len(groups)
     group_shade = {g: lighten(base, 0.55 * rank / max(n_groups - 1, 1)) for rank, g in enumerate(groups.index)}
+
+    if export is not None and export.print_width_cm:
+        return _print_treemap_trace(frame, total, flow, palette, export, group_shade, money, flow_word)
 
     # Text only where it can be read: the share of the picture a tile takes decides what it shows
     # (plotly would otherwise shrink it to a few pixels). `area` = the treemap's part of the figure.
@@ -208,6 +222,46 @@ def _treemap_trace(breakdown: pd.DataFrame, flow: str, palette: Palette, export:
         textfont=cs.tick_font(export) or dict(size=TREEMAP_SCREEN_FONT), name=FLOW_NAMES[flow].capitalize(),
         insidetextfont=dict(cs.tick_font(export) or dict(size=TREEMAP_SCREEN_FONT),
                             color=[_tile_text(c) for c in colors]))
+
+
+PRINT_TILE_SHARE = 0.05    # a product's own tile in a picture for Word: 5 % of the flow or more…
+PRINT_TILES = 8            # …and at most this many; the rest make one « Autres produits » tile
+
+
+def _print_treemap_trace(frame: pd.DataFrame, total: float, flow: str, palette: Palette, export: ExportFrame,
+                         group_shade: dict, money, flow_word: str) -> go.Treemap:
+    """The treemap for a picture printed in Word: one level, the main products only (each named with its
+    value and share), the rest in one « Autres produits » tile. With every product drawn, the printed picture
+    was a mosaic of blank tiles whose labels, shrunk to fit, printed at 1 to 5 pt."""
+    kept = frame[frame["value"] / total >= PRINT_TILE_SHARE].head(PRINT_TILES)
+    rest = float(frame["value"].sum() - kept["value"].sum())
+    rows = [(str(r.product), float(r.value), group_shade[r.group]) for r in kept.itertuples(index=False)]
+    if rest > 0:
+        rows.append((OTHERS, rest, palette.others))
+    ids, labels, values, colors, texts, custom = [], [], [], [], [], []
+    for rank, (product, value, shade) in enumerate(rows):
+        short, full = cs.product_names(product)
+        if product == OTHERS:
+            short, full = "Autres produits", f"{len(frame) - len(kept)} autres produits"
+        share = value / total
+        ids.append(product)
+        labels.append(short)
+        values.append(value)
+        colors.append(shade)
+        name = "<br>".join(cs.wrap(short, 14))     # a small tile: its name and share (its value in the table)
+        texts.append(f"<b>{name}</b><br>{money(value)}<br>{fmt.format_percent(share)}" if share >= 0.1
+                     else f"<b>{name}</b><br>{fmt.format_percent(share)}")
+        custom.append([full, money(value), fmt.format_percent(share),
+                       "" if product == OTHERS else group_short_label(product_group(product))])
+    font = cs.tick_font(export)
+    return go.Treemap(
+        ids=ids, labels=labels, parents=[""] * len(ids), values=values, branchvalues="total", sort=False,
+        text=texts, textinfo="text", customdata=custom,
+        hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} — %{customdata[2]} " + flow_word
+                       + "<br><i>%{customdata[3]}</i><extra></extra>"),
+        marker=dict(colors=colors, line=dict(color="white", width=2)), tiling=dict(pad=2),
+        pathbar=dict(visible=False), textfont=font, name=FLOW_NAMES[flow].capitalize(),
+        insidetextfont=dict(font, color=[_tile_text(c) for c in colors]))
 
 
 def treemap_figure(breakdown: pd.DataFrame, flow: str, *, template: str | None = None,
@@ -291,17 +345,28 @@ _LABEL_LINE = 1.3              # plotly's line height in an annotation, in font 
 _LABEL_GAP = 14                # px between a node and its label, at 1600 px wide or on screen
 
 
-def _sankey_label_lines(node: dict) -> list[str]:
+def _sankey_label_lines(node: dict, chars: int = SANKEY_LABEL_CHARS) -> list[str]:
     """« Savons, parfums, entretien — 315,0 M€ » wrapped: the name on its lines, the amount after it."""
     text = f"{node['short']} — {fmt.format_meur(node['value'])}"
-    if len(text) <= SANKEY_LABEL_CHARS:
+    if len(text) <= chars:
         return [text]
-    lines = cs.wrap_name(node["short"], SANKEY_LABEL_CHARS)
+    lines = cs.wrap_name(node["short"], chars)
     amount = fmt.format_meur(node["value"])
-    if len(f"{lines[-1]} — {amount}") <= SANKEY_LABEL_CHARS + 4:
+    if len(f"{lines[-1]} — {amount}") <= chars + 4:
         lines[-1] = f"{lines[-1]} — {amount}"
     else:
         lines.append(amount)
+    return lines
+
+
+def _fitting_lines(column: list[dict], line_px: float, plot_h: float, gap: float) -> list[list[str]]:
+    """A column's labels wrapped as narrow as the height allows: with big Word text, labels of three lines
+    each overflowed the plot and were pushed over the column heading and out of the picture; wider lines
+    (fewer of them) keep every label level with its node."""
+    for chars in (SANKEY_LABEL_CHARS, 26, 32, 40, 200):
+        lines = [_sankey_label_lines(node, chars) for node in column]
+        if sum(map(len, lines)) * line_px + (len(column) - 1) * gap <= plot_h:
+            return lines
     return lines
 
 
@@ -352,7 +417,12 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
     offset = _LABEL_GAP * k + thickness / 2      # plotly centres a node on its x: half of it is outside
     headers = (("Produits exportés", "Pays de destination") if flow == EXPORT
                else ("Pays d'origine", "Produits importés"))
-    lines = [_sankey_label_lines(n) for n in nodes]
+    # the plot's height does not depend on the side margins: known before the labels are wrapped
+    height_args = dict(axis_bottom=20, top_extra=cs.FONT_SIZE * 1.8)
+    label_room = (cs.export_geometry(export, **height_args).plot_h if export is not None
+                  else SANKEY_SCREEN_HEIGHT - 40 - 14)
+    lines = [line for column in (left, right)
+             for line in _fitting_lines(column, font_size * _LABEL_LINE, label_room, 2 * k)]
 
 
     def column_width(column_lines: list[list[str]], header: str) -> float:
@@ -363,8 +433,7 @@ def sankey_figure(structure: FlowStructure, *, template: str | None = None, pale
     left_px, right_px = column_width(lines[:len(left)], headers[0]), column_width(lines[len(left):], headers[1])
     # Plotly sizes nodes with `pad` px between them; centres placed with that same gap (as a fraction of
     # the plot height, hence a known height) stack them exactly.
-    geometry_args = dict(axis_bottom=20, left=left_px / k + 16, right=right_px / k + 16,
-                         top_extra=cs.FONT_SIZE * 1.8)
+    geometry_args = dict(left=left_px / k + 16, right=right_px / k + 16, **height_args)
     screen_margin = dict(t=40, b=14, l=round(left_px) + 8, r=round(right_px) + 8)
     if export is not None:
         pad = round(32 * export.factor)
@@ -481,7 +550,9 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
     for column, name, color in series:
         values = frame[column].to_numpy(dtype=float)
         texts = [fmt.format_percent(v) for v in values]
-        own = column == "share_territory"  # only the territory's bars are labelled: three would not fit
+        # only the territory's bars are labelled (three would not fit); in a picture, after the group's
+        # longest bar: on its own bar, the big Word text ran over the région's and France's bars
+        own = column == "share_territory" and export is None
         fig.add_trace(go.Bar(
             name=name, orientation="h", y=shorts, x=values, marker_color=color,
             text=texts if own else None, textposition="outside" if own else "none", cliponaxis=False,
@@ -500,8 +571,22 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
                              font=annotation_font))
     cs.add_annotations(fig, index_labels)
     high = float(np.nanmax(frame[[c for c, _, _ in series]].to_numpy(dtype=float)))
+    end = high * 1.18
+    if export is not None:
+        group_high = np.nan_to_num(frame[[c for c, _, _ in series]].to_numpy(dtype=float)).max(axis=1)
+        own_texts = [fmt.format_percent(v) for v in frame["share_territory"].to_numpy(dtype=float)]
+        geometry = cs.export_geometry(export, legend=True, axis_bottom=90, left=cs.label_margin(shorts),
+                                      right=cs.text_width("spécialisation", cs.FONT_SIZE) + 40)
+        font_px = round(cs.FONT_SIZE * export.factor)
+        end = max(end, cs.outside_reach(group_high, own_texts, font_px, geometry.plot_w, pad=12 * export.factor))
+        # level with the territory's bar, the group's first (top) one
+        slot = geometry.plot_h / len(shorts) * (1 - 0.2) / len(series)
+        cs.add_annotations(fig, [dict(xref="x", x=float(v), xanchor="left", xshift=6 * export.factor, yref="y",
+                                      y=short, yshift=(len(series) - 1) / 2 * slot, showarrow=False, text=text,
+                                      font=dict(size=font_px))
+                                 for short, v, text in zip(shorts, group_high, own_texts)])
     tickvals, ticktext = cs.percent_ticks(high)
-    fig.update_xaxes(range=[0, high * 1.18], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
+    fig.update_xaxes(range=[0, end], tickvals=tickvals, ticktext=ticktext, tickfont=text_font,
                      title=dict(text="Part dans le total " + ("des exportations" if flow == EXPORT
                                                               else "des importations"), font=text_font))
     fig.update_yaxes(categoryorder="array", categoryarray=shorts, autorange="reversed", tickfont=text_font,
@@ -525,7 +610,13 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
                              "pas être représentée.")
     codes = data["department"].astype(str).tolist()
     names = [cs.department_label(c) for c in codes]
-    axis_labels = ["<br>".join(cs.wrap_name(n, 16 if len(names) > 4 else 30)) for n in names]
+    chars, solde_break = 16 if len(names) > 4 else 30, ""
+    if export is not None:   # lines as long as a category's width allows (the Word size's big text)
+        font_px = round(cs.FONT_SIZE * export.factor)
+        plot_w = cs.export_geometry(export, left=130, right=30).plot_w
+        chars = max(6, int(0.9 * plot_w / len(names) / (font_px * 0.56)))
+        solde_break = "<br>" if chars < len("Solde : +10 000,0 M€") else ""
+    axis_labels = ["<br>".join(cs.wrap_name(n, chars)) for n in names]
     exports = data["exports"].fillna(0).to_numpy(dtype=float)
     imports = data["imports"].fillna(0).to_numpy(dtype=float)
     balance = data["balance"].to_numpy(dtype=float)
@@ -539,11 +630,16 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
     text_font = cs.tick_font(export)
     small_font = dict(size=round(cs.FONT_SIZE * 0.85 * export.factor)) if export is not None else {}
 
+    # beyond 6 départements the bars get too narrow for a readable value; in a picture, values are written
+    # only when the widest fits its bar (shrunk to fit, they printed at 4 pt in Word)
+    labelled = len(names) <= 6
+    if export is not None and labelled:
+        bar_px = plot_w / len(names) * (1 - 0.25) / 2 * (1 - 0.06)
+        labelled = max(cs.text_width(money(v), small_font["size"]) for v in [*exports, *imports]) <= bar_px
     fig = cs.new_figure(template, export)
     for name, values, color in (("Exportations", exports, palette.exports), ("Importations", imports, palette.imports)):
         fig.add_trace(go.Bar(name=name, x=axis_labels, y=values, marker_color=color,
-                             # beyond 6 départements the bars get too narrow for a readable value
-                             text=[money(v) for v in values] if len(names) <= 6 else None,
+                             text=[money(v) for v in values] if labelled else None,
                              textposition="outside", cliponaxis=False,
                              textfont=small_font, customdata=custom, hovertemplate=hover))
     marker_size = 16 if export is None else round(22 * export.factor)
@@ -564,12 +660,12 @@ def departments_comparison_figure(frame: pd.DataFrame, *, template: str | None =
                      zerolinewidth=1.5)
     # Under each name, its balance in green or red (the markers alone carry no figure).
     category_texts = [f"{label}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
-                      f"<b>Solde : {signed_money(b)}</b></span>"
+                      f"<b>Solde :{solde_break or ' '}{signed_money(b)}</b></span>"
                       for label, b in zip(axis_labels, np.nan_to_num(balance))]
     fig.update_xaxes(categoryorder="array", categoryarray=axis_labels, tickvals=axis_labels,
                      ticktext=category_texts, tickfont=text_font, tickangle=0)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.06)
-    lines = max(label.count("<br>") + 2 for label in axis_labels)
+    lines = max(label.count("<br>") + 2 for label in axis_labels) + (1 if solde_break else 0)
     return cs.finish(fig, export, legend=True, axis_bottom=20 + lines * cs.FONT_SIZE * 1.25,
                    left=max(cs.text_width(t, cs.FONT_SIZE) for t in ticktext) + 30, right=30,
                    screen_margin=dict(t=50, b=40, l=10, r=10))

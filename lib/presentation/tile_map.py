@@ -291,6 +291,8 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
     fig.update_layout(shapes=shapes)
 
     code_size = round(cs.FONT_SIZE * 0.62 * k) if export is not None else 11
+    if export is not None and export.print_width_cm:      # the codes too print at 7 pt or more in Word
+        code_size = max(code_size, cs.min_text_px(export))
     bold = set(highlight)
     annotations = [dict(x=t.col, y=t.row, xref="x", yref="y", showarrow=False,
                         text=f"<b>{t.code}</b>" if t.code in bold else t.code,
