@@ -220,3 +220,17 @@ def test_search_on_the_demo_list_meurthe_and_grand_est(app_data):
     grand_est = search_territories(tis, "grand est")
     assert grand_est and all("44" in {region_of(d) for d, _ in t.commune_counts} for t in grand_est)
     assert {t.id for t in grand_est} >= {t.id for t in tis if t.regions == ("44",)}
+
+
+def test_france_tariff_ranking_draws_the_twenty_most_exposed_and_keeps_every_department_in_its_table(app_data):
+    from lib.outputs.report import report_items
+    from lib.presentation import partner_figures as pfig
+    item = next(iter(report_items(app_data.cube, app_data.catalog, app_data.catalog.resolve("fr"), 2024,
+                                  keys=("tariff-ranking",))))
+    assert len(item.data.ranking) > pfig.MAX_RANKING_BARS, "la France doit classer plus de 20 départements"
+    figure = item.build()
+    assert len(figure.data[0].y) == pfig.MAX_RANKING_BARS
+    assert "(20 premiers)" in item.title
+    assert len(item.tables[0].frame) == len(item.data.ranking)
+    shown = item.data.ranking.dropna(subset=["share"]).nlargest(pfig.MAX_RANKING_BARS, "share")
+    assert {label.rsplit("(", 1)[1][:-1] for label in figure.data[0].y} == set(shown["department"].astype(str))

@@ -350,7 +350,8 @@ def _eu_split(ctx: ReportContext) -> ReportItem:
 def partner_territories(ctx: ReportContext) -> list[Territory]:
     """The compared territories: the user's, else the territory with its région's biggest exporters."""
     ids = ctx.choices.partner_territories or partners.default_partner_territories(ctx.cube, ctx.territory, ctx.year)
-    return [ctx.catalog.resolve(i) for i in ids]
+    # the selected territory is already resolved (it may be one the catalog does not list, built by a caller)
+    return [ctx.territory if i == ctx.territory.id else ctx.catalog.resolve(i) for i in ids]
 
 
 def _partner_trend(ctx: ReportContext) -> ReportItem | None:
@@ -407,7 +408,9 @@ def _tariff_ranking(ctx: ReportContext) -> ReportItem | None:
     if not (result.ranking["exposed"] > 0).any():
         return None
     return ReportItem(key="tariff-ranking",
-                      title=chart_title(f"Part des exportations exposée {_tariff_words(result)}, par département",
+                      title=chart_title(f"Part des exportations exposée {_tariff_words(result)}, par département"
+                                        + (f" ({pfig.MAX_RANKING_BARS} premiers)"
+                                           if len(result.ranking) > pfig.MAX_RANKING_BARS else ""),
                                         ctx.territory, ctx.year),
                       build=partial(pfig.tariff_ranking_figure, result), tables=[pfig.tariff_ranking_table(result)],
                       topic="droits-de-douane", chart=f"{result.country.lower()}-departements", page=PAGES["tariff"],

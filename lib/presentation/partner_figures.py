@@ -149,6 +149,9 @@ def tariff_products_figure(result: TariffExposure, *, template: str | None = Non
                      screen_margin=dict(t=20, b=30, l=10, r=10))
 
 
+MAX_RANKING_BARS = 20       # the most exposed départements drawn (plus the territory's own, if below them)
+
+
 def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                           export: ExportFrame | None = None) -> go.Figure:
     """Share of each département's exports exposed, the territory's départements in the exports colour."""
@@ -156,6 +159,9 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
     if data.empty or not (data["exposed"] > 0).any():
         raise EmptyDataError("Aucun département de la région n'exporte ces produits vers ce pays cette année.")
     data = data.sort_values(["share", "department"], ascending=[True, False], kind="mergesort")
+    if len(data) > MAX_RANKING_BARS:        # France: 101 bars would not read; the table keeps them all
+        kept = data.tail(MAX_RANKING_BARS)
+        data = pd.concat([data[data["own"] & ~data.index.isin(kept.index)], kept])
     names = [f"{n} ({d})" for n, d in zip(data["name"], data["department"])]
     money, _, _ = cs.money(data["exposed"].tolist())
     colors = [palette.exports if own else "#9AA0A6" for own in data["own"]]
