@@ -230,7 +230,10 @@ def test_france_tariff_ranking_draws_the_twenty_most_exposed_and_keeps_every_dep
     assert len(item.data.ranking) > pfig.MAX_RANKING_BARS, "la France doit classer plus de 20 départements"
     figure = item.build()
     assert len(figure.data[0].y) == pfig.MAX_RANKING_BARS
-    assert "(20 premiers)" in item.title
+    assert "(les plus exposés)" in item.title
     assert len(item.tables[0].frame) == len(item.data.ranking)
     shown = item.data.ranking.dropna(subset=["share"]).nlargest(pfig.MAX_RANKING_BARS, "share")
     assert {label.rsplit("(", 1)[1][:-1] for label in figure.data[0].y} == set(shown["department"].astype(str))
+    from lib.presentation.chart_style import ExportFrame
+    word = item.build(export=ExportFrame(title="", source="Source", print_width_cm=16))
+    assert 5 <= len(word.data[0].y) < pfig.MAX_RANKING_BARS      # a Word picture holds fewer names

@@ -409,8 +409,8 @@ def _tariff_ranking(ctx: ReportContext) -> ReportItem | None:
         return None
     return ReportItem(key="tariff-ranking",
                       title=chart_title(f"Part des exportations exposée {_tariff_words(result)}, par département"
-                                        + (f" ({pfig.MAX_RANKING_BARS} premiers)"
-                                           if len(result.ranking) > pfig.MAX_RANKING_BARS else ""),
+                                        + (" (les plus exposés)" if len(result.ranking) > pfig.MAX_RANKING_BARS
+                                           else ""),
                                         ctx.territory, ctx.year),
                       build=partial(pfig.tariff_ranking_figure, result), tables=[pfig.tariff_ranking_table(result)],
                       topic="droits-de-douane", chart=f"{result.country.lower()}-departements", page=PAGES["tariff"],

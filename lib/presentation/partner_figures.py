@@ -132,7 +132,7 @@ def tariff_products_figure(result: TariffExposure, *, template: str | None = Non
     fig = cs.new_figure(template, export)
     fig.add_trace(go.Bar(
         x=data["exposed"], y=names, orientation="h", marker_color=palette.exports, text=texts,
-        textposition="outside", cliponaxis=False, textfont=_font(export, 0.85),
+        textposition="outside", cliponaxis=False, textfont=_font(export, 0.85), constraintext="none",
         customdata=[[product_label(p), money(v), fmt.format_percent(s), money(d)] for p, v, s, d in
                     zip(data["product"], data["exposed"], data["share_of_product_exports"], data["duty"])],
         hovertemplate=("<b>%{customdata[0]}</b><br>Exportations exposées : %{customdata[1]}<br>Part des "
@@ -152,6 +152,16 @@ def tariff_products_figure(result: TariffExposure, *, template: str | None = Non
 MAX_RANKING_BARS = 20       # the most exposed départements drawn (plus the territory's own, if below them)
 
 
+def ranking_bars(export: ExportFrame | None) -> int:
+    """How many bars the ranking draws: 20 on screen (the chart grows with them), and in a picture as many as
+    its plot height holds with every name printed (a line and a half of text each): 14 or so in Word."""
+    if export is None:
+        return MAX_RANKING_BARS
+    geometry = cs.export_geometry(export, axis_bottom=30 + cs.FONT_SIZE * 2.6)
+    line = cs.FONT_SIZE * export.factor * 1.5
+    return max(5, min(MAX_RANKING_BARS, int(geometry.plot_h // line)))
+
+
 def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None, palette: Palette = DEFAULT_PALETTE,
                           export: ExportFrame | None = None) -> go.Figure:
     """Share of each département's exports exposed, the territory's départements in the exports colour."""
@@ -159,8 +169,9 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
     if data.empty or not (data["exposed"] > 0).any():
         raise EmptyDataError("Aucun département de la région n'exporte ces produits vers ce pays cette année.")
     data = data.sort_values(["share", "department"], ascending=[True, False], kind="mergesort")
-    if len(data) > MAX_RANKING_BARS:        # France: 101 bars would not read; the table keeps them all
-        kept = data.tail(MAX_RANKING_BARS)
+    most = ranking_bars(export)
+    if len(data) > most:                    # France: 101 bars would not read; the table keeps them all
+        kept = data.tail(most)
         data = pd.concat([data[data["own"] & ~data.index.isin(kept.index)], kept])
     names = [f"{n} ({d})" for n, d in zip(data["name"], data["department"])]
     money, _, _ = cs.money(data["exposed"].tolist())
@@ -169,7 +180,7 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
     fig.add_trace(go.Bar(
         x=data["share"], y=names, orientation="h", marker_color=colors,
         text=[f"{fmt.format_percent(s)} · {money(v)}" for s, v in zip(data["share"], data["exposed"])],
-        textposition="outside", cliponaxis=False, textfont=_font(export, 0.85),
+        textposition="outside", cliponaxis=False, textfont=_font(export, 0.85), constraintext="none",
         customdata=[[n, fmt.format_percent(s), money(v), money(d)] for n, s, v, d in
                     zip(names, data["share"], data["exposed"], data["duty"])],
         hovertemplate=("<b>%{customdata[0]}</b><br>Part des exportations exposée : %{customdata[1]}<br>Exportations "
