@@ -4,7 +4,7 @@ rebuilt for any territory and year, as a .docx (python-docx).
 Same structure and wording as the publication (introduction, Territoires d'industrie, contexte et
 méthodologie, balance commerciale, principales activités, exportations, importations, informations
 pratiques), with the figures of lib.analysis.summary, the sentences of lib.presentation.texts and the charts of lib.outputs.report
-rendered as the pages' PNG buttons do (1600 × 900, scale 2, export template), inserted 16 cm wide.
+drawn for the page (1600 px wide, scale 2, export template, no title of their own, text sized for their 16,6 cm).
 Without Chromium the sheet is complete but for the pictures, replaced by a French note.
 
 Also the ``fiche`` command of the CLI: see :func:`register_cli`.

@@ -1,8 +1,9 @@
 """« Note de synthèse » (Word, one page): the written synthesis, the key figures table and one chart.
 
 What a prefecture writer pastes first: the paragraph of lib.analysis.synthesis, the figures it quotes (as the
-pages display them), and the partners' balance chart, rendered as the pages' PNG buttons do. Built with
-the Word sheet's page setup (lib.outputs.fiche_docx) so that both documents look alike. Also ``lib.cli note``.
+pages display them), and the partners' balance chart, drawn for the page (as wide as the text, text printed at
+7,5 pt or more, no title of its own: the heading above it is its title). Built with the Word sheet's page setup
+(lib.outputs.fiche_docx) so that both documents look alike. Also ``lib.cli note``.
 """
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ from lib.presentation.texts import source_line
 NOTE_TITLE = "Note de synthèse — commerce extérieur"
 CHART_KEY = "balance"
 CHART_WIDTH_CM = fiche.TEXT_WIDTH_CM     # as wide as the text: the chart's words print at 7,5 pt or more
-# The chart's height, chosen on pages rendered by LibreOffice for every territory of the demo (tests/
-# test_office_layout.py checks that every note stays on one page): the longest synthesis leaves this much.
+# The chart's height, chosen on pages laid out by LibreOffice for the 240 territories of the demo
+# (tests/test_office_layout.py checks that every note stays on one page): with the demo notice, the longest
+# syntheses still leave 0,55 cm (about one line) at the foot of the page; real data, without the notice, 1,6 cm.
 CHART_HEIGHT_CM = 8.6
 FIGURE_ROWS = 7           # key figures kept on the page (the first ones: totals, partners, products)
 TABLE_FONT_PT = 9
