@@ -101,7 +101,7 @@ def test_every_note_is_one_a4_page(app_data, demo_dir, tmp_path):
     assert len(infos) == len(batch.docx) == len(territories)
     assert len(territories) == (101 + len(app_data.catalog.territories_of_kind("ti"))
                                 + len(app_data.catalog.regions()) + 1)
-    assert not longer, f"{len(longer)} notes de plus d'une page sur {len(files)} : {longer[:10]}"
+    assert not longer, f"{len(longer)} notes de plus d'une page sur {len(batch.pdfs)} : {longer[:10]}"
     assert all(info.is_a4_portrait for info in infos.values())
 
 
