@@ -56,8 +56,10 @@ IMAGE_WIDTH_CM = TEXT_WIDTH_CM
 IMAGE_SCALE = 2               # 3200 × 1800 px: 490 dpi at 16,6 cm
 # 256 colours (lib.outputs.png_export.compact_png): a Sankey goes from 3.3 MB to ~0.4 MB, a sheet from ~20 MB to ~2.5 MB.
 COMPACT_IMAGES = True
-# Height in px (at 1 600 px wide) of a chart that needs more than 900: the treemaps' small tiles.
-IMAGE_HEIGHTS = {"treemaps": 1350}
+# Height in px (at 1 600 px wide) of a chart that needs more than 900 and has a page of its own: the treemaps'
+# small tiles; the territory's Sankeys, whose ten labels a side, wrapped at print size, ran over the picture's
+# top at 900 (the comparison pages hold two Sankeys and keep 900).
+IMAGE_HEIGHTS = {"treemaps": 1350, "export-flows": 1300, "import-flows": 1300}
 TREEMAP_TABLE_ROWS = 6       # products listed under the treemaps (their small tiles are not legible on paper)
 # lib.outputs.report keys of the charts, in the sheet's order
 FICHE_KEYS = ("balance", "treemaps", "export-flows", "export-flows-region", "export-flows-france",
