@@ -21,7 +21,7 @@ from tests.office_panel import every_territory, panel
 
 YEAR = 2024
 MIN_PRINT_PT = 7.0
-pytestmark = pytest.mark.skipif(not office_render.available(), reason=office_render.MISSING)
+needs_office = pytest.mark.skipif(not office_render.available(), reason=office_render.MISSING)
 needs_chromium = pytest.mark.skipif(not chrome_available(), reason="Chromium absent : documents sans images")
 BUILD_THREADS = 3      # one thread waits on kaleido's Chromium while the others build figures and text
 
@@ -88,6 +88,7 @@ def smallest_printed_pt(figure, frame, placed_cm: float) -> float:
 # ---------------------------------------------------------------- the note: one page, legible
 
 @pytest.mark.national
+@needs_office
 @needs_chromium
 def test_every_note_is_one_a4_page(app_data, demo_dir, tmp_path):
     """All 101 départements, every Territoire d'industrie, every région and France, with the chart's picture
@@ -115,6 +116,7 @@ def panel_notes(app_data, tmp_path_factory):
     return files, office_render.to_pdf(files, folder / "pdf"), spy.drawn
 
 
+@needs_office
 @needs_chromium
 def test_note_chart_is_as_wide_as_the_text_without_a_title_and_legible(panel_notes):
     files, pdfs, drawn = panel_notes
@@ -132,6 +134,7 @@ def test_note_chart_is_as_wide_as_the_text_without_a_title_and_legible(panel_not
         assert title in headings                                        # alt text = the heading above it
 
 
+@needs_office
 @needs_chromium
 def test_note_text_prints_at_7_pt_or_more_on_one_a4_page(panel_notes):
     _, pdfs, _ = panel_notes
@@ -167,6 +170,7 @@ def _heading_texts(path: Path) -> list[str]:
     return [" ".join(p.text.split()) for p in doc.paragraphs if p.style.name.startswith("Heading")]
 
 
+@needs_office
 @needs_chromium
 def test_sheet_headings_are_kept_with_their_content(panel_sheets):
     """In the .docx (keep with next on every heading) and on the pages: below a heading's last line, its page
@@ -192,6 +196,7 @@ def test_sheet_headings_are_kept_with_their_content(panel_sheets):
     assert not alone, alone
 
 
+@needs_office
 @needs_chromium
 def test_sheet_pages_have_no_text_over_text(panel_sheets):
     _, pdfs, _ = panel_sheets
@@ -203,6 +208,7 @@ def test_sheet_pages_have_no_text_over_text(panel_sheets):
     assert not found, found[:20]
 
 
+@needs_office
 @needs_chromium
 def test_sheet_charts_carry_no_title_of_their_own_and_print_legibly(panel_sheets):
     files, _, drawn = panel_sheets
