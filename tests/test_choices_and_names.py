@@ -52,6 +52,27 @@ def test_file_names_carry_the_id_once_and_an_ascii_name(app_data):
         assert not part.startswith(f"{territory.kind}-{territory.kind}"), part
 
 
+def test_every_take_away_file_follows_one_name_pattern(app_data):
+    """topic[_chart]_<id>_<name>_<year>.<ext> for every file of the app: Word sheet, note, dossier, each chart's
+    PNG and Excel table (a comparison point's chart is named after its région or France)."""
+    from lib.outputs.fiche_docx import fiche_file_name
+    from lib.outputs.note_docx import note_file_name
+    from tests.office_panel import panel
+    ti = app_data.catalog.resolve("ti:TI-DEMO-065")
+    assert note_file_name(ti, YEAR) == "note-de-synthese_ti-demo-065_vallee-du-clairet_2024.docx"
+    assert fiche_file_name(ti, YEAR) == "fiche_ti-demo-065_vallee-du-clairet_2024.docx"
+    for territory in panel(app_data.catalog):
+        named = [(territory, note_file_name(territory, YEAR)), (territory, fiche_file_name(territory, YEAR)),
+                 (territory, download_name("dossier", "", territory, YEAR, "xlsx"))]
+        for item in report_items(app_data.cube, app_data.catalog, territory, YEAR):
+            named += [(item.territory, item.file_name(YEAR, ext))
+                      for ext, present in (("png", item.build is not None), ("xlsx", bool(item.tables))) if present]
+        for owner, name in named:
+            where = re.escape(territory_part(owner))
+            assert re.fullmatch(rf"[a-z0-9-]+(_[a-z0-9-]+)?_{where}_{YEAR}\.(png|xlsx|docx)", name), name
+            assert name.count(f"_{territory_part(owner)}_") == 1 and f"{owner.kind}-{owner.kind}-" not in name, name
+
+
 # ---------------------------------------------------------------- item 7: the territory-type switch
 
 def test_type_switch_goes_to_the_territories_containing_the_current_one(app_data):

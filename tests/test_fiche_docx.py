@@ -113,13 +113,17 @@ def test_page_setup_and_metadata(dep_sheet):
 
 
 @needs_chromium
-def test_every_chart_is_a_picture_16_cm_wide(dep_sheet):
+def test_every_chart_is_a_picture_as_wide_as_the_text(dep_sheet):
     doc, report, content = dep_sheet
     assert report.images == len(fiche_docx.FICHE_KEYS) == len(doc.inline_shapes) == 8
     assert not report.notes
-    for shape in doc.inline_shapes:
-        assert abs(shape.width - Cm(16)) < Cm(0.01)
-        assert abs(shape.height - Cm(9)) < Cm(0.01)  # 1600 × 900
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert abs(text_width - Cm(16.6)) < Cm(0.01)
+    for key, shape in zip(fiche_docx.FICHE_KEYS, doc.inline_shapes):
+        assert abs(shape.width - text_width) < Cm(0.01)
+        height_px = fiche_docx.IMAGE_HEIGHTS.get(key, 900)      # 1600 × 900, the treemaps taller
+        assert abs(shape.height - Cm(16.6 * height_px / 1600)) < Cm(0.01)
     blob = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     image = Image.open(io.BytesIO(doc.part.related_parts[blob].blob))
     assert image.size == (3200, 1800)                # scale 2

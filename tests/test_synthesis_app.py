@@ -62,7 +62,7 @@ def test_sidebar_offers_the_note_and_it_holds_the_synthesis(app_data, monkeypatc
     captured_downloads = capture_downloads(monkeypatch)
     at = _app({"territoire": "dep:04", "annee": "2024"})
     assert "Note de synthèse (Word)" in [b.label for b in at.sidebar.get("download_button")]
-    name = "note-de-synthese_dep-04_2024.docx"
+    name = "note-de-synthese_dep-04_alpes-de-haute-provence_2024.docx"   # the pattern of every file
     build = captured_downloads[name]
     doc = Document(io.BytesIO(build() if callable(build) else build))
     text = "\n".join(p.text for p in doc.paragraphs)

@@ -48,18 +48,29 @@ class ChartImages:
 
     Use as a context manager (or call ``close()``): leaving cancels the pictures not yet drawn.
     ``draw=False``: no picture is asked (a file requested without images), each chart gets ``not_drawn``.
+
+    A picture placed in Word gives its placed width, ``print_width_cm``: its text grows so that the smallest
+    prints at 7,5 pt or more (ExportFrame.factor). ``with_title=False``: the picture carries no title, the
+    document's heading above it is the title (one title per chart). ``heights``: a height in px (at 1 600 px
+    wide) per item key, for a chart that needs more room than 900 px (a treemap) or less (the note's chart).
     """
 
     def __init__(self, items: list[ReportItem], *, source: str, palette: Palette = DEFAULT_PALETTE,
                  scale: float = 1, compact: bool = True, draw: bool = True,
-                 not_drawn: str = "Graphique non inclus (fichier demandé sans images)."):
+                 not_drawn: str = "Graphique non inclus (fichier demandé sans images).",
+                 print_width_cm: float | None = None, with_title: bool = True,
+                 heights: dict[str, int] | None = None):
         self.items = {item.key: item for item in items if item.build is not None}
         self.failure = (not_drawn if not draw else None if chrome_available() else NO_CHROMIUM)
+        self.frames: dict[str, ExportFrame] = {}
         self._pending: dict[str, Future | str] = {}     # key → PNG future, or why there is nothing to draw
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chart-png") \
             if self.failure is None else None
         for key, item in self.items.items():
-            frame = ExportFrame(title=item.title, source=source, scale=scale)
+            frame = ExportFrame(title=item.title if with_title else "", source=source, scale=scale,
+                                height=(heights or {}).get(key, ExportFrame.height),
+                                print_width_cm=print_width_cm)
+            self.frames[key] = frame
             try:
                 figure = item.build(template=EXPORT_TEMPLATE, palette=palette, export=frame)
             except EmptyDataError as exc:

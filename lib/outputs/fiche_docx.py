@@ -4,7 +4,7 @@ rebuilt for any territory and year, as a .docx (python-docx).
 Same structure and wording as the publication (introduction, Territoires d'industrie, contexte et
 méthodologie, balance commerciale, principales activités, exportations, importations, informations
 pratiques), with the figures of lib.analysis.summary, the sentences of lib.presentation.texts and the charts of lib.outputs.report
-rendered as the pages' PNG buttons do (1600 × 900, scale 2, export template), inserted 16 cm wide.
+drawn for the page (1600 px wide, scale 2, export template, no title of their own, text sized for their 16,6 cm).
 Without Chromium the sheet is complete but for the pictures, replaced by a French note.
 
 Also the ``fiche`` command of the CLI: see :func:`register_cli`.
@@ -32,7 +32,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lib.outputs.chart_images import ChartImages
 from lib.outputs.dossier import CAVEATS, DEMO_NOTICE
 from lib.outputs.file_names import download_name
-from lib.core.formatting import format_number, month_name
+from lib.core.formatting import amount_formatter, format_number, format_percent, month_name
 from lib.data.reference.french_names import count_phrase, lower_first
 from lib.analysis.indicators import totals
 from lib.data.official_files import citation
@@ -48,10 +48,19 @@ from lib.presentation.texts import (FLOW_WORDS, approximation_note, balance_read
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "Les indicateurs clés : commerce extérieur"
 APP_NAME = "Commerce extérieur des territoires"
-IMAGE_WIDTH_CM = 16
-IMAGE_SCALE = 2               # 3200 × 1800 px: 508 dpi at 16 cm
+PAGE_WIDTH_CM, SIDE_MARGIN_CM = 21, 2.2
+TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * SIDE_MARGIN_CM     # 16,6 cm
+# Pictures as wide as the text, drawn for that width (ExportFrame.print_width_cm: their smallest text prints at
+# 7,5 pt or more) and without a title: the heading above each picture is its title.
+IMAGE_WIDTH_CM = TEXT_WIDTH_CM
+IMAGE_SCALE = 2               # 3200 × 1800 px: 490 dpi at 16,6 cm
 # 256 colours (lib.outputs.png_export.compact_png): a Sankey goes from 3.3 MB to ~0.4 MB, a sheet from ~20 MB to ~2.5 MB.
 COMPACT_IMAGES = True
+# Height in px (at 1 600 px wide) of a chart that needs more than 900 and has a page of its own: the treemaps'
+# small tiles; the territory's Sankeys, whose ten labels a side, wrapped at print size, ran over the picture's
+# top at 900 (the comparison pages hold two Sankeys and keep 900).
+IMAGE_HEIGHTS = {"treemaps": 1350, "export-flows": 1300, "import-flows": 1300}
+TREEMAP_TABLE_ROWS = 6       # products listed under the treemaps (their small tiles are not legible on paper)
 # lib.outputs.report keys of the charts, in the sheet's order
 FICHE_KEYS = ("balance", "treemaps", "export-flows", "export-flows-region", "export-flows-france",
               "import-flows", "import-flows-region", "import-flows-france")
@@ -260,11 +269,13 @@ def _set_language(doc, lang: str = "fr-FR") -> None:
         node.set(qn(attribute), lang)
 
 
-def _setup(doc, territory: Territory, year: int) -> None:
+def _setup(doc, territory: Territory, year: int, title: str = TITLE) -> None:
+    """A4 page, margins, French language, styles, properties and the footer naming ``title`` (the note has
+    its own)."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
+    section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(SIDE_MARGIN_CM)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.header_distance = section.footer_distance = Cm(1)
     _set_language(doc)
@@ -286,24 +297,34 @@ def _setup(doc, territory: Territory, year: int) -> None:
             fonts.attrib.pop(qn(theme), None)
     styles["Heading 1"].paragraph_format.space_before = Pt(6)
     styles["Heading 1"].paragraph_format.space_after = Pt(10)
-    styles["Heading 3"].paragraph_format.keep_with_next = True
+    for name in ("Heading 1", "Heading 2", "Heading 3"):   # never a heading alone at the foot of a page
+        styles[name].paragraph_format.keep_with_next = True
     properties = doc.core_properties
-    properties.title = f"{TITLE} — {territory.name} ({year})"
+    properties.title = f"{title} — {territory.name} ({year})"
     properties.subject = "Commerce extérieur"
     properties.author = APP_NAME
     properties.language = "fr-FR"
     properties.keywords = f"commerce extérieur; douanes; {territory.name}; {year}"
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _runs(footer, f"{TITLE} — {territory.name} ({year}) — page ", size=8, color=GREY)
+    _runs(footer, f"{title} — {territory.name} ({year}) — page ", size=8, color=GREY)
     _field(footer, "PAGE")
 
 
-def _picture(doc, png: bytes, description: str) -> None:
-    doc.add_picture(io.BytesIO(png), width=Cm(IMAGE_WIDTH_CM))
+def _heading(doc, text: str, level: int):
+    """A heading kept with what follows (set on the paragraph too: some readers ignore the style's)."""
+    paragraph = doc.add_heading(text, level=level)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _picture(doc, png: bytes, description: str, width_cm: float = IMAGE_WIDTH_CM) -> None:
+    """The picture, as wide as the text; ``description`` (the chart's title) is its alt text."""
+    doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
     paragraph = doc.paragraphs[-1]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_after = Pt(2)
     doc.inline_shapes[-1]._inline.docPr.set("descr", description)  # noqa: SLF001 - alt text
 
 
@@ -334,7 +355,8 @@ class _Charts:
         source = (source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
                   + getattr(data, "version_note", ""))
         self.images = ChartImages(list(self.items.values()), source=source, palette=palette, scale=IMAGE_SCALE,
-                                  compact=COMPACT_IMAGES, draw=with_images, not_drawn=NO_IMAGES)
+                                  compact=COMPACT_IMAGES, draw=with_images, not_drawn=NO_IMAGES,
+                                  print_width_cm=IMAGE_WIDTH_CM, with_title=False, heights=IMAGE_HEIGHTS)
 
     def close(self) -> None:
         self.images.close()
@@ -346,7 +368,7 @@ class _Charts:
         """The chart's title (as in the publication), then its picture or a note."""
         item = self.items[key]
         if caption:
-            doc.add_heading(item.title, level=3)
+            _heading(doc, item.title, 3)
         self.report.charts.append(key)
         png = self.images.png(key)
         if png is not None:
@@ -369,7 +391,7 @@ def _cover(doc, territory: Territory, year: int, data) -> None:
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
     _synthesis(doc, territory, year, data)
-    doc.add_heading("Introduction", level=1)
+    _heading(doc, "Introduction", level=1)
     for text in _intro(territory, year):
         _para(doc, text)
 
@@ -378,7 +400,7 @@ def _synthesis(doc, territory: Territory, year: int, data) -> None:
     """The written synthesis of the overview, first thing a reader meets (ready to paste into a note)."""
     from lib.analysis.synthesis import overview_synthesis
     synthesis = overview_synthesis(data.cube, territory, year)
-    doc.add_heading("Synthèse", level=2)
+    _heading(doc, "Synthèse", level=2)
     paragraph = doc.add_paragraph()
     paragraph.add_run(synthesis.text)
 
@@ -397,7 +419,7 @@ def _today() -> str:
 def _industry_territories(doc, territory: Territory, data) -> None:
     if territory.kind == "dep":
         dep = territory.departments[0]
-        doc.add_heading("Principaux Territoires d'industrie du département*", level=2)
+        _heading(doc, "Principaux Territoires d'industrie du département*", level=2)
         found = data.catalog.industry_territories_of_department(dep)
         if found:
             for ti in found:
@@ -411,7 +433,7 @@ def _industry_territories(doc, territory: Territory, data) -> None:
         _para(doc, f"* Sans les Territoires d'industrie voisins qui ont moins de {MAIN_DEPARTMENT_MIN_COMMUNES} "
                    "communes dans le département.", size=9, color=GREY)
     elif territory.kind == "ti":
-        doc.add_heading("Départements du Territoire d'industrie", level=2)
+        _heading(doc, "Départements du Territoire d'industrie", level=2)
         _para(doc, "Les statistiques douanières s'arrêtent au département : les chiffres de cette fiche sont des "
                    "données départementales, celles des départements principaux du territoire (au moins "
                    f"{MAIN_DEPARTMENT_MIN_COMMUNES} de ses communes), pris en entier.")
@@ -425,12 +447,12 @@ def _industry_territories(doc, territory: Territory, data) -> None:
             _para(doc, "Ce territoire s'étend sur plusieurs départements : comme le recommande la publication, "
                        "consultez aussi la fiche de chacun d'eux.")
     elif territory.kind == "reg":
-        doc.add_heading("Départements de la région", level=2)
+        _heading(doc, "Départements de la région", level=2)
         _para(doc, ", ".join(f"{d} – {department_name(d)}" for d in territory.departments) + ".")
         tis = sorted({ti.name for d in territory.departments
                       for ti in data.catalog.industry_territories_of_department(d)}, key=str.casefold)
         if tis:
-            doc.add_heading("Territoires d'industrie de la région*", level=2)
+            _heading(doc, "Territoires d'industrie de la région*", level=2)
             for name in tis:
                 _para(doc, name, style="List Bullet")
             _para(doc, f"* Territoires d'industrie comptant au moins {MAIN_DEPARTMENT_MIN_COMMUNES} communes dans "
@@ -438,11 +460,11 @@ def _industry_territories(doc, territory: Territory, data) -> None:
 
 
 def _methodology(doc, territory: Territory, year: int, data) -> None:
-    doc.add_heading("Contexte et méthodologie", level=1)
-    doc.add_heading("Contexte", level=2)
+    _heading(doc, "Contexte et méthodologie", level=1)
+    _heading(doc, "Contexte", level=2)
     for text in _context(territory, year):
         _para(doc, text)
-    doc.add_heading("Précisions méthodologiques", level=2)
+    _heading(doc, "Précisions méthodologiques", level=2)
     _para(doc, "Les graphiques qui suivent donnent des ordres de grandeur et les équilibres d'ensemble ; leur "
                "lecture appelle quelques précautions :")
     for text in _caveats(territory):
@@ -455,7 +477,7 @@ def _methodology(doc, territory: Territory, year: int, data) -> None:
 
 
 def _balance(doc, territory: Territory, charts: _Charts, palette: Palette) -> None:
-    doc.add_heading("Balance commerciale territoriale", level=1)
+    _heading(doc, "Balance commerciale territoriale", level=1)
     _para(doc, f"Ce premier graphique présente les pays avec lesquels {territory.phrase.subject} échange le plus, "
                "à l'importation comme à l'exportation : une vue d'ensemble de ses équilibres commerciaux avec "
                "l'étranger.")
@@ -465,15 +487,63 @@ def _balance(doc, territory: Territory, charts: _Charts, palette: Palette) -> No
 
 def _activities(doc, territory: Territory, charts: _Charts, palette: Palette) -> None:
     words = _WORDS[territory.kind]
-    doc.add_heading("Principales activités à l'export et à l'import", level=1)
+    _heading(doc, "Principales activités à l'export et à l'import", level=1)
     _para(doc, treemap_reading(palette, destination=words.into, source=words.from_, scale=words.scale))
     charts.place(doc, "treemaps")
+    if charts.has("treemaps"):
+        _products_table(doc, charts.items["treemaps"])
+
+
+def _products_table(doc, item) -> None:
+    """The treemaps' first products in figures: printed 16,6 cm wide, their small tiles cannot hold a legible
+    name, so the first TREEMAP_TABLE_ROWS products of each flow are listed under the picture."""
+    exports, imports = (table.frame for table in item.tables[:2])
+    if not len(exports) and not len(imports):
+        return
+    rows = min(TREEMAP_TABLE_ROWS, max(len(exports), len(imports)))
+    caption = _para(doc, f"Les {rows} premiers produits de chaque côté, en valeur et en part du total :", size=9,
+                    color=GREY)
+    caption.paragraph_format.keep_with_next = True
+    caption.paragraph_format.space_after = Pt(2)
+    table = doc.add_table(rows=rows + 1, cols=6)
+    table.style = "Light Grid Accent 1"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = (4.3, 2.3, 1.7, 4.3, 2.3, 1.7)        # 16,6 cm; « 58 012,3 M€ » on one line
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)
+    headers = ("Exportations", "Valeur", "Part", "Importations", "Valeur", "Part")
+    for side, frame in enumerate((exports, imports)):
+        money = amount_formatter(frame["value"])[0] if len(frame) else str
+        cells = [headers[3 * side: 3 * side + 3]]
+        cells += [(str(row.label), money(row.value), format_percent(row.share))
+                  for row in frame.head(rows).itertuples()]
+        for index, texts in enumerate(cells):
+            for offset, text in enumerate(texts):
+                _table_cell(table.rows[index].cells[3 * side + offset], text, widths[3 * side + offset],
+                            bold=index == 0, right=offset > 0)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+def _table_cell(cell, text: str, width_cm: float, *, bold: bool = False, right: bool = False,
+                size: float = 9) -> None:
+    """One compact cell: fixed width, no space after, single spacing (Normal has 6 pt and 1,1)."""
+    cell.width = Cm(width_cm)
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
 
 
 def _flow_section(doc, territory: Territory, year: int, flow: str, summary: dict, charts: _Charts, data,
                   palette: Palette) -> None:
     words, place = FLOW_WORDS[flow], _WORDS[territory.kind]
-    doc.add_heading(words["Title"], level=1)
+    _heading(doc, words["Title"], level=1)
     _para(doc, flow_reading(flow, palette, source=place.from_, destination=place.into))
     charts.place(doc, f"{flow}-flows")
     _totals(doc, total_sentences(summary, territory, flow))
@@ -511,7 +581,7 @@ def _totals(doc, lines: list[str]) -> None:
 
 
 def _practical(doc, territory: Territory, year: int, data, report: FicheReport) -> None:
-    doc.add_heading("Informations pratiques", level=1)
+    _heading(doc, "Informations pratiques", level=1)
     _para(doc, "Cette fiche met à la disposition des acteurs locaux un état des lieux du commerce extérieur à "
                "l'échelle de leur territoire, alors que les règles douanières changent vite.")
     _para(doc, "Les « Portraits socio-économiques des Territoires d'industrie », parus en octobre 2024 (site de "
@@ -525,7 +595,7 @@ def _practical(doc, territory: Territory, year: int, data, report: FicheReport) 
     for text, url in LINKS:
         _hyperlink(_para(doc, text, style="List Bullet"), url)
 
-    doc.add_heading("Sources", level=2)
+    _heading(doc, "Sources", level=2)
     _para(doc, f"**{citation(data.result.release_date)}{getattr(data, 'version_note', '')}**")
     paragraph = _para(doc, "Statistiques départementales et régionales du commerce extérieur (fichiers régionaux "
                            "annuels), Direction générale des douanes et droits indirects, en open data : ")

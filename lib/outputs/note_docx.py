@@ -1,8 +1,9 @@
 """« Note de synthèse » (Word, one page): the written synthesis, the key figures table and one chart.
 
 What a prefecture writer pastes first: the paragraph of lib.analysis.synthesis, the figures it quotes (as the
-pages display them), and the partners' balance chart, rendered as the pages' PNG buttons do. Built with
-the Word sheet's page setup (lib.outputs.fiche_docx) so that both documents look alike. Also ``lib.cli note``.
+pages display them), and the partners' balance chart, drawn for the page (as wide as the text, text printed at
+7,5 pt or more, no title of its own: the heading above it is its title). Built with the Word sheet's page setup
+(lib.outputs.fiche_docx) so that both documents look alike. Also ``lib.cli note``.
 """
 from __future__ import annotations
 
@@ -30,34 +31,53 @@ from lib.presentation.texts import source_line
 
 NOTE_TITLE = "Note de synthèse — commerce extérieur"
 CHART_KEY = "balance"
-CHART_WIDTH_CM = 14
+CHART_WIDTH_CM = fiche.TEXT_WIDTH_CM     # as wide as the text: the chart's words print at 7,5 pt or more
+# The chart's height, chosen on pages laid out by LibreOffice for the 240 territories of the demo
+# (tests/test_office_layout.py checks that every note stays on one page): with the demo notice, the longest
+# syntheses still leave 0,55 cm (about one line) at the foot of the page; real data, without the notice, 1,6 cm.
+CHART_HEIGHT_CM = 8.6
 FIGURE_ROWS = 7           # key figures kept on the page (the first ones: totals, partners, products)
+TABLE_FONT_PT = 9
+# indicator and value columns (twice): 16,6 cm, the text's width
+TABLE_COLUMNS_CM = (5.6, 2.7, 5.6, 2.7)     # « −104 421,8 M€ » on one line
 
 
 def note_file_name(territory: Territory, year: int) -> str:
-    """``note-de-synthese_dep-04_2024.docx``."""
-    return download_name("note-de-synthese", "", territory.slug, year, "docx")
+    """``note-de-synthese_dep-04_alpes-de-haute-provence_2024.docx``: the pattern of every download."""
+    return download_name("note-de-synthese", "", territory, year, "docx")
+
+
+def chart_height_px(width_px: int = 1600) -> int:
+    """The note's chart in px at ``width_px`` wide, for its CHART_WIDTH_CM × CHART_HEIGHT_CM on the page."""
+    return round(width_px * CHART_HEIGHT_CM / CHART_WIDTH_CM)
 
 
 def _figures_table(doc, figures: list[tuple[str, str]]) -> None:
-    """Two pairs of columns (indicator, value) to keep the table short."""
+    """Two pairs of columns (indicator, value) to keep the table short; fixed widths, so that Word and
+    LibreOffice give the labels the room and the values no more than they need."""
     rows = (len(figures) + 1) // 2
     table = doc.add_table(rows=rows + 1, cols=4)
     table.style = "Light Grid Accent 1"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, TABLE_COLUMNS_CM):
+        column.width = Cm(width)
     for column, text in enumerate(("Indicateur", "Valeur", "Indicateur", "Valeur")):
-        cell = table.rows[0].cells[column]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = Pt(9)
+        fiche._table_cell(table.rows[0].cells[column], text, TABLE_COLUMNS_CM[column], bold=True,  # noqa: SLF001
+                          size=TABLE_FONT_PT)
     for index, (label, value) in enumerate(figures):
         row, offset = table.rows[1 + index % rows], 2 * (index // rows)
         for column, text in ((offset, label), (offset + 1, value)):
-            cell = row.cells[column]
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(text)
-            run.font.size = Pt(9)
+            fiche._table_cell(row.cells[column], text, TABLE_COLUMNS_CM[column], size=TABLE_FONT_PT)  # noqa: SLF001
+
+
+def _tighten(doc) -> None:
+    """The Word sheet's styles with a smaller title: a note is one page, its chart must fit under the text."""
+    title, subtitle = doc.styles["Title"], doc.styles["Subtitle"]
+    title.font.size = Pt(20)
+    title.paragraph_format.space_after = Pt(8)
+    subtitle.font.size = Pt(13)
+    subtitle.paragraph_format.space_after = Pt(4)
 
 
 def build_note(app_data, territory: Territory | str, year: int | None = None, *,
@@ -69,28 +89,30 @@ def build_note(app_data, territory: Territory | str, year: int | None = None, *,
     year = int(year or data.latest_year)
     synthesis = overview_synthesis(data.cube, territory, year)
     doc = Document()
-    fiche._setup(doc, territory, year)  # noqa: SLF001 - same page setup and styles as the Word sheet
-    doc.core_properties.title = f"{NOTE_TITLE} — {territory.name} ({year})"
+    fiche._setup(doc, territory, year, NOTE_TITLE)  # noqa: SLF001 - same page setup and styles as the Word sheet
     section = doc.sections[0]
     section.top_margin = section.bottom_margin = Cm(1.6)
+    _tighten(doc)
     doc.add_paragraph(NOTE_TITLE, style="Title")
     doc.add_paragraph(f"{fiche.territory_heading(territory)} — {year}", style="Subtitle")
     if data.is_demo:
         fiche._note(doc, f"**{DEMO_NOTICE}**")  # noqa: SLF001
     doc.add_paragraph(synthesis.text)
-    doc.add_heading("Chiffres clés", level=3)
+    fiche._heading(doc, "Chiffres clés", 3)  # noqa: SLF001
     _figures_table(doc, synthesis.figures[:2 * FIGURE_ROWS])
     item = next(iter(report_items(data.cube, data.catalog, territory, year, keys=(CHART_KEY,))), None)
     if item is not None:
-        doc.add_heading(item.title, level=3)
+        fiche._heading(doc, item.title, 3)        # noqa: SLF001 - the chart's one title: the picture carries none
         source = source_line(citation(data.result.release_date), data.is_demo)
-        with ChartImages([item], source=source, palette=palette, scale=1, compact=True, draw=with_image,
-                         not_drawn="Graphique non inclus (note demandée sans image).") as drawn:
+        # one picture: full colour (no 256-colour reduction, which saves 0,16 s and nothing that matters)
+        with ChartImages([item], source=source, palette=palette, scale=1, compact=False, draw=with_image,
+                         not_drawn="Graphique non inclus (note demandée sans image).",
+                         print_width_cm=CHART_WIDTH_CM, with_title=False,
+                         heights={CHART_KEY: chart_height_px()}) as drawn:
             png = drawn.png(item.key)
         message = drawn.note(item.key) if png is None else None
         if png is not None:
-            doc.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))
-            doc.inline_shapes[-1]._inline.docPr.set("descr", item.title)  # noqa: SLF001 - alt text
+            fiche._picture(doc, png, item.title, width_cm=CHART_WIDTH_CM)  # noqa: SLF001
         if message:
             fiche._note(doc, message)  # noqa: SLF001
     paragraph = doc.add_paragraph()
