@@ -14,7 +14,7 @@ from functools import partial
 from typing import Callable
 
 YEAR = 2024
-WORD_PRINT_CM = 16.0           # the Word sheet's picture width (the note uses 16,6 cm: a little more room)
+# Word sizes: lib.outputs.fiche_docx (IMAGE_WIDTH_CM, IMAGE_HEIGHTS) and lib.outputs.note_docx, read by word_frames().
 PNG_SIZE = (1600, 900)         # the pages' download (lib.ui.widgets.chart_block)
 MAP_SIZE = (1600, 1400)        # the map's download (lib.presentation.tile_map.EXPORT_SIZE)
 PALETTES = ("standard", "daltonien")
@@ -121,14 +121,29 @@ def cases(app_data, territory_ids=TERRITORIES, palettes=PALETTES, keys=None, siz
             width, height = MAP_SIZE if is_map else PNG_SIZE
             for palette_name in palettes:
                 palette = PALETTE_OBJECTS[palette_name]
-                for size in sizes:
-                    frame = (ExportFrame(title=title, source=source, width=width, height=height) if size == "PNG"
-                             else ExportFrame(title="", source=source, width=width, height=height,
-                                              print_width_cm=WORD_PRINT_CM))
+                frames = {"PNG": ExportFrame(title=title, source=source, width=width, height=height)}
+                frames.update(word_frames(key, source, width, height, is_map))
+                for size, frame in frames.items():
+                    if not any(size.startswith(wanted) for wanted in sizes):
+                        continue
                     found.append(Case(f"{territory_id} {key} {palette_name} {size}",
                                       partial(build, template=EXPORT_TEMPLATE, palette=palette, export=frame),
-                                      width, height, frame.print_width_cm))
+                                      frame.width, frame.height, frame.print_width_cm))
     return found
+
+
+def word_frames(key: str, source: str, width: int, height: int, is_map: bool) -> dict:
+    """The frames an item is drawn with in Word, as the fiche and the note place it: no title, the text's
+    width, the fiche's height for that item (a taller Sankey or treemap), and the note's own chart."""
+    from lib.outputs import fiche_docx, note_docx
+    from lib.presentation.chart_style import ExportFrame
+    frames = {"Word": ExportFrame(title="", source=source, width=width,
+                                  height=height if is_map else fiche_docx.IMAGE_HEIGHTS.get(key, height),
+                                  print_width_cm=fiche_docx.IMAGE_WIDTH_CM)}
+    if key == note_docx.CHART_KEY:
+        frames["Word-note"] = ExportFrame(title="", source=source, width=width, height=note_docx.chart_height_px(width),
+                                          print_width_cm=note_docx.CHART_WIDTH_CM)
+    return frames
 
 
 def run(checker, panel: list[Case]) -> dict[str, list[str]]:

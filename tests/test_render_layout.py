@@ -1,5 +1,5 @@
 """Issue 18: every chart a user takes away lays out as well as the screen, at the PNG size (1600 × 900, the
-map 1600 × 1400) and at the Word size (no title, text raised for a picture printed 16 cm wide).
+map 1600 × 1400) and at the sizes Word places them (no title, the frames of lib.outputs.fiche_docx and note_docx).
 
 The figures are drawn in headless Chromium with the plotly.js kaleido uses (tests/render_check.py) and every
 text box is measured: nothing outside the picture, no text over another or over data it does not label, Sankey
