@@ -61,27 +61,37 @@ def read_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
     return found
 
 
+NOT_RUN = "not checked"          # a run stopped before this mutant: left out of the score, counted apart
+NO_TESTS = "no tests"            # no fast test runs this code: a survivor, listed per function
+
+
 def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
     per_module: dict[str, Counter] = defaultdict(Counter)
     survivors: dict[str, list[str]] = defaultdict(list)
-    for name, state in sorted(states.items()):
+    uncovered: dict[str, Counter] = defaultdict(Counter)
+    for name, state in sorted(states.items(), key=lambda kv: (module_of(kv[0]), function_of(kv[0]),
+                                                              int(kv[0].rsplit("_", 1)[1]))):
         module = module_of(name)
         if state == "survived" and name in equivalents:
             per_module[module]["equivalent"] += 1
             continue
         per_module[module][state] += 1
-        if state not in KILLED_STATES:
+        if state == NO_TESTS:
+            uncovered[module][function_of(name)] += 1
+        elif state not in KILLED_STATES and state != NOT_RUN:
             survivors[module].append(f"{name} ({state})")
     modules = {}
     for module, counts in sorted(per_module.items()):
         total = sum(counts.values())
-        counted = total - counts["equivalent"]
-        modules[module] = {**counts, "total": total,
+        counted = total - counts["equivalent"] - counts[NOT_RUN]
+        modules[module] = {**counts, "total": total, "counted": counted,
                            "score": counts["killed"] / counted if counted else 1.0}
     killed = sum(m.get("killed", 0) for m in modules.values())
-    counted = sum(m["total"] - m.get("equivalent", 0) for m in modules.values())
+    counted = sum(m["counted"] for m in modules.values())
     stale = sorted(name for name in equivalents if name not in states)
     return {"modules": modules, "survivors": dict(survivors), "killed": killed, "counted": counted,
+            "uncovered": {m: dict(c) for m, c in uncovered.items()},
+            "not_run": sum(m.get(NOT_RUN, 0) for m in modules.values()),
             "score": killed / counted if counted else 1.0, "equivalent": sum(m.get("equivalent", 0)
                                                                            for m in modules.values()),
             "stale_equivalents": stale}
@@ -92,13 +102,18 @@ def to_markdown(summary: dict, label: str) -> str:
              "mutmut 3 over the modules of setup.cfg `[mutmut] only_mutate`, against the fast tier "
              "(`pytest -m unit`). Score = killed ÷ (mutants − equivalent ones).", "",
              f"**Score: {summary['score']:.1%}** — {summary['killed']} killed of {summary['counted']} "
-             f"non-equivalent mutants ({summary['equivalent']} equivalent).", "",
-             "| module | killed | survived | timeout | other | equivalent | score |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             f"non-equivalent mutants ({summary['equivalent']} equivalent"
+             + (f"; {summary['not_run']} not run: the run was stopped before them" if summary["not_run"] else "")
+             + ").", "",
+             "| module | killed | survived | no fast test | timeout | equivalent | not run | score |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for module, counts in summary["modules"].items():
-        other = counts["total"] - sum(counts.get(k, 0) for k in ("killed", "survived", "timeout", "equivalent"))
         lines.append(f"| `{module}` | {counts.get('killed', 0)} | {counts.get('survived', 0)} | "
-                     f"{counts.get('timeout', 0)} | {other} | {counts.get('equivalent', 0)} | {counts['score']:.1%} |")
+                     f"{counts.get(NO_TESTS, 0)} | {counts.get('timeout', 0)} | {counts.get('equivalent', 0)} | "
+                     f"{counts.get(NOT_RUN, 0)} | {counts['score']:.1%} |")
+    lines += ["", "## Code that no fast test runs (mutants per function)", ""]
+    for module, functions in summary["uncovered"].items():
+        lines.append(f"- `{module}`: " + ", ".join(f"`{f}` ({n})" for f, n in functions.items()))
     lines += ["", "## Survivors (not equivalent)", ""]
     for module, names in summary["survivors"].items():
         lines.append(f"### `{module}` ({len(names)})")
