@@ -241,3 +241,29 @@ def test_overlap_check_tells_text_over_text_from_lines_set_close():
                                              line([word("spécifique", 100, 110.4, 150, 122.1)])])
     assert len(office_render.overlapping_words(over)) == 1
     assert office_render.overlapping_words(close) == []
+
+
+@needs_office
+def test_dossier_readme_prints_each_heading_beside_its_text(app_data, tmp_path):
+    """The dossier's « Lisez-moi » once printed: its two columns on the same page, every heading on the line of
+    its text (LibreOffice used to print the headings alone and the texts two pages later)."""
+    from lib.outputs.dossier import build_dossier
+    from lib.outputs.excel_export import README_SHEET
+    from openpyxl import load_workbook
+    content = build_dossier(app_data, app_data.catalog.resolve("dep:04"), 2024, with_images=False)
+    book = load_workbook(io.BytesIO(content))
+    for name in book.sheetnames[1:]:                       # the readme alone: its layout is what is checked
+        del book[name]
+    path = tmp_path / "lisez-moi.xlsx"
+    book.save(path)
+    assert book.sheetnames == [README_SHEET]
+    pages = office_render.pdf_pages(office_render.to_pdf([path], tmp_path)[0])
+    first = pages[0]
+    assert first.width == pytest.approx(21 * office_render.PT_PER_CM, abs=2), "feuille A4 attendue"
+    heading = next(word for word in first.words if word.text == "Territoire")
+    value = min((word for word in first.words if "Alpes-de-Haute-Provence" in word.text and word.x0 > heading.x1),
+                key=lambda word: abs(word.y0 - heading.y0))
+    assert abs(value.y0 - heading.y0) < 3, (heading, value)            # its value on the same line, same page
+    texts = [line.text for page in pages for line in page.lines]
+    assert any(text.startswith("Source") and "douanes" in text for text in texts), texts[:12]
+    assert len(pages) <= 3, f"{len(pages)} pages pour la feuille Lisez-moi"

@@ -192,6 +192,7 @@ def write_table_sheet(ws: Worksheet, table: TableSheet, *, territory_label: str,
         ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     return header_row
@@ -244,6 +245,12 @@ def _write_readme(ws: Worksheet, rows: list[tuple[str, str]], *, territory_label
         ws.cell(row=i, column=1).font = HEADER_FONT
         ws.row_dimensions[i].height = _readme_row_height(str(text), text_width)
     ws.freeze_panes = "A4"
+    # Printed, its two columns stay side by side (LibreOffice put the texts two pages after their headings).
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _add_images(ws: Worksheet, pngs: list[bytes], *, column: int, row: int) -> None:
