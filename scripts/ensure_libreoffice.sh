@@ -10,8 +10,8 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null \
     && exit 0
-  echo "ERREUR : l'installation de LibreOffice a échoué." >&2
-  exit 1
+  echo "ATTENTION : l'installation de LibreOffice a échoué ; les tests de mise en page Word et Excel seront ignorés." >&2
+  exit 0
 fi
 echo "ATTENTION : LibreOffice (soffice) ou poppler (pdftoppm, pdfinfo) est absent et ce compte n'est pas administrateur." >&2
 echo "  Demandez : sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils" >&2
