@@ -241,31 +241,39 @@ class RenderChecker:
     """One headless Chromium and one page, reused for many figures (about 0,1 s a figure).
 
     Use as a context manager. ``check(fig, width, height, print_width_cm)`` returns the problems.
+    Playwright's sync API runs in a thread of its own: in a test session where pytest-playwright's browser
+    tests ran first, the main thread holds their event loop and a second sync Playwright would refuse it.
     """
 
     def __init__(self, executable_path: str = CHROMIUM):
         self.executable_path = executable_path
         self._playwright = self._browser = self._page = None
+        self._thread = None
 
     def __enter__(self) -> "RenderChecker":
-        from playwright.sync_api import sync_playwright
-        self._playwright = sync_playwright().start()
+        from concurrent.futures import ThreadPoolExecutor
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-check")
         try:
-            self._browser = self._playwright.chromium.launch(executable_path=self.executable_path,
-                                                             args=CHROMIUM_ARGS, headless=True)
-            self._page = self._browser.new_page(viewport={"width": 1600, "height": 1400})
-            self._page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
-                                   "<body style='margin:0;padding:0'><div id='chart'></div></body></html>")
-            self._page.add_script_tag(path=str(plotly_js_path()))
+            self._thread.submit(self._open).result()
         except BaseException:
             self.close()
             raise
         return self
 
+    def _open(self) -> None:
+        from playwright.sync_api import sync_playwright
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(executable_path=self.executable_path,
+                                                         args=CHROMIUM_ARGS, headless=True)
+        self._page = self._browser.new_page(viewport={"width": 1600, "height": 1400})
+        self._page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
+                               "<body style='margin:0;padding:0'><div id='chart'></div></body></html>")
+        self._page.add_script_tag(path=str(plotly_js_path()))
+
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def close(self) -> None:
+    def _close(self) -> None:
         for thing in (self._browser, self._playwright):
             if thing is not None:
                 try:
@@ -274,10 +282,16 @@ class RenderChecker:
                     pass
         self._browser = self._playwright = self._page = None
 
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.submit(self._close).result()
+            self._thread.shutdown(wait=True)
+            self._thread = None
+
     def measure(self, fig, width: int, height: int) -> Drawn:
         """Draw ``fig`` (a plotly figure or its dict) at ``width`` × ``height`` and measure it."""
         spec = json.loads(fig.to_json()) if hasattr(fig, "to_json") else fig
-        result = self._page.evaluate(_MEASURE_JS, [spec, width, height])
+        result = self._thread.submit(self._page.evaluate, _MEASURE_JS, [spec, width, height]).result()
         return Drawn(**result)
 
     def check(self, fig, width: int, height: int, print_width_cm: float | None = None) -> list[str]:
