@@ -7,8 +7,11 @@ own Chromium) build chunks of files while the parent converts every finished chu
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import time
+import types
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -46,6 +49,20 @@ def _build_chunk(kind: str, ids: list[str], year: int, folder: str) -> tuple[lis
         return list(pool.map(one, ids)), time.time()
 
 
+@contextlib.contextmanager
+def _plain_main():
+    """A spawned worker re-runs the parent's ``__main__`` file. In a full test session, Streamlit's AppTest has
+    left ``__main__`` naming one of its temporary scripts, which fails there (every worker died at start): the
+    workers need nothing from ``__main__``, so they are started while it is an empty module."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 @dataclass
 class Batch:
     docx: list[Path]
@@ -65,8 +82,8 @@ def build_and_convert(kind: str, territory_ids: list[str], year: int, folder: Pa
     chunks = [territory_ids[i:i + chunk] for i in range(0, len(territory_ids), chunk)]
     made: dict[str, Path] = {}
     built_at = wall_start
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_open,
-                             initargs=(str(demo_dir), str(cache))) as pool:
+    with _plain_main(), ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_open,
+                                            initargs=(str(demo_dir), str(cache))) as pool:
         pending = {pool.submit(_build_chunk, kind, ids, year, str(docx_dir)) for ids in chunks}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
