@@ -81,3 +81,79 @@ def test_bad_ti_files(tmp_path):
 def test_ti_of_department(catalog):
     assert [t.id for t in catalog.industry_territories_of_department("04")] == ["ti:TI1"]
     assert TerritoryCatalog().territories_of_kind("ti") == []
+
+
+# ---------------------------------------------------------------- rules stated one by one (issue 23)
+from lib.data.reference import departments as ref_dep  # noqa: E402
+from lib.data.territories import (Territory, join_names, region_title, region_union,  # noqa: E402
+                                  regions_share_label, search_territories, search_text)
+
+
+def test_catalog_lists_every_department_and_region_in_code_order():
+    catalog = TerritoryCatalog()
+    deps = catalog.territories_of_kind("dep")
+    assert [t.id for t in deps] == [f"dep:{c}" for c in ref_dep.DEPARTMENTS["code"]] and len(deps) == 101
+    assert deps[0] == department("01")
+    regs = catalog.territories_of_kind("reg")
+    assert [t.id for t in regs] == [f"reg:{c}" for c in ref_dep.REGIONS["code"]] and len(regs) == 18
+    assert regs[0] == region(ref_dep.REGIONS["code"].iloc[0])
+    assert catalog.territories_of_kind("fr") == [FRANCE]
+
+
+def test_france_is_found_by_its_name_in_any_case(catalog):
+    for text in ("fr", "FR", "France", "FRANCE", " france "):
+        assert catalog.resolve(text) is FRANCE, text
+
+
+def test_resolve_messages_name_what_was_expected(catalog):
+    with pytest.raises(TerritoryError) as err:
+        catalog.resolve("reg:00")
+    assert str(err.value) == "Région inconnue : « 00 » (attendu un code INSEE de région comme 93 ou 11)."
+    with pytest.raises(TerritoryError) as err:
+        catalog.resolve(None)                                  # no id at all: quoted empty, not invented
+    assert str(err.value) == ("Identifiant de territoire non reconnu : «  » "
+                              "(attendu dep:CODE, ti:IDENTIFIANT, reg:CODE ou fr).")
+    with pytest.raises(TerritoryError) as err:
+        catalog.resolve("x" * 100)                             # a long id is echoed on 60 characters at most
+    assert "x" * 60 + " »" in str(err.value) and "x" * 61 not in str(err.value)
+
+
+def test_the_kind_is_what_precedes_the_first_colon(catalog):
+    with pytest.raises(TerritoryError, match="^Département inconnu : « 2A:x »"):
+        catalog.resolve("dep:2A:x")
+
+
+def test_names_are_joined_with_commas_and_et():
+    assert join_names(["A"]) == "A"
+    assert join_names(["A", "B"]) == "A et B"
+    assert join_names(["A", "B", "C"]) == "A, B et C"
+
+
+def test_region_titles_and_share_labels_name_each_region_once():
+    assert region_title(region("94")) == "Région Corse"
+    together = region_union(["94", "93"])
+    assert together.name == "Régions Provence-Alpes-Côte d'Azur et Corse"
+    assert region_title(together) == "Régions Provence-Alpes-Côte d'Azur et Corse"    # no « Région Régions »
+    assert regions_share_label(["93"]) == "Part de la région"
+    assert regions_share_label(["93", "93"]) == "Part de la région"                  # one région, repeated
+    assert regions_share_label([]) == "Part de la région"
+    assert regions_share_label(["94", "93"]) == "Part des régions Provence-Alpes-Côte d'Azur et Corse"
+    assert regions_share_label(["94", "93"], short=True) == "Part des régions PACA et Corse"
+
+
+def test_search_text_is_folded_words():
+    name, others = search_text(department("54"))
+    assert name == "meurthe et moselle"                      # hyphens as spaces, lower case
+    assert others == "54 meurthe et moselle 44 grand est"
+    assert search_text(region("93"))[0] == "provence alpes cote d azur"     # accents and apostrophes folded
+
+
+def test_search_ranks_own_name_then_main_departments_then_touched_ones():
+    other = department("04")                                          # does not match: skipped, not a stop
+    touched = Territory(id="ti:S", kind="ti", name="Sud Lorraine", departments=("88",),
+                        commune_counts=(("88", 10), ("54", 2)))        # Meurthe-et-Moselle only touched
+    main = Territory(id="ti:P", kind="ti", name="Pays Haut", departments=("54",), commune_counts=(("54", 9),))
+    own = department("57")                                            # « Moselle »: its own name
+    found = search_territories([other, touched, main, own], "moselle")
+    assert [t.id for t in found] == ["dep:57", "ti:P", "ti:S"]
+    assert search_territories([other, touched, main, own], "xx") == []     # a word found nowhere finds nothing
