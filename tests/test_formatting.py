@@ -136,3 +136,8 @@ def test_shares_adding_up_leaves_out_nan_and_negative_parts():
 def test_shares_adding_up_of_nothing_reads_zero_at_the_wanted_precision():
     assert f.shares_adding_up([0.0, 0.0]) == [f"0,0{NBSP}%"] * 2
     assert f.shares_adding_up([0.0, 0.0], decimals=0) == [f"0{NBSP}%"] * 2
+
+
+def test_a_container_is_not_a_missing_value():
+    import numpy as np
+    assert not f.is_missing([1.0, 2.0]) and not f.is_missing(np.array([1.0, float("nan")]))

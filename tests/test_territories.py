@@ -157,3 +157,16 @@ def test_search_ranks_own_name_then_main_departments_then_touched_ones():
     found = search_territories([other, touched, main, own], "moselle")
     assert [t.id for t in found] == ["dep:57", "ti:P", "ti:S"]
     assert search_territories([other, touched, main, own], "xx") == []     # a word found nowhere finds nothing
+
+
+def test_a_commune_listed_in_two_tis_counts_for_both_with_or_without_spaces():
+    csv = ("insee_com,lib_com,id_ti,lib_ti\n"
+           + "".join(f"0400{i},C{i},TIA;TIB,Alpha ; Beta\n" for i in range(1, 6)))
+    catalog = read_industry_territories("liste-ti-com2023-x.csv", data=csv.encode("utf-8"))
+    assert sorted(catalog.industry_territories) == ["TIA", "TIB"]
+    assert catalog.resolve("ti:TIB").commune_counts == (("04", 5),)
+    assert catalog.resolve("ti:TIB").name == "Beta"
+
+
+def test_the_ids_of_the_catalog_are_those_of_the_list(catalog):
+    assert sorted(catalog.industry_territories) == ["TI1", "TI2", "TI3"]
