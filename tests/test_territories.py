@@ -170,3 +170,33 @@ def test_a_commune_listed_in_two_tis_counts_for_both_with_or_without_spaces():
 
 def test_the_ids_of_the_catalog_are_those_of_the_list(catalog):
     assert sorted(catalog.industry_territories) == ["TI1", "TI2", "TI3"]
+
+
+NAMELESS_TIB = ("insee_com,lib_com,id_ti,lib_ti\n"
+                + "".join(f"0400{i},C{i},TIA ; TIB,Alpha\n" for i in range(1, 6))).encode("utf-8")
+
+
+def test_a_commune_of_two_tis_with_one_name_still_counts_for_both():
+    catalog = read_industry_territories("liste-ti-com2023-x.csv", data=NAMELESS_TIB)
+    assert sorted(catalog.industry_territories) == ["TIA", "TIB"]
+    assert catalog.resolve("ti:TIA").name == "Alpha"
+    assert catalog.resolve("ti:TIB").commune_counts == (("04", 5),)
+
+
+@pytest.mark.xfail(strict=True, reason="bug found by mutmut (issue 23): the missing name is padded with the "
+                                       "ids from the start of the list, so TIB is named « TIA »")
+def test_a_ti_without_a_name_on_its_lines_is_named_by_its_own_id():
+    catalog = read_industry_territories("liste-ti-com2023-x.csv", data=NAMELESS_TIB)
+    assert catalog.resolve("ti:TIB").name == "TIB"
+
+
+def test_a_list_without_any_ti_is_refused_in_french():
+    csv = "insee_com,lib_com,id_ti,lib_ti\n04001,A,,\n04002,B, ,\n"
+    with pytest.raises(DataFileError, match="aucune commune rattachée à un Territoire d'industrie"):
+        read_industry_territories("liste-ti-com2023-x.csv", data=csv.encode("utf-8"))
+
+
+def test_tis_of_the_same_name_are_listed_by_id_whatever_the_file_order():
+    csv = "insee_com,lib_com,id_ti,lib_ti\n04001,A,TIB,Même nom\n05001,B,TIA,Même nom\n"
+    catalog = read_industry_territories("liste-ti-com2023-x.csv", data=csv.encode("utf-8"))
+    assert [t.id for t in catalog.territories_of_kind("ti")] == ["ti:TIA", "ti:TIB"]
