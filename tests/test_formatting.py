@@ -141,3 +141,7 @@ def test_shares_adding_up_of_nothing_reads_zero_at_the_wanted_precision():
 def test_a_container_is_not_a_missing_value():
     import numpy as np
     assert not f.is_missing([1.0, 2.0]) and not f.is_missing(np.array([1.0, float("nan")]))
+
+
+def test_months_are_numbered_from_janvier():
+    assert [f.month_name(m) for m in (1, 8, 12)] == ["janvier", "août", "décembre"]

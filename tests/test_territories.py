@@ -192,8 +192,9 @@ def test_a_ti_without_a_name_on_its_lines_is_named_by_its_own_id():
 
 def test_a_list_without_any_ti_is_refused_in_french():
     csv = "insee_com,lib_com,id_ti,lib_ti\n04001,A,,\n04002,B, ,\n"
-    with pytest.raises(DataFileError, match="aucune commune rattachée à un Territoire d'industrie"):
+    with pytest.raises(DataFileError) as err:
         read_industry_territories("liste-ti-com2023-x.csv", data=csv.encode("utf-8"))
+    assert str(err.value) == "Fichier « liste-ti-com2023-x.csv » : aucune commune rattachée à un Territoire d'industrie."
 
 
 def test_tis_of_the_same_name_are_listed_by_id_whatever_the_file_order():
