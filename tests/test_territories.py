@@ -201,3 +201,37 @@ def test_tis_of_the_same_name_are_listed_by_id_whatever_the_file_order():
     csv = "insee_com,lib_com,id_ti,lib_ti\n04001,A,TIB,Même nom\n05001,B,TIA,Même nom\n"
     catalog = read_industry_territories("liste-ti-com2023-x.csv", data=csv.encode("utf-8"))
     assert [t.id for t in catalog.territories_of_kind("ti")] == ["ti:TIA", "ti:TIB"]
+
+
+def _ti_error(data: bytes) -> str:
+    with pytest.raises(DataFileError) as err:
+        read_industry_territories("l.csv", data=data)
+    return str(err.value)
+
+
+def test_ti_file_errors_name_the_file_and_what_was_expected():
+    assert _ti_error(b"") == ("Fichier « l.csv » : le fichier est vide (0 ligne) ; attendu la liste des communes "
+                              "des Territoires d'industrie.")
+    assert _ti_error(b"insee_com,lib_com\n04001,A\n") == (
+        "Fichier « l.csv », colonne « id_ti » : colonne(s) manquante(s) : id_ti, lib_ti ; "
+        "colonnes attendues : insee_com, lib_com, id_ti, lib_ti.")
+    assert _ti_error(b'insee_com,lib_com,id_ti,lib_ti\n"04001,A,T,X\n').startswith(
+        "Fichier « l.csv » : CSV illisible (")
+
+
+def test_the_catalog_names_its_source_file(catalog):
+    assert catalog.ti_source == "liste-ti-com2023-20240101.csv"
+
+
+def test_the_separator_is_read_from_the_header_line_only():
+    # comma-separated, but communes of four TIs carry more « ; » than « , » in the body
+    body = "".join(f"0400{i},C{i},T1 ; T2 ; T3 ; T4,A ; B ; C ; D\n" for i in range(1, 6))
+    catalog = read_industry_territories("l.csv", data=("insee_com,lib_com,id_ti,lib_ti\n" + body).encode("utf-8"))
+    assert sorted(catalog.industry_territories) == ["T1", "T2", "T3", "T4"]
+    spaced = "insee_com ; lib_com ; id_ti ; lib_ti\n" + "".join(f"0500{i} ; C ; T9 ; Neuf\n" for i in range(1, 6))
+    assert read_industry_territories("l.csv", data=spaced.encode("utf-8")).resolve("ti:T9").departments == ("05",)
+
+
+def test_a_doubled_byte_order_mark_is_ignored():
+    data = "\ufeff\ufeffinsee_com,lib_com,id_ti,lib_ti\n04001,A,T,X\n".encode("utf-8")
+    assert read_industry_territories("l.csv", data=data).resolve("ti:T").departments == ("04",)
