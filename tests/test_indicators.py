@@ -240,3 +240,16 @@ def test_specialisation_ties_on_share_are_broken_by_product_code():
     spec = ind.specialisation(_small_cube(rows), department("04"), 2024, "export", n=20)
     expected = sorted(rows, key=lambda r: (-r[5], r[3]))[:20]
     assert list(spec["product"]) == [r[3] for r in expected]
+
+
+def test_share_of_france_for_both_flows(small):
+    share = ind.shares(small, department("04"), 2024)["share_of_france"]
+    assert share["exports"] == pytest.approx(501 / 1021)
+    assert share["imports"] == pytest.approx(31 / 41)           # 04 imports 31 of France's 41
+
+
+def test_flow_structure_keeps_n_products_and_n_countries(small):
+    structure = ind.flow_structure(small, department("04"), 2024, "export", n=2)
+    assert list(structure.products["code"]) == ["P1", "P2", "AUTRES"]        # P2 before P3: tie, code order
+    assert structure.products["value"].tolist() == [300.0, 100.0, 101.0]
+    assert list(structure.countries["code"]) == ["DE", "IT", "AUTRES"]
