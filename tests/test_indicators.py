@@ -253,3 +253,13 @@ def test_flow_structure_keeps_n_products_and_n_countries(small):
     assert list(structure.products["code"]) == ["P1", "P2", "AUTRES"]        # P2 before P3: tie, code order
     assert structure.products["value"].tolist() == [300.0, 100.0, 101.0]
     assert list(structure.countries["code"]) == ["DE", "IT", "AUTRES"]
+
+
+def test_sankey_links_by_value_then_product_then_country_one_euro_included(small):
+    links = ind.flow_structure(small, department("04"), 2024, "export").links
+    assert list(links.columns) == ["product", "country", "value"] and list(links.index) == list(range(len(links)))
+    assert list(zip(links["product"], links["country"], links["value"])) == [
+        ("P1", "DE", 300.0), ("P2", "IT", 100.0), ("P3", "IT", 100.0), ("P4", "GB", 1.0)]
+    top = ind.flow_structure(small, department("06"), 2024, "export").top_links
+    assert list(top.columns) == ["product", "country", "value"]
+    assert list(zip(top["product"], top["country"])) == [("P1", "BE"), ("P1", "CH")]     # tie: country code
