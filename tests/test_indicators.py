@@ -250,6 +250,7 @@ def test_share_of_france_for_both_flows(small):
 
 def test_flow_structure_keeps_n_products_and_n_countries(small):
     structure = ind.flow_structure(small, department("04"), 2024, "export", n=2)
+    assert list(structure.products.columns) == ["code", "value"] and list(structure.products.index) == [0, 1, 2]
     assert list(structure.products["code"]) == ["P1", "P2", "AUTRES"]        # P2 before P3: tie, code order
     assert structure.products["value"].tolist() == [300.0, 100.0, 101.0]
     assert list(structure.countries["code"]) == ["DE", "IT", "AUTRES"]
