@@ -135,3 +135,132 @@ def test_compared_departments_balance_is_exports_minus_imports(cube, rows):
         assert (row.exports, row.imports) == (pytest.approx(exports), pytest.approx(imports))
         assert row.balance == pytest.approx(exports - imports), row.department
         assert row.coverage == pytest.approx(exports / imports), row.department
+
+
+# ---------------------------------------------------------------- rules stated one by one (issue 23)
+import math  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+COLUMNS = ["year", "flow", "department", "region", "product", "country", "value_eur"]
+
+
+def _small_cube(rows):
+    """A cube from (year, flow, département, product, country, value) rows."""
+    return ind.TradeCube(pd.DataFrame([(y, f, d, "x", p, c, float(v)) for y, f, d, p, c, v in rows], columns=COLUMNS))
+
+
+SMALL = [
+    (2024, "export", "04", "P1", "DE", 300), (2024, "import", "04", "P1", "DE", 30),
+    (2024, "export", "04", "P2", "IT", 100), (2024, "export", "04", "P3", "IT", 100),
+    (2024, "export", "04", "P4", "GB", 1),          # one euro: still traded
+    (2024, "import", "04", "P1", "IT", 1),          # imports of one euro: a coverage exists
+    (2024, "export", "05", "P5", "US", 500),        # another département of the région only
+    (2023, "export", "04", "P6", "ES", 50),         # another year only: no trade in 2024
+    (2024, "export", "06", "P1", "BE", 10), (2024, "import", "06", "P1", "AT", 10),
+    (2024, "export", "06", "P1", "CH", 10),         # three partners of 06 tied at 10
+]
+
+
+@pytest.fixture(scope="module")
+def small():
+    return _small_cube(SMALL)
+
+
+def test_partners_are_the_territory_s_own_with_positive_trade(small):
+    partners = ind.partner_balance(small, department("04"), 2024)
+    assert list(partners.columns) == ["country", "imports", "exports", "balance"]
+    assert list(partners.index) == list(range(len(partners)))
+    # US (only in 05) and ES (only in 2023) are not partners of 04 in 2024; GB's one euro is trade
+    assert list(partners["country"]) == ["DE", "IT", "GB"]
+    assert partners.set_index("country").loc["GB"].tolist() == [0.0, 1.0, 1.0]
+    assert partners.set_index("country").loc["DE"].tolist() == [30.0, 300.0, 270.0]
+
+
+def test_partners_tied_on_trade_are_ranked_by_country_code(small):
+    partners = ind.partner_balance(small, department("06"), 2024)
+    assert list(partners["country"]) == ["AT", "BE", "CH"]
+    assert list(ind.partner_balance(small, department("06"), 2024, n=2)["country"]) == ["AT", "BE"]
+
+
+def test_product_breakdown_lists_traded_products_by_value_then_code(small):
+    breakdown = ind.product_breakdown(small, department("04"), 2024, "export")
+    assert list(breakdown.columns) == ["product", "value", "share"]
+    assert list(breakdown.index) == [0, 1, 2, 3]
+    # P5 (05 only) and P6 (2023 only) are not listed; P2 and P3 tie at 100: code order; P4's one euro listed
+    assert list(breakdown["product"]) == ["P1", "P2", "P3", "P4"]
+    assert list(breakdown["share"]) == pytest.approx([300 / 501, 100 / 501, 100 / 501, 1 / 501])
+
+
+def test_product_shares_only_of_traded_products(small):
+    shares = ind.product_shares(small, department("04"), 2024, "export")
+    assert shares.to_dict() == pytest.approx({"P1": 300 / 501, "P2": 100 / 501, "P3": 100 / 501, "P4": 1 / 501})
+
+
+def test_a_change_from_nothing_is_not_available():
+    assert math.isnan(ind.change(5.0, 0.0))
+    assert math.isnan(ind.change(5.0, None))
+    assert ind.change(0.0, 4.0) == -1.0
+
+
+def test_coverage_exists_for_any_import_and_is_a_number(small):
+    frame = ind.compare_departments(small, ["04", "05"], 2024)
+    assert frame["coverage"].dtype == np.float64
+    assert frame.loc[0, "coverage"] == pytest.approx(501 / 31)
+    assert math.isnan(frame.loc[1, "coverage"])                # 05 imports nothing
+    one_euro = ind.compare_departments(_small_cube([(2024, "export", "04", "P1", "DE", 5),
+                                                    (2024, "import", "04", "P1", "DE", 1)]), ["04"], 2024)
+    assert one_euro.loc[0, "coverage"] == 5.0                  # imports of exactly one euro
+
+
+def test_specialisation_keeps_the_n_largest_shares_in_order(small):
+    spec = ind.specialisation(small, department("04"), 2024, "export", n=2)
+    assert list(spec["product"]) == ["P1", "P2"]               # P2 before P3 (tie at 100: code order)
+    assert spec["share_territory"].tolist() == pytest.approx([300 / 501, 100 / 501])
+    # région 93 = 04 + 05 + 06 (501 + 500 + 20 exported): P1 is 300 + 20
+    assert spec["share_region"].tolist() == pytest.approx([320 / 1021, 100 / 1021])
+    assert spec["specialisation"].dtype == np.float64
+    assert spec["specialisation"].tolist() == pytest.approx([(300 / 501) / (320 / 1021), (100 / 501) / (100 / 1021)])
+
+
+def test_specialisation_of_a_region_has_no_region_share(small):
+    spec = ind.specialisation(small, region("93"), 2024, "export", n=3)
+    assert spec["share_region"].isna().all() and len(spec) == 3
+
+
+def test_specialisation_index_is_one_when_the_territory_trades_like_france():
+    cube = _small_cube([(2024, "export", "04", "P1", "DE", 40), (2024, "export", "75", "P1", "DE", 60)])
+    spec = ind.specialisation(cube, department("04"), 2024, "export")
+    assert spec["share_france"].tolist() == [1.0] and spec["specialisation"].tolist() == [1.0]
+
+
+def test_specialisation_ties_on_share_are_broken_by_product_code():
+    # 80 products, two sizes: among equal shares the order is the product code, whatever the sort algorithm
+    rows = [(2024, "export", "04", f"P{i:02d}", "DE", 2 if (i * 7) % 5 == 0 else 1) for i in range(80)]
+    spec = ind.specialisation(_small_cube(rows), department("04"), 2024, "export", n=20)
+    expected = sorted(rows, key=lambda r: (-r[5], r[3]))[:20]
+    assert list(spec["product"]) == [r[3] for r in expected]
+
+
+def test_share_of_france_for_both_flows(small):
+    share = ind.shares(small, department("04"), 2024)["share_of_france"]
+    assert share["exports"] == pytest.approx(501 / 1021)
+    assert share["imports"] == pytest.approx(31 / 41)           # 04 imports 31 of France's 41
+
+
+def test_flow_structure_keeps_n_products_and_n_countries(small):
+    structure = ind.flow_structure(small, department("04"), 2024, "export", n=2)
+    assert list(structure.products.columns) == ["code", "value"] and list(structure.products.index) == [0, 1, 2]
+    assert list(structure.products["code"]) == ["P1", "P2", "AUTRES"]        # P2 before P3: tie, code order
+    assert structure.products["value"].tolist() == [300.0, 100.0, 101.0]
+    assert list(structure.countries["code"]) == ["DE", "IT", "AUTRES"]
+
+
+def test_sankey_links_by_value_then_product_then_country_one_euro_included(small):
+    links = ind.flow_structure(small, department("04"), 2024, "export").links
+    assert list(links.columns) == ["product", "country", "value"] and list(links.index) == list(range(len(links)))
+    assert list(zip(links["product"], links["country"], links["value"])) == [
+        ("P1", "DE", 300.0), ("P2", "IT", 100.0), ("P3", "IT", 100.0), ("P4", "GB", 1.0)]
+    top = ind.flow_structure(small, department("06"), 2024, "export").top_links
+    assert list(top.columns) == ["product", "country", "value"]
+    assert list(zip(top["product"], top["country"])) == [("P1", "BE"), ("P1", "CH")]     # tie: country code
