@@ -236,8 +236,8 @@ def _territories_from_communes(table: pd.DataFrame, file_name: str) -> dict[str,
                                 file=file_name, column="insee_com", row=row_number)
         id_list = [i.strip() for i in ids.split(";") if i.strip()]
         name_list = [n.strip() for n in names.split(" ; ")]
-        if len(name_list) != len(id_list):
-            name_list = (name_list + id_list)[: len(id_list)]
+        if len(name_list) != len(id_list):      # a TI without its name on this line is named by its own id
+            name_list = (name_list + id_list[len(name_list):])[: len(id_list)]
         pairs.extend((i, n, dep) for i, n in zip(id_list, name_list))
     if not pairs:
         raise DataFileError("aucune commune rattachée à un Territoire d'industrie", file=file_name)
