@@ -88,7 +88,8 @@ def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
                            "score": counts["killed"] / counted if counted else 1.0}
     killed = sum(m.get("killed", 0) for m in modules.values())
     counted = sum(m["counted"] for m in modules.values())
-    stale = sorted(name for name in equivalents if name not in states)
+    mutated = {module_of(name) for name in states}      # a run of some modules says nothing of the others
+    stale = sorted(name for name in equivalents if name not in states and module_of(name) in mutated)
     return {"modules": modules, "survivors": dict(survivors), "killed": killed, "counted": counted,
             "uncovered": {m: dict(c) for m, c in uncovered.items()},
             "not_run": sum(m.get(NOT_RUN, 0) for m in modules.values()),
