@@ -124,6 +124,8 @@ def test_default_throttle_is_thirty_seconds_and_twenty_failures_in_ten_minutes()
     assert throttle.failure("another") == 30.0        # the 21st within ten minutes waits the maximum
     clock["t"] = 1000.0                               # exactly ten minutes after the first: still counted
     assert throttle.failure("late") == 30.0
+    clock["t"] = 1000.5                               # half a second later the first 21 are out of the window
+    assert throttle.failure("edge") == 1.0
     clock["t"] = 1600.5                               # every earlier failure is now older than ten minutes
     assert throttle.failure("later") == 1.0
     assert [throttle.failure("same") for _ in range(7)] == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
@@ -210,6 +212,64 @@ def test_upload_store_refuses_files_and_urls_for_a_session_without_the_form(monk
     assert store.get_files("visiteur", ["x"]) == []
     urls = store.get_upload_urls("admin", ["a.zip"])
     assert len(urls) == 1 and upload_guard._issued["admin"] == {urls[0].file_id}
+
+
+def test_upload_permission_lives_as_long_as_the_form_is_drawn(monkeypatch):
+    """A run that draws the form allows the session; the next run that does not withdraws it and forgets the
+    file ids issued to it; « Quitter » (revoke) does too; another session is never affected."""
+    from lib.ui import upload_guard
+    session = {"id": "admin"}
+    monkeypatch.setattr(upload_guard, "_session_id", lambda: session["id"])
+    for name, empty in (("_allowed", set()), ("_issued", {}), ("_rendered", {})):
+        monkeypatch.setattr(upload_guard, name, empty)
+    upload_guard.begin_run()
+    assert upload_guard._rendered == {"admin": False} and not upload_guard.is_allowed("admin")
+    upload_guard.uploader_rendered()
+    upload_guard.end_run()
+    assert upload_guard.is_allowed("admin") and upload_guard._rendered == {}
+    upload_guard._issued["admin"] = {"f1"}
+    assert upload_guard.is_allowed("admin", "f1") and not upload_guard.is_allowed("admin", "f2")
+    session["id"] = "other"
+    upload_guard.begin_run()
+    upload_guard.end_run()                       # another session's run without the form changes nothing here
+    assert upload_guard.is_allowed("admin", "f1") and not upload_guard.is_allowed("other")
+    session["id"] = "admin"
+    upload_guard.begin_run()
+    upload_guard.end_run()                       # this session's next run has no form: permission withdrawn
+    assert not upload_guard.is_allowed("admin") and "admin" not in upload_guard._issued
+    upload_guard.begin_run()
+    upload_guard.uploader_rendered()
+    upload_guard.end_run()
+    upload_guard._issued["admin"] = {"f3"}
+    upload_guard.revoke()
+    assert not upload_guard.is_allowed("admin") and upload_guard._issued == {}
+    session["id"] = None                         # outside a run (no script context): nothing happens
+    for step in (upload_guard.begin_run, upload_guard.uploader_rendered, upload_guard.end_run, upload_guard.revoke):
+        step()
+    assert upload_guard._allowed == set() and upload_guard._rendered == {}
+
+
+def test_refused_uploads_are_audited_thirty_a_minute_at_most(monkeypatch):
+    from types import SimpleNamespace
+    from lib.ui import upload_guard
+    recorded = []
+    monkeypatch.setattr(audit, "record", lambda *args: recorded.append(args))
+    monkeypatch.setattr(upload_guard, "_audited", [])
+    clock = {"t": 1000.0}
+    monkeypatch.setattr(upload_guard.time, "monotonic", lambda: clock["t"])
+    request = SimpleNamespace(client=SimpleNamespace(host="10.0.0.7"))
+    for _ in range(35):
+        upload_guard._audit_refusal("0123456789abcdef", request)
+    assert len(recorded) == 30
+    action, actor, outcome, detail = recorded[0]
+    assert (action, actor, outcome) == ("envoi direct", "session 01234567 (10.0.0.7)", audit.REFUSED)
+    assert detail == "envoi sur /_stcore/upload_file sans formulaire d'envoi d'administrateur"
+    clock["t"] = 1059.9                          # still within the minute
+    upload_guard._audit_refusal("s", SimpleNamespace(client=None))
+    assert len(recorded) == 30
+    clock["t"] = 1060.0                          # a minute after the first ones: room again
+    upload_guard._audit_refusal("s", SimpleNamespace(client=None))
+    assert len(recorded) == 31 and recorded[-1][1] == "session s (inconnu)"
 
 
 def test_launcher_patches_the_route_factory_of_the_server():
