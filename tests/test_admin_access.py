@@ -249,6 +249,22 @@ def test_upload_permission_lives_as_long_as_the_form_is_drawn(monkeypatch):
     assert upload_guard._allowed == set() and upload_guard._rendered == {}
 
 
+def test_a_run_that_never_began_ends_without_permission_and_install_patches_once(monkeypatch):
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from lib.ui import upload_guard
+    monkeypatch.setattr(upload_guard, "_session_id", lambda: "s1")
+    monkeypatch.setattr(upload_guard, "_allowed", {"s1"})
+    monkeypatch.setattr(upload_guard, "_issued", {})
+    monkeypatch.setattr(upload_guard, "_rendered", {})
+    upload_guard.end_run()                       # no begin_run recorded (a run cut short): no permission kept
+    assert not upload_guard.is_allowed("s1") and upload_guard._issued == {}
+    upload_guard.install()
+    patched = (MemoryUploadedFileManager.add_file, MemoryUploadedFileManager.get_upload_urls)
+    upload_guard.install()                       # a second call (plain `streamlit run`) wraps nothing again
+    assert (MemoryUploadedFileManager.add_file, MemoryUploadedFileManager.get_upload_urls) == patched
+    assert upload_guard._installed == {"store": True, "routes": True}
+
+
 def test_refused_uploads_are_audited_thirty_a_minute_at_most(monkeypatch):
     from types import SimpleNamespace
     from lib.ui import upload_guard
