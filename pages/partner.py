@@ -12,6 +12,7 @@ from lib.core.formatting import format_amount, format_percent
 from lib.core.schema import EXPORT, IMPORT
 from lib.data.reference.countries import country_name
 from lib.outputs.report import ReportChoices
+from lib.presentation.texts import escape_markdown
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.page import page_header, render_item
 from lib.ui.widgets import screen_tables, show_table, wrapping_columns
@@ -74,7 +75,7 @@ st.subheader(item.title)
 in_year = item.data[item.data["year"] == year].sort_values("value", ascending=False, kind="mergesort")
 share_words = "de ses exportations" if flow == EXPORT else "de ses importations"
 st.markdown(f"**En {year}** : " + " ; ".join(
-    f"{row.name} {format_amount(row.value)} ({format_percent(row.share)} {share_words})"
+    f"{escape_markdown(row.name)} {format_amount(row.value)} ({format_percent(row.share)} {share_words})"
     for row in in_year.itertuples()) + ".")
 render_item(item, page)
 table = item.tables[0]

@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib.analysis import explorers, partners
 from lib.analysis.trends import country_phrase, is_unallocated
+from lib.presentation.texts import escape_markdown
 from lib.core.formatting import format_amount, format_percent
 from lib.core.schema import EXPORT
 from lib.data.reference.countries import country_name
@@ -84,8 +85,8 @@ if result.region is not None and result.region_figures.share == result.region_fi
     where = "ses régions réunies" if several else "sa région"
     compared = (f"plus que {where}" if gap > 0.0005 else f"moins que {where}" if gap < -0.0005
                 else f"autant que {where}")
-    st.markdown(f"Part des exportations concernée : **{format_percent(result.own.share)}** pour {territory.name}, "
-                f"contre {format_percent(result.region_figures.share)} pour {result.region.phrase.subject}"
+    st.markdown(f"Part des exportations concernée : **{format_percent(result.own.share)}** pour {escape_markdown(territory.name)}, "
+                f"contre {format_percent(result.region_figures.share)} pour {escape_markdown(result.region.phrase.subject)}"
                 + (f" et {format_percent(result.france.share)} pour la France" if result.france else "")
                 + f" : {compared}.")
 
@@ -93,7 +94,7 @@ st.subheader("Par produit")
 st.markdown("Les produits les plus exportés vers ce pays ; à côté de chaque barre, la part des exportations du "
             "produit (vers tous les pays) qui part dans ce pays.")
 if page.show("tariff-products", pick) is None:
-    st.info(f"Aucune exportation de ces produits {to_country} n'est enregistrée en {year} pour {territory.name}.",
+    st.info(f"Aucune exportation de ces produits {to_country} n'est enregistrée en {year} pour {escape_markdown(territory.name)}.",
             icon="ℹ️")
 st.subheader("Le territoire, sa région et la France")
 page.show("tariff-peers", pick)

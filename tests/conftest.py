@@ -97,7 +97,8 @@ def _tier_of(item) -> str:
 
 def _code_reached(item) -> list[str]:
     """The source of the test, of its fixtures, and of every top-level function or class of their modules
-    that they name (followed through): what the test will run of the tests' own code."""
+    that they name, or that they import from another tests module (followed through): what the test will run
+    of the tests' own code."""
     functions = [getattr(item, "function", None)]
     info = getattr(item, "_fixtureinfo", None)
     for definitions in (info.name2fixturedefs.values() if info else ()):
@@ -111,9 +112,17 @@ def _code_reached(item) -> list[str]:
         helpers = _top_level_sources(module)
         for name in _names_in(source):
             key = (getattr(module, "__name__", ""), name)
-            if name in helpers and key not in seen:
+            if key in seen:
+                continue
+            if name in helpers:
                 seen.add(key)
                 pending.append((module, helpers[name]))
+                continue
+            imported = getattr(module, name, None)      # a helper imported from another tests module
+            home = inspect.getmodule(imported) if callable(imported) else None
+            if home is not None and home.__name__.startswith("tests.") and home is not module:
+                seen.add(key)
+                pending.append((home, _source_of(imported)))
     return sources
 
 

@@ -8,34 +8,14 @@ import json
 
 import pytest
 from openpyxl import load_workbook
-from streamlit.testing.v1 import AppTest
 
 from lib.core.formatting import format_amount, format_percent
-from tests.conftest import PROJECT_DIR
+from tests.test_page_choices_app import _app, _param, _warnings
 
 PARTNER, TARIFF = "pages/partner.py", "pages/tariff.py"
 TI = "ti:TI-DEMO-065"          # « Vallée du Clairet (démo) »: Meurthe-et-Moselle and Meuse, Grand Est
 
 
-def _app(query: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
-    return at
-
-
-def _param(at, key):
-    value = at.query_params.get(key)
-    return value[0] if isinstance(value, list) else value
-
-
-def _warnings(at) -> str:
-    return " ".join(w.value for w in at.warning)
 
 
 def _specs(at) -> list[dict]:

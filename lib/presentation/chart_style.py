@@ -168,25 +168,20 @@ def wrap(text: str, max_chars: int) -> list[str]:
     """Greedy line wrap on spaces (titles, axis labels)."""
     if len(text) <= max_chars:
         return [text]
-    lines, current = [], ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) > max_chars and current:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    lines.append(current)
-    return lines
+    return _greedy_wrap(text, lambda line: len(line) > max_chars)
 
 
 def wrap_px(text: str, width: float, size: float) -> list[str]:
     """Greedy line wrap on spaces so that each line is at most `width` px wide at `size` px (a single word
     wider than that keeps its own line)."""
+    return _greedy_wrap(text, lambda line: text_width(line, size) > width)
+
+
+def _greedy_wrap(text: str, too_long) -> list[str]:
     lines, current = [], ""
     for word in text.split(" "):
         candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, size) > width:
+        if current and too_long(candidate):
             lines.append(current)
             current = word
         else:

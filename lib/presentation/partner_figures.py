@@ -139,14 +139,8 @@ def tariff_products_figure(result: TariffExposure, *, template: str | None = Non
                        "exportations du produit : %{customdata[2]}<br>Droits au taux choisi : %{customdata[3]}"
                        "<extra></extra>")))
     high = float(data["exposed"].max())
-    tickvals, ticktext = cs.meur_ticks(0.0, high, unit=unit, target=4)
-    fig.update_xaxes(range=[0, high * 1.5], tickvals=tickvals, ticktext=ticktext, tickfont=cs.tick_font(export),
-                     title=dict(text="Montant exposé · part du produit vendue à ce pays",
-                                font=_font(export, 0.85)))
-    fig.update_yaxes(tickfont=cs.tick_font(export), automargin=export is None, ticksuffix="  ")
-    fig.update_layout(bargap=0.25, height=None if export else max(320, 34 * len(data) + 100))
-    return cs.finish(fig, export, axis_bottom=30 + cs.FONT_SIZE * 2.6, left=cs.label_margin(names), right=40,
-                     screen_margin=dict(t=20, b=30, l=10, r=10))
+    return _finish_bars(fig, export, names, high, cs.meur_ticks(0.0, high, unit=unit, target=4),
+                        "Montant exposé · part du produit vendue à ce pays", row_px=34)
 
 
 MAX_RANKING_BARS = 20       # the most exposed départements drawn (plus the territory's own, if below them)
@@ -186,12 +180,19 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
         hovertemplate=("<b>%{customdata[0]}</b><br>Part des exportations exposée : %{customdata[1]}<br>Exportations "
                        "exposées : %{customdata[2]}<br>Droits au taux choisi : %{customdata[3]}<extra></extra>")))
     high = float(data["share"].max())
-    tickvals, ticktext = cs.percent_ticks(high)
+    return _finish_bars(fig, export, names, high, cs.percent_ticks(high),
+                        "Part des exportations exposée · montant exposé", row_px=30)
+
+
+def _finish_bars(fig: go.Figure, export: ExportFrame | None, names: list[str], high: float, ticks,
+                 axis_title: str, *, row_px: int) -> go.Figure:
+    """The tariff bar charts' common frame: value axis with room for the labels after the longest bar, names on
+    the left, a screen height that grows with the bars (``row_px`` each)."""
+    tickvals, ticktext = ticks
     fig.update_xaxes(range=[0, high * 1.5], tickvals=tickvals, ticktext=ticktext, tickfont=cs.tick_font(export),
-                     title=dict(text="Part des exportations exposée · montant exposé",
-                                font=_font(export, 0.85)))
+                     title=dict(text=axis_title, font=_font(export, 0.85)))
     fig.update_yaxes(tickfont=cs.tick_font(export), automargin=export is None, ticksuffix="  ")
-    fig.update_layout(bargap=0.25, height=None if export else max(320, 30 * len(data) + 100))
+    fig.update_layout(bargap=0.25, height=None if export else max(320, row_px * len(names) + 100))
     return cs.finish(fig, export, axis_bottom=30 + cs.FONT_SIZE * 2.6, left=cs.label_margin(names), right=40,
                      screen_margin=dict(t=20, b=30, l=10, r=10))
 

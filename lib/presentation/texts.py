@@ -1,6 +1,8 @@
 """French sentences of the publication, written once for the pages, the downloads and the CLI."""
 from __future__ import annotations
 
+import re
+
 from lib.core.formatting import format_millions_words, format_percent
 from lib.data.reference.departments import department_name
 from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
@@ -115,3 +117,9 @@ def treemap_reading(palette, destination: str = "", source: str = "", scale: str
             "La surface de chaque case suit le poids du produit dans les importations ou dans les exportations : "
             "les activités dominantes ressortent d'emblée, de même que l'équilibre entre les deux côtés. Les "
             "produits (nomenclature A129) sont regroupés par grande activité (A38).")
+
+
+def escape_markdown(text: str) -> str:
+    """A label from a data file (a territory's name, a file name, a cell value) shown as text, never as
+    Markdown (links, images, colours…)."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~$!])", r"\\\1", " ".join(str(text).split()))

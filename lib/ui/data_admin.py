@@ -6,7 +6,6 @@ Kept out of pages/about.py so that the page stays thin and its prose can change 
 from __future__ import annotations
 
 import logging
-import re
 
 import streamlit as st
 
@@ -18,12 +17,9 @@ from lib.data.uploads import MAX_UPLOAD_MB
 from lib.ui import auth, loaders, upload_guard
 from lib.ui.widgets import french_file_uploader
 
+from lib.presentation.texts import escape_markdown
+
 _log = logging.getLogger(__name__)
-
-
-def escape_markdown(text: str) -> str:
-    """File names and cell values are echoed as text, never as Markdown (links, images, colours…)."""
-    return re.sub(r"([\\`*_{}\[\]<>#|~$!])", r"\\\1", " ".join(text.split()))
 
 
 _escape_markdown = escape_markdown
