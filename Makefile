@@ -31,7 +31,7 @@ test: $(VENV)/.dev-installed
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -W ignore::pytest.PytestRemovedIn10Warning tests
 
-# Unit tier only (pure functions, small or cached data): the quick check before a commit, under a minute.
+# Unit tier only (pure functions, small or cached data): the quick check before a commit, about a minute.
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest -q -m unit -W ignore::pytest.PytestRemovedIn10Warning tests
 
