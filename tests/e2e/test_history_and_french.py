@@ -42,15 +42,25 @@ def expect_state(page: Page, app_page: str, territory_id: str, label: str, name:
     assert state(page) == (app_page, territory_id, str(year), label, f"{name} — {year}")
 
 
-def back_across_page_change(page: Page, left_page: str) -> None:
-    """Back over a change of page. Streamlit 1.67 clears the query string when the page changes and the app
-    writes it again: under load the browser may keep both as two history entries (« /exportations », then
-    « /exportations?territoire=… »). The first Back then lands on the page being left, for the same
-    territory; one more Back crosses it. Decided on the URL, which changes at once (no race with drawing)."""
-    page.go_back()
-    if path_of(page) == left_page:
-        assert query(page).get("territoire") in (None, "dep:69"), page.url     # never another territory
-        page.go_back()
+def travel(page: Page, direction: str, app_page: str, territory_id: str, label: str, name: str,
+           year: int = YEAR) -> None:
+    """Back (or Forward) to the state given, then check URL, sidebar and page agree on it.
+
+    Streamlit 1.67 clears the query string when the page changes and the app writes it again; under load
+    the browser may keep both as two history entries, or one more entry of the page being left. A user then
+    needs one more Back over the state being left: allowed (at most twice), but only over entries of that
+    same territory and year, never over another territory. Decided on the URL, which changes at once."""
+    left = (path_of(page), query(page).get("territoire"), query(page).get("annee"))
+    move = page.go_back if direction == "back" else page.go_forward
+    move()
+    for _ in range(2):
+        here = (path_of(page), query(page).get("territoire"), query(page).get("annee"))
+        if here == (app_page, territory_id, str(year)):
+            break
+        assert here[1] in (None, left[1]) and here[2] in (None, left[2]), \
+            f"{direction} depuis {left} : arrivé sur {page.url}, attendu {app_page} {territory_id} {year}"
+        move()
+    expect_state(page, app_page, territory_id, label, name, year)
 
 
 def test_back_and_forward_bring_back_territory_year_and_page(page: Page, app_url, screenshots_dir):
@@ -65,30 +75,20 @@ def test_back_and_forward_bring_back_territory_year_and_page(page: Page, app_url
     choose(page, 2, "2023")
     expect_state(page, "exportations", "dep:69", "69 – Rhône", "Rhône", 2023)
 
-    page.go_back()
-    expect_state(page, "exportations", "dep:69", "69 – Rhône", "Rhône")
-    back_across_page_change(page, "exportations")
-    expect_state(page, "", "dep:69", "69 – Rhône", "Rhône")
-    page.go_back()
-    expect_state(page, "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
-    page.go_back()
-    expect_state(page, "", "dep:04", "04 – Alpes-de-Haute-Provence", "Alpes-de-Haute-Provence")
+    travel(page, "back", "exportations", "dep:69", "69 – Rhône", "Rhône")
+    travel(page, "back", "", "dep:69", "69 – Rhône", "Rhône")
+    travel(page, "back", "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
+    travel(page, "back", "", "dep:04", "04 – Alpes-de-Haute-Provence", "Alpes-de-Haute-Provence")
     screenshot(page, screenshots_dir, "retour_04_apres_13_69", full_length=False)
-    page.go_forward()
-    expect_state(page, "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
-    page.go_forward()
-    expect_state(page, "", "dep:69", "69 – Rhône", "Rhône")
-    page.go_forward()
-    expect_state(page, "exportations", "dep:69", "69 – Rhône", "Rhône")
+    travel(page, "forward", "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
+    travel(page, "forward", "", "dep:69", "69 – Rhône", "Rhône")
+    travel(page, "forward", "exportations", "dep:69", "69 – Rhône", "Rhône")
     # after Back, a new choice starts a new branch of the history, as on any web page
-    page.go_back()
-    expect_state(page, "", "dep:69", "69 – Rhône", "Rhône")
-    page.go_back()
-    expect_state(page, "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
+    travel(page, "back", "", "dep:69", "69 – Rhône", "Rhône")
+    travel(page, "back", "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
     choose(page, 1, "84 – Vaucluse", typed="84")
     expect_state(page, "", "dep:84", "84 – Vaucluse", "Vaucluse")
-    page.go_back()
-    expect_state(page, "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
+    travel(page, "back", "", "dep:13", "13 – Bouches-du-Rhône", "Bouches-du-Rhône")
 
 
 def test_type_switch_palette_and_page_choices_survive_like_a_user_expects(page: Page, app_url, screenshots_dir):
