@@ -136,6 +136,16 @@ def test_shares_adding_up_leaves_out_nan_and_negative_parts():
 def test_shares_adding_up_of_nothing_reads_zero_at_the_wanted_precision():
     assert f.shares_adding_up([0.0, 0.0]) == [f"0,0{NBSP}%"] * 2
     assert f.shares_adding_up([0.0, 0.0], decimals=0) == [f"0{NBSP}%"] * 2
+    assert f.shares_adding_up([-0.1, 0.0]) == [f.MISSING, f"0,0{NBSP}%"]     # negative: n.d., whatever the rest
+
+
+def test_a_tiny_non_zero_share_never_reads_zero():
+    # 0,04 % gets no tenth by the largest remainders: it reads « < 0,1 % », and the others still add up to 100
+    assert f.shares_adding_up([0.9996, 0.0004]) == [f"100,0{NBSP}%", f"<{NBSP}0,1{NBSP}%"]
+    assert f.shares_adding_up([0.7, 0.2997, 0.0003]) == [f"70,0{NBSP}%", f"30,0{NBSP}%", f"<{NBSP}0,1{NBSP}%"]
+    assert f.shares_adding_up([0.996, 0.004], decimals=0) == [f"100{NBSP}%", f"<{NBSP}1{NBSP}%"]
+    # parts of a whole too small to hold one tenth together: each non-zero one still reads « < 0,1 % »
+    assert f.shares_adding_up([0.0004, 0.0]) == [f"<{NBSP}0,1{NBSP}%", f"0,0{NBSP}%"]
 
 
 def test_a_container_is_not_a_missing_value():

@@ -208,19 +208,20 @@ def format_rank(rank: int | None, out_of: int | None = None) -> str:
 def shares_adding_up(fractions: list[float], decimals: int = 1) -> list[str]:
     """Percentages (« 73,2 % ») of parts of one whole, rounded so that they add up to 100 % as written
     (largest remainders get the last units): a reader adding « UE » + « hors UE » + « non ventilé » finds
-    100,0 %, not 99,9 %. NaN or negative parts are written « n.d. » and left out."""
+    100,0 %, not 99,9 %. A non-zero part left with no unit reads « < 0,1 % », never « 0,0 % » (the shares
+    rule of format_percent; the written figures still add up to 100 %). NaN or negative parts are written
+    « n.d. » and left out."""
     unit = 10 ** decimals
     scaled = [f * 100 * unit if f == f and f >= 0 else None for f in fractions]
-    total = sum(v for v in scaled if v is not None)
-    if total <= 0:
-        return [format_percent(f, decimals=decimals) for f in fractions]
-    target = round(total)
+    target = round(sum(v for v in scaled if v is not None))
     floors = [math.floor(v) if v is not None else None for v in scaled]
     missing = target - sum(f for f in floors if f is not None)
     order = sorted((i for i, v in enumerate(scaled) if v is not None), key=lambda i: floors[i] - scaled[i])
-    for i in order[:max(missing, 0)]:
+    for i in order[:missing]:
         floors[i] += 1
-    return [MISSING if f is None else f"{format_number(f / unit, decimals)}{NBSP}%" for f in floors]
+    below = f"<{NBSP}{format_number(1 / unit, decimals)}{NBSP}%"
+    return [MISSING if f is None else below if f == 0 and v > 0 else f"{format_number(f / unit, decimals)}{NBSP}%"
+            for f, v in zip(floors, scaled)]
 
 
 MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
