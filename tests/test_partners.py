@@ -3,8 +3,6 @@ here straight from the raw rows; the partner groups, the rate parser and the TI 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -12,7 +10,6 @@ from lib.analysis import partners
 from lib.data.reference.countries import EU27
 from lib.data.reference.departments import region_of
 from lib.data.territories import TerritoryCatalog, search_territories
-from tests.conftest import PROJECT_DIR
 from tests.official_builders import write_region_zip
 
 YEARS = (2023, 2024)
@@ -63,24 +60,36 @@ def folder(tmp_path_factory):
     return root
 
 
-def _cli(folder, *args) -> dict:
-    done = subprocess.run([sys.executable, "-m", "lib.cli", *args, "--data", str(folder), "--json"],
-                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+def _run_cli(capsys, argv: list[str]) -> tuple[int, str, str]:
+    """`python -m lib.cli …` in this process (main() is what the module runs): exit code, stdout, stderr.
+    A subprocess per call cost a second of interpreter and pandas start each (13 s for the file)."""
+    from lib.cli import main
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as exit_:          # argparse's own errors
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def _cli_error(folder, *args) -> str:
-    done = subprocess.run([sys.executable, "-m", "lib.cli", *args, "--data", str(folder)], cwd=PROJECT_DIR,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 2
-    return done.stderr
+def _cli(capsys, folder, *args) -> dict:
+    code, out, err = _run_cli(capsys, [*args, "--data", str(folder), "--json"])
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _cli_error(capsys, folder, *args) -> str:
+    code, _, err = _run_cli(capsys, [*args, "--data", str(folder)])
+    assert code == 2
+    assert "Traceback" not in err
+    return err
 
 
 # ---------------------------------------------------------------- partner contract
 
-def test_partner_contract_equals_the_raw_rows(folder):
-    found = _cli(folder, "partner", "--territories", f"dep:59,dep:62,dep:80,ti:{TI_ID},reg:32", "--country", "US")
+def test_partner_contract_equals_the_raw_rows(folder, capsys):
+    found = _cli(capsys, folder, "partner", "--territories", f"dep:59,dep:62,dep:80,ti:{TI_ID},reg:32", "--country", "US")
     assert found["country"] == "US" and found["flow"] == "export" and found["product"] is None
     assert found["years"] == list(YEARS)
     by_id = {t["id"]: t for t in found["territories"]}
@@ -95,17 +104,17 @@ def test_partner_contract_equals_the_raw_rows(folder):
     assert by_id["dep:59"]["values"]["2024"] == pytest.approx(1_600_000.5)   # written out once, by hand
 
 
-def test_partner_contract_groups_flow_and_product(folder):
-    eu = _cli(folder, "partner", "--territories", "dep:59,dep:76", "--country", "UE")
+def test_partner_contract_groups_flow_and_product(folder, capsys):
+    eu = _cli(capsys, folder, "partner", "--territories", "dep:59,dep:76", "--country", "UE")
     assert eu["country"] == "UE"
-    extra = _cli(folder, "partner", "--territories", "dep:59", "--country", "hors-ue")
+    extra = _cli(capsys, folder, "partner", "--territories", "dep:59", "--country", "hors-ue")
     for year in YEARS:
         assert eu["territories"][0]["values"][str(year)] == pytest.approx(_sum("Export", year, ["59"], EU27))
         assert eu["territories"][1]["values"][str(year)] == pytest.approx(_sum("Export", year, ["76"], EU27))
         # outside the EU: US, GB — not « QS » (non ventilé)
         assert extra["territories"][0]["values"][str(year)] == pytest.approx(
             _sum("Export", year, ["59"], {"US", "GB", "CN"}))
-    imports = _cli(folder, "partner", "--territories", "dep:59", "--country", "US", "--flow", "import",
+    imports = _cli(capsys, folder, "partner", "--territories", "dep:59", "--country", "US", "--flow", "import",
                    "--product", "C20B")
     assert imports["flow"] == "import" and imports["product"] == "C20B"
     assert imports["territories"][0]["values"] == {"2023": 700_000.0, "2024": 650_000.0}
@@ -121,19 +130,19 @@ def test_partner_shares_and_changes(folder):
     assert trend["change"].isna().iloc[0]
 
 
-def test_partner_bad_input_gives_french_messages(folder):
-    assert "Pays partenaire inconnu" in _cli_error(folder, "partner", "--territories", "dep:59", "--country", "ZZ")
-    assert "Département inconnu" in _cli_error(folder, "partner", "--territories", "dep:999", "--country", "US")
-    assert "8 territoires" in _cli_error(folder, "partner", "--territories", ",".join(["dep:59"] * 9),
+def test_partner_bad_input_gives_french_messages(folder, capsys):
+    assert "Pays partenaire inconnu" in _cli_error(capsys, folder, "partner", "--territories", "dep:59", "--country", "ZZ")
+    assert "Département inconnu" in _cli_error(capsys, folder, "partner", "--territories", "dep:999", "--country", "US")
+    assert "8 territoires" in _cli_error(capsys, folder, "partner", "--territories", ",".join(["dep:59"] * 9),
                                          "--country", "US")
-    assert "Produit inconnu" in _cli_error(folder, "partner", "--territories", "dep:59", "--country", "US",
+    assert "Produit inconnu" in _cli_error(capsys, folder, "partner", "--territories", "dep:59", "--country", "US",
                                            "--product", "NOPE")
 
 
 # ---------------------------------------------------------------- tariff contract
 
-def test_tariff_contract_for_a_ti_across_two_regions(folder):
-    found = _cli(folder, "tariff", "--territory", f"ti:{TI_ID}", "--country", "US", "--rate", "25",
+def test_tariff_contract_for_a_ti_across_two_regions(folder, capsys):
+    found = _cli(capsys, folder, "tariff", "--territory", f"ti:{TI_ID}", "--country", "US", "--rate", "25",
                  "--year", "2024")
     deps, region_deps = ["80", "76"], ["59", "62", "80", "02", "60", "76", "27", "14", "50", "61"]
     assert found["territory"]["regions"] == ["28", "32"] and found["year"] == 2024 and found["rate"] == 0.25
@@ -157,8 +166,8 @@ def test_tariff_contract_for_a_ti_across_two_regions(folder):
     assert france["share_of_exports"] == pytest.approx(france["exposed"] / _sum("Export", 2024, region_deps))
 
 
-def test_tariff_contract_with_chosen_products(folder):
-    found = _cli(folder, "tariff", "--territory", "dep:59", "--country", "us", "--rate", "12,5",
+def test_tariff_contract_with_chosen_products(folder, capsys):
+    found = _cli(capsys, folder, "tariff", "--territory", "dep:59", "--country", "us", "--rate", "12,5",
                  "--products", "C11Z,C29A", "--year", "2023")
     assert found["rate"] == 0.125 and found["products_chosen"] == ["C11Z", "C29A"]
     exposed = _sum("Export", 2023, ["59"], {"US"}, {"C11Z", "C29A"})
@@ -183,12 +192,12 @@ def test_tariff_ranking_lists_the_departments_of_the_regions(folder):
     assert row["share"] == pytest.approx(row["exposed"] / _sum("Export", 2024, ["59"]))
 
 
-def test_tariff_bad_input_gives_french_messages(folder):
-    assert "Taux non valable" in _cli_error(folder, "tariff", "--territory", "dep:59", "--rate", "vingt")
-    assert "Taux non valable" in _cli_error(folder, "tariff", "--territory", "dep:59", "--rate", "900")
-    assert "fixé par un pays" in _cli_error(folder, "tariff", "--territory", "dep:59", "--rate", "25",
+def test_tariff_bad_input_gives_french_messages(folder, capsys):
+    assert "Taux non valable" in _cli_error(capsys, folder, "tariff", "--territory", "dep:59", "--rate", "vingt")
+    assert "Taux non valable" in _cli_error(capsys, folder, "tariff", "--territory", "dep:59", "--rate", "900")
+    assert "fixé par un pays" in _cli_error(capsys, folder, "tariff", "--territory", "dep:59", "--rate", "25",
                                            "--country", "UE")
-    assert "Produit(s) inconnu(s)" in _cli_error(folder, "tariff", "--territory", "dep:59", "--rate", "25",
+    assert "Produit(s) inconnu(s)" in _cli_error(capsys, folder, "tariff", "--territory", "dep:59", "--rate", "25",
                                                  "--products", "C11Z,XXXX")
 
 
