@@ -13,16 +13,10 @@ import pandas as pd
 import pytest
 
 from lib.analysis import explorers as ex
-from lib.analysis.indicators import OTHERS, TradeCube
-from lib.core.schema import COUNTRY, DEPARTMENT, IMPORT, PRODUCT
+from lib.analysis.indicators import OTHERS
+from lib.core.schema import COUNTRY, DEPARTMENT, IMPORT
 from lib.data.territories import FRANCE, department, region
-
-COLUMNS = ["year", "flow", "department", "region", "product", "country", "value_eur"]
-
-
-def make_cube(rows) -> TradeCube:
-    """A cube from (year, flow, département, product, country, euros) rows."""
-    return TradeCube(pd.DataFrame([(y, f, d, "x", p, c, float(v)) for y, f, d, p, c, v in rows], columns=COLUMNS))
+from tests.small_cube import make_cube
 
 
 # Ties on purpose: 04 and 13 export 100 each to US (13 imports more); 05 and 06 export 50 each, import nothing.

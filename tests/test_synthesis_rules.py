@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from lib.analysis import indicators as ind
@@ -21,10 +20,10 @@ from lib.analysis.summary import territory_summary
 from lib.analysis.synthesis import flow_synthesis, french_spacing, key_word, ordinal, overview_synthesis
 from lib.core.schema import EXPORT, IMPORT
 from lib.data.territories import FRANCE, Territory, department, region
+from tests import small_cube
 
 M = 1e6
 NBSP, NNBSP, MINUS = "\u00a0", "\u202f", "\u2212"
-COLUMNS = ["year", "flow", "department", "region", "product", "country", "value_eur"]
 
 # (year, flow, département) → (product, country, M€)
 MAIN_SLICES = {
@@ -43,7 +42,7 @@ MAIN = [(year, flow, dep, *cell) for (year, flow, dep), cells in MAIN_SLICES.ite
 
 def make_cube(rows) -> ind.TradeCube:
     """A cube from (year, flow, département, product, country, value in M€) rows."""
-    return ind.TradeCube(pd.DataFrame([(y, f, d, "x", p, c, v * M) for y, f, d, p, c, v in rows], columns=COLUMNS))
+    return small_cube.make_cube(rows, unit=M)
 
 
 def spaced(text: str) -> str:
