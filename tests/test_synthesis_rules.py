@@ -90,8 +90,8 @@ def test_no_trade_at_all_is_said_in_one_sentence_without_figures(main_cube):
 
 def test_the_first_year_has_no_change_over_one_year(main_cube):
     synthesis = overview_synthesis(main_cube, department("04"), 2023)
-    assert synthesis.sentences[0] == spaced("En 2023, les Alpes-de-Haute-Provence ont exporté 900,0 M€ de biens "
-                                            "et en ont importé 400,0 M€ : l'excédent commercial atteint 500,0 M€.")
+    assert synthesis.sentences[0] == spaced("En 2023, les Alpes-de-Haute-Provence ont exporté 900,0 M€ de biens et "
+                                            "en ont importé 400,0 M€ : l'excédent commercial atteint 500,0 M€.")
     assert "sur un an" not in synthesis.text
     assert not any("sur un an" in label for label, _ in synthesis.figures)
 

@@ -175,6 +175,11 @@ def test_change_sentences_imports_n_and_dimensions(cube):
     ("KR", "vers la Corée du Sud", "en provenance de la Corée du Sud"),
     ("KY", "vers les îles Caïmans", "en provenance des îles Caïmans"),
     ("QZ", "à destination de : Secret statistique extra-UE", "en provenance de : Secret statistique extra-UE"),
+    ("SM", "vers Saint-Marin", "en provenance de Saint-Marin"),
+    ("LC", "vers Sainte-Lucie", "en provenance de Sainte-Lucie"),
+    ("ST", "vers Sao Tomé-et-Principe", "en provenance de Sao Tomé-et-Principe"),
+    ("IM", "vers l'île de Man", "en provenance de l'île de Man"),
+    ("QA", "vers le Qatar", "en provenance du Qatar"),            # a country, not a customs Q code
 ])
 def test_country_phrases(code, export, import_):
     assert trends.country_phrase(code, "export") == export
