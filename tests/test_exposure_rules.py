@@ -15,10 +15,15 @@ from tests.small_cube import make_cube
 
 # 04 exports 1,5 € to US and 0,5 € to DE (all of France's Viandes to DE); 13 exports to US only; nobody in
 # the région imports; 75 imports.
-SMALL = make_cube([
+SMALL_ROWS = [
     (2024, "export", "04", "C20B", "US", 1.5), (2024, "export", "04", "C10A", "DE", 0.5),
     (2024, "export", "13", "C20B", "US", 8), (2024, "import", "75", "C20B", "CN", 4),
-])
+]
+
+
+def small():
+    """A fresh cube per test (see tests/test_explorer_rules.ties)."""
+    return make_cube(SMALL_ROWS)
 
 
 # ---------------------------------------------------------------- HHI
@@ -31,7 +36,7 @@ def test_hhi_takes_any_iterable_refuses_negative_shares_and_ignores_zeros():
 
 
 def test_concentration_counts_half_a_euro_and_has_no_index_without_trade():
-    frame = ex.concentration(SMALL, department("04"), 2024).set_index(["flow", "dimension"])
+    frame = ex.concentration(small(), department("04"), 2024).set_index(["flow", "dimension"])
     exports = frame.loc[("export", "partners")]
     assert exports["hhi"] == pytest.approx(0.75 ** 2 + 0.25 ** 2)      # 1,5 € and 0,5 € of 2 €
     assert exports["n_equivalent"] == pytest.approx(1 / 0.625)
@@ -44,17 +49,17 @@ def test_concentration_counts_half_a_euro_and_has_no_index_without_trade():
 
 
 def test_concentration_of_a_region_and_of_france_has_no_comparison_above_them():
-    regional = ex.concentration(SMALL, region("93"), 2024)
+    regional = ex.concentration(small(), region("93"), 2024)
     assert regional["hhi_region"].isna().all() and (regional["reading_region"] == "").all()
     assert regional["reading_france"].tolist()[:2] == ["très concentré", "très concentré"]   # 9,5 € of 10 €
-    national = ex.concentration(SMALL, FRANCE, 2024)
+    national = ex.concentration(small(), FRANCE, 2024)
     assert national["hhi_france"].isna().all() and (national["reading_france"] == "").all()
 
 
 # ---------------------------------------------------------------- exposure to one partner
 
 def test_exposure_lists_products_of_half_a_euro_with_france_s_dependency():
-    found = ex.exposure_to_partner(SMALL, department("04"), 2024, "de")
+    found = ex.exposure_to_partner(small(), department("04"), 2024, "de")
     assert (found.country, found.year, found.value, found.exports) == ("DE", 2024, 0.5, 2.0)
     products = found.products
     assert list(products.index) == [0] and "index" not in products.columns
@@ -71,7 +76,7 @@ def test_exposure_products_by_value_then_code_and_n_kept():
 
 
 def test_a_partner_absent_from_the_data_weighs_zero_where_there_are_exports():
-    found = ex.exposure_to_partner(SMALL, department("04"), 2024, "JP")
+    found = ex.exposure_to_partner(small(), department("04"), 2024, "JP")
     assert found.share == 0.0 and found.share_region == 0.0 and found.share_france == 0.0
     nothing = make_cube([(2024, "export", "75", "C20B", "US", 5)])
     empty = ex.exposure_to_partner(nothing, department("04"), 2024, "JP")
@@ -80,7 +85,7 @@ def test_a_partner_absent_from_the_data_weighs_zero_where_there_are_exports():
 
 
 def test_france_is_not_compared_with_itself_product_by_product():
-    found = ex.exposure_to_partner(SMALL, FRANCE, 2024, "US")
+    found = ex.exposure_to_partner(small(), FRANCE, 2024, "US")
     assert found.products["product"].tolist() == ["C20B"]
     assert found.products["share_of_product_france"].isna().all()
     assert math.isnan(found.share_france)
@@ -99,9 +104,9 @@ def test_dependency_counts_half_a_euro_and_leaves_missing_suppliers_blank():
 
 
 def test_eu_split_of_france_has_no_france_beside_it():
-    national = ex.eu_split(SMALL, FRANCE, 2024)
+    national = ex.eu_split(small(), FRANCE, 2024)
     assert national["share_eu_france"].isna().all()
-    local = ex.eu_split(SMALL, department("04"), 2024).set_index("flow")
+    local = ex.eu_split(small(), department("04"), 2024).set_index("flow")
     assert local.loc["export", "share_eu_france"] == pytest.approx(0.5 / 10)
 
 
@@ -110,8 +115,9 @@ def test_eu_split_of_france_has_no_france_beside_it():
 def test_only_france_s_and_the_regions_matrices_are_kept():
     """A matrix weighs ≈ 250 KB on the national table: kept for France and the régions (many pages compare with
     them), computed again for a département or a TI."""
-    assert ex.trade_matrix(SMALL, FRANCE, 2024, "export") is ex.trade_matrix(SMALL, FRANCE, 2024, "export")
-    assert ex.trade_matrix(SMALL, region("93"), 2024, "export") is ex.trade_matrix(SMALL, region("93"), 2024, "export")
-    own = ex.trade_matrix(SMALL, department("04"), 2024, "export")
-    assert own is not ex.trade_matrix(SMALL, department("04"), 2024, "export")
+    cube = small()
+    assert ex.trade_matrix(cube, FRANCE, 2024, "export") is ex.trade_matrix(cube, FRANCE, 2024, "export")
+    assert ex.trade_matrix(cube, region("93"), 2024, "export") is ex.trade_matrix(cube, region("93"), 2024, "export")
+    own = ex.trade_matrix(cube, department("04"), 2024, "export")
+    assert own is not ex.trade_matrix(cube, department("04"), 2024, "export")
     assert own.values.sum() == 2.0

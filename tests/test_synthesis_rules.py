@@ -51,12 +51,14 @@ def spaced(text: str) -> str:
     return french_spacing(re.sub(r"(\d) (?=[Mk]?€)", "\\1" + NBSP, text))
 
 
-@pytest.fixture(scope="module")
+# Function-scoped on purpose: mutation testing runs only the tests that called a function, and a module-scoped
+# result would be computed by the first test alone.
+@pytest.fixture
 def main_cube():
     return make_cube(MAIN)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def overview_04(main_cube):
     return overview_synthesis(main_cube, department("04"), 2024)
 
@@ -96,6 +98,17 @@ def test_the_first_year_has_no_change_over_one_year(main_cube):
     assert not any("sur un an" in label for label, _ in synthesis.figures)
 
 
+def test_a_change_under_one_percent_keeps_one_decimal_as_the_cards():
+    cube = make_cube([(2023, "export", "05", "C10A", "IT", 1000), (2024, "export", "05", "C10A", "IT", 1005)])
+    overview = overview_synthesis(cube, department("05"), 2024)
+    assert overview.sentences[0].startswith(spaced("En 2024, les Hautes-Alpes ont exporté 1 005,0 M€ de biens "
+                                                   "(+0,5 % sur un an)").replace(" 005", f"{NNBSP}005"))
+    assert ("Exportations : évolution sur un an", f"+0,5{NBSP}%") in overview.figures
+    page = flow_synthesis(cube, department("05"), 2024, EXPORT)
+    assert spaced("(+0,5 % sur un an).") in page.sentences[0]
+    assert ("Exportations : évolution sur un an", f"+0,5{NBSP}%") in page.figures
+
+
 def test_a_flow_absent_the_year_before_has_no_change_the_other_keeps_its_own():
     cube = make_cube([(2024, "export", "05", "C10A", "IT", 200), (2024, "import", "05", "C10A", "IT", 120),
                       (2023, "import", "05", "C10A", "IT", 100)])
@@ -129,6 +142,14 @@ def test_an_unallocated_code_is_no_partner_but_counts_in_the_total():
     synthesis = overview_synthesis(cube, department("05"), 2024)
     assert synthesis.sentences[1] == spaced("Singapour reçoit 30,0 % des exportations, devant la Chine (20,0 %).")
     assert ("Pays clients : 1er, Singapour", f"30,0{NBSP}%") in synthesis.figures
+
+
+def test_a_flow_page_quotes_the_summary_it_is_given(main_cube):
+    summary = territory_summary(main_cube, department("04"), 2024)
+    summary["exports"] = 2000 * M                 # as the page's summary, computed once for the whole page
+    synthesis = flow_synthesis(main_cube, department("04"), 2024, EXPORT, summary=summary)
+    assert synthesis.figures[0] == ("Exportations", f"2{NNBSP}000,0{NBSP}M€")
+    assert spaced("L'Italie reçoit 30,0 % des exportations") in synthesis.text
 
 
 def test_others_is_neither_a_partner_nor_a_product(main_cube):
@@ -391,12 +412,17 @@ def test_import_page_synthesis_speaks_of_imports_only_without_rank(main_cube):
                                      ("Importations : évolution sur un an", f"+25,0{NBSP}%")]
 
 
-def test_a_flow_page_without_that_flow_says_so(main_cube):
-    cube = make_cube([(2024, "export", "05", "C10A", "IT", 100)])
+def test_a_flow_page_without_that_flow_says_so():
+    cube = make_cube([(2024, "export", "05", "C10A", "IT", 100), (2024, "import", "06", "C10A", "IT", 100)])
     synthesis = flow_synthesis(cube, department("05"), 2024, IMPORT)
+    assert synthesis.title == spaced("Importations des Hautes-Alpes en 2024 : synthèse")
     assert synthesis.sentences == ["En 2024, aucune importation n'est enregistrée pour les Hautes-Alpes dans "
                                    "les fichiers chargés."]
     assert synthesis.figures == []
+    exports = flow_synthesis(cube, department("06"), 2024, EXPORT)
+    assert exports.title == spaced("Exportations des Alpes-Maritimes en 2024 : synthèse")
+    assert exports.sentences == ["En 2024, aucune exportation n'est enregistrée pour les Alpes-Maritimes dans "
+                                 "les fichiers chargés."]
     assert flow_synthesis(cube, department("05"), 2024, EXPORT).sentences[0] == spaced(
         "En 2024, les Hautes-Alpes ont exporté 100,0 M€ de biens.")
 
