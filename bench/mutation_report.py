@@ -7,7 +7,12 @@ the original: same behaviour, or a change to text nobody reads) is listed with i
 ``bench/mutation_equivalents.txt`` and left out of the score; an entry whose mutant no longer exists is
 reported as stale (its function changed: triage it again).
 
-    python -m bench.mutation_report --label after [--results FILE]
+    python -m bench.mutation_report --label after [--results FILE] [--carry bench/results/mutation-before.json]
+
+``--carry`` is for a run restricted to some mutants (``mutmut run NAME…``: the survivors of an earlier full run
+and the code no fast test ran): a mutant left « not checked » now, of a module the earlier report ran whole with
+the same number of mutants (same code), and not among that report's survivors, was killed then; tests were only
+added since, so it is counted killed (« killed earlier », shown apart).
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 EQUIVALENTS = PROJECT_DIR / "bench" / "mutation_equivalents.txt"
-KILLED_STATES = {"killed"}
+KILLED_STATES = {"killed", "killed earlier"}
 _LINE = re.compile(r"^\s*(?P<name>\S+):\s*(?P<state>.+?)\s*$")
 
 
@@ -65,6 +70,25 @@ NOT_RUN = "not checked"          # a run stopped before this mutant: left out of
 NO_TESTS = "no tests"            # no fast test runs this code: a survivor, listed per function
 
 
+CARRIED = "killed earlier"
+
+
+def carry_killed(states: dict[str, str], previous: dict) -> dict[str, str]:
+    """States with the mutants an earlier full run killed (see ``--carry``) marked CARRIED."""
+    totals = Counter(module_of(name) for name in states)
+    whole = {module for module, counts in previous.get("modules", {}).items()
+             if not counts.get(NOT_RUN) and counts.get("total") == totals.get(module)}
+    earlier = {entry.split(" ")[0] for names in previous.get("survivors", {}).values() for entry in names}
+    uncovered = previous.get("uncovered", {})
+    carried = dict(states)
+    for name, state in states.items():
+        module = module_of(name)
+        if state == NOT_RUN and module in whole and name not in earlier \
+                and function_of(name) not in uncovered.get(module, {}):
+            carried[name] = CARRIED
+    return carried
+
+
 def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
     per_module: dict[str, Counter] = defaultdict(Counter)
     survivors: dict[str, list[str]] = defaultdict(list)
@@ -84,9 +108,10 @@ def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
     for module, counts in sorted(per_module.items()):
         total = sum(counts.values())
         counted = total - counts["equivalent"] - counts[NOT_RUN]
+        killed = counts["killed"] + counts[CARRIED]
         modules[module] = {**counts, "total": total, "counted": counted,
-                           "score": counts["killed"] / counted if counted else 1.0}
-    killed = sum(m.get("killed", 0) for m in modules.values())
+                           "score": killed / counted if counted else 1.0}
+    killed = sum(m.get("killed", 0) + m.get(CARRIED, 0) for m in modules.values())
     counted = sum(m["counted"] for m in modules.values())
     mutated = {module_of(name) for name in states}      # a run of some modules says nothing of the others
     stale = sorted(name for name in equivalents if name not in states and module_of(name) in mutated)
@@ -109,7 +134,8 @@ def to_markdown(summary: dict, label: str) -> str:
              "| module | killed | survived | no fast test | timeout | equivalent | not run | score |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for module, counts in summary["modules"].items():
-        lines.append(f"| `{module}` | {counts.get('killed', 0)} | {counts.get('survived', 0)} | "
+        earlier = f" (+{counts[CARRIED]} earlier)" if counts.get(CARRIED) else ""
+        lines.append(f"| `{module}` | {counts.get('killed', 0)}{earlier} | {counts.get('survived', 0)} | "
                      f"{counts.get(NO_TESTS, 0)} | {counts.get('timeout', 0)} | {counts.get('equivalent', 0)} | "
                      f"{counts.get(NOT_RUN, 0)} | {counts['score']:.1%} |")
     lines += ["", "## Code that no fast test runs (mutants per function)", ""]
@@ -130,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", default="latest", help="suffix of the report files (before, after…)")
     parser.add_argument("--results", help="saved output of `mutmut results --all true` (default: run it)")
+    parser.add_argument("--carry", help="report (.json) of an earlier full run: its killed mutants count here")
     args = parser.parse_args(argv)
     if args.results:
         text = Path(args.results).read_text(encoding="utf-8")
@@ -141,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     if not states:
         print("Aucun résultat de mutmut : lancez d'abord « make mutation ».", file=sys.stderr)
         return 1
+    if args.carry:
+        states = carry_killed(states, json.loads(Path(args.carry).read_text(encoding="utf-8")))
     summary = summarise(states, read_equivalents())
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"mutation-{args.label}.md").write_text(to_markdown(summary, args.label), encoding="utf-8")

@@ -38,3 +38,26 @@ def test_score_leaves_out_equivalents_and_mutants_not_run():
     assert summary["stale_equivalents"] == ["lib.data.auth.x_gone__mutmut_1"]
     text = report.to_markdown(summary, "test")
     assert "**Score: 40.0%**" in text and "1 not run" in text and "`ConsoleToken.consume` (1)" in text
+
+
+def test_a_restricted_run_carries_the_kills_of_an_earlier_full_run_of_the_same_code():
+    states = report.parse_results("""
+    lib.a.x_f__mutmut_1: not checked
+    lib.a.x_f__mutmut_2: survived
+    lib.a.x_f__mutmut_3: not checked
+    lib.a.x_g__mutmut_1: not checked
+    lib.b.x_h__mutmut_1: not checked
+""")
+    previous = {"modules": {"lib.a": {"total": 4, "killed": 1, "survived": 2, "no tests": 1},
+                            "lib.b": {"total": 2, "killed": 2}},                # other code: 2 mutants then
+                "survivors": {"lib.a": ["lib.a.x_f__mutmut_2 (survived)", "lib.a.x_f__mutmut_3 (survived)"]},
+                "uncovered": {"lib.a": {"g": 1}}}
+    carried = report.carry_killed(states, previous)
+    assert carried["lib.a.x_f__mutmut_1"] == report.CARRIED          # killed then, tests only added since
+    assert carried["lib.a.x_f__mutmut_2"] == "survived"               # this run's verdict stands
+    assert carried["lib.a.x_f__mutmut_3"] == "not checked"            # a survivor then, not run now
+    assert carried["lib.a.x_g__mutmut_1"] == "not checked"            # no fast test ran it then
+    assert carried["lib.b.x_h__mutmut_1"] == "not checked"            # the module changed: nothing carried
+    summary = report.summarise(carried, {})
+    assert summary["modules"]["lib.a"]["score"] == 1 / 2 and summary["killed"] == 1
+    assert "| `lib.a` | 0 (+1 earlier) | 1 |" in report.to_markdown(summary, "t")
