@@ -7,7 +7,9 @@ explorers, and the French messages of bad requests.
 """
 from __future__ import annotations
 
+import itertools
 import math
+import string
 
 import pandas as pd
 import pytest
@@ -159,6 +161,13 @@ def test_first_code_of_some_departments_with_a_filter_and_none_without_trade():
 def test_ties_for_the_first_code_go_to_the_first_code_in_order():
     cube = make_cube([(2024, "export", "04", "C20B", code, 10) for code in ("US", "DE", "IT", "BE", "CN")])
     assert ex.top_code(cube, 2024, COUNTRY) == "BE"
+    # among 300 codes (AA, AB…), AK and HS tied first: a stable sort keeps AK, a quicksort would not here
+    codes = [a + b for a, b in itertools.product(string.ascii_uppercase, repeat=2)][:300]
+    values = [(i * 7 + 3) % 5 + 1 for i in range(300)]
+    values[10] = values[200] = 9
+    many = make_cube([(2024, "export", "04", "C20B", code, value) for code, value in zip(codes, values)])
+    assert (codes[10], codes[200]) == ("AK", "HS")
+    assert ex.top_code(many, 2024, COUNTRY) == "AK"
 
 
 DEFAULTS_ROWS = [
