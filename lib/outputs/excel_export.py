@@ -199,9 +199,11 @@ def write_table_sheet(ws: Worksheet, table: TableSheet, *, territory_label: str,
 
 
 def _new_workbook(title: str) -> Workbook:
+    """The title goes into the file's properties, where a control character (from a name in a data file)
+    would make openpyxl fail to save: dropped, as in cells."""
     wb = Workbook()
     wb.properties.creator = APP_NAME
-    wb.properties.title = title
+    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", title)
     return wb
 
 
