@@ -44,6 +44,7 @@ def ties():
 def test_departments_of_a_partner_or_product_by_exports_then_imports_then_code(table):
     frame = table(ties())
     assert list(frame.index) == list(range(101))                  # a plain table, no index kept
+    assert frame.columns[:4].tolist() == ["department", "exports", "imports", "balance"] and "index" not in frame
     assert frame["department"].tolist()[:5] == ["13", "04", "05", "06", "01"]
     assert (frame["balance"] == frame["exports"] - frame["imports"]).all()
     assert frame.set_index("department").loc["13", "balance"] == 70.0
@@ -134,7 +135,7 @@ def test_bad_map_requests_say_what_is_wrong_in_french():
 def test_ranking_shares_ranks_between_ties_and_breaks_them_by_code():
     values = ex.department_values(ties(), 2024, "exports")
     top = ex.ranking(values, 5)
-    assert list(top.index) == list(range(5))
+    assert list(top.index) == list(range(5)) and list(top.columns) == ["rank", "department", "value"]
     assert top["department"].tolist() == ["04", "13", "05", "06", "75"]
     assert top["rank"].tolist() == [1, 1, 3, 3, 5]
     assert pd.api.types.is_integer_dtype(top["rank"])           # « 1er », never « 1,0 »
@@ -201,6 +202,12 @@ def test_without_exports_the_defaults_are_france_s_and_the_united_states():
     eu_only = make_cube([(2024, "export", "04", "C20B", "DE", 10)])
     assert ex.territory_first_outside_eu(eu_only, 2024, department("04")) is None
     assert ex.default_exposure_country(eu_only, 2024, department("04")) == "US"
+
+
+def test_france_s_default_partner_is_never_an_unallocated_code_either():
+    cube = make_cube([(2024, "export", "13", "C10A", "QS", 900), (2024, "export", "13", "C10A", "US", 100)])
+    assert ex.default_partner(cube, 2024, department("01")) == "US"       # 01 exports nothing: France's first
+    assert ex.default_partner(cube, 2024, FRANCE) == "US"
 
 
 def test_territory_value_sums_a_column_over_the_territory_s_departments():
