@@ -89,6 +89,19 @@ def carry_killed(states: dict[str, str], previous: dict) -> dict[str, str]:
     return carried
 
 
+def killed_since(states: dict[str, str], previous: dict, tests_by_function: dict[str, list[str]]) -> dict:
+    """module → [(mutant, tests)] for each survivor of an earlier report killed by this run, with the tests that
+    run its function (mutmut ran those and one failed; from mutants/mutmut-stats.json) — the rule that kills it."""
+    found: dict[str, list] = defaultdict(list)
+    for names in previous.get("survivors", {}).values():
+        for entry in names:
+            name = entry.split(" ")[0]
+            if states.get(name) == "killed":
+                tests = sorted(tests_by_function.get(name.split("__mutmut_")[0], []))
+                found[module_of(name)].append((name, tests))
+    return dict(found)
+
+
 def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
     per_module: dict[str, Counter] = defaultdict(Counter)
     survivors: dict[str, list[str]] = defaultdict(list)
@@ -146,6 +159,16 @@ def to_markdown(summary: dict, label: str) -> str:
         lines.append(f"### `{module}` ({len(names)})")
         lines += [f"- `{name}`" for name in names]
         lines.append("")
+    if summary.get("killed_since"):
+        lines += ["## Survivors of the earlier report killed now", "",
+                  "Each with the fast tests that run its function: mutmut ran them against the mutant and one "
+                  "failed.", ""]
+        for module, rows in summary["killed_since"].items():
+            lines.append(f"### `{module}` ({len(rows)})")
+            for name, tests in rows:
+                shown = ", ".join(f"`{t}`" for t in tests[:4]) + (f" and {len(tests) - 4} more" if len(tests) > 4 else "")
+                lines.append(f"- `{name.split('.')[-1]}` — {shown}")
+            lines.append("")
     if summary["stale_equivalents"]:
         lines += ["## Stale entries of bench/mutation_equivalents.txt", ""]
         lines += [f"- `{name}`" for name in summary["stale_equivalents"]]
@@ -168,9 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     if not states:
         print("Aucun résultat de mutmut : lancez d'abord « make mutation ».", file=sys.stderr)
         return 1
-    if args.carry:
-        states = carry_killed(states, json.loads(Path(args.carry).read_text(encoding="utf-8")))
+    previous = json.loads(Path(args.carry).read_text(encoding="utf-8")) if args.carry else None
+    if previous:
+        states = carry_killed(states, previous)
     summary = summarise(states, read_equivalents())
+    stats = PROJECT_DIR / "mutants" / "mutmut-stats.json"
+    if previous and stats.is_file():
+        tests = json.loads(stats.read_text(encoding="utf-8")).get("tests_by_mangled_function_name", {})
+        summary["killed_since"] = killed_since(states, previous, tests)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"mutation-{args.label}.md").write_text(to_markdown(summary, args.label), encoding="utf-8")
     (RESULTS_DIR / f"mutation-{args.label}.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False),

@@ -61,3 +61,12 @@ def test_a_restricted_run_carries_the_kills_of_an_earlier_full_run_of_the_same_c
     summary = report.summarise(carried, {})
     assert summary["modules"]["lib.a"]["score"] == 1 / 2 and summary["killed"] == 1
     assert "| `lib.a` | 0 (+1 earlier) | 1 |" in report.to_markdown(summary, "t")
+
+
+def test_survivors_killed_since_an_earlier_report_come_with_the_tests_of_their_function():
+    states = {"lib.a.x_f__mutmut_2": "killed", "lib.a.x_f__mutmut_3": "survived", "lib.a.x_f__mutmut_4": "killed"}
+    previous = {"survivors": {"lib.a": ["lib.a.x_f__mutmut_2 (survived)", "lib.a.x_f__mutmut_3 (survived)"]}}
+    found = report.killed_since(states, previous, {"lib.a.x_f": ["tests/t.py::test_b", "tests/t.py::test_a"]})
+    assert found == {"lib.a": [("lib.a.x_f__mutmut_2", ["tests/t.py::test_a", "tests/t.py::test_b"])]}
+    summary = {**report.summarise(states, {}), "killed_since": found}
+    assert "- `x_f__mutmut_2` — `tests/t.py::test_a`, `tests/t.py::test_b`" in report.to_markdown(summary, "t")
