@@ -166,7 +166,8 @@ def to_markdown(summary: dict, label: str) -> str:
         for module, rows in summary["killed_since"].items():
             lines.append(f"### `{module}` ({len(rows)})")
             for name, tests in rows:
-                shown = ", ".join(f"`{t}`" for t in tests[:4]) + (f" and {len(tests) - 4} more" if len(tests) > 4 else "")
+                more = f" and {len(tests) - 4} more" if len(tests) > 4 else ""
+                shown = ", ".join(f"`{t}`" for t in tests[:4]) + more
                 lines.append(f"- `{name.split('.')[-1]}` — {shown}")
             lines.append("")
     if summary["stale_equivalents"]:
