@@ -80,7 +80,11 @@ def test_a_deficit_is_stated_as_a_positive_amount_and_equal_flows_as_balanced():
     assert ("Solde commercial", f"{MINUS}200,0{NBSP}M€") in deficit.figures
     balanced = overview_synthesis(make_cube([(2024, "export", "05", "C10A", "IT", 100),
                                              (2024, "import", "05", "C10A", "IT", 100)]), department("05"), 2024)
-    assert balanced.sentences[0].endswith(spaced(" : les échanges sont équilibrés."))
+    assert balanced.sentences[0] == spaced("En 2024, les Hautes-Alpes ont exporté 100,0 M€ de biens et en ont "
+                                           "importé 100,0 M€ : les échanges sont équilibrés.")
+    one_euro = small_cube.make_cube([(2024, "export", "05", "C10A", "IT", 2), (2024, "import", "05", "C10A", "IT", 1)])
+    assert overview_synthesis(one_euro, department("05"), 2024).sentences[0].endswith(
+        spaced(" : l'excédent commercial atteint 1 €."))           # a surplus of one euro is a surplus
 
 
 def test_no_trade_at_all_is_said_in_one_sentence_without_figures(main_cube):
