@@ -121,5 +121,9 @@ def test_only_france_s_and_the_regions_matrices_are_kept():
     own = ex.trade_matrix(cube, department("04"), 2024, "export")
     assert own is not ex.trade_matrix(cube, department("04"), 2024, "export")
     assert own.values.sum() == 2.0
+
+
+def test_a_matrix_sums_per_country_and_per_product():
+    own = ex.trade_matrix(small(), department("04"), 2024, "export")
     assert own.by_country()[["DE", "US", "CN"]].tolist() == [0.5, 1.5, 0.0]
     assert own.by_product()[["C10A", "C20B"]].tolist() == [0.5, 1.5]
