@@ -136,8 +136,8 @@ def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
             "stale_equivalents": stale}
 
 
-def to_markdown(summary: dict, label: str) -> str:
-    lines = [f"# Mutation testing ({label})", "",
+def to_markdown(summary: dict, label: str, note: str = "") -> str:
+    lines = [f"# Mutation testing ({label})", "", *([note, ""] if note else []),
              "mutmut 3 over the modules of setup.cfg `[mutmut] only_mutate`, against the fast tier "
              "(`pytest -m unit`). Score = killed ÷ (mutants − equivalent ones).", "",
              f"**Score: {summary['score']:.1%}** — {summary['killed']} killed of {summary['counted']} "
@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="latest", help="suffix of the report files (before, after…)")
     parser.add_argument("--results", help="saved output of `mutmut results --all true` (default: run it)")
     parser.add_argument("--carry", help="report (.json) of an earlier full run: its killed mutants count here")
+    parser.add_argument("--note", default="", help="how this run was made (which mutants), shown first")
     args = parser.parse_args(argv)
     if args.results:
         text = Path(args.results).read_text(encoding="utf-8")
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         tests = json.loads(stats.read_text(encoding="utf-8")).get("tests_by_mangled_function_name", {})
         summary["killed_since"] = killed_since(states, previous, tests)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / f"mutation-{args.label}.md").write_text(to_markdown(summary, args.label), encoding="utf-8")
+    (RESULTS_DIR / f"mutation-{args.label}.md").write_text(to_markdown(summary, args.label, args.note), encoding="utf-8")
     (RESULTS_DIR / f"mutation-{args.label}.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False),
                                                              encoding="utf-8")
     print(f"Score {summary['score']:.1%} : {summary['killed']} tués sur {summary['counted']} mutants "

@@ -61,6 +61,8 @@ def test_a_restricted_run_carries_the_kills_of_an_earlier_full_run_of_the_same_c
     summary = report.summarise(carried, {})
     assert summary["modules"]["lib.a"]["score"] == 1 / 2 and summary["killed"] == 1
     assert "| `lib.a` | 0 (+1 earlier) | 1 |" in report.to_markdown(summary, "t")
+    noted = report.to_markdown(summary, "t", note="Survivors only.")
+    assert noted.startswith("# Mutation testing (t)\n\nSurvivors only.\n")
 
 
 def test_survivors_killed_since_an_earlier_report_come_with_the_tests_of_their_function():
