@@ -202,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         tests = json.loads(stats.read_text(encoding="utf-8")).get("tests_by_mangled_function_name", {})
         summary["killed_since"] = killed_since(states, previous, tests)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / f"mutation-{args.label}.md").write_text(to_markdown(summary, args.label, args.note), encoding="utf-8")
+    text = to_markdown(summary, args.label, args.note)
+    (RESULTS_DIR / f"mutation-{args.label}.md").write_text(text, encoding="utf-8")
     (RESULTS_DIR / f"mutation-{args.label}.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False),
                                                              encoding="utf-8")
     print(f"Score {summary['score']:.1%} : {summary['killed']} tués sur {summary['counted']} mutants "
