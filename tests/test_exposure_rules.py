@@ -40,6 +40,7 @@ def test_concentration_counts_half_a_euro_and_has_no_index_without_trade():
     exports = frame.loc[("export", "partners")]
     assert exports["hhi"] == pytest.approx(0.75 ** 2 + 0.25 ** 2)      # 1,5 € and 0,5 € of 2 €
     assert exports["n_equivalent"] == pytest.approx(1 / 0.625)
+    assert exports["reading_region"] == "très concentré"               # PACA: 9,5 € to US of 10 €
     imports = frame.loc[("import", "partners")]
     assert math.isnan(imports["hhi"]) and imports["reading"] == "" and math.isnan(imports["n_equivalent"])
     assert math.isnan(imports["hhi_region"]) and imports["reading_region"] == ""   # the région imports nothing

@@ -108,6 +108,8 @@ def test_a_change_under_one_percent_keeps_one_decimal_as_the_cards():
     assert overview.sentences[0].startswith(spaced("En 2024, les Hautes-Alpes ont exporté 1 005,0 M€ de biens "
                                                    "(+0,5 % sur un an)").replace(" 005", f"{NNBSP}005"))
     assert ("Exportations : évolution sur un an", f"+0,5{NBSP}%") in overview.figures
+    assert ("Plus forte variation sur un an : exportations, Italie (%)", f"+0,5{NBSP}%") in overview.figures
+    assert spaced("(+5,0 M€, soit +0,5 %).") in overview.text
     page = flow_synthesis(cube, department("05"), 2024, EXPORT)
     assert spaced("(+0,5 % sur un an).") in page.sentences[0]
     assert ("Exportations : évolution sur un an", f"+0,5{NBSP}%") in page.figures
@@ -154,6 +156,8 @@ def test_a_flow_page_quotes_the_summary_it_is_given(main_cube):
     synthesis = flow_synthesis(main_cube, department("04"), 2024, EXPORT, summary=summary)
     assert synthesis.figures[0] == ("Exportations", f"2{NNBSP}000,0{NBSP}M€")
     assert spaced("L'Italie reçoit 30,0 % des exportations") in synthesis.text
+    overview = overview_synthesis(main_cube, department("04"), 2024, summary=summary)
+    assert overview.figures[0] == ("Exportations", f"2{NNBSP}000,0{NBSP}M€")
 
 
 def test_others_is_neither_a_partner_nor_a_product(main_cube):
@@ -214,6 +218,7 @@ def test_no_concentration_without_named_export_partner_nor_without_exports():
     imports_only = overview_synthesis(make_cube([(2024, "import", "05", "C10A", "US", 10)]), department("05"), 2024)
     assert "Herfindahl" not in imports_only.text
     assert imports_only.sentences[0].startswith("En 2024, les Hautes-Alpes ont exporté 0")
+    assert spaced("Le premier produit importé est « Viandes » (100,0 % des importations).") in imports_only.sentences
 
 
 def test_main_dependency_is_the_first_critical_product_and_its_supplier(overview_04):
@@ -284,6 +289,23 @@ def test_a_partner_new_this_year_has_an_amount_but_no_rate():
     assert sentence == spaced("Sur un an, ce sont les exportations vers l'Italie qui ont le plus progressé "
                               "(+100,0 M€).")
     assert not any(label.endswith("(%)") for label, _ in figures)
+
+
+def test_an_unallocated_first_partner_is_passed_over_not_the_partners_after_it():
+    qs = [(year, "export", "05", product, "QS", value) for product in ("C10A", "C11Z", "C20B", "C21Z", "C24A")
+          for year, value in ((2023, 2), (2024, 100))]
+    sentence, _ = largest_change(qs + [(2023, "export", "05", "C29A", "DE", 10),
+                                       (2024, "export", "05", "C29A", "DE", 300)], EXPORT)
+    # QS (500, +490 in five products of +98) comes first and is no partner; Allemagne +290 ties « Automobiles »
+    assert sentence == spaced("Sur un an, ce sont les exportations vers l'Allemagne qui ont le plus progressé "
+                              f"(+290,0 M€, soit +2{NNBSP}900,0 %).")
+
+
+def test_a_rise_of_one_euro_is_a_rise():
+    cube = small_cube.make_cube([(2023, "export", "05", "C10A", "IT", 2), (2024, "export", "05", "C10A", "IT", 3)])
+    found = [s for s in flow_synthesis(cube, department("05"), 2024, EXPORT).sentences if s.startswith("Sur un an")]
+    assert found == [spaced("Sur un an, ce sont les exportations vers l'Italie qui ont le plus progressé "
+                            "(+1 €, soit +50,0 %).")]
 
 
 def test_unallocated_codes_and_unchanged_rows_are_never_the_largest_change():
