@@ -301,6 +301,14 @@ def test_an_unallocated_first_partner_is_passed_over_not_the_partners_after_it()
                               f"(+290,0 M€, soit +2{NNBSP}900,0 %).")
 
 
+def test_an_unchanged_first_partner_is_passed_over_not_the_partners_after_it():
+    sentence, _ = largest_change([(year, "export", "05", "C10A", "US", 1000) for year in (2023, 2024)]
+                                 + [(2023, "export", "05", "C29A", "DE", 10), (2024, "export", "05", "C29A", "DE", 20)],
+                                 EXPORT)
+    assert sentence == spaced("Sur un an, ce sont les exportations vers l'Allemagne qui ont le plus progressé "
+                              "(+10,0 M€, soit +100,0 %).")
+
+
 def test_a_rise_of_one_euro_is_a_rise():
     cube = small_cube.make_cube([(2023, "export", "05", "C10A", "IT", 2), (2024, "export", "05", "C10A", "IT", 3)])
     found = [s for s in flow_synthesis(cube, department("05"), 2024, EXPORT).sentences if s.startswith("Sur un an")]
