@@ -64,6 +64,8 @@ def _print_report(report, start: float) -> None:
         return
     print(f"Version {report.version} créée et mise en service en {time.perf_counter() - start:.1f} s : "
           f"{', '.join(report.kept)}.")
+    if report.changes_sentence:
+        print(f"Changements : {report.changes_sentence}.")
     if report.trade_files:
         release = release_label(dt.date.fromisoformat(report.release_date) if report.release_date else None)
         print(f"{format_number(report.total_rows)} lignes ; années : {', '.join(map(str, report.years))} ; "
@@ -101,8 +103,8 @@ def _cmd_versions(args) -> int:
     rows = versions.history_rows(with_actor=True)
     if args.json:
         in_use = versions.current_id()
-        print(json.dumps([{**v.manifest, "in_use": v.id == in_use} for v in versions.list_versions()],
-                         ensure_ascii=False))
+        print(json.dumps([{**v.manifest, "changes": versions.changes_of(v), "in_use": v.id == in_use}
+                          for v in versions.list_versions()], ensure_ascii=False))
         return 0
     if not rows:
         print("Aucune version enregistrée (données de démonstration ou fichiers de data/officiel lus tels quels).")
@@ -110,7 +112,7 @@ def _cmd_versions(args) -> int:
     for row in rows:
         mark = "*" if row["En service"] else " "
         print(f"{mark} {row['Version']}  {row['Date']}  {row['Opération']}, par {row['Par']}  —  "
-              f"{row['Diffusion']}, {row['Lignes']} lignes  —  {row['Fichiers']}")
+              f"{row['Diffusion']}, {row['Lignes']} lignes  —  {row['Changements']}  —  {row['Fichiers']}")
     print("(* : version en service ; retour : python -m lib.cli rollback VERSION)")
     return 0
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from lib.core.files import file_sha256
 from lib.data import audit, versions
+from lib.data.file_changes import changes_sentence, file_changes
 from lib.core import schema
 from lib.core.errors import DataFileError
 from lib.data.official_files import discover_files, read_official_files
@@ -57,6 +58,12 @@ class UploadReport:
     release_date: str | None = None
     version: str | None = None     # the data version created (or already in use when nothing changed)
     unchanged: bool = False        # the files sent are exactly those of the version in use
+    changes: dict | None = None    # added / changed / unchanged / removed file names (lib.data.file_changes)
+
+    @property
+    def changes_sentence(self) -> str:
+        """« 1 fichier modifié : region_13_A.zip ; 17 inchangés » (empty when nothing was compared)."""
+        return changes_sentence(self.changes)
 
     @property
     def kept(self) -> list[str]:
@@ -113,6 +120,7 @@ def _accept_into_folder(files: list[tuple[str, bytes]], dest: Path) -> UploadRep
     try:
         base = {p.name: p for p in sorted(dest.iterdir()) if p.is_file()} if dest.is_dir() else {}
         report, final, _ = _validate(files, base, staging)
+        report.changes = file_changes(_entries(base), _entries(final))
         dest.mkdir(parents=True, exist_ok=True)
         for name, path in final.items():
             if path.parent != dest:
@@ -207,11 +215,9 @@ def _validate(files: list[tuple[str, bytes]], base: dict[str, Path],
         report.replaced.append(name)
         report.warnings.append(f"La liste des Territoires d'industrie « {name} » est remplacée "
                                f"par « {report.ti_file} ».")
-    for name in base:
-        if name.lower() in new_names:
-            report.replaced.append(name)
-            report.warnings.append(f"Le fichier « {name} » déjà retenu est remplacé par celui qui "
-                                   "vient d'être envoyé.")
+    # a file sent under the name of a kept one replaces it: said once for all by `report.changes`
+    # (« 1 fichier modifié : … ; 17 inchangés »), not by one warning per file
+    report.replaced.extend(name for name in base if name.lower() in new_names)
     if report.ti_file and not any(not TI_NAME.match(n) for n in final):
         report.warnings.append("Aucun fichier des douanes n'est encore retenu : l'application affiche toujours les "
                                "données de démonstration et leurs Territoires d'industrie fictifs ; la liste "
@@ -243,6 +249,7 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
         raise DataFileError(f"les fichiers n'ont pas pu être enregistrés dans « {versions.root()} » "
                             f"({exc.strerror or exc}) ; rien n'a été modifié") from exc
     report.version = version.id
+    report.changes = version.manifest.get("changes")
     if result is not None:
         try:
             from lib.data.trade_cache import store
@@ -250,6 +257,11 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
         except OSError:
             pass                                                   # the app will read the files itself
     return report
+
+
+def _entries(files: dict[str, Path]) -> list[dict]:
+    """Name and SHA-256 of each file, as a manifest lists them."""
+    return [{"name": name, "sha256": file_sha256(path)} for name, path in sorted(files.items())]
 
 
 def _same_content(final: dict[str, Path], version) -> bool:

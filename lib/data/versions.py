@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib.data import audit
+from lib.data.file_changes import changes_cell, file_changes
 from lib.core import schema
 from lib.core.files import file_sha256, fsync_dir, fsync_file, write_durably
 from lib.core.errors import DataFileError
@@ -179,6 +180,7 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
     base.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(base)
     previous = current_id()
+    previous_manifest = _read_manifest(base / previous) if previous else None
     numbers = [int(m.group(1)) for p in base.iterdir() if (m := VERSION_ID.match(p.name))]
     new_id = f"v{max(numbers, default=0) + 1:04d}"
     staging = base / f".staging-{new_id}-{uuid.uuid4().hex[:8]}"
@@ -199,6 +201,7 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "actor": actor, "action": action, "replaces": previous,
             "files": entries, "replaced_files": sorted(replaced or []),
+            "changes": file_changes(previous_manifest["files"] if previous_manifest else None, entries),
             "rows": summary.get("rows"), "years": summary.get("years", []),
             "departments": summary.get("departments"), "release_date": summary.get("release_date"),
             "warnings": list(warnings or []),
@@ -215,6 +218,18 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
         raise
     _switch(new_id)
     return Version(new_id, base / new_id, manifest)
+
+
+def changes_of(version: Version) -> dict | None:
+    """What `version` changed against the version it replaced: its manifest's `changes`, or, for a manifest
+    written before they were recorded, the same comparison made now (None if the replaced one is gone)."""
+    if isinstance(version.manifest.get("changes"), dict):
+        return version.manifest["changes"]
+    replaced = version.manifest.get("replaces")
+    previous = _read_manifest(root() / replaced) if replaced and VERSION_ID.match(str(replaced)) else None
+    if replaced and previous is None:
+        return None
+    return file_changes(previous["files"] if previous else None, version.files)
 
 
 def _switch(version_id: str) -> None:
@@ -340,6 +355,7 @@ def history_rows(with_actor: bool = False) -> list[dict]:
                "Diffusion": release_label(version.release_date) if version.release_date else "—",
                "Lignes": format_number(version.manifest["rows"]) if version.manifest.get("rows") else "—",
                "Opération": ACTION_LABELS.get(version.manifest.get("action"), version.manifest.get("action", "")),
+               "Changements": changes_cell(changes_of(version)),
                "Fichiers": f"{len(names)} : " + ", ".join(names)}
         if with_actor:
             row["Par"] = version.manifest.get("actor", "")
