@@ -5,7 +5,7 @@ from lib.core.formatting import format_number
 from lib.data.reference.french_names import count_phrase
 from lib.data.official_files import citation
 from lib.data.uploads import MAX_UPLOAD_MB
-from lib.ui import data_admin
+from lib.ui import data_admin, revisions_block
 from lib.ui.page import page_header
 
 
@@ -69,6 +69,7 @@ st.markdown(f"""
 """)
 
 data_admin.render(data)
+revisions_block.render(page)
 
 st.subheader("Glossaire")
 st.markdown("""

@@ -70,10 +70,10 @@ def test_the_table_and_sentences_read_in_french():
                                                     "(révision : +0,3\u00a0k€)")
     assert total_sentence(revisions, "imports") == "Importations 2024 : 70\u00a0€, inchangées"
     shown = display_frame(revisions_table(revisions, "v0001", "v0002"))
-    assert list(shown.columns) == ["Rubrique", "Flux", "Code", "Libellé", "Avant (v0001) (k€)", "Après (v0002) (k€)",
-                                   "Révision (k€)"]
-    assert shown.iloc[0].tolist() == ["Total", "Exportations", "", "Tous produits, tous pays", "1,1\u00a0k€",
-                                      "1,3\u00a0k€", "0,3\u00a0k€"]
+    assert list(shown.columns) == ["Libellé", "Flux", "Révision (k€)", "Avant (v0001) (k€)", "Après (v0002) (k€)",
+                                   "Rubrique", "Code"]
+    assert shown.iloc[0].tolist() == ["Tous produits, tous pays", "Exportations", "+0,3\u00a0k€", "1,1\u00a0k€",
+                                      "1,3\u00a0k€", "Total", ""]
     assert shown["Rubrique"].tolist() == ["Total", "Total", "Produit", "Produit", "Produit", "Pays", "Pays", "Pays"]
 
 
@@ -98,3 +98,48 @@ def test_cli_revisions_between_two_uploads(root, capsys):  # noqa: F811
         assert cli.main(["revisions", *[x for pair in args.items() for x in pair]]) == 2
         err = capsys.readouterr().err
         assert err.startswith("Erreur : ") and message in err and "Traceback" not in err
+
+
+def test_the_excel_table_keeps_euros_and_signs_the_revision():
+    import io
+    from openpyxl import load_workbook
+    from lib.outputs.excel_export import table_to_xlsx
+    revisions = territory_revisions(_cube(BEFORE), _cube(AFTER), department("04"))
+    data = table_to_xlsx(revisions_table(revisions, "v0001", "v0002"), territory_label="04 – Alpes-de-Haute-Provence",
+                         year=revisions.year, source="Source : douanes françaises, résultats de février 2026")
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = next(r for r in range(1, 10) if sheet.cell(row=r, column=1).value == "Libellé")
+    first = [sheet.cell(row=header + 1, column=c).value for c in range(1, 8)]
+    assert first == ["Tous produits, tous pays", "Exportations", 295, 1_050, 1_345, "Total", None]
+    assert sheet.cell(row=header + 1, column=3).number_format == "+#,##0;-#,##0;0"
+    assert sheet.cell(row=header + 1, column=4).number_format == "#,##0"
+
+
+def test_the_data_page_shows_the_revisions_of_the_selected_territory(root, monkeypatch):  # noqa: F811
+    import io
+    import streamlit as st
+    from openpyxl import load_workbook
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import PROJECT_DIR
+    from tests.test_downloads_app import capture_downloads, content
+    files = capture_downloads(monkeypatch)
+    accept_uploads([("region_93_A.zip", region_zip_bytes("93", ["04", "05"]))])
+    accept_uploads([("region_93_A.zip", region_zip_bytes("93", ["04", "05"], base=1500))])
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    at.query_params["territoire"] = "dep:04"
+    at.run()
+    at.switch_page("pages/about.py").run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.selectbox if s.key in ("revisions_from", "revisions_to")] == ["v0001", "v0002"]
+    texts = " ".join(m.value for m in at.markdown)
+    assert "Exportations 2024 : 4,0\u00a0k€ puis 6,0\u00a0k€ (révision : +2,0\u00a0k€)." in texts
+    table = at.dataframe[-1].value
+    assert table.iloc[0, :3].tolist() == ["Tous produits, tous pays", "Exportations", "+2,0\u00a0k€"]
+    assert [c for c in at.caption if "révision = après − avant" in c.value]
+    name = "revisions_v0001-v0002_dep-04_alpes-de-haute-provence_2024.xlsx"
+    workbook = load_workbook(io.BytesIO(content(files, name)))
+    assert workbook.active.cell(row=1, column=1).value.startswith("Révisions entre deux versions des données")
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -42,8 +42,9 @@ def revisions_table(revisions: Revisions, from_label: str, to_label: str) -> Tab
     if revisions.unchanged:
         notes.append("Aucun chiffre de ce territoire n'a changé entre ces deux versions pour cette année.")
     return TableSheet(title="Révisions entre deux versions des données", sheet_name="Révisions", frame=frame,
-                      columns=[Column("what", "Rubrique"), Column("flow", "Flux"), Column("code", "Code"),
-                               Column("label", "Libellé"), Column("before", f"Avant ({from_label}) (€)", "eur"),
-                               Column("after", f"Après ({to_label}) (€)", "eur"),
-                               Column("change", "Révision (€)", "eur")],
+                      # the revision next to the name: on a laptop the columns after it scroll out of sight
+                      columns=[Column("label", "Libellé"), Column("flow", "Flux"), Column("change", "Révision (€)", "eur", signed=True),
+                               Column("before", f"Avant ({from_label}) (€)", "eur"),
+                               Column("after", f"Après ({to_label}) (€)", "eur"), Column("what", "Rubrique"),
+                               Column("code", "Code")],
                       notes=notes)
