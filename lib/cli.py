@@ -237,7 +237,7 @@ def _cmd_png(args) -> int:
     if item is None:
         raise TerritoryError(f"le graphique « {args.chart} » n'existe pas pour {territory.name} (la comparaison "
                              "avec la région ou la France porte sur le territoire lui-même).")
-    frame = ExportFrame(title=item.title, source=source_line(citation(app.result.release_date), app.is_demo))
+    frame = ExportFrame(title=item.title, source=source_line(citation(app.result), app.is_demo))
     try:
         figure = item.build(template=EXPORT_TEMPLATE, palette=_palette(args), export=frame)
     except EmptyDataError as exc:

@@ -15,7 +15,7 @@ result = data.result
 
 st.subheader("Source")
 st.markdown(
-    f"- **{citation(result.release_date)}** — statistiques régionales et départementales du commerce extérieur "
+    f"- **{citation(result)}** — statistiques régionales et départementales du commerce extérieur "
     "(Direction générale des douanes et droits indirects, site « le kiosque »).\n"
     f"- Données chargées : {format_number(len(result.table))} lignes, années "
     f"{', '.join(map(str, data.years))}, {result.table['department'].nunique()} départements, "

@@ -239,6 +239,7 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
     elif in_use is not None:          # a new Territoires d'industrie list alone: same table as before
         summary = {k: in_use.manifest.get(k) for k in ("rows", "years", "departments", "release_date")}
         summary["file_rows"] = {f["name"]: f["rows"] for f in in_use.files if "rows" in f}
+        summary["file_releases"] = {f["name"]: f.get("release_date") for f in in_use.files}
     else:
         summary = {}
     try:

@@ -189,12 +189,14 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
         _checkpoint("staging")
         summary = dict(summary or {})
         per_file_rows = summary.pop("file_rows", {}) or {}
+        per_file_release = summary.pop("file_releases", {}) or {}
         entries = []
         for name, source in sorted(files.items()):
             target = staging / "files" / name
             _link_or_copy(source, target)
             entries.append({"name": name, "bytes": target.stat().st_size, "sha256": file_sha256(target),
-                            **({"rows": per_file_rows[name]} if name in per_file_rows else {})})
+                            **({"rows": per_file_rows[name]} if name in per_file_rows else {}),
+                            **({"release_date": per_file_release[name]} if per_file_release.get(name) else {})})
             _checkpoint("file")
         manifest = {
             "id": new_id,
@@ -311,7 +313,8 @@ def summary_of_result(result) -> dict:
     return {"rows": int(len(table)), "years": sorted(int(y) for y in table[schema.YEAR].unique()),
             "departments": int(table[schema.DEPARTMENT].nunique()),
             "release_date": result.release_date.isoformat() if result.release_date else None,
-            "file_rows": {str(s["file"]): int(s["rows"]) for s in result.sources}}
+            "file_rows": {str(s["file"]): int(s["rows"]) for s in result.sources},
+            "file_releases": {str(s["file"]): s.get("release_date") for s in result.sources}}
 
 
 def _clean_leftovers(base: Path) -> None:
@@ -337,6 +340,16 @@ def describe(version: Version) -> str:
     return f"{version.id} du {local:%d/%m/%Y} à {local:%H:%M}"
 
 
+def release_text(version: Version) -> str:
+    """« février 2026 », or « février 2026, un fichier de décembre 2026 » when its files say different months
+    (per-file release dates of the manifest; older manifests only have the dataset's)."""
+    from lib.data.release_dates import dataset_release, release_label, release_phrase
+    per_file = [{"file": f["name"], "release_date": f["release_date"]} for f in version.files if f.get("release_date")]
+    if per_file:
+        return release_phrase(*dataset_release(per_file))
+    return release_label(version.release_date) if version.release_date else "—"
+
+
 ACTION_LABELS = {"dépôt": "dépôt dans l'application", "import": "import (ligne de commande)",
                  "téléchargement": "téléchargement (ligne de commande)", "reprise": "reprise de data/officiel"}
 
@@ -344,7 +357,6 @@ ACTION_LABELS = {"dépôt": "dépôt dans l'application", "import": "import (lig
 def history_rows(with_actor: bool = False) -> list[dict]:
     """One row per version, newest first, in French, for the « Historique des données » table."""
     from lib.core.formatting import format_number
-    from lib.data.official_files import release_label
     in_use = current_id()
     rows = []
     for version in list_versions():
@@ -352,7 +364,7 @@ def history_rows(with_actor: bool = False) -> list[dict]:
         names = [f["name"] for f in version.files]
         row = {"Version": version.id, "En service": "oui" if version.id == in_use else "",
                "Date": f"{local:%d/%m/%Y %H:%M}",
-               "Diffusion": release_label(version.release_date) if version.release_date else "—",
+               "Diffusion": release_text(version),
                "Lignes": format_number(version.manifest["rows"]) if version.manifest.get("rows") else "—",
                "Opération": ACTION_LABELS.get(version.manifest.get("action"), version.manifest.get("action", "")),
                "Changements": changes_cell(changes_of(version)),
