@@ -18,7 +18,6 @@ Exit codes: 0 success, 2 wrong argument or unreadable data (French message), 3 d
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 import time
@@ -59,7 +58,6 @@ def _read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
 
 
 def _print_report(report, start: float) -> None:
-    from lib.data.official_files import release_label
     if report.unchanged:
         print(f"Aucun changement : ces fichiers sont déjà ceux de la version en service ({report.version}).")
         return
@@ -68,9 +66,8 @@ def _print_report(report, start: float) -> None:
     if report.changes_sentence:
         print(f"Changements : {report.changes_sentence}.")
     if report.trade_files:
-        release = release_label(dt.date.fromisoformat(report.release_date) if report.release_date else None)
         print(f"{format_number(report.total_rows)} lignes ; années : {', '.join(map(str, report.years))} ; "
-              f"départements : {report.departments} ; résultats de {release}.")
+              f"départements : {report.departments} ; résultats de {report.release_text}.")
     for warning in report.warnings:
         print(f"Avertissement : {warning}")
 

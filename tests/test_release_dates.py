@@ -74,3 +74,4 @@ def test_a_version_keeps_each_files_month_and_its_history_says_they_disagree(roo
         "region_76_A.zip": "2026-12-01", "region_93_A.zip": "2026-02-06", "region_94_A.zip": "2026-02-06"}
     assert version.manifest["release_date"] == "2026-02-06"
     assert versions.history_rows()[0]["Diffusion"] == "février 2026, un fichier de décembre 2026"
+    assert report.release_text == "février 2026, un fichier de décembre 2026"

@@ -27,6 +27,7 @@ from pathlib import Path
 from lib.core.files import file_sha256
 from lib.data import audit, versions
 from lib.data.file_changes import changes_sentence, file_changes
+from lib.data.release_dates import release_phrase
 from lib.core import schema
 from lib.core.errors import DataFileError
 from lib.data.official_files import discover_files, read_official_files
@@ -56,6 +57,7 @@ class UploadReport:
     warnings: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     release_date: str | None = None
+    release_text: str = ""         # « février 2026, un fichier de décembre 2026 » (lib.data.release_dates)
     version: str | None = None     # the data version created (or already in use when nothing changed)
     unchanged: bool = False        # the files sent are exactly those of the version in use
     changes: dict | None = None    # added / changed / unchanged / removed file names (lib.data.file_changes)
@@ -321,6 +323,7 @@ def _read_with_kept_files(trade: list[_Staged], base: dict[str, Path], preview: 
     report.regions = len(regions_present)
     report.years = sorted(int(y) for y in result.table[schema.YEAR].unique())
     report.release_date = result.release_date.isoformat() if result.release_date else None
+    report.release_text = release_phrase(result.release_date, result.release_others)
     partial = _partial_coverage_warning(regions_present, departments)
     if partial:
         report.warnings.append(partial)
