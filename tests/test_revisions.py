@@ -132,7 +132,7 @@ def test_the_data_page_shows_the_revisions_of_the_selected_territory(root, monke
     at.run()
     at.switch_page("pages/about.py").run()
     assert not at.exception, at.exception
-    assert [s.value for s in at.selectbox if s.key in ("revisions_from", "revisions_to")] == ["v0001", "v0002"]
+    assert [s.value for s in at.selectbox if s.key.startswith("revisions_")] == ["v0001", "v0002"]
     texts = " ".join(m.value for m in at.markdown)
     assert "Exportations 2024 : 4,0\u00a0k€ puis 6,0\u00a0k€ (révision : +2,0\u00a0k€)." in texts
     table = at.dataframe[-1].value
@@ -141,5 +141,10 @@ def test_the_data_page_shows_the_revisions_of_the_selected_territory(root, monke
     name = "revisions_v0001-v0002_dep-04_alpes-de-haute-provence_2024.xlsx"
     workbook = load_workbook(io.BytesIO(content(files, name)))
     assert workbook.active.cell(row=1, column=1).value.startswith("Révisions entre deux versions des données")
+    accept_uploads([("region_94_A.zip", region_zip_bytes("94", ["2A"]))])       # nothing of dep:04 moves
+    at.run()
+    assert [s.value for s in at.selectbox if s.key.startswith("revisions_")] == ["v0002", "v0003"]
+    assert [i for i in at.info if "Aucun chiffre des Alpes-de-Haute-Provence n'a changé entre les versions v0002 et "
+            "v0003 pour 2024" in i.value]
     st.cache_data.clear()
     st.cache_resource.clear()

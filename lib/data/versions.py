@@ -364,10 +364,11 @@ def history_rows(with_actor: bool = False) -> list[dict]:
         names = [f["name"] for f in version.files]
         row = {"Version": version.id, "En service": "oui" if version.id == in_use else "",
                "Date": f"{local:%d/%m/%Y %H:%M}",
+               # what changed, before the details: on a laptop the last columns scroll out of sight
+               "Changements": changes_cell(changes_of(version)),
                "Diffusion": release_text(version),
                "Lignes": format_number(version.manifest["rows"]) if version.manifest.get("rows") else "—",
                "Opération": ACTION_LABELS.get(version.manifest.get("action"), version.manifest.get("action", "")),
-               "Changements": changes_cell(changes_of(version)),
                "Fichiers": f"{len(names)} : " + ", ".join(names)}
         if with_actor:
             row["Par"] = version.manifest.get("actor", "")

@@ -42,12 +42,14 @@ def render(page) -> None:
     in_use = versions.current_id()
     to_default = ids.index(in_use) if in_use in ids else 0
     left, right = st.columns(2)
-    to_id = right.selectbox("Version d'arrivée", ids, index=to_default, key="revisions_to")
+    # keyed by the version in use: after an upload or a rollback the comparison starts again from it
+    to_id = right.selectbox("Version d'arrivée", ids, index=to_default, key=f"revisions_to_{in_use}")
     replaced = versions.get(to_id).manifest.get("replaces")
     choices = [vid for vid in ids if vid != to_id]
     from_id = left.selectbox("Version de départ", choices,
-                             index=choices.index(replaced) if replaced in choices else 0, key="revisions_from")
-    st.caption(f"Chiffres de {escape_markdown(territory.name)} (le territoire choisi dans la barre latérale) "
+                             index=choices.index(replaced) if replaced in choices else 0,
+                             key=f"revisions_from_{in_use}_{to_id}")
+    st.caption(f"Chiffres {escape_markdown(territory.phrase.of)} (le territoire choisi dans la barre latérale) "
                "calculés sur chacune des deux versions : une nouvelle diffusion des douanes révise les années "
                "précédentes.")
     try:
@@ -59,6 +61,10 @@ def render(page) -> None:
         st.caption(f"L'année {page.year} n'est pas dans les deux versions : comparaison de {revisions.year}.")
     # our own figures and words only (no text from a data file): no escaping, which would drop the no-break spaces
     st.markdown("  \n".join(total_sentence(revisions, key) + "." for key in ("exports", "imports")))
+    if revisions.unchanged:
+        st.info(f"Aucun chiffre {escape_markdown(territory.phrase.of)} n'a changé entre les versions {from_id} et "
+                f"{to_id} pour {revisions.year}.", icon="ℹ️")
+        return
     context = DownloadContext(selection=dataclasses.replace(page.selection, year=revisions.year),
                               source=page.downloads.source)
     table = revisions_table(revisions, from_id, to_id)
