@@ -7,7 +7,7 @@ page can send it beside the Sankey and let the screen's width choose (lib/ui/res
 """
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from lib.analysis.indicators import FlowStructure
 from lib.core import formatting as fmt
@@ -16,6 +16,11 @@ from lib.presentation import chart_style as cs
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
 
 FLOW_LIST_CLASS = "cet-flow-list"
+
+
+def escape(text: str) -> str:
+    """Text between tags: < > & escaped, quotes kept (« d'origine » stays readable in the HTML)."""
+    return _escape(text, quote=False)
 
 
 def _rows(nodes: list[tuple[str, float]], total: float, money, color: str, others: str) -> str:
