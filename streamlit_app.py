@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib.ui import auth, download_grace, export_errors, loaders, upload_guard
 from lib.ui.dossier_button import dossier_button
+from lib.ui.first_visit import reveal_navigation
 from lib.ui.french_ui import french_interface
 from lib.ui.responsive import responsive_css
 from lib.ui.selection import sidebar_selection
@@ -31,6 +32,7 @@ navigation = st.navigation([
     st.Page("pages/country_explorer.py", title="Par pays", icon=":material/public:", url_path="par-pays"),
     st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
 ])
+reveal_navigation()   # hidden by .streamlit/config.toml until the legacy pages/ listing is over (first_visit)
 
 upload_guard.begin_run()
 auth.consume_console_link()
