@@ -106,7 +106,8 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
     tickvals, ticktext = cs.meur_ticks(low, high, unit=unit)
-    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
+    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * (1.12 if values_shown else 1.04)],
+                     tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each year, its balance in green or red (the line alone carries no figure).
