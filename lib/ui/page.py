@@ -83,8 +83,8 @@ def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
     page_accessibility()
     st.title(title)
     st.markdown(f"#### {selection.territory.name} — {selection.year}")
+    update_banner.show()      # the data changed: said before what follows from it (a territory gone)
     show_url_warnings()
-    update_banner.show()
     demo_banner(data.is_demo)
     if selection.territory.kind == "ti":
         if show_ti_box:
