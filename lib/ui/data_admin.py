@@ -64,6 +64,8 @@ def render(data: AppData) -> None:
     else:
         st.info(f"Vous êtes administrateur ({_escape_markdown(admin)}) : vous pouvez déposer des fichiers et "
                 "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon=":material/key:")
+        if auth.session_note():
+            st.caption(auth.session_note())
         if st.button("Quitter l'administration", key="admin_logout", icon=":material/logout:"):
             auth.logout()
             st.rerun()
