@@ -85,7 +85,23 @@ def logout() -> None:
     _revoke_session()
     _end_ticket(identity, "« Quitter l'administration »")
     if _oidc_user_email():
-        st.logout()
+        _sign_out_at_provider()
+
+
+def sign_out_visitor() -> None:
+    """A signed-in address that is not an administrator's: leave the provider's session too."""
+    email = _oidc_user_email()
+    if email:
+        audit.record("déconnexion", email, audit.ACCEPTED, "fin de la connexion OpenID Connect (visiteur)")
+        _sign_out_at_provider()
+
+
+def _sign_out_at_provider() -> None:
+    """OpenID Connect: Streamlit's logout sends the browser to the provider's end-of-session page. The run
+    stops here: a rerun (the caller's next line) would drop that redirect before it reaches the browser,
+    and the user would stay signed in at the provider (found against oidc-provider, issue 20 item 7)."""
+    st.logout()
+    st.stop()
 
 
 def _end_ticket(identity: str | None, why: str) -> None:

@@ -51,6 +51,8 @@ def render(data: AppData) -> None:
             if _email:
                 st.caption(f"Connecté en tant que {_escape_markdown(_email)} : cette adresse ne figure pas dans la liste "
                            "des administrateurs.")
+                if st.button("Se déconnecter", key="oidc_logout", icon=":material/logout:"):
+                    auth.sign_out_visitor()
             else:
                 st.button("Se connecter (administrateurs)", on_click=st.login, key="oidc_login")
         if access.secret:
