@@ -100,7 +100,9 @@ def deliver() -> None:
     from streamlit.url_util import make_url_path
     query = "fin=1" if pending == _CLEAR else f"retrait={pending}"
     src = make_url_path(config.get_option("server.baseUrlPath") or "", ROUTE) + "?" + query
-    st.html(f'<img src="{src}" alt="" width="1" height="1" style="position:absolute;opacity:0">')
+    with st.container(key="admin_cookie"):   # hidden, so the page does not move (the image still loads)
+        st.html('<style>.st-key-admin_cookie, [data-testid="stLayoutWrapper"]:has(> .st-key-admin_cookie) '
+                f'{{ display: none; }}</style><img src="{src}" alt="" width="1" height="1">')
 
 
 def take(pickup: str) -> str | None:
