@@ -124,3 +124,67 @@ def test_administration_ends_at_the_ticket_expiry_in_an_open_session(app_root, m
 
 
 from tests.test_admin_access import app_root  # noqa: E402,F401  (the private data folder of the AppTest tests)
+
+
+# --------------------------------------------------------------------------- the cookie route (lib/ui/admin_cookie.py)
+
+def _get(route, query: str):
+    import asyncio
+    import concurrent.futures
+    from starlette.requests import Request
+    scope = {"type": "http", "method": "GET", "path": route.path, "path_params": {}, "headers": [],
+             "query_string": query.encode("ascii"), "scheme": "http", "server": ("127.0.0.1", 8501)}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:   # an event loop may run in this thread
+        return pool.submit(asyncio.run, route.endpoint(Request(scope))).result()
+
+
+def _set_cookie(response) -> str:
+    return next((v.decode() for k, v in response.raw_headers if k == b"set-cookie"), "")
+
+
+def test_the_route_hands_a_ticket_out_once_and_clears_it_on_request(monkeypatch):
+    from lib.ui import admin_cookie
+    monkeypatch.setattr(admin_cookie, "_pickups", {"retrait-1": ("corps.signature", admin_cookie.time.monotonic() + 60),
+                                                   "retrait-vieux": ("x.y", admin_cookie.time.monotonic() - 1)})
+    route = admin_cookie.cookie_route()
+    assert route.path == "/_cet/session-admin"
+    first = _get(route, "retrait=retrait-1")
+    cookie = _set_cookie(first)
+    assert first.media_type == "image/gif" and first.headers["cache-control"] == "no-store"
+    assert cookie.startswith("cet_admin=corps.signature;") and "HttpOnly" in cookie
+    assert "samesite=strict" in cookie.lower() and "Max-Age" not in cookie and "Path=/" in cookie
+    assert _set_cookie(_get(route, "retrait=retrait-1")) == ""          # once only
+    assert _set_cookie(_get(route, "retrait=retrait-vieux")) == ""      # past its two minutes
+    assert _set_cookie(_get(route, "retrait=devine")) == ""
+    cleared = _set_cookie(_get(route, "fin=1"))
+    assert cleared.startswith('cet_admin="";') and "Max-Age=0" in cleared
+
+
+def test_the_launcher_adds_the_route_before_streamlit_s_own(monkeypatch):
+    from streamlit.web.server.starlette import starlette_app
+    from lib.ui import admin_cookie
+    monkeypatch.setattr(admin_cookie, "_installed", {"routes": False})
+    monkeypatch.setattr(starlette_app, "create_streamlit_routes", lambda runtime: ["les routes de Streamlit"])
+    assert not admin_cookie.available()
+    admin_cookie.install()
+    admin_cookie.install()                                  # idempotent: wrapped once
+    routes = starlette_app.create_streamlit_routes(None)
+    assert admin_cookie.available() and len(routes) == 2 and routes[1] == "les routes de Streamlit"
+    assert routes[0].path == "/_cet/session-admin"          # first: before the frontend's catch-all route
+
+
+def test_a_sign_in_whose_token_has_no_address_is_explained_and_can_be_left(app_root, monkeypatch):
+    """Found against oidc-provider: an ID token without `email` left the page offering « Se connecter » forever."""
+    from lib.ui import auth as ui_auth
+    from tests.test_admin_access import _app
+    secrets = {"auth": {"client_id": "cet", "server_metadata_url": "https://idp.example/.well-known"},
+               "admin": {"emails": ["admin@prefecture.gouv.fr"]}}
+    monkeypatch.setattr(ui_auth, "_secrets", lambda: secrets)
+    monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: None)
+    monkeypatch.setattr(ui_auth, "signed_in_without_address", lambda: True)
+    at = _app()
+    at.switch_page("pages/about.py").run()
+    assert any("n'a pas transmis d'adresse électronique" in c.value for c in at.caption)
+    labels = [b.label for b in at.button]
+    assert "Se déconnecter" in labels and "Se connecter (administrateurs)" not in labels
+    assert not _admin(at)

@@ -91,8 +91,8 @@ def logout() -> None:
 def sign_out_visitor() -> None:
     """A signed-in address that is not an administrator's: leave the provider's session too."""
     email = _oidc_user_email()
-    if email:
-        audit.record("déconnexion", email, audit.ACCEPTED, "fin de la connexion OpenID Connect (visiteur)")
+    if email or signed_in_without_address():
+        audit.record("déconnexion", email or "inconnu", audit.ACCEPTED, "fin de la connexion OpenID Connect (visiteur)")
         _sign_out_at_provider()
 
 
@@ -172,6 +172,15 @@ def admin_identity() -> str | None:
             audit.record("connexion", email, audit.ACCEPTED, "OpenID Connect")
         return email
     return None
+
+
+def signed_in_without_address() -> bool:
+    """Signed in at the provider, but its ID token carries no e-mail (Streamlit reads nothing else): without
+    this, the page would offer « Se connecter » again and again."""
+    try:
+        return bool(st.user.is_logged_in) and _oidc_user_email() is None
+    except Exception:   # no [auth] configured
+        return False
 
 
 def logged_in_email() -> str | None:

@@ -48,9 +48,14 @@ def render(data: AppData) -> None:
         st.info("Pour devenir administrateur : " + " ; ou ".join(ways) + ".", icon=":material/lock:")
         if access.oidc and access.admin_emails:
             _email = auth.logged_in_email()
+            _nameless = not _email and auth.signed_in_without_address()
             if _email:
                 st.caption(f"Connecté en tant que {_escape_markdown(_email)} : cette adresse ne figure pas dans la liste "
                            "des administrateurs.")
+            if _nameless:
+                st.caption("Connecté, mais le fournisseur d'identité n'a pas transmis d'adresse électronique : le "
+                           "responsable de l'application doit lui faire ajouter « email » au jeton d'identité.")
+            if _email or _nameless:
                 if st.button("Se déconnecter", key="oidc_logout", icon=":material/logout:"):
                     auth.sign_out_visitor()
             else:
