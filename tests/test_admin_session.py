@@ -7,6 +7,7 @@ import pytest
 
 from lib.core import schema
 from lib.data import admin_session, audit
+from tests.test_admin_access import _app, app_root  # noqa: F401  (app_root: the AppTest tests' private data folder)
 
 NOW = 1_800_000_000.0
 
@@ -83,7 +84,6 @@ def test_a_new_session_with_the_browser_ticket_is_administrator_until_quitter(ap
     « Quitter », the same cookie no longer opens anything."""
     from lib.data.auth import SECRET_ENV
     from lib.ui import admin_cookie
-    from tests.test_admin_access import _app
     monkeypatch.setenv(SECRET_ENV, SECRET)
     at = _app()
     _sign_in(at)
@@ -108,7 +108,6 @@ def test_a_new_session_with_the_browser_ticket_is_administrator_until_quitter(ap
 
 def test_administration_ends_at_the_ticket_expiry_in_an_open_session(app_root, monkeypatch):
     from lib.data.auth import SECRET_ENV
-    from tests.test_admin_access import _app
     monkeypatch.setenv(SECRET_ENV, SECRET)
     monkeypatch.setenv(admin_session.TTL_ENV, "60")
     at = _app()
@@ -121,9 +120,6 @@ def test_administration_ends_at_the_ticket_expiry_in_an_open_session(app_root, m
     assert [(e["action"], e["actor"], e["message"]) for e in audit.read()][-1] == (
         "déconnexion", "secret partagé", "fin de la session administrateur : expirée")
     assert any("a expiré" in t.value for t in at.toast)
-
-
-from tests.test_admin_access import app_root  # noqa: E402,F401  (the private data folder of the AppTest tests)
 
 
 # --------------------------------------------------------------------------- the cookie route (lib/ui/admin_cookie.py)
@@ -176,7 +172,6 @@ def test_the_launcher_adds_the_route_before_streamlit_s_own(monkeypatch):
 def test_a_sign_in_whose_token_has_no_address_is_explained_and_can_be_left(app_root, monkeypatch):
     """Found against oidc-provider: an ID token without `email` left the page offering « Se connecter » forever."""
     from lib.ui import auth as ui_auth
-    from tests.test_admin_access import _app
     secrets = {"auth": {"client_id": "cet", "server_metadata_url": "https://idp.example/.well-known"},
                "admin": {"emails": ["admin@prefecture.gouv.fr"]}}
     monkeypatch.setattr(ui_auth, "_secrets", lambda: secrets)
