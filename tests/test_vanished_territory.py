@@ -89,3 +89,22 @@ def test_a_session_on_a_territoire_d_industrie_is_told_when_real_files_without_t
     assert [m.value for m in at.markdown if m.value.startswith("#### ")][0].startswith("#### Hautes-Alpes")
     assert not [w for w in at.warning if "n'existe plus" in w.value]          # said once
 
+
+
+def test_choosing_territoire_d_industrie_without_a_list_says_in_the_page_what_is_shown(demo_then_versions):
+    """The sidebar on « Territoire d'industrie » with no list: the main area says whose figures it shows."""
+    from streamlit.testing.v1 import AppTest
+    from lib.data.uploads import accept_uploads
+    from tests.test_bad_input import KEPT_DEPS, region_zip_bytes
+    accept_uploads([("region_93_A.zip", region_zip_bytes("93", KEPT_DEPS))], actor="test")
+    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    at.query_params["territoire"] = "dep:05"
+    at.run()
+    assert not [i for i in at.main.info if "Aucune liste officielle" in i.value]
+    at.selectbox(key="sel_kind").select("ti").run()
+    assert not at.exception, at.exception
+    said = [i.value for i in at.main.info if "Aucune liste officielle des Territoires d'industrie" in i.value]
+    assert len(said) == 1 and said[0].endswith("Les chiffres affichés sont ceux des Hautes-Alpes en attendant.")
+    assert [m.value for m in at.markdown if m.value.startswith("#### ")][0].startswith("#### Hautes-Alpes")
+    at.selectbox(key="sel_kind").select("dep").run()
+    assert not [i for i in at.main.info if "Aucune liste officielle" in i.value]

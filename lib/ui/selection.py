@@ -95,6 +95,7 @@ def _initialise(data: AppData) -> None:
 
 _SAVED = "sel_saved"   # plain copy of the controls: widget state can be dropped on a page change
 _VANISHED = "sel_vanished"   # a lib.data.vanished.Vanished the page says (main area), then forgets
+_WAITING = "sel_waiting"     # « Territoire d'industrie » chosen but no list loaded: the territory shown instead
 
 
 def _follow_vanished(data: AppData) -> None:
@@ -148,6 +149,10 @@ def sidebar_selection(data: AppData) -> Selection:
             st.caption(f"Affichage de {options[0].label} en attendant.")
         elif kind == "ti":
             options = _searched(options)
+        if waiting:
+            state[_WAITING] = options[0]        # said in the main area too (show_vanished)
+        else:
+            state.pop(_WAITING, None)
         by_id = {t.id: t for t in options}
         state[_KEYS["territory"]] = _valid_or_saved(_KEYS["territory"], "territory", lambda v: v in by_id,
                                                     next(iter(by_id)))
@@ -226,7 +231,12 @@ def show_url_warnings() -> None:
 
 
 def show_vanished() -> None:
-    """Main area, once: which territory vanished, which one is shown, and buttons for the choices left."""
+    """Main area: which territory vanished (once), which one is shown, and buttons for the choices left; and,
+    while the sidebar is on « Territoire d'industrie » without a list, which territory the figures are of."""
+    waiting = st.session_state.get(_WAITING)
+    if waiting is not None:     # the sidebar says « Territoire d'industrie »: the page says what it shows
+        st.info(f"{NO_TI_LIST_MESSAGE} Les chiffres affichés sont ceux {waiting.phrase.of} en attendant.",
+                icon=":material/info:")
     gone = st.session_state.pop(_VANISHED, None)
     if gone is None:
         return
