@@ -21,8 +21,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from lib.analysis import explorers, exposure, synthesis, trends
 from lib.analysis.dataset import AppData, data_fingerprint, load_app_data
 from lib.core.errors import DataFileError
+from lib.data.release_dates import release_phrase
 from lib.presentation.update_notice import update_notice as notice_text
-from lib.data.official_files import release_label
 from lib.analysis.summary import territory_summary
 from lib.outputs.report import ReportContext, choices_for, report_items
 from lib.ui import update_banner
@@ -87,7 +87,8 @@ def update_notice(data: AppData, previous_fingerprint: str | None = None) -> str
     """« Données mises à jour le 30/11/2026 à 05:12 : … » or, after a rollback, « Retour à la version du … »."""
     from lib.data import versions
     date = data.result.release_date
-    release = f"résultats de {release_label(date)}" if date else "date de diffusion inconnue"
+    release = f"résultats de {release_phrase(date, data.result.release_others)}" if date \
+        else "date de diffusion inconnue"
     rows = len(data.result.table)
     if data.version is None:
         return notice_text(release=release, rows=rows)
