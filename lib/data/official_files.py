@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import schema
-from lib.core.formatting import month_name
+from lib.core.formatting import format_number, month_name
 from lib.core.errors import DataFileError
 from lib.core.files import decode_text, sniff_separator
 from lib.data.reference.departments import normalize_department_code, region_of
@@ -595,12 +595,13 @@ def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
     warnings = []
     revised = int((same_cell & ~same_release & differs).sum())
     if revised:
-        warnings.append(f"{revised:,} valeur(s) révisée(s) entre deux diffusions des douanes : la plus récente est "
-                        "retenue.".replace(",", " "))
+        warnings.append(f"{format_number(revised)} valeur(s) révisée(s) entre deux diffusions des douanes : la plus "
+                        "récente est retenue.")
     dropped = int((~keep).sum()) - revised
     if dropped:
-        warnings.append(f"{dropped:,} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une seule "
-                        "fois.".replace(",", " "))
+        # format_number, not str.replace(",", " ") over the whole sentence, which ate its own comma
+        warnings.append(f"{format_number(dropped)} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une "
+                        "seule fois.")
     return keep, warnings
 
 
