@@ -3,6 +3,7 @@ from functools import partial
 
 import streamlit as st
 
+from lib.analysis.coverage import partial_france_note
 from lib.presentation.overview_metrics import kpi_cards
 from lib.core.schema import EXPORT, IMPORT
 from lib.presentation.texts import balance_reading, treemap_reading
@@ -19,6 +20,8 @@ synthesis_block(page.compute("overview_synthesis"), key="overview")
 
 for row in kpi_cards(page.data.cube, page.territory, page.year, summary):
     metric_row(row)
+if partial_france_note(summary):
+    st.caption(partial_france_note(summary))
 if page.territory.kind == "dep":
     main_tis = page.data.catalog.industry_territories_of_department(page.territory.departments[0])
     if main_tis:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from lib.analysis.coverage import partial_france_note
 from lib.core.formatting import format_millions_words, format_percent
 from lib.data.reference.departments import department_name
 from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
@@ -33,8 +34,9 @@ def total_sentences(summary: dict, territory: Territory, flow: str) -> list[str]
         lines.append(f"soit {format_percent(summary['share_of_region'][key])} de la valeur {words['valued']} "
                      f"par {home.phrase.subject}{together}")
     if territory.kind != "fr":
+        partial = " (France partielle : départements des fichiers chargés)" if partial_france_note(summary) else ""
         lines.append(f"soit {format_percent(summary['share_of_france'][key])} de la valeur {words['valued']} "
-                     "au niveau national")
+                     f"au niveau national{partial}")
     return lines
 
 
