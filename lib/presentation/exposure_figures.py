@@ -129,6 +129,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
                              "l'exposition ne peut pas être représentée.")
     products = exposure.products.reset_index(drop=True)
+    territory_name = cs.territory_label(territory_name)
     shorts = [cs.product_names(str(c))[0] for c in products["product"]]
     layout = _exposure_layout(exposure, shorts, export) if export is not None else None
 
@@ -324,6 +325,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     labels = [f"{_flow_title(f)} — {DIMENSION_LABELS.get(d, d)}"
               for f, d in zip(data["flow"], data["dimension"])]
     base = [palette.exports if f == EXPORT else palette.imports for f in data["flow"]]
+    territory_name, region_name = cs.territory_label(territory_name), region_name and cs.territory_label(region_name)
     series = [("hhi", territory_name, base)]
     if region_name and np.isfinite(data["hhi_region"].to_numpy(dtype=float)).any():
         series.append(("hhi_region", region_name if region_name.lower().startswith("région")
@@ -383,6 +385,8 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
         raise EmptyDataError("Aucun échange pour ce territoire et cette année : la répartition entre l'Union "
                              "européenne et le reste du monde ne peut pas être représentée.")
     flows = data["flow"].tolist()
+    territory_name = territory_name and cs.territory_label(territory_name)
+    region_name = region_name and cs.territory_label(region_name)
     labels = [_flow_title(f) for f in flows]
     flow_names = list(labels)
     base = [palette.exports if f == EXPORT else palette.imports for f in flows]

@@ -1,10 +1,9 @@
 """French sentences of the publication, written once for the pages, the downloads and the CLI."""
 from __future__ import annotations
 
-import re
-
 from lib.analysis.coverage import partial_france_note
 from lib.core.formatting import format_millions_words, format_percent
+from lib.presentation.plain_text import markdown_text
 from lib.data.reference.departments import department_name
 from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
 from lib.data.territories import Territory, home_region
@@ -121,7 +120,6 @@ def treemap_reading(palette, destination: str = "", source: str = "", scale: str
             "produits (nomenclature A129) sont regroupés par grande activité (A38).")
 
 
-def escape_markdown(text: str) -> str:
-    """A label from a data file (a territory's name, a file name, a cell value) shown as text, never as
-    Markdown (links, images, colours…)."""
-    return re.sub(r"([\\`*_{}\[\]<>#|~$!])", r"\\\1", " ".join(str(text).split()))
+# A label from a data file (a territory's name, a file name, a cell value) shown as text, never as Markdown:
+# the one Markdown rule of lib.presentation.plain_text, under the name the pages used first.
+escape_markdown = markdown_text
