@@ -32,7 +32,7 @@ def test_one_region_is_partial_and_every_share_of_france_says_so():
     note = partial_france_note(summary)
     assert note.startswith(f"France partielle : les fichiers chargés couvrent {len(paca)} départements sur 101")
     labels = [card.label for row in kpi_cards(cube, department("04"), 2024, summary) for card in row]
-    assert "Part de la France partielle (export)" in labels and "Part de la France (export)" not in labels
+    assert "Part France partielle (export)" in labels and "Part de la France (export)" not in labels
     table = kpi_table(summary)
     assert "Part de la France partielle — exportations" in list(table.frame["indicator"])
     assert table.notes == [note]

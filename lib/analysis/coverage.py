@@ -49,10 +49,13 @@ def coverage_of(summary: dict) -> FranceCoverage | None:
     return FranceCoverage(found["departments"], found["of"], tuple(found["missing_regions"]))
 
 
-def france_share_label(summary: dict) -> str:
-    """« Part de la France », or « Part de la France partielle » when the files miss départements."""
+def france_share_label(summary: dict, short: bool = False) -> str:
+    """« Part de la France », or « Part de la France partielle » when the files miss départements
+    (``short``: « Part France partielle », for a key-figure card's one line)."""
     coverage = coverage_of(summary)
-    return "Part de la France partielle" if coverage is not None and coverage.partial else "Part de la France"
+    if coverage is None or not coverage.partial:
+        return "Part de la France"
+    return "Part France partielle" if short else "Part de la France partielle"
 
 
 def partial_france_note(summary: dict) -> str | None:

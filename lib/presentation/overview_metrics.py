@@ -67,7 +67,7 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
             second.append(Card(f"{label} ({flow_label})", format_percent(summary["share_of_region"][key]),
                                help=help_text))
     if territory.kind != "fr":
-        france, note = france_share_label(summary), partial_france_note(summary)
+        france, note = france_share_label(summary, short=True), partial_france_note(summary)
         second += [Card(f"{france} (export)", format_percent(summary["share_of_france"]["exports"]), help=note),
                    Card(f"{france} (import)", format_percent(summary["share_of_france"]["imports"]), help=note)]
     if territory.kind == "dep":
