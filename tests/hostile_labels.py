@@ -20,6 +20,7 @@ PAYLOADS = (
 )
 HOSTILE_TI_NAME = " ".join(PAYLOADS)
 FRIENDLY_TI_NAME = "Val d'Europe & Co"
+FORMULA_TI_NAME = '=HYPERLINK("https://evil.example";"clic")'
 HOSTILE_PRODUCT = '<b>C99Z</b>'
 HOSTILE_COUNTRY = '<a href="https://evil.example">ZZ</a>'
 YEARS = (2023, 2024)
@@ -38,7 +39,8 @@ def _rows(flow: str) -> list[list]:
 
 def write_hostile_files(folder: Path) -> Path:
     """One PACA archive (13, 83, 06) with a hostile product and country code, and a Territoires d'industrie
-    list naming a territory with every payload (ti:TIH, in the 13) and a friendly one (ti:TIV, in the 83)."""
+    list naming a territory with every payload (ti:TIH, in the 13), a friendly one (ti:TIV, in the 83) and
+    one named like an Excel formula (ti:TIF, in the 06)."""
     folder.mkdir(parents=True, exist_ok=True)
     write_region_zip(folder, "93", import_rows=_rows("Import"), export_rows=_rows("Export"))
     out = io.StringIO()
@@ -47,6 +49,7 @@ def write_hostile_files(folder: Path) -> Path:
     for i in range(1, 7):
         writer.writerow([f"1300{i}", f"Commune {i} {PAYLOADS[i % len(PAYLOADS)]}", "TIH", HOSTILE_TI_NAME])
         writer.writerow([f"8300{i}", f"Commune {i}", "TIV", FRIENDLY_TI_NAME])
+        writer.writerow([f"0600{i}", f"Commune {i}", "TIF", FORMULA_TI_NAME])
     (folder / "liste-ti-com2023-20240101.csv").write_text(out.getvalue(), encoding="utf-8")
     return folder
 
@@ -82,3 +85,14 @@ def label_markup_in_figure(fig) -> list[str]:
         elif _PLOTLY_TAG.search(_CODE_MARKUP.sub("", text)):
             found.append(f"{where}: {text[:120]}")
     return found
+
+
+# Streamlit Markdown: what a payload looks like when it reached Markdown unescaped.
+_RAW_MARKDOWN = ("[lien](", "~~barré~~", ":red[", "$x^2$", ":material/", ":smile:", "https://", "www.evil",
+                 "chef@evil", "<a ", "<span", "<b>", "<!--", "*gras*", "_it_", "`code`", "| a |")
+
+
+def raw_markdown_in(body: str) -> list[str]:
+    """The payload fragments a Markdown source holds unescaped (a label put into Markdown as it is): found
+    as they are, their first character not behind a backslash."""
+    return [fragment for fragment in _RAW_MARKDOWN if re.search(r"(?<!\\)" + re.escape(fragment), str(body))]
