@@ -25,6 +25,7 @@ from lib.core.formatting import format_number
 from lib.data.official_files import release_label
 from lib.analysis.summary import territory_summary
 from lib.outputs.report import ReportContext, choices_for, report_items
+from lib.presentation.plain_text import markdown_text
 
 _PIN = "_data_pin"
 
@@ -76,7 +77,7 @@ def app_data() -> AppData:
     data, problem = _load(fingerprint)
     state[_PIN] = {"run": ctx.cursors if ctx is not None else None, "data": data, "fingerprint": fingerprint}
     if problem:
-        st.error(problem)
+        st.error(markdown_text(problem))      # it quotes file names and cell values: text, not Markdown
     if pin is not None and pin["fingerprint"] != fingerprint:
         st.info(update_notice(data), icon=":material/sync:")
     return data
