@@ -48,7 +48,8 @@ def _read_markdown(escaped: str) -> str:
 def test_markdown_text_reads_as_typed_and_starts_no_markup(label):
     escaped = markdown_text(label)
     assert "\n" not in escaped and "\r" not in escaped
-    assert _read_markdown(escaped) == " ".join(label.split()).replace(WORD_JOINER, "")
+    flat = re.sub(r"[ \t\n\r\f\v]+", " ", label).strip(" ")        # no-break spaces stay (French typography)
+    assert _read_markdown(escaped) == flat.replace(WORD_JOINER, "")
     unescaped = re.sub(r"\\.", "", escaped)                  # what is left once every escape pair is taken out
     assert not _MARKDOWN_PUNCTUATION & set(unescaped), escaped
     plain = escaped.replace(WORD_JOINER, "\x00")             # a joiner counts as a break
@@ -69,6 +70,7 @@ def test_plot_text_has_no_tag_entity_or_template_of_its_own(label):
 def test_a_friendly_name_looks_the_same_after_both_rules():
     assert _read_markdown(markdown_text(FRIENDLY_TI_NAME)) == FRIENDLY_TI_NAME
     assert markdown_text(FRIENDLY_TI_NAME) == "Val d'Europe \\& Co"
+    assert markdown_text("511,9\u00a0M€ ;\u202f1") == "511,9\u00a0M€ ;\u202f1"      # French spaces kept
     assert plot_text(FRIENDLY_TI_NAME) == "Val d'Europe &amp; Co"     # drawn « & » by plotly.js
 
 

@@ -31,12 +31,13 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!&])")
 # Recognised in text nodes after parsing, so broken by an invisible character instead of a backslash:
 # « :material/icon: », « :emoji: », « https://… », « www.… », « nom@domaine.fr ».
 _AFTER_PARSE = re.compile(r"(:)(?=\S)|(@)|(?<![^\W_])(www)(?=\.)", re.IGNORECASE)
+_LINE_BREAKS = re.compile(r"[ \t\n\r\f\v]+")      # ASCII only: « 511,9\u00a0M€ » keeps its no-break space
 _LIST_START = re.compile(r"^(\d+)([.)])|^()([-+])")     # « 1984. », « - », « + » would open a list
 
 
 def markdown_text(text) -> str:
     """A label (or a sentence made of labels) as Streamlit Markdown that shows it as typed, on one line."""
-    flat = " ".join(str(text).split())              # a newline would start a block (heading, list, table)
+    flat = _LINE_BREAKS.sub(" ", str(text)).strip(" ")  # a newline would start a block (heading, list, table)
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
     escaped = _LIST_START.sub(lambda m: f"{m.group(1) or ''}\\{m.group(2) or m.group(4)}", escaped)
     return _AFTER_PARSE.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
