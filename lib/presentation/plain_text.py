@@ -11,7 +11,8 @@ and ``&amp;`` into those files. Each markup language escapes them instead at its
   or a page puts a label or a sentence built from labels into Markdown;
 - plotly's HTML subset (titles, legends, axes, ticks, hover texts, annotations, Sankey and treemap labels):
   ``plot_text``, where lib.presentation.chart_style hands a label to a figure (``product_names``,
-  ``country_names``, ``department_label``, ``territory_label``) and where ``finish`` writes the title.
+  ``country_names``, ``department_label``, ``territory_label``), where ``finish`` writes the title, and
+  where a figure takes a plain-text parameter (the map's label and hover lines, a partner's name).
 
 Both keep what a reader sees identical to the label: a backslash before a Markdown character and an HTML
 entity are read, not shown; an invisible word joiner (U+2060) after ``:``, ``@`` and ``www`` stops what
