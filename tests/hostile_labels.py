@@ -95,4 +95,5 @@ _RAW_MARKDOWN = ("[lien](", "~~barré~~", ":red[", "$x^2$", ":material/", ":smil
 def raw_markdown_in(body: str) -> list[str]:
     """The payload fragments a Markdown source holds unescaped (a label put into Markdown as it is): found
     as they are, their first character not behind a backslash."""
-    return [fragment for fragment in _RAW_MARKDOWN if re.search(r"(?<!\\)" + re.escape(fragment), str(body))]
+    return [fragment for fragment in _RAW_MARKDOWN
+            if re.search(r"(?<!\\)" + re.escape(fragment), str(body), re.IGNORECASE)]

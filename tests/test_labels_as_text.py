@@ -208,7 +208,9 @@ def _markdown_bodies(at) -> list[tuple[str, str]]:
         found += [("metric", str(metric.label)), ("metric help", str(metric.proto.help))]
     for expander in at.expander:
         found.append(("expander", str(expander.label)))
-    return found
+    # the charts' text alternatives are one-line HTML blocks (html.escape'd, never read as Markdown): the
+    # browser test checks them rendered
+    return [(kind, body) for kind, body in found if not body.startswith('<p class="sr-only-description"')]
 
 
 @pytest.mark.parametrize("page", ["streamlit_app.py", "pages/exports.py", "pages/comparison.py",
@@ -222,10 +224,23 @@ def test_pages_put_no_label_into_markdown_unescaped(hostile_app, page):
     if page != "streamlit_app.py":
         at.switch_page(page).run()
     assert not at.exception, at.exception
-    # the charts' text alternatives are one-line HTML blocks (html.escape'd, never read as Markdown): the
-    # browser test checks them rendered
-    bodies = [(kind, body) for kind, body in _markdown_bodies(at)
-              if not body.startswith('<p class="sr-only-description"')]
+    bodies = _markdown_bodies(at)
     assert any("lien" in body for _, body in bodies)           # the name is on the page
     leaks = [(kind, body[:160], raw_markdown_in(body)) for kind, body in bodies if raw_markdown_in(body)]
     assert leaks == []
+
+
+@pytest.mark.parametrize("page, key, code", [("pages/country_explorer.py", "explorer_country", HOSTILE_COUNTRY),
+                                             ("pages/product_explorer.py", "explorer_product", HOSTILE_PRODUCT)])
+def test_explorers_of_a_hostile_code_put_it_into_markdown_as_text(hostile_app, page, key, code):
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import PROJECT_DIR
+    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=180)
+    at.query_params["territoire"], at.query_params["annee"] = "dep:13", str(YEAR)
+    at.run()
+    at.switch_page(page).run()
+    at.selectbox(key=key).select(code).run()
+    assert not at.exception, at.exception
+    bodies = _markdown_bodies(at) + [("radio", str(option)) for radio in at.radio for option in radio.options]
+    assert any("C99Z" in body or "ZZ" in body for _, body in bodies)
+    assert [(kind, body[:160]) for kind, body in bodies if raw_markdown_in(body)] == []
