@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.local_server import StreamlitServer
 from tests.hostile_labels import FRIENDLY_TI_NAME, HOSTILE_TI_NAME, PAYLOADS, write_hostile_files
@@ -88,8 +89,11 @@ def test_a_friendly_name_reads_exactly_as_written(hostile_server, page):
 def test_copy_button_copies_a_name_with_a_script_comment(hostile_server, page, context):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=hostile_server.url)
     _open(page, f"{hostile_server.url}/?territoire=ti:TIH&annee=2024")
-    frame = page.frame_locator('iframe[title="st.iframe"], [data-testid="stIFrame"]').first
-    frame.get_by_role("button", name="Copier le texte").click()
-    assert frame.locator("#status").inner_text(timeout=10_000) == "Texte copié."
-    copied = page.evaluate("navigator.clipboard.readText()").replace("\u00a0", " ")   # the synthesis' « : »
-    assert HOSTILE_TI_NAME in copied and copied.startswith("En 2024")
+    box = page.locator(".st-key-synthesis_overview")
+    shown = box.locator('[data-testid="stMarkdownContainer"]').nth(1).inner_text().replace(WORD_JOINER, "")
+    frame = box.frame_locator("iframe").first
+    frame.get_by_role("button", name="Copier le texte").click(timeout=60_000)
+    expect(frame.get_by_role("status")).to_have_text("Texte copié.")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == shown                                      # the paragraph as the page shows it
+    assert HOSTILE_TI_NAME in copied.replace("\u00a0", " ")     # the synthesis' « : » takes a no-break space
