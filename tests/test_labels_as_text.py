@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from html.parser import HTMLParser
 
@@ -244,3 +245,43 @@ def test_explorers_of_a_hostile_code_put_it_into_markdown_as_text(hostile_app, p
     bodies = _markdown_bodies(at) + [("radio", str(option)) for radio in at.radio for option in radio.options]
     assert any("C99Z" in body or "ZZ" in body for _, body in bodies)
     assert [(kind, body[:160]) for kind, body in bodies if raw_markdown_in(body)] == []
+
+
+# ---------------------------------------------------------------- control characters, removed where labels enter
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_printable_label_leaves_no_control_character_and_keeps_the_rest(text):
+    from lib.core.printable import printable_label
+
+    def is_printable(value: str) -> bool:
+        return all(unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff" for c in value)
+    cleaned = printable_label(text)
+    assert is_printable(cleaned)
+    assert cleaned == text if is_printable(text) else len(cleaned) <= len(text)
+
+
+def test_control_characters_in_names_and_codes_never_reach_word_excel_or_a_terminal(tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+    from lib.analysis.dataset import load_app_data
+    from lib.outputs.excel_export import workbook_to_xlsx
+    from lib.outputs.fiche_docx import build_fiche
+    from lib.outputs.report import report_item
+    from tests.official_builders import write_csv
+    folder = write_hostile_files(tmp_path / "files")
+    ti_list = folder / "liste-ti-com2023-20240101.csv"
+    ti_list.write_text(ti_list.read_text(encoding="utf-8").replace(FRIENDLY_TI_NAME, "Val\x1b[31m rouge\x07\x0b fin"),
+                       encoding="utf-8")
+    write_csv(folder / "complement_EXPORT.csv", [["93", "83", "Export", "C1\x1b]8;;X", "D\x07E", 10.0, 20.0]])
+    data = load_app_data([folder], cache_dir=tmp_path / "cache")
+    territory = data.catalog.resolve("ti:TIV")
+    assert territory.name == "Val [31m rouge   fin"
+    assert "C1 ]8;;X" in set(data.result.table["product"]) and "D E" in set(data.result.table["country"])
+    doc = Document(io.BytesIO(build_fiche(data, "ti:TIV", YEAR, with_images=False)))
+    assert any(territory.name in p.text for p in doc.paragraphs)
+    tables = [report_item(data.cube, data.catalog, territory, YEAR, key).tables[0] for key in ("kpi", "export-links")]
+    book = load_workbook(io.BytesIO(workbook_to_xlsx(tables, territory_label=territory.name, year=YEAR,
+                                                     source="Source : essai")))
+    cells = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert any("C1 ]8;;X" in value for value in cells)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from lib.core import schema
 from lib.core.formatting import format_number, month_name
+from lib.core.printable import printable_label
 from lib.core.errors import DataFileError
 from lib.core.files import decode_text, sniff_separator
 from lib.data.reference.departments import normalize_department_code, region_of
@@ -511,8 +512,18 @@ def _validate_codes(texts: dict[str, np.ndarray], keep: np.ndarray, rows: np.nda
             raise where.error(f"flux « {texts['Flux'][bad[0]]} » dans un fichier "
                               f"d'{schema.FLOW_NAMES[implied]} (son nom contient "
                               f"{implied.upper()})", column="Flux", row=int(rows[bad[0]]))
+    # unknown codes are kept and shown: without control characters (lib.core.printable)
     return {schema.DEPARTMENT: departments, schema.FLOW: flows,
-            schema.PRODUCT: texts["CodeA129"], schema.COUNTRY: texts["Pays"]}
+            schema.PRODUCT: _printable(texts["CodeA129"]), schema.COUNTRY: _printable(texts["Pays"])}
+
+
+def _printable(texts: np.ndarray) -> np.ndarray:
+    """The codes without control characters; the same array (no copy) when none has any, as usual."""
+    uniques = pd.unique(texts)
+    cleaned = [printable_label(t) for t in uniques]
+    if cleaned == list(uniques):
+        return texts
+    return np.array(cleaned, dtype=object)[pd.Index(uniques).get_indexer(texts)].astype(texts.dtype)
 
 
 def _map_uniques(texts: np.ndarray, func) -> np.ndarray:
