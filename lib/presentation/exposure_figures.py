@@ -19,6 +19,7 @@ from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import TEXT_COLOR, EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten
 from lib.presentation.texts import FLOW_WORDS
+from lib.presentation.plain_text import plot_text
 from lib.data.reference.departments import region_name
 from lib.core.schema import EXPORT
 from lib.data.territories import region_title
@@ -266,7 +267,7 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
     fig = cs.new_figure(template, export)
     top3 = np.zeros(len(data))
     for k in range(3):
-        names = data[f"supplier_{k + 1}_name"].fillna("").astype(str).tolist()
+        names = [plot_text(n) for n in data[f"supplier_{k + 1}_name"].fillna("").astype(str)]
         shares = data[f"supplier_{k + 1}_share"].fillna(0).to_numpy(dtype=float)
         top3 += shares
         # the 1st supplier is drawn as two traces (ordinary / critical) so that the legend tells them apart
