@@ -6,7 +6,7 @@ from lib.data.reference.french_names import count_phrase
 from lib.data.official_files import citation
 from lib.data.uploads import MAX_UPLOAD_MB
 from lib.presentation.plain_text import markdown_text
-from lib.ui import data_admin
+from lib.ui import data_admin, revisions_block
 from lib.ui.page import page_header
 
 
@@ -16,7 +16,7 @@ result = data.result
 
 st.subheader("Source")
 st.markdown(
-    f"- **{citation(result.release_date)}** — statistiques régionales et départementales du commerce extérieur "
+    f"- **{citation(result)}** — statistiques régionales et départementales du commerce extérieur "
     "(Direction générale des douanes et droits indirects, site « le kiosque »).\n"
     f"- Données chargées : {format_number(len(result.table))} lignes, années "
     f"{', '.join(map(str, data.years))}, {result.table['department'].nunique()} départements, "
@@ -70,6 +70,7 @@ st.markdown(f"""
 """)
 
 data_admin.render(data)
+revisions_block.render(page)
 
 st.subheader("Glossaire")
 st.markdown("""

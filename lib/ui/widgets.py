@@ -255,7 +255,7 @@ def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic
 def download_context(data, selection: Selection) -> DownloadContext:
     from lib.data.official_files import citation
     from lib.presentation.texts import source_line
-    return DownloadContext(selection=selection, source=source_line(citation(data.result.release_date), data.is_demo))
+    return DownloadContext(selection=selection, source=source_line(citation(data.result), data.is_demo))
 
 
 def industry_territory_box(territory, on_open: Callable[[str], None]) -> None:
