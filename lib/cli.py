@@ -152,6 +152,7 @@ def _load(args):
 
 
 def _cmd_summary(args) -> int:
+    from lib.analysis.coverage import france_share_label, partial_france_note
     from lib.analysis.summary import territory_summary
     app = _load(args)
     territory, year = app.resolve(args.territory, args.year)
@@ -167,8 +168,13 @@ def _cmd_summary(args) -> int:
         print(f"  {regions_share_label(summary['territory']['regions'])} (export / import) : "
               f"{format_percent(summary['share_of_region']['exports'])}"
               f" / {format_percent(summary['share_of_region']['imports'])}")
-    print(f"  Part de la France (export / import) : {format_percent(summary['share_of_france']['exports'])}"
-          f" / {format_percent(summary['share_of_france']['imports'])}")
+    if territory.kind != "fr":          # France's share of itself is 100 % by definition: not a figure
+        print(f"  {france_share_label(summary)} (export / import) : "
+              f"{format_percent(summary['share_of_france']['exports'])}"
+              f" / {format_percent(summary['share_of_france']['imports'])}")
+    note = partial_france_note(summary)
+    if note:
+        print(f"  {note}")
     return 0
 
 

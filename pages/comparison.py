@@ -9,6 +9,7 @@ from lib.core.formatting import format_millions_words
 from lib.data.reference.departments import DEPARTMENTS, department_name
 from lib.core.schema import EXPORT, IMPORT
 from lib.presentation.texts import FLOW_WORDS
+from lib.presentation.plain_text import markdown_text
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.flow_page import render_flows
 from lib.ui.page import page_header, stop_if_no_trade
@@ -38,7 +39,7 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"], key="cmp_
             item = page.item(key)
             if item is None:            # no région above a région or France, no France beside France
                 continue
-            st.markdown(f"**{item.title}** — Total des {FLOW_WORDS[flow]['title']} : "
+            st.markdown(f"**{markdown_text(item.title)}** — Total des {FLOW_WORDS[flow]['title']} : "
                         f"{format_millions_words(item.data.total)}")
             render_flows(item, page)
 

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from lib.core import schema
+from lib.core.formatting import format_number
+from lib.core.printable import printable_label
 from lib.data.release_dates import dataset_release, disagreement_warning, file_release, release_phrase, workbook_dates
 from lib.data.release_dates import release_label  # noqa: F401  (callers import it from here)
 from lib.core.errors import DataFileError
@@ -521,8 +523,18 @@ def _validate_codes(texts: dict[str, np.ndarray], keep: np.ndarray, rows: np.nda
             raise where.error(f"flux « {texts['Flux'][bad[0]]} » dans un fichier "
                               f"d'{schema.FLOW_NAMES[implied]} (son nom contient "
                               f"{implied.upper()})", column="Flux", row=int(rows[bad[0]]))
+    # unknown codes are kept and shown: without control characters (lib.core.printable)
     return {schema.DEPARTMENT: departments, schema.FLOW: flows,
-            schema.PRODUCT: texts["CodeA129"], schema.COUNTRY: texts["Pays"]}
+            schema.PRODUCT: _printable(texts["CodeA129"]), schema.COUNTRY: _printable(texts["Pays"])}
+
+
+def _printable(texts: np.ndarray) -> np.ndarray:
+    """The codes without control characters; the same array (no copy) when none has any, as usual."""
+    uniques = pd.unique(texts)
+    cleaned = [printable_label(t) for t in uniques]
+    if cleaned == list(uniques):
+        return texts
+    return np.array(cleaned, dtype=object)[pd.Index(uniques).get_indexer(texts)].astype(texts.dtype)
 
 
 def _map_uniques(texts: np.ndarray, func) -> np.ndarray:
@@ -605,12 +617,13 @@ def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
     warnings = []
     revised = int((same_cell & ~same_release & differs).sum())
     if revised:
-        warnings.append(f"{revised:,} valeur(s) révisée(s) entre deux diffusions des douanes : la plus récente est "
-                        "retenue.".replace(",", " "))
+        warnings.append(f"{format_number(revised)} valeur(s) révisée(s) entre deux diffusions des douanes : la plus "
+                        "récente est retenue.")
     dropped = int((~keep).sum()) - revised
     if dropped:
-        warnings.append(f"{dropped:,} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une seule "
-                        "fois.".replace(",", " "))
+        # format_number, not str.replace(",", " ") over the whole sentence, which ate its own comma
+        warnings.append(f"{format_number(dropped)} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une "
+                        "seule fois.")
     return keep, warnings
 
 

@@ -269,6 +269,10 @@ def _set_language(doc, lang: str = "fr-FR") -> None:
         node.set(qn(attribute), lang)
 
 
+def _property(text: str, most: int = 255) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def _setup(doc, territory: Territory, year: int, title: str = TITLE) -> None:
     """A4 page, margins, French language, styles, properties and the footer naming ``title`` (the note has
     its own)."""
@@ -300,11 +304,13 @@ def _setup(doc, territory: Territory, year: int, title: str = TITLE) -> None:
     for name in ("Heading 1", "Heading 2", "Heading 3"):   # never a heading alone at the foot of a page
         styles[name].paragraph_format.keep_with_next = True
     properties = doc.core_properties
-    properties.title = f"{title} — {territory.name} ({year})"
+    # Word's document properties hold 255 characters at most (python-docx raises beyond): a territory's name
+    # read from a file may be longer
+    properties.title = _property(f"{title} — {territory.name} ({year})")
     properties.subject = "Commerce extérieur"
     properties.author = APP_NAME
     properties.language = "fr-FR"
-    properties.keywords = f"commerce extérieur; douanes; {territory.name}; {year}"
+    properties.keywords = _property(f"commerce extérieur; douanes; {territory.name}; {year}")
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _runs(footer, f"{title} — {territory.name} ({year}) — page ", size=8, color=GREY)

@@ -19,6 +19,7 @@ from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import TEXT_COLOR, EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten
 from lib.presentation.texts import FLOW_WORDS
+from lib.presentation.plain_text import plot_text
 from lib.data.reference.departments import region_name
 from lib.core.schema import EXPORT
 from lib.data.territories import region_title
@@ -136,6 +137,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
                              "l'exposition ne peut pas être représentée.")
     products = exposure.products.reset_index(drop=True)
+    territory_name = cs.territory_label(territory_name)
     shorts = [cs.product_names(str(c))[0] for c in products["product"]]
     layout = _exposure_layout(exposure, shorts, export) if export is not None else None
 
@@ -272,7 +274,7 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
     fig = cs.new_figure(template, export)
     top3 = np.zeros(len(data))
     for k in range(3):
-        names = data[f"supplier_{k + 1}_name"].fillna("").astype(str).tolist()
+        names = [plot_text(n) for n in data[f"supplier_{k + 1}_name"].fillna("").astype(str)]
         shares = data[f"supplier_{k + 1}_share"].fillna(0).to_numpy(dtype=float)
         top3 += shares
         # the 1st supplier is drawn as two traces (ordinary / critical) so that the legend tells them apart
@@ -331,6 +333,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     labels = [f"{_flow_title(f)} — {DIMENSION_LABELS.get(d, d)}"
               for f, d in zip(data["flow"], data["dimension"])]
     base = [palette.exports if f == EXPORT else palette.imports for f in data["flow"]]
+    territory_name, region_name = cs.territory_label(territory_name), region_name and cs.territory_label(region_name)
     series = [("hhi", territory_name, base)]
     if region_name and np.isfinite(data["hhi_region"].to_numpy(dtype=float)).any():
         series.append(("hhi_region", region_name if region_name.lower().startswith("région")
@@ -390,6 +393,8 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
         raise EmptyDataError("Aucun échange pour ce territoire et cette année : la répartition entre l'Union "
                              "européenne et le reste du monde ne peut pas être représentée.")
     flows = data["flow"].tolist()
+    territory_name = territory_name and cs.territory_label(territory_name)
+    region_name = region_name and cs.territory_label(region_name)
     labels = [_flow_title(f) for f in flows]
     flow_names = list(labels)
     base = [palette.exports if f == EXPORT else palette.imports for f in flows]

@@ -20,7 +20,6 @@ from lib.presentation.chart_style import (  # EXPORT_TEMPLATE, exact_decimals: a
     EXPORT_TEMPLATE, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, exact_decimals)
 from lib.analysis.indicators import OTHERS, FlowStructure
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten, relative_luminance, to_rgba
-from lib.data.reference.countries import country_name
 from lib.data.reference.departments import is_department
 from lib.data.reference.products import (
     group_short_label, product_group)
@@ -46,7 +45,7 @@ def balance_figure(partners: pd.DataFrame, *, template: str | None = None, palet
     if partners.empty or float(partners[["imports", "exports"]].to_numpy().sum()) <= 0:
         raise EmptyDataError("Aucun échange avec un pays partenaire pour ce territoire et cette année : "
                              "la balance commerciale ne peut pas être représentée.")
-    names = [country_name(code) for code in partners["country"]]
+    names = [cs.country_names(code)[0] for code in partners["country"]]
     return butterfly_figure(
         names, names, partners, balance_header="Solde",
         legend=("Solde positif (excédent)", "Solde négatif (déficit)"),
@@ -538,6 +537,7 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
         raise EmptyDataError("Aucun produit échangé par ce territoire cette année : la spécialisation ne peut "
                              "pas être représentée.")
     frame = spec.reset_index(drop=True)
+    territory_name, region_name = cs.territory_label(territory_name), region_name and cs.territory_label(region_name)
     codes = frame["product"].astype(str).tolist()
     shorts = [cs.product_names(c)[0] for c in codes]
     fulls = [cs.product_names(c)[1] for c in codes]

@@ -25,6 +25,7 @@ from lib.data.release_dates import release_phrase
 from lib.presentation.update_notice import update_notice as notice_text
 from lib.analysis.summary import territory_summary
 from lib.outputs.report import ReportContext, choices_for, report_items
+from lib.presentation.plain_text import markdown_text
 from lib.ui import update_banner
 
 _PIN = "_data_pin"
@@ -77,7 +78,7 @@ def app_data() -> AppData:
     data, problem = _load(fingerprint)
     state[_PIN] = {"run": ctx.cursors if ctx is not None else None, "data": data, "fingerprint": fingerprint}
     if problem:
-        st.error(problem)
+        st.error(markdown_text(problem))      # it quotes file names and cell values: text, not Markdown
     if pin is not None and pin["fingerprint"] != fingerprint:   # drawn by every page until closed
         update_banner.remember(update_notice(data, previous_fingerprint=pin["fingerprint"]))
     return data

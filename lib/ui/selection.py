@@ -18,6 +18,7 @@ from lib.data.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, Ter
 from lib.data.territory_links import related_territory
 from lib.data.vanished import exists, vanished_territory
 from lib.presentation.palette import PALETTES
+from lib.presentation.plain_text import markdown_text
 from lib.ui.explorer_state import history_navigation, printable, sync_query_params
 
 DEFAULT_TERRITORY = "dep:04"
@@ -213,7 +214,7 @@ def _kind_hint(kind: str) -> None:
     hint = st.session_state.pop("sel_kind_hint", None)
     if hint and kind == "ti":
         with st.sidebar:
-            st.caption(hint)
+            st.caption(markdown_text(hint))         # it names Territoires d'industrie: text, not Markdown
 
 
 def open_territory(territory_id: str) -> None:
