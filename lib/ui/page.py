@@ -12,6 +12,7 @@ from lib.presentation.texts import approximation_note
 from lib.ui import loaders
 from lib.ui.accessibility import page_accessibility
 from lib.ui.selection import Selection, current, open_territory, show_url_warnings
+from lib.ui.state_banner import data_state_banner
 from lib.ui.widgets import (DownloadContext, chart_block, demo_banner, download_context, industry_territory_box,
                            table_block)
 
@@ -85,6 +86,7 @@ def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
     st.markdown(f"#### {selection.territory.name} — {selection.year}")
     show_url_warnings()
     demo_banner(data.is_demo)
+    data_state_banner()
     if selection.territory.kind == "ti":
         if show_ti_box:
             industry_territory_box(selection.territory, open_territory)
