@@ -3,7 +3,8 @@
 One persistent kaleido server per process: the first export pays the Chromium start (~2 s),
 later ones take ~0.2 s. That server is a single queue and is NOT thread-safe (Streamlit runs
 every session and every deferred download in its own thread: without a lock, callers get each
-other's images), so every call holds ``_LOCK``. kaleido registers ``stop_sync_server`` with
+other's images), so every call holds ``_LOCK``: a fair queue (lib/outputs/render_queue.py) that gives the
+turns round the sessions waiting, so that one visitor's PNG does not wait behind another's sixty. kaleido registers ``stop_sync_server`` with
 ``atexit`` when the server opens, so Chromium is closed when the process exits.
 
 When no browser is installed, :func:`figure_to_png` raises :class:`PngExportUnavailable` and the
@@ -28,6 +29,8 @@ from pathlib import Path
 import kaleido
 import plotly.io as pio
 
+from lib.outputs.render_queue import FairQueue
+
 DEFAULT_WIDTH = 1600
 DEFAULT_HEIGHT = 900
 DEFAULT_SCALE = 2
@@ -43,7 +46,7 @@ TIMEOUT_MESSAGE = (f"L'image n'a pas pu être produite en {RENDER_TIMEOUT_S:.0f}
 BUSY_MESSAGE = ("Le moteur d'images est occupé par d'autres exports : réessayez dans un instant, ou utilisez le "
                 "bouton appareil photo du graphique.")
 
-_LOCK = threading.Lock()        # guards the kaleido server: start, calls, restart
+_LOCK = FairQueue()             # guards the kaleido server (start, calls, restart); fair across sessions
 _POLL_S = 0.05
 
 
