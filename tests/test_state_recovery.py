@@ -82,7 +82,7 @@ def test_no_version_at_all_is_not_a_damage_and_a_damaged_current_alone_is_said(r
     (versions.root() / "CURRENT").write_text("v0001\n")
     state = versions.in_service()
     assert state.version is None and "aucune version complète" in state.message
-    assert default_sources()[1]                               # nothing else to serve: the demo
+    assert versions.current() is None and versions.current_id() is None     # nothing to serve instead
 
 
 def test_a_first_version_being_put_in_service_is_not_reported_as_damage(two_versions):
