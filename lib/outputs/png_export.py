@@ -38,7 +38,7 @@ SERVER_TIMEOUT_S = 90
 RENDER_TIMEOUT_S = 20.0         # one render, Chromium start included (≈ 2,5 s), then about 0,3 s
 LOCK_WAIT_S = 2 * RENDER_TIMEOUT_S + 5
 COMPACT_COLOURS = 256           # palette of a compacted PNG
-RENDERER_MAX_MB = 450.0         # kaleido's Chromium: ≈ 300 MB PSS fresh; restarted past this once idle
+RENDERER_MAX_MB = 550.0         # kaleido's Chromium: 250-320 MB PSS fresh, ≈ 500 after one dossier and one sheet
 UNAVAILABLE_MESSAGE = ("L'export PNG nécessite Chromium, absent de ce serveur : "
                        "utilisez le bouton appareil photo du graphique.")
 FAILED_MESSAGE = "L'export PNG a échoué : utilisez le bouton appareil photo du graphique."
