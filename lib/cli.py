@@ -98,6 +98,9 @@ def _console_actor() -> str:
 
 def _cmd_versions(args) -> int:
     from lib.data import versions
+    recovered = versions.in_service().message
+    if recovered:
+        print(f"Attention : {recovered}.", file=sys.stderr)
     rows = versions.history_rows(with_actor=True)
     if args.json:
         in_use = versions.current_id()

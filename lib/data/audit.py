@@ -17,7 +17,8 @@ from typing import Iterable
 from lib.core import schema
 
 ACCEPTED, REFUSED, FAILED = "acceptée", "refusée", "échec"
-_OUTCOMES = {ACCEPTED, REFUSED, FAILED}
+STARTED = "en cours"        # an intent, written before a step that a crash could interrupt (a version switch)
+_OUTCOMES = {ACCEPTED, REFUSED, FAILED, STARTED}
 
 
 def log_path() -> Path:

@@ -32,7 +32,7 @@ from lib.data.file_changes import changes_cell, file_changes
 from lib.core import schema
 from lib.core.files import file_sha256, fsync_dir, fsync_file, write_durably
 from lib.core.errors import DataFileError
-from lib.core.filelock import file_lock
+from lib.core.filelock import file_lock, is_locked
 
 VERSION_ID = re.compile(r"^v(\d{4,})$")
 DEFAULT_KEEP = 20          # versions kept by the retention rule (CET_VERSIONS_KEEP), the one in use always kept
@@ -92,11 +92,31 @@ class Version:
 # --------------------------------------------------------------------------- read
 
 def _read_manifest(path: Path) -> dict | None:
+    """The version's manifest, or None when it is missing or damaged (then the version is not complete).
+
+    Damaged includes valid JSON with fields of the wrong type: the history and the CLI read them as they
+    are, so a manifest edited by hand must not make them fail.
+    """
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return manifest if isinstance(manifest, dict) and manifest.get("id") == path.name else None
+    if not isinstance(manifest, dict) or manifest.get("id") != path.name or not _well_formed(manifest):
+        return None
+    return manifest
+
+
+def _well_formed(manifest: dict) -> bool:
+    files = manifest.get("files", [])
+    try:
+        dt.datetime.fromisoformat(manifest["created"])
+        if manifest.get("release_date") is not None:
+            dt.date.fromisoformat(manifest["release_date"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return (isinstance(files, list) and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in files)
+            and all(isinstance(manifest.get(k, ""), str) for k in ("action", "actor"))
+            and isinstance(manifest.get("rows"), (int, type(None))) and isinstance(manifest.get("years", []), list))
 
 
 def get(version_id: str) -> Version:
@@ -133,22 +153,108 @@ def list_versions() -> list[Version]:
     return sorted(found, key=lambda v: v.number, reverse=True)
 
 
-def current_id() -> str | None:
-    """The id named in CURRENT (one small read: what a running server checks at each rerun)."""
+@dataclass(frozen=True)
+class InService:
+    """The version to serve and, when CURRENT could not be followed, why (French); problem None: all is well."""
+    version: Version | None
+    problem: str | None = None
+
+    @property
+    def message(self) -> str | None:
+        """The French sentence for the banner, the CLI and the journal."""
+        if self.problem is None:
+            return None
+        if self.version is None:
+            return f"{self.problem}, et aucune version complète n'existe"
+        return (f"{self.problem} : la version {describe(self.version)}, la plus récente complète, est servie à "
+                "la place")
+
+
+_CURRENT_MAX_BYTES = 64                  # « v0003\n »: anything longer is damaged, never read whole
+_state_cache: dict = {}                  # one entry: the stamps it was computed for → InService
+_recoveries_logged: set[tuple] = set()   # one journal line per process and damage
+
+
+def in_service() -> InService:
+    """The version named in CURRENT; if CURRENT is missing, damaged, or names a version that is missing or
+    whose manifest is missing or corrupt, the newest complete version (never the demo while one exists),
+    with the problem, logged once in the journal. Cheap at each rerun: a small read and two stat calls."""
+    base = root()
+    raw = _read_current_bytes(base)
+    named = _parse_current(raw)
+    key = (str(base), raw, _stamp(base), _stamp(base / named / "manifest.json") if named else None)
+    cached = _state_cache.get("entry")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    manifest = _read_manifest(base / named) if named else None
+    if manifest is not None:
+        state = InService(Version(named, base / named, manifest))
+    else:
+        state = _recover(base, raw, named)
+        if state.problem is None and state.version is not None:
+            return state                             # a switch in progress: look again next time
+    _state_cache["entry"] = (key, state)
+    return state
+
+
+def _recover(base: Path, raw: bytes | None, named: str | None) -> InService:
+    found = list_versions()
+    if raw is None and not found:
+        return InService(None)                       # no version yet: the normal state of a new install
+    if raw is None and is_locked(base / ".lock"):
+        return InService(found[0])                   # the first version is being put in service right now
+    if raw is None:
+        problem = "Le fichier CURRENT, qui désigne la version en service, est absent"
+    elif named is None:
+        problem = "Le fichier CURRENT, qui désigne la version en service, est illisible (vide ou contenu non reconnu)"
+    elif not (base / named).is_dir():
+        problem = f"Le fichier CURRENT désigne la version {named}, introuvable"
+    else:
+        problem = f"Le manifeste de la version {named}, désignée par le fichier CURRENT, est absent ou illisible"
+    state = InService(found[0] if found else None, problem)
+    if (str(base), state.message) not in _recoveries_logged:
+        _recoveries_logged.add((str(base), state.message))
+        audit.record("récupération", "serveur", audit.FAILED, state.message,
+                     version=state.version.id if state.version else None)
+    return state
+
+
+def _read_current_bytes(base: Path) -> bytes | None:
     try:
-        text = (root() / "CURRENT").read_text(encoding="utf-8").strip()
+        with open(base / "CURRENT", "rb") as handle:
+            return handle.read(_CURRENT_MAX_BYTES + 1)
+    except FileNotFoundError:
+        return None
     except OSError:
+        return b""                                   # a folder, no permission…: unreadable, as damaged
+
+
+def _parse_current(raw: bytes | None) -> str | None:
+    if not raw or len(raw) > _CURRENT_MAX_BYTES:
+        return None
+    try:
+        text = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
         return None
     return text if VERSION_ID.match(text) else None
 
 
-def current() -> Version | None:
-    vid = current_id()
-    if vid is None:
+def _stamp(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
         return None
-    path = root() / vid
-    manifest = _read_manifest(path)
-    return Version(vid, path, manifest) if manifest is not None else None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def current_id() -> str | None:
+    """The id of the version served (see `in_service`): what a running server checks at each rerun."""
+    version = in_service().version
+    return version.id if version is not None else None
+
+
+def current() -> Version | None:
+    return in_service().version
 
 
 def legacy_files() -> dict[str, Path]:
@@ -218,7 +324,7 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)   # nothing of a failed build stays behind
         raise
-    _switch(new_id)
+    _switch(new_id, actor, previous)
     return Version(new_id, base / new_id, manifest)
 
 
@@ -234,15 +340,27 @@ def changes_of(version: Version) -> dict | None:
     return file_changes(previous["files"] if previous else None, version.files)
 
 
-def _switch(version_id: str) -> None:
-    """Name `version_id` in CURRENT: write a temporary file, fsync it, rename it over CURRENT."""
+def _switch(version_id: str, actor: str, previous: str | None) -> None:
+    """Name `version_id` in CURRENT: write a temporary file, fsync it, rename it over CURRENT.
+
+    The journal gets the intent first (« en cours ») and the outcome right after the rename, so that a
+    process killed in between leaves a line saying which switch it was making (CURRENT tells whether it
+    happened)."""
     base = root()
-    tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
-    write_durably(tmp, version_id + "\n")
-    _checkpoint("current-written")
-    os.replace(tmp, base / "CURRENT")
-    fsync_dir(base)
-    _checkpoint("switched")
+    change = f"mise en service de la version {version_id} à la place de {previous or 'aucune'}"
+    audit.record("mise en service", actor, audit.STARTED, change, version=version_id, previous=previous)
+    try:
+        tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
+        write_durably(tmp, version_id + "\n")
+        _checkpoint("current-written")
+        os.replace(tmp, base / "CURRENT")
+        fsync_dir(base)
+        _checkpoint("switched")
+    except Exception as exc:
+        audit.record("mise en service", actor, audit.FAILED, f"{change} : échec ({type(exc).__name__})",
+                     version=version_id, previous=previous)
+        raise
+    audit.record("mise en service", actor, audit.ACCEPTED, change, version=version_id, previous=previous)
 
 
 def ensure_migrated(actor: str = "reprise de data/officiel") -> Version | None:
@@ -265,10 +383,11 @@ def rollback(version_id: str, actor: str) -> Version:
     try:
         with lock():
             target = get(version_id)
-            previous = current_id()
-            if previous == target.id:
+            state = in_service()
+            previous = state.version.id if state.version is not None else None
+            if previous == target.id and state.problem is None:      # a damaged CURRENT may be rewritten
                 raise DataFileError(f"la version {target.id} est déjà celle en service")
-            _switch(target.id)
+            _switch(target.id, actor, previous)
     except DataFileError as exc:
         audit.record("retour", actor, audit.REFUSED, str(exc), version=str(version_id))
         raise

@@ -10,6 +10,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+from lib.outputs.big_documents import big_document
 from lib.outputs.excel_export import workbook_to_xlsx
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
@@ -162,6 +163,7 @@ def _synthesis_text(data, territory: Territory, year: int) -> str:
     return overview_synthesis(data.cube, territory, year).text
 
 
+@big_document            # a France document frees hundreds of MB: give them back
 def build_dossier(data, territory: Territory | str, year: int | None = None, *, with_images: bool = True,
                   palette: Palette = DEFAULT_PALETTE, image_scale: float = IMAGE_SCALE,
                   compact_images: bool = True, report: DossierReport | None = None,

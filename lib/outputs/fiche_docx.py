@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.shared import Cm, Pt, RGBColor
 
+from lib.outputs.big_documents import big_document, in_flight
 from lib.outputs.chart_images import ChartImages
 from lib.outputs.dossier import CAVEATS, DEMO_NOTICE
 from lib.outputs.file_names import download_name
@@ -623,6 +624,7 @@ def _practical(doc, territory: Territory, year: int, data, report: FicheReport) 
 
 # ---------------------------------------------------------------- entry point
 
+@big_document            # a France document frees hundreds of MB: give them back
 def build_fiche(app_data, territory: Territory | str, year: int | None = None, *,
                 palette: Palette = DEFAULT_PALETTE, with_images: bool = True,
                 report: FicheReport | None = None, choices: ReportChoices | None = None) -> bytes:
@@ -719,19 +721,20 @@ def _cmd_fiche(args) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     start, size, images, failed = time.perf_counter(), 0, 0, []
     tty = sys.stderr.isatty()
-    for index, territory in enumerate(departments):
-        print(("\r" if tty else "") + progress_bar(index, len(departments), territory.id),
-              end="" if tty else "\n", file=sys.stderr, flush=True)
-        report = FicheReport()
-        try:
-            content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images,
-                                  report=report)
-        except Exception as exc:  # noqa: BLE001 - one broken sheet must not stop the other 100
-            failed.append(f"{territory.id} : {exc}")
-            continue
-        write_atomic(folder / fiche_file_name(territory, year), content)
-        size += len(content)
-        images += report.images
+    with in_flight():                    # memory goes back once, after the last sheet
+        for index, territory in enumerate(departments):
+            print(("\r" if tty else "") + progress_bar(index, len(departments), territory.id),
+                  end="" if tty else "\n", file=sys.stderr, flush=True)
+            report = FicheReport()
+            try:
+                content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images,
+                                      report=report)
+            except Exception as exc:  # noqa: BLE001 - one broken sheet must not stop the other 100
+                failed.append(f"{territory.id} : {exc}")
+                continue
+            write_atomic(folder / fiche_file_name(territory, year), content)
+            size += len(content)
+            images += report.images
     print(("\r" if tty else "") + progress_bar(len(departments), len(departments), "terminé"), file=sys.stderr)
     done = len(departments) - len(failed)
     print(f"{count_phrase(done, 'fiche écrite')} dans {folder} ({year}) : {count_phrase(images, 'graphique')}, "

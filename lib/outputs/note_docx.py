@@ -16,6 +16,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt
 
+from lib.outputs.big_documents import big_document
 from lib.outputs import fiche_docx as fiche
 from lib.outputs.chart_images import ChartImages
 from lib.outputs.dossier import DEMO_NOTICE
@@ -80,6 +81,7 @@ def _tighten(doc) -> None:
     subtitle.paragraph_format.space_after = Pt(4)
 
 
+@big_document            # a France document frees hundreds of MB: give them back
 def build_note(app_data, territory: Territory | str, year: int | None = None, *,
                palette: Palette = DEFAULT_PALETTE, with_image: bool = True) -> bytes:
     """The .docx bytes of the one-page note of ``territory`` for ``year`` (default: latest)."""

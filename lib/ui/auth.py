@@ -16,17 +16,23 @@ import time
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from lib.core import schema
+from lib.core.formatting import format_number
 from lib.data import audit
-from lib.data.auth import (CONSOLE_PARAM, CONSOLE_TOKEN_ENV, CONSOLE_URL_ENV, AuthConfig, ConsoleToken, FailureThrottle,
+from lib.data.auth import (CONSOLE_PARAM, CONSOLE_TOKEN_ENV, CONSOLE_URL_ENV, AuthConfig, ConsoleToken,
                       check_secret, console_link, load_config)
+from lib.data.refusal_journal import RefusalJournal
+from lib.data.signin_throttle import Admission, AttemptThrottle
 from lib.ui import admin_cookie, upload_guard
 
 _log = logging.getLogger(__name__)
 _NONCE = "_admin_nonce"
 _lock = threading.Lock()
 _admins: dict[str, tuple[str, str]] = {}          # session id → (identity, nonce)
-_throttle = FailureThrottle()
+_throttle = AttemptThrottle(lambda: schema.DATA_DIR / "auth" / "attempts.json")   # shared by the processes
+_refusals = RefusalJournal()                        # at most 10 refusal lines a minute, then one summary
 _sleep = time.sleep                                 # tests replace it to read the delays
+WRONG_SECRET = "Secret incorrect. Les tentatives sont enregistrées et chaque nouvel essai est retardé."
 _console: dict[str, ConsoleToken] = {}
 
 
@@ -204,31 +210,56 @@ def consume_console_link() -> None:
         return
     candidate = st.query_params.get(CONSOLE_PARAM, "")
     del st.query_params[CONSOLE_PARAM]          # the token never stays in the address bar
+    key = f"console:{_session_id()}"
+    turn = _wait_for_turn("console", key, "lien administrateur")
+    if turn is not True:
+        st.error(turn, icon=":material/lock:")
+        return
     if console_token().consume(candidate):
+        _throttle.success("console", key)
         _grant("console")
         audit.record("connexion", "console", audit.ACCEPTED, "lien administrateur de la console")
         st.toast("Vous êtes administrateur de cette session (lien de la console).", icon=":material/key:")
         return
-    delay = _throttle.failure(f"console:{_session_id()}")
-    audit.record("connexion", "inconnu", audit.REFUSED, "lien administrateur invalide ou déjà utilisé")
+    _refusals.refused("connexion", "inconnu", "lien administrateur invalide ou déjà utilisé")
     _log.warning("lien administrateur refusé (session %s)", (_session_id() or "?")[:8])
-    _sleep(delay)
     st.error("Ce lien administrateur n'est pas (ou plus) valable : chaque lien ne sert qu'une fois. Le lien "
              "suivant est affiché dans la console où l'application a été lancée.", icon=":material/lock:")
 
 
-def try_secret(candidate: str) -> bool:
-    """Check the shared secret; a failure is logged, then answered only after a growing delay."""
-    cfg = config()
+def try_secret(candidate: str) -> str | None:
+    """Check the shared secret, after this attempt's turn (lib/data/signin_throttle.py): None when it is
+    right (the session is now administrator), else the French refusal to show."""
     key = f"secret:{_session_id()}"
+    turn = _wait_for_turn("secret", key, "secret administrateur")
+    if turn is not True:
+        return turn
+    cfg = config()
     if cfg.secret and candidate and check_secret(candidate, cfg.secret):
-        _throttle.success(key)
+        _throttle.success("secret", key)
         _grant("secret partagé")
         audit.record("connexion", "secret partagé", audit.ACCEPTED, "secret administrateur")
+        return None
+    _refusals.refused("connexion", "inconnu", "secret administrateur incorrect")
+    _log.warning("secret administrateur incorrect (session %s)", (_session_id() or "?")[:8])
+    return WRONG_SECRET
+
+
+def _wait_for_turn(scope: str, key: str, what: str) -> bool | str:
+    """Count the attempt and sleep until its turn, before any comparison. True: compare now; else the
+    attempt is refused unexamined (too many recent attempts): the French message to show."""
+    turn: Admission = _throttle.admit(scope, key)
+    if turn.allowed:
+        if turn.wait > 0:
+            with st.spinner(f"Vérification dans {format_number(max(1, round(turn.wait)))} s (les essais "
+                            "successifs sont espacés)…"):
+                _sleep(turn.wait)
         return True
-    delay = _throttle.failure(key)
-    audit.record("connexion", "inconnu", audit.REFUSED, "secret administrateur incorrect")
-    _log.warning("secret administrateur incorrect (session %s), réponse retardée de %.0f s",
-                 (_session_id() or "?")[:8], delay)
-    _sleep(delay)
-    return False
+    _refusals.refused("connexion", "inconnu", f"{what} non examiné : trop de tentatives récentes")
+    return locked_message(turn.retry_after)
+
+
+def locked_message(retry_after: float) -> str:
+    """The refusal of an attempt not even examined."""
+    return ("Trop de tentatives de connexion récentes sur ce serveur : cet essai n'a pas été examiné. "
+            f"Réessayez dans {format_number(max(1, round(retry_after)))} s.")

@@ -64,10 +64,10 @@ def render(data: AppData) -> None:
             with st.form("admin_secret_form", clear_on_submit=True):
                 candidate = st.text_input("Secret administrateur", type="password", key="admin_secret")
                 if st.form_submit_button("Accéder à l'administration"):
-                    if auth.try_secret(candidate):
+                    refusal = auth.try_secret(candidate)
+                    if refusal is None:
                         st.rerun()
-                    st.error("Secret incorrect. Les tentatives sont enregistrées et chaque nouvel essai est retardé.",
-                             icon="🚫")
+                    st.error(refusal, icon="🚫")
     else:
         st.info(f"Vous êtes administrateur ({_escape_markdown(admin)}) : vous pouvez déposer des fichiers et "
                 "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon=":material/key:")

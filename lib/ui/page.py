@@ -13,6 +13,7 @@ from lib.presentation.plain_text import markdown_text
 from lib.ui import loaders, update_banner
 from lib.ui.accessibility import page_accessibility
 from lib.ui.selection import Selection, current, open_territory, show_url_warnings
+from lib.ui.state_banner import data_state_banner
 from lib.ui.widgets import (DownloadContext, chart_block, demo_banner, download_context, industry_territory_box,
                            table_block)
 
@@ -87,6 +88,7 @@ def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
     update_banner.show()      # the data changed: said before what follows from it (a territory gone)
     show_url_warnings()
     demo_banner(data.is_demo)
+    data_state_banner()
     if selection.territory.kind == "ti":
         if show_ti_box:
             industry_territory_box(selection.territory, open_territory)
