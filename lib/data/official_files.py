@@ -17,6 +17,7 @@ Decisions (documented here because the files do not say):
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -30,9 +31,11 @@ import numpy as np
 import pandas as pd
 
 from lib.core import schema
-from lib.core.formatting import month_name
+from lib.core.formatting import format_number, month_name
 from lib.core.errors import DataFileError
-from lib.core.files import decode_text, sniff_separator
+from lib.core.files import sniff_separator
+from lib.core.text_limits import cap, summarise
+from lib.data import read_limits as limits
 from lib.data.reference.departments import normalize_department_code, region_of
 
 MAX_MEMBER_BYTES = 500 * 1024 * 1024   # declared uncompressed size of one ZIP member
@@ -240,12 +243,16 @@ def _read_zip(data: bytes, where: _Where, lenient: bool, engine: str):
                if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
     wanted = [i for i in members if _DATA_MEMBER.search(i.filename)]
     if not wanted:
-        listing = ", ".join(i.filename for i in members) or "aucun fichier"
+        listing = summarise(i.filename for i in members) or "aucun fichier"
         message = (f"l'archive ne contient aucun fichier REGION_XX_A_IMPORT.xlsx ou "
                    f"REGION_XX_A_EXPORT.xlsx ; elle contient : {listing}")
         if lenient:
             return [], None, f"Fichier « {where.file} » ignoré : {message}."
         raise where.error(message)
+    if len(wanted) > limits.MAX_DATA_MEMBERS:
+        raise where.error(f"l'archive contient {format_number(len(wanted))} fichiers de données REGION_… "
+                          f"(limite : {limits.MAX_DATA_MEMBERS}) ; une archive des douanes en a deux : "
+                          f"{summarise((i.filename for i in wanted), shown=3)}")
     _check_members(wanted, where)
     parts = []
     for info in wanted:
@@ -269,10 +276,11 @@ def _open_zip(data: bytes, where: _Where, what: str) -> zipfile.ZipFile:
             hint = "Il contient du HTML (une page web enregistrée à la place du fichier ?)"
         raise where.error(f"le fichier n'est pas {what} valide (signature « PK » absente)",
                           hint=hint)
+    limits.check_zip_entries(data, where, re.sub(r"^une? ", lambda m: "le " if m[0] == "un " else "l'", what))
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise where.error(f"{what} illisible ou tronquée ({exc})") from exc
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise where.error(f"{what} illisible ou tronquée ({limits.zip_error_text(exc)})") from exc
 
 
 def _check_members(infos: list[zipfile.ZipInfo], where: _Where) -> None:
@@ -293,8 +301,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: _Where)
     try:
         with archive.open(info) as handle:
             payload = handle.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        raise where.error(f"extraction impossible ({exc})") from exc
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise where.error(f"extraction impossible : {limits.zip_error_text(exc)}",
+                          hint="Téléchargez de nouveau le fichier") from exc
     if len(payload) > info.file_size:
         raise where.error("taille décompressée supérieure à la taille déclarée ; archive refusée")
     if not payload:
@@ -306,13 +315,14 @@ def _read_xlsx(data: bytes, where: _Where, lenient: bool, engine: str):
     """(part or None, skip warning or None) for an .xlsx workbook's `qdf` sheet."""
     book = _open_zip(data, where, "un classeur Excel .xlsx")
     _check_members(book.infolist(), where)
+    _check_sheet_extents(book, where, len(data))
     where = _Where(where.file, where.member, schema.OFFICIAL_SHEET)
     try:
         sheets, cells = _excel_cells(data, engine)
     except DataFileError:
         raise
     except Exception as exc:  # calamine/openpyxl raise their own types for corrupt workbooks
-        raise DataFileError(f"classeur Excel illisible ({exc})", file=where.file,
+        raise DataFileError(f"classeur Excel illisible ({limits.zip_error_text(exc)})", file=where.file,
                             member=where.member) from exc
     if cells is None:
         message = (f"aucune feuille « {schema.OFFICIAL_SHEET} » ; feuilles trouvées : "
@@ -321,6 +331,19 @@ def _read_xlsx(data: bytes, where: _Where, lenient: bool, engine: str):
             return None, f"Fichier « {where.name} » ignoré : {message}."
         raise DataFileError(message, file=where.file, member=where.member)
     return _sheet_to_part(cells, where), None
+
+
+def _check_sheet_extents(book: zipfile.ZipFile, where: _Where, size: int) -> None:
+    """Every worksheet's rectangle, measured on its streamed XML before a parser allocates it."""
+    for info in book.infolist():
+        if not re.match(r"(?i)xl/worksheets/[^/]+\.xml$", info.filename):
+            continue
+        try:
+            rows, columns = limits.sheet_extent(lambda: book.open(info))
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            raise where.error(f"classeur Excel illisible ({limits.zip_error_text(exc)})") from exc
+        limits.check_extent(rows, columns, where, extra_bytes=size,
+                            sheet=f"« {info.filename.rsplit('/', 1)[-1]} »")
 
 
 def _excel_cells(data: bytes, engine: str) -> tuple[list[str], pd.DataFrame | None]:
@@ -342,22 +365,68 @@ def _excel_cells(data: bytes, engine: str) -> tuple[list[str], pd.DataFrame | No
 
 
 def _read_csv(data: bytes, where: _Where, lenient: bool):
-    """(part or None, skip warning or None): `;`, `,` or tab, UTF-8 (BOM or not) or Windows-1252."""
-    text = decode_text(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if not first:
+    """(part or None, skip warning or None): `;`, `,` or tab; UTF-8 (BOM or not), Windows-1252 or UTF-16.
+
+    Bounded: the header is read within `MAX_LINE_BYTES` and its columns counted before pandas sees the
+    file; every line's length and the rows are counted on the bytes; pandas then parses only the
+    columns the app uses, codes as categories and values as numbers."""
+    if not re.search(rb"[^\s\x00]", data):
         raise where.error("le fichier ne contient que des lignes vides")
+    encoding = limits.detect_encoding(limits.header_window(data), sample=True)
+    first = limits.first_line(data, encoding, where)
     if lenient and not {"flux", "pays"} <= {c.strip().strip('"').lower()
                                             for c in re.split(r"[;,\t]", first)}:
         return None, (f"Fichier « {where.name} » ignoré : ses colonnes ne sont pas celles d'un "
                       "fichier des douanes.")
     sep = sniff_separator(first)
+    limits.check_header_width(first, sep, where)
+    header = [_text(v) for v in next(csv.reader([first], delimiter=sep), [])]
     try:
-        cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, na_filter=False,
-                            skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise where.error(f"CSV illisible ({exc})") from exc
-    return _sheet_to_part(cells.astype(object), where), None
+        columns, years = _map_header(header, where)
+    except DataFileError as exc:
+        if encoding.codec.startswith(("utf-16", "utf-32")):   # say how the header was decoded
+            raise exc.with_hint(f"fichier lu comme {encoding.label}") from None
+        raise
+    limits.check_lines(data, encoding, len(columns) + len(years), where)
+    if encoding == limits.UTF8:            # the header was valid UTF-8: is the rest?
+        encoding = limits.detect_encoding(data)
+    body = _csv_body(data, encoding, sep, columns, years, where)
+    return _body_to_part(header, columns, years, body, where), None
+
+
+def _csv_body(data: bytes, encoding, sep: str, columns: dict[str, int], years: dict[int, int],
+              where: _Where) -> pd.DataFrame:
+    """The used columns below the header, labelled by position: values as float64 when they all are
+    plain numbers (8 bytes a cell), else as text for `_numbers` to parse (« 1 234,5 »)."""
+    used = sorted([*columns.values(), *years.values()])
+    text_dtypes = {pos: "category" for pos in columns.values()}
+    for as_text in (False, True):
+        dtypes = {**text_dtypes, **{pos: (str if as_text else "float64") for pos in years.values()}}
+        try:
+            body = pd.read_csv(io.BytesIO(memoryview(data)[encoding.bom:]), sep=sep, header=None, skiprows=1,
+                               usecols=used, dtype=dtypes, keep_default_na=False,
+                               na_values={pos: [""] for pos in years.values()}, skip_blank_lines=False,
+                               encoding=encoding.codec, encoding_errors="replace", engine="c")
+            if as_text or not any(np.isinf(body[pos].to_numpy()).any() for pos in years.values()):
+                return body        # a number too large for a float is re-read as text, to be quoted
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame({pos: pd.Series(dtype=object) for pos in used})
+        except pd.errors.ParserError as exc:
+            raise where.error(_parser_problem(exc, sep)) from exc
+        except (ValueError, OverflowError) as exc:   # a value that is not a plain number: read as text
+            if as_text:
+                raise where.error("CSV illisible (contenu non conforme au format attendu)") from exc
+    raise AssertionError("the text pass returns or raises")
+
+
+def _parser_problem(exc: Exception, sep: str) -> str:
+    """pandas's English tokenizer error, in French with the line number (header = line 1)."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if found:
+        expected, line, saw = (int(g) for g in found.groups())
+        return (f"ligne {line + 1} : {saw} champs au lieu de {expected} (séparateur « {sep} ») ; "
+                "CSV illisible")
+    return "CSV illisible (guillemets ou séparateurs incohérents)"
 
 
 # --------------------------------------------------------------------------- one sheet
@@ -368,10 +437,15 @@ def _sheet_to_part(cells: pd.DataFrame, where: _Where) -> _Part:
         raise where.error("la feuille est vide", hint=f"Colonnes attendues : {_EXPECTED_TEXT}")
     header = [_text(v) for v in cells.iloc[0].tolist()]
     columns, years = _map_header(header, where)
-    body = cells.iloc[1:]
+    return _body_to_part(header, columns, years, cells.iloc[1:], where)
+
+
+def _body_to_part(header: list[str], columns: dict[str, int], years: dict[int, int], body: pd.DataFrame,
+                  where: _Where) -> _Part:
+    """Validate the rows below the header (`body` columns labelled by their position in it)."""
     rows = np.arange(2, len(body) + 2, dtype=np.int32)   # Excel row numbers, header = row 1
-    texts = {name: _texts(body.iloc[:, pos]) for name, pos in columns.items()}
-    values = {year: _numbers(body.iloc[:, pos], where, header[pos], rows)
+    texts = {name: _texts(body[pos]) for name, pos in columns.items()}
+    values = {year: _numbers(body[pos], where, header[pos], rows)
               for year, pos in years.items()}
     blank_row = np.ones(len(body), dtype=bool)
     for array in texts.values():
@@ -450,21 +524,37 @@ def _texts(column: pd.Series) -> np.ndarray:
 
 def _numbers(column: pd.Series, where: _Where, name: str, rows: np.ndarray) -> np.ndarray:
     """Euro values as float64, NaN for blank cells; text that is not a number or < 0 is refused."""
-    raw = column.to_numpy(dtype=object)
-    values = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan, copy=True)
-    missing = np.flatnonzero(np.isnan(values))
-    if len(missing):
-        values[missing] = _numbers_from_text(raw[missing], where, name, rows[missing])
+    raw = None                                            # the cells as text, when they came as text
+    if pd.api.types.is_float_dtype(column.dtype):         # a CSV column pandas already parsed
+        values = column.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    else:
+        raw = column.to_numpy(dtype=object)
+        values = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan, copy=True)
+        missing = np.flatnonzero(np.isnan(values))
+        if len(missing):
+            values[missing] = _numbers_from_text(raw[missing], where, name, rows[missing])
     bad = np.flatnonzero(np.isinf(values))
     if len(bad):
-        raise where.error(f"la valeur « {raw[bad[0]]} » n'est pas un nombre", column=name,
-                          row=int(rows[bad[0]]))
+        raise _too_large(None if raw is None else raw[bad[0]], where, name, int(rows[bad[0]]))
     negative = np.flatnonzero(values < 0)
     if len(negative):
-        raise where.error(f"valeur négative ({raw[negative[0]]}) : attendu un montant en euros "
+        shown = _fr_number(values[negative[0]]) if raw is None else cap(raw[negative[0]], 40)
+        raise where.error(f"valeur négative ({shown}) : attendu un montant en euros "
                           "positif ou nul", column=name, row=int(rows[negative[0]]))
     return values
+
+
+def _too_large(raw, where: _Where, name: str, row: int) -> DataFileError:
+    """A number beyond float range (a 5 000-digit cell, « 1e999 »), named by its start and its length."""
+    text = _text(raw) if raw is not None else ""
+    digits = sum(c.isdigit() for c in text)
+    if digits > 30:
+        return where.error(f"le nombre « {text[:12]}… » ({format_number(digits)} chiffres) est trop grand pour "
+                           "un montant en euros", column=name, row=row)
+    shown = f"« {cap(text, 40)} » " if text else ""
+    return where.error(f"la valeur {shown}n'est pas un nombre utilisable (trop grande pour un montant en euros)",
+                       column=name, row=row)
 
 
 def _numbers_from_text(raw: np.ndarray, where: _Where, name: str, rows: np.ndarray) -> np.ndarray:
@@ -477,11 +567,12 @@ def _numbers_from_text(raw: np.ndarray, where: _Where, name: str, rows: np.ndarr
     valid = compact.str.fullmatch(_NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
     bad = np.flatnonzero(~blank & ~valid)
     if len(bad):
-        raise where.error(f"la valeur « {text.iloc[bad[0]]} » n'est pas un nombre", column=name,
+        raise where.error(f"la valeur « {cap(text.iloc[bad[0]], 60)} » n'est pas un nombre", column=name,
                           row=int(rows[bad[0]]),
                           hint="Attendu un montant en euros, ou une cellule vide")
     out = np.full(len(raw), np.nan)
-    out[valid] = pd.to_numeric(compact[valid]).to_numpy(dtype="float64")
+    # float() of each text: Python's int() refuses over 4 300 digits, float() says inf (refused above)
+    out[valid] = compact[valid].astype("float64").to_numpy(dtype="float64")
     return out
 
 
