@@ -1,7 +1,7 @@
 """Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
 import streamlit as st
 
-from lib.ui import auth, download_grace, export_errors, loaders, upload_guard
+from lib.ui import auth, download_grace, export_errors, loaders, startup, upload_guard
 from lib.ui.dossier_button import dossier_button
 from lib.ui.french_ui import french_interface
 from lib.ui.selection import sidebar_selection
@@ -30,6 +30,7 @@ navigation = st.navigation([
     st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
 ])
 
+startup.clean_leftovers()   # once per process: staging folders and temporary files of interrupted work
 upload_guard.begin_run()
 auth.consume_console_link()
 data = loaders.app_data()
