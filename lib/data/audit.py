@@ -147,6 +147,8 @@ def tail_lines(handle, count: int, *, max_line: int = MAX_LINE_BYTES,
                 buffer, overlong = b"", True
     if pos == 0 and len(lines) < count and (buffer or overlong):
         emit(None if overlong else buffer)
+    elif pos > 0 and len(lines) < count and overlong:     # stopped inside an over-long line: say so
+        lines.append(None)
     return lines
 
 

@@ -47,7 +47,8 @@ class Cleanup:
             parts.append(count_phrase(len(self.folders), "dossier") + " de dépôt interrompu")
         if self.files:
             parts.append(count_phrase(len(self.files), "fichier") + " temporaire du cache")
-        return (" et ".join(parts) + f" supprimés ({format_number(self.size / 2**20, 1)} Mo libérés)")
+        removed = "supprimés" if len(self.folders) + len(self.files) > 1 else "supprimé"
+        return " et ".join(parts) + f" {removed} ({format_number(self.size / 2**20, 1)} Mo libérés)"
 
 
 def _size(path: Path) -> int:
