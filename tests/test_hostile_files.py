@@ -346,3 +346,12 @@ def test_next_import_removes_stale_staging_first(home):  # noqa: F811
     cleaning = [e for e in audit.read() if e["action"] == "nettoyage"]
     assert [e["message"] for e in cleaning] == ["Avant un import : 1 dossier de dépôt interrompu supprimé "
                                                 "(3,0 Mo libérés)"]
+
+
+def test_journal_table_counts_the_files_a_line_left_out(home):  # noqa: F811
+    from lib.ui.data_admin import _journal_rows
+    files = [{"name": f"REGION_{i}.csv", "bytes": 1, "sha256": "0"} for i in range(40)]
+    audit.record("dépôt", "admin", audit.REFUSED, "m" * 5000, files=files)
+    row = _journal_rows(audit.read(limit=1))[0]
+    assert row["Fichiers"] == "REGION_0.csv, REGION_1.csv, REGION_2.csv, REGION_3.csv, REGION_4.csv … et 35 autres"
+    assert len(row["Message"]) == 300

@@ -25,12 +25,14 @@ def cap(text: object, limit: int = FIELD_CHARS) -> str:
     return text[:keep] + note
 
 
-def summarise(items: Iterable[object], shown: int = LIST_SHOWN, limit: int = FIELD_CHARS) -> str:
-    """« a, b, c et 9 990 autres »: the first `shown` items (each capped), then a count of the rest.
+def summarise(items: Iterable[object], shown: int = LIST_SHOWN, limit: int = FIELD_CHARS, *,
+              uncounted: int = 0) -> str:
+    """« a, b, c et 9 990 autres »: the first `shown` items (each capped), then a count of the rest
+    (plus `uncounted` items known only by their number, e.g. left out of a journal line).
 
     Reads at most `shown + 1` items plus a count, so a generator of millions of names costs no memory."""
     head: list[str] = []
-    rest = 0
+    rest = uncounted
     for item in items:
         if len(head) < shown:
             head.append(cap(item, limit))

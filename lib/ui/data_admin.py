@@ -153,6 +153,12 @@ def _journal_rows(entries: list[dict]) -> list[dict]:
     return [{"Date": cap(e.get("time", ""), 40), "Opération": cap(e.get("action", ""), 60),
              "Par": cap(e.get("actor", ""), 80), "Issue": cap(e.get("outcome", ""), 20),
              "Version": cap(e.get("version") or "", 20),
-             "Fichiers": summarise((f.get("name", "") for f in e.get("files") or [] if isinstance(f, dict)),
-                                   shown=5, limit=80),
+             "Fichiers": _files_cell(e.get("files")),
              "Message": cap(e.get("message", ""), 300)} for e in reversed(entries)]
+
+
+def _files_cell(files) -> str:
+    """« a.zip, b.zip … et 38 autres »: the names kept in the line, plus those it only counts."""
+    files = [f for f in files or [] if isinstance(f, dict)]
+    return summarise((f.get("name", "") for f in files if "omitted" not in f), shown=5, limit=80,
+                     uncounted=sum(int(f.get("omitted") or 0) for f in files))
