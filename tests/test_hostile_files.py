@@ -355,3 +355,23 @@ def test_journal_table_counts_the_files_a_line_left_out(home):  # noqa: F811
     row = _journal_rows(audit.read(limit=1))[0]
     assert row["Fichiers"] == "REGION_0.csv, REGION_1.csv, REGION_2.csv, REGION_3.csv, REGION_4.csv … et 35 autres"
     assert len(row["Message"]) == 300
+
+
+@pytest.mark.parametrize("rows, row", [
+    (["93;04;Import;C10A;DE;1;234;5"], 2),                         # first row: pandas would take an index
+    (["93;04;Import;C10A;DE;1;234;5;6", GOOD_ROW], 2),
+    (["93;04;Import;C10A;DE;1;2;;"], 2),
+    ([GOOD_ROW, "93;04;Import;C10B;DE;1;1;5"], 3),
+    ([GOOD_ROW, "93;04;Import;C10B;DE;1;2;3;4"], 3),
+])
+def test_csv_row_longer_than_the_header_is_refused_not_shifted(tmp_path, rows, row):
+    err = read_error(tmp_path, "champs_import.csv", csv_bytes(*rows))
+    assert err.row == row and "plus que les 7 colonnes de l'en-tête (séparateur « ; »)" in str(err)
+
+
+def test_csv_row_shorter_than_the_header_ends_with_blank_cells(tmp_path):
+    path = tmp_path / "court_import.csv"
+    path.write_bytes(csv_bytes("93;04;Import;C10A;DE;5", "93;04;Import;C10B;DE;1;2;"))
+    table = read_official_files([path]).table
+    assert sorted(zip(table["product"], table["year"], table["value_eur"])) == [
+        ("C10A", 2023, 5.0), ("C10B", 2023, 1.0), ("C10B", 2024, 2.0)]

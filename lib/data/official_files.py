@@ -387,46 +387,69 @@ def _read_csv(data: bytes, where: _Where, lenient: bool):
         if encoding.codec.startswith(("utf-16", "utf-32")):   # say how the header was decoded
             raise exc.with_hint(f"fichier lu comme {encoding.label}") from None
         raise
-    limits.check_lines(data, encoding, len(columns) + len(years), where)
+    limits.check_lines(data, encoding, len(header), where)
     if encoding == limits.UTF8:            # the header was valid UTF-8: is the rest?
         encoding = limits.detect_encoding(data)
-    body = _csv_body(data, encoding, sep, columns, years, where)
+    body = _csv_body(data, encoding, sep, len(header), years, where)
     return _body_to_part(header, columns, years, body, where), None
 
 
-def _csv_body(data: bytes, encoding, sep: str, columns: dict[str, int], years: dict[int, int],
-              where: _Where) -> pd.DataFrame:
-    """The used columns below the header, labelled by position: values as float64 when they all are
-    plain numbers (8 bytes a cell), else as text for `_numbers` to parse (« 1 234,5 »)."""
-    used = sorted([*columns.values(), *years.values()])
-    text_dtypes = {pos: "category" for pos in columns.values()}
+def _csv_body(data: bytes, encoding, sep: str, width: int, years: dict[int, int], where: _Where) -> pd.DataFrame:
+    """The rows below the header, columns labelled by position: values as float64 when they all are
+    plain numbers (8 bytes a cell), else as text for `_numbers` to parse (« 1 234,5 »); every other
+    column as categories (a few distinct codes). A row longer than the header is refused, a shorter
+    one ends with blank cells, as with the workbooks. One more column than the header is asked for, so
+    that an extra field is seen (pandas would otherwise drop it, or take a first row's first field as an
+    index and shift the row)."""
     for as_text in (False, True):
-        dtypes = {**text_dtypes, **{pos: (str if as_text else "float64") for pos in years.values()}}
+        dtypes = {pos: "category" for pos in range(width + 1)}
+        dtypes.update({pos: (str if as_text else "float64") for pos in years.values()})
         try:
             body = pd.read_csv(io.BytesIO(memoryview(data)[encoding.bom:]), sep=sep, header=None, skiprows=1,
-                               usecols=used, dtype=dtypes, keep_default_na=False,
+                               names=list(range(width + 1)), dtype=dtypes, keep_default_na=False,
                                na_values={pos: [""] for pos in years.values()}, skip_blank_lines=False,
                                encoding=encoding.codec, encoding_errors="replace", engine="c")
+            _refuse_extra_fields(body, width, sep, where)
+            body = body.drop(columns=width)
             if as_text or not any(np.isinf(body[pos].to_numpy()).any() for pos in years.values()):
                 return body        # a number too large for a float is re-read as text, to be quoted
         except pd.errors.EmptyDataError:
-            return pd.DataFrame({pos: pd.Series(dtype=object) for pos in used})
+            return pd.DataFrame({pos: pd.Series(dtype=object) for pos in range(width)})
+        except DataFileError:
+            raise
         except pd.errors.ParserError as exc:
-            raise where.error(_parser_problem(exc, sep)) from exc
+            problem, row = _parser_problem(exc, sep)
+            raise where.error(problem, row=row) from exc
         except (ValueError, OverflowError) as exc:   # a value that is not a plain number: read as text
             if as_text:
                 raise where.error("CSV illisible (contenu non conforme au format attendu)") from exc
     raise AssertionError("the text pass returns or raises")
 
 
-def _parser_problem(exc: Exception, sep: str) -> str:
-    """pandas's English tokenizer error, in French with the line number (header = line 1)."""
+def _refuse_extra_fields(body: pd.DataFrame, width: int, sep: str, where: _Where) -> None:
+    """A row with more fields than the header: its values would land under the wrong years."""
+    extra = body[width].astype(object).fillna("").astype(str).str.strip() != ""
+    if not isinstance(body.index, pd.RangeIndex):
+        first = 0                                  # pandas took the first row's first field as an index
+    elif extra.any():
+        first = int(np.flatnonzero(extra.to_numpy())[0])
+    else:
+        return
+    raise where.error(_more_fields(None, width, sep), row=first + 2)
+
+
+def _more_fields(saw: int | None, width: int, sep: str) -> str:
+    fields = f"{saw} champs" if saw else "des champs en trop"
+    return f"{fields}, plus que les {width} colonnes de l'en-tête (séparateur « {sep} ») ; CSV illisible"
+
+
+def _parser_problem(exc: Exception, sep: str) -> tuple[str, int | None]:
+    """(problem, row) in French for pandas's English tokenizer error (header = row 1)."""
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-    if found:
+    if found:                      # pandas counts file lines; it expected the header's columns + 1 (_csv_body)
         expected, line, saw = (int(g) for g in found.groups())
-        return (f"ligne {line + 1} : {saw} champs au lieu de {expected} (séparateur « {sep} ») ; "
-                "CSV illisible")
-    return "CSV illisible (guillemets ou séparateurs incohérents)"
+        return _more_fields(saw, expected - 1, sep), line
+    return "CSV illisible (guillemets ou séparateurs incohérents)", None
 
 
 # --------------------------------------------------------------------------- one sheet
