@@ -100,6 +100,14 @@ def hostile_files(folder: Path) -> list[tuple[str, Path, int]]:
         path.parent.mkdir(parents=True)
         path.write_bytes(payload)
         out.append((what, path, _largest_member(path)))
+    legit = folder / "fichiers" / "legitime" / "REGION_93_A_IMPORT.csv"
+    legit.parent.mkdir(parents=True)
+    with open(legit, "w") as handle:
+        handle.write(HEADER)
+        for i in range(1_500_000):
+            handle.write(f"93;{('04', '05', '06', '13', '83', '84')[i % 6]};Import;C{i // 6 % 90:02d}A;P{i // 540:04d};"
+                         f"{i * 7 % 100_000};{i % 3_000}\n")
+    out.append(("fichier légitime : CSV de 1,5 million de lignes", legit, legit.stat().st_size))
     demo = PROJECT / "data" / "demo" / "region_03_A.zip"
     if demo.is_file():
         out.append(("fichier légitime : démo région 03 (ZIP de 2 classeurs)", demo, _largest_member(demo)))

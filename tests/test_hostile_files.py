@@ -103,9 +103,12 @@ def test_memory_ceiling_is_read_from_the_environment(monkeypatch):
 
 def test_file_over_the_memory_ceiling_is_refused_naming_the_ceiling_and_its_setting(tmp_path, monkeypatch):
     monkeypatch.setenv(read_limits.MEMORY_ENV, "64")
-    monkeypatch.setattr(read_limits, "BYTES_PER_CELL", 2**20)   # 6 columns read × 20 lines « cost » 120 Mo
+    monkeypatch.setattr(read_limits, "CSV_BYTES_PER_CELL", 2**20)   # 7 columns × 20 lines « cost » 140 Mo
     err = read_error(tmp_path, "memoire_import.csv", csv_bytes(*[GOOD_ROW] * 19))
     assert "plafond de 64 Mo" in str(err) and read_limits.MEMORY_ENV in str(err)
+    monkeypatch.setattr(read_limits, "XLSX_BYTES_PER_CELL", 2**20)
+    err = read_error(tmp_path, "REGION_93_A_IMPORT.xlsx", xlsx_bytes([["93", "04", "Import", "C10A", "DE", 1, 2]] * 9))
+    assert "environ 70 Mo de mémoire, au-delà du plafond de 64 Mo" in str(err)
 
 
 def test_sparse_workbook_is_refused_before_calamine_allocates_its_rectangle(tmp_path):

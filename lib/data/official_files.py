@@ -36,6 +36,7 @@ from lib.core.errors import DataFileError
 from lib.core.files import sniff_separator
 from lib.core.text_limits import cap, summarise
 from lib.data import read_limits as limits
+from lib.data.coded_text import CodedText, merged
 from lib.data.reference.departments import normalize_department_code, region_of
 
 MAX_MEMBER_BYTES = 500 * 1024 * 1024   # declared uncompressed size of one ZIP member
@@ -92,10 +93,10 @@ class _Where:
 class _Part:
     """One validated sheet, already in long form (one entry per non-blank value cell)."""
     where: _Where
-    department: np.ndarray
-    flow: np.ndarray
-    product: np.ndarray
-    country: np.ndarray
+    department: CodedText
+    flow: CodedText
+    product: CodedText
+    country: CodedText
     year: np.ndarray
     value: np.ndarray
     row: np.ndarray
@@ -342,7 +343,7 @@ def _check_sheet_extents(book: zipfile.ZipFile, where: _Where, size: int) -> Non
             rows, columns = limits.sheet_extent(lambda: book.open(info))
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
             raise where.error(f"classeur Excel illisible ({limits.zip_error_text(exc)})") from exc
-        limits.check_extent(rows, columns, where, extra_bytes=size,
+        limits.check_extent(rows, columns, where, cost=limits.XLSX_BYTES_PER_CELL, extra_bytes=size,
                             sheet=f"« {info.filename.rsplit('/', 1)[-1]} »")
 
 
@@ -428,7 +429,9 @@ def _csv_body(data: bytes, encoding, sep: str, width: int, years: dict[int, int]
 
 def _refuse_extra_fields(body: pd.DataFrame, width: int, sep: str, where: _Where) -> None:
     """A row with more fields than the header: its values would land under the wrong years."""
-    extra = body[width].astype(object).fillna("").astype(str).str.strip() != ""
+    column = body[width].cat                       # categories: a few distinct values, checked once each
+    filled = [code for code, value in enumerate(column.categories) if str(value).strip()]
+    extra = column.codes.isin(filled)
     if not isinstance(body.index, pd.RangeIndex):
         first = 0                                  # pandas took the first row's first field as an index
     elif extra.any():
@@ -467,12 +470,12 @@ def _body_to_part(header: list[str], columns: dict[str, int], years: dict[int, i
                   where: _Where) -> _Part:
     """Validate the rows below the header (`body` columns labelled by their position in it)."""
     rows = np.arange(2, len(body) + 2, dtype=np.int32)   # Excel row numbers, header = row 1
-    texts = {name: _texts(body[pos]) for name, pos in columns.items()}
+    texts = {name: CodedText.from_column(body[pos], _text) for name, pos in columns.items()}
     values = {year: _numbers(body[pos], where, header[pos], rows)
               for year, pos in years.items()}
     blank_row = np.ones(len(body), dtype=bool)
     for array in texts.values():
-        blank_row &= array == ""
+        blank_row &= array.where(lambda t: t == "")
     for array in values.values():
         blank_row &= np.isnan(array)
     keep = ~blank_row
@@ -537,14 +540,6 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _texts(column: pd.Series) -> np.ndarray:
-    """Every cell as text, converting each distinct value once (vectorised via the uniques)."""
-    raw = column.to_numpy(dtype=object)
-    uniques = pd.unique(raw)
-    mapped = np.array([_text(v) for v in uniques] + [""], dtype=object)
-    return mapped[pd.Index(uniques).get_indexer(raw)]
-
-
 def _numbers(column: pd.Series, where: _Where, name: str, rows: np.ndarray) -> np.ndarray:
     """Euro values as float64, NaN for blank cells; text that is not a number or < 0 is refused."""
     raw = None                                            # the cells as text, when they came as text
@@ -599,40 +594,34 @@ def _numbers_from_text(raw: np.ndarray, where: _Where, name: str, rows: np.ndarr
     return out
 
 
-def _validate_codes(texts: dict[str, np.ndarray], keep: np.ndarray, rows: np.ndarray,
-                    where: _Where) -> dict[str, np.ndarray]:
+def _validate_codes(texts: dict[str, CodedText], keep: np.ndarray, rows: np.ndarray,
+                    where: _Where) -> dict[str, CodedText]:
     """Canonical départements and flows; blank codes on a non-blank row are refused."""
     for name in ("CodeA129", "Pays", "Dep", "Flux"):
-        blank = np.flatnonzero(keep & (texts[name] == ""))
+        blank = np.flatnonzero(keep & texts[name].where(lambda t: t == ""))
         if len(blank):
             raise where.error("cellule vide sur une ligne de données", column=name,
                               row=int(rows[blank[0]]))
-    departments = _map_uniques(texts["Dep"], normalize_department_code)
-    bad = np.flatnonzero(keep & pd.isna(departments))
+    departments = texts["Dep"].mapped(lambda t: normalize_department_code(t) if t else None)
+    bad = np.flatnonzero(keep & departments.where(lambda d: d is None))
     if len(bad):
-        raise where.error(f"« {texts['Dep'][bad[0]]} » n'est pas un code de département",
+        raise where.error(f"« {cap(texts['Dep'].text(bad[0]), 60)} » n'est pas un code de département",
                           column="Dep", row=int(rows[bad[0]]),
                           hint="Attendu l'un des 101 codes (01 à 95 avec 2A et 2B, 971 à 976)")
-    flows = _map_uniques(texts["Flux"], lambda t: schema.OFFICIAL_FLUX.get(t.capitalize()))
-    bad = np.flatnonzero(keep & pd.isna(flows))
+    flows = texts["Flux"].mapped(lambda t: schema.OFFICIAL_FLUX.get(t.capitalize()) if t else None)
+    bad = np.flatnonzero(keep & flows.where(lambda f: f is None))
     if len(bad):
-        raise where.error(f"flux « {texts['Flux'][bad[0]]} » inconnu : attendu « Import » ou "
+        raise where.error(f"flux « {cap(texts['Flux'].text(bad[0]), 60)} » inconnu : attendu « Import » ou "
                           "« Export »", column="Flux", row=int(rows[bad[0]]))
     implied = _flow_from_name(where.name)
     if implied:
-        bad = np.flatnonzero(keep & (flows != implied))
+        bad = np.flatnonzero(keep & flows.where(lambda f: f != implied))
         if len(bad):
-            raise where.error(f"flux « {texts['Flux'][bad[0]]} » dans un fichier "
+            raise where.error(f"flux « {cap(texts['Flux'].text(bad[0]), 60)} » dans un fichier "
                               f"d'{schema.FLOW_NAMES[implied]} (son nom contient "
                               f"{implied.upper()})", column="Flux", row=int(rows[bad[0]]))
     return {schema.DEPARTMENT: departments, schema.FLOW: flows,
             schema.PRODUCT: texts["CodeA129"], schema.COUNTRY: texts["Pays"]}
-
-
-def _map_uniques(texts: np.ndarray, func) -> np.ndarray:
-    uniques = pd.unique(texts)
-    mapped = np.array([func(t) if t else None for t in uniques], dtype=object)
-    return mapped[pd.Index(uniques).get_indexer(texts)]
 
 
 def _flow_from_name(name: str) -> str | None:
@@ -640,15 +629,15 @@ def _flow_from_name(name: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _melt(codes: dict[str, np.ndarray], values: dict[int, np.ndarray], keep: np.ndarray,
+def _melt(codes: dict[str, CodedText], values: dict[int, np.ndarray], keep: np.ndarray,
           rows: np.ndarray, where: _Where) -> _Part:
     """One entry per non-blank value cell of the kept rows."""
     picks = {year: np.flatnonzero(keep & ~np.isnan(array)) for year, array in values.items()}
     index = np.concatenate(list(picks.values()))
     years = np.concatenate([np.full(len(p), year, dtype=np.int16) for year, p in picks.items()])
-    return _Part(where=where, department=codes[schema.DEPARTMENT][index],
-                 flow=codes[schema.FLOW][index], product=codes[schema.PRODUCT][index],
-                 country=codes[schema.COUNTRY][index], year=years,
+    return _Part(where=where, department=codes[schema.DEPARTMENT].take(index),
+                 flow=codes[schema.FLOW].take(index), product=codes[schema.PRODUCT].take(index),
+                 country=codes[schema.COUNTRY].take(index), year=years,
                  value=np.concatenate([values[y][p] for y, p in picks.items()]),
                  row=rows[index])
 
@@ -661,7 +650,7 @@ def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, list[str]]:
         return schema.empty_tidy_table(), ["Aucune valeur renseignée dans les fichiers lus."]
     factors = {}
     for name in (schema.DEPARTMENT, schema.FLOW, schema.PRODUCT, schema.COUNTRY):
-        factors[name] = pd.factorize(np.concatenate([getattr(p, name) for p in parts]), sort=True)
+        factors[name] = merged([getattr(p, name) for p in parts])
     year = np.concatenate([p.year for p in parts])
     value = np.concatenate([p.value for p in parts])
     year_codes, year_uniques = pd.factorize(year, sort=True)
@@ -721,8 +710,8 @@ def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
 def _conflict_error(first: int, second: int, value: np.ndarray, parts: list[_Part]):
     """Name both places (file, member, row) where the same cell carries different values."""
     (p1, i1), (p2, i2) = _locate(first, parts), _locate(second, parts)
-    cell = (f"département {p1.department[i1]}, flux {p1.flow[i1]}, produit {p1.product[i1]}, "
-            f"pays {p1.country[i1]}, année {p1.year[i1]}")
+    cell = (f"département {p1.department.text(i1)}, flux {p1.flow.text(i1)}, produit {p1.product.text(i1)}, "
+            f"pays {p1.country.text(i1)}, année {p1.year[i1]}")
     return p1.where.error(
         f"la même donnée ({cell}) figure deux fois avec des valeurs différentes : "
         f"{_fr_number(value[first])} en {p1.where.place(int(p1.row[i1]))} et "
@@ -748,7 +737,7 @@ def _fr_number(value: float) -> str:
 
 def _source_entry(label: str, suffix: str, parts: list[_Part], release: dt.date | None) -> dict:
     years = sorted({int(y) for p in parts for y in np.unique(p.year)})
-    flows = sorted({str(f) for p in parts for f in pd.unique(p.flow)})
+    flows = sorted({str(f) for p in parts for f in p.flow.distinct()})
     return {"file": label, "kind": suffix.lstrip("."),
             "members": [p.where.member for p in parts if p.where.member],
             "rows": int(sum(len(p) for p in parts)), "years": years, "flows": flows,

@@ -27,7 +27,9 @@ MAX_ROWS = 2_000_000              # per sheet (Excel itself stops at 1 048 576)
 MAX_CELLS = 20_000_000            # rows × columns of one sheet
 MAX_ZIP_ENTRIES = 1_000           # entries of one ZIP or workbook (an official ZIP has 2, a workbook ~10)
 MAX_DATA_MEMBERS = 20             # REGION_…_IMPORT/EXPORT members read from one ZIP
-BYTES_PER_CELL = 160              # what one cell costs once read (objects, pandas copies, long form)
+# What one cell costs once read, measured with bench/hostile_files.py (peak over the cells), with a margin:
+CSV_BYTES_PER_CELL = 64           # pandas parses numbers and categories: 37 bytes a cell measured
+XLSX_BYTES_PER_CELL = 320         # calamine gives one Python object per cell: 215 bytes a cell measured
 DEFAULT_MEMORY_MB = 1536
 MEMORY_ENV = "CET_IMPORT_MEMORY_MB"
 
@@ -143,13 +145,13 @@ def check_lines(data: bytes, encoding: Encoding, used_columns: int, where) -> in
     if longest > MAX_LINE_BYTES:
         raise where.error(f"une ligne compte {_fr(longest)} caractères (limite : {_fr(MAX_LINE_BYTES)}) : ce "
                           "n'est pas un fichier des douanes")
-    check_extent(lines, used_columns, where, extra_bytes=len(data))
+    check_extent(lines, used_columns, where, cost=CSV_BYTES_PER_CELL, extra_bytes=len(data))
     return lines
 
 
 # --------------------------------------------------------------------------- sheets (rows × columns)
 
-def check_extent(rows: int, columns: int, where, *, extra_bytes: int = 0, sheet: str | None = None) -> None:
+def check_extent(rows: int, columns: int, where, *, cost: int, extra_bytes: int = 0, sheet: str | None = None) -> None:
     """Refuse a sheet over the row, column, cell or memory limits (sizes known before reading it)."""
     what = f"la feuille {sheet} " if sheet else "le fichier "
     if columns > MAX_COLUMNS:
@@ -162,7 +164,7 @@ def check_extent(rows: int, columns: int, where, *, extra_bytes: int = 0, sheet:
     if cells > MAX_CELLS:
         raise where.error(f"{what}compte {_fr(cells)} cellules (limite : {_fr(MAX_CELLS)})",
                           hint="Découpez le fichier ou envoyez les fichiers régionaux des douanes")
-    need = cells * BYTES_PER_CELL + extra_bytes
+    need = cells * cost + extra_bytes
     ceiling = memory_ceiling_bytes()
     if need > ceiling:
         raise where.error(f"la lecture de ce fichier demanderait environ {_fr(need // 2**20)} Mo de mémoire, "
