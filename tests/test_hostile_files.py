@@ -378,3 +378,16 @@ def test_csv_row_shorter_than_the_header_ends_with_blank_cells(tmp_path):
     table = read_official_files([path]).table
     assert sorted(zip(table["product"], table["year"], table["value_eur"])) == [
         ("C10A", 2023, 5.0), ("C10B", 2023, 1.0), ("C10B", 2024, 2.0)]
+
+
+def test_hostile_industry_territory_list_is_refused_from_its_first_bytes(home):  # noqa: F811
+    err = refuse(home, [("liste-ti-com2023-hostile.csv", b"insee_com;id_ti;" + b"a;" * 1_000_000 + b"a\n")])
+    assert "« liste-ti-com2023-hostile.csv »" in str(err) and "10\u202f000 caractères (limite)" in str(err)
+
+
+def test_decode_text_reads_utf16_and_utf32_lists_and_names_their_encoding():
+    from lib.core.files import decode_text, detect_encoding
+    for codec, label in (("utf-16", "UTF-16 (petit-boutiste, avec BOM)"), ("utf-32", "UTF-32 (petit-boutiste, avec BOM)"),
+                         ("utf-16-le", "UTF-16 (petit-boutiste, sans BOM)"), ("cp1252", "Windows-1252")):
+        data = "insee_com;lib_ti\n04001;Région Sud\n".encode(codec)
+        assert decode_text(data) == "insee_com;lib_ti\n04001;Région Sud\n" and detect_encoding(data).label == label

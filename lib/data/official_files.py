@@ -33,7 +33,7 @@ import pandas as pd
 from lib.core import schema
 from lib.core.formatting import format_number, month_name
 from lib.core.errors import DataFileError
-from lib.core.files import sniff_separator
+from lib.core.files import UTF8, detect_encoding, sniff_separator
 from lib.core.text_limits import cap, summarise
 from lib.data import read_limits as limits
 from lib.data.coded_text import CodedText, merged
@@ -373,7 +373,7 @@ def _read_csv(data: bytes, where: _Where, lenient: bool):
     columns the app uses, codes as categories and values as numbers."""
     if not re.search(rb"[^\s\x00]", data):
         raise where.error("le fichier ne contient que des lignes vides")
-    encoding = limits.detect_encoding(limits.header_window(data), sample=True)
+    encoding = detect_encoding(limits.header_window(data), sample=True)
     first = limits.first_line(data, encoding, where)
     if lenient and not {"flux", "pays"} <= {c.strip().strip('"').lower()
                                             for c in re.split(r"[;,\t]", first)}:
@@ -389,8 +389,8 @@ def _read_csv(data: bytes, where: _Where, lenient: bool):
             raise exc.with_hint(f"fichier lu comme {encoding.label}") from None
         raise
     limits.check_lines(data, encoding, len(header), where)
-    if encoding == limits.UTF8:            # the header was valid UTF-8: is the rest?
-        encoding = limits.detect_encoding(data)
+    if encoding == UTF8:            # the header was valid UTF-8: is the rest?
+        encoding = detect_encoding(data)
     body = _csv_body(data, encoding, sep, len(header), years, where)
     return _body_to_part(header, columns, years, body, where), None
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib.core.errors import DataFileError
+from lib.core.files import Encoding, detect_encoding
 from lib.core.formatting import format_number as _fr
 
 MAX_COLUMNS = 100                 # the official files have 5 code columns and one per year
@@ -45,50 +47,6 @@ def memory_ceiling_bytes() -> int:
     except ValueError:
         mb = DEFAULT_MEMORY_MB
     return max(mb, 64) * 1024 * 1024
-
-
-# --------------------------------------------------------------------------- encodings
-
-@dataclass(frozen=True)
-class Encoding:
-    codec: str          # what Python and pandas call it
-    bom: int            # bytes of byte-order mark to skip
-    label: str          # what the French messages call it
-
-
-_BOMS = ((b"\xff\xfe\x00\x00", Encoding("utf-32-le", 4, "UTF-32 (petit-boutiste, avec BOM)")),
-         (b"\x00\x00\xfe\xff", Encoding("utf-32-be", 4, "UTF-32 (gros-boutiste, avec BOM)")),
-         (b"\xff\xfe", Encoding("utf-16-le", 2, "UTF-16 (petit-boutiste, avec BOM)")),
-         (b"\xfe\xff", Encoding("utf-16-be", 2, "UTF-16 (gros-boutiste, avec BOM)")),
-         (b"\xef\xbb\xbf", Encoding("utf-8", 3, "UTF-8 avec BOM")))
-UTF8 = Encoding("utf-8", 0, "UTF-8")
-CP1252 = Encoding("cp1252", 0, "Windows-1252")
-
-
-def detect_encoding(data: bytes, *, sample: bool = False) -> Encoding:
-    """The text encoding of a CSV: a byte-order mark, else UTF-16 recognised by its zero bytes, else
-    UTF-8 if every byte sequence is valid, else Windows-1252 (Excel's « CSV » on Windows).
-    UTF-8 validity is checked chunk by chunk: no copy of the file is decoded whole. `sample`: only the
-    first bytes are given (a character cut at their end is not an error)."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return encoding
-    sample = data[:4096]
-    if len(sample) >= 4:
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if odd > len(sample) // 4 and even == 0:
-            return Encoding("utf-16-le", 0, "UTF-16 (petit-boutiste, sans BOM)")
-        if even > len(sample) // 4 and odd == 0:
-            return Encoding("utf-16-be", 0, "UTF-16 (gros-boutiste, sans BOM)")
-    import codecs
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for start in range(0, len(data), _SCAN_CHUNK):
-            decoder.decode(data[start:start + _SCAN_CHUNK],
-                           final=not sample and start + _SCAN_CHUNK >= len(data))
-    except UnicodeDecodeError:
-        return CP1252
-    return UTF8
 
 
 # --------------------------------------------------------------------------- CSV lines
@@ -147,6 +105,26 @@ def check_lines(data: bytes, encoding: Encoding, used_columns: int, where) -> in
                           "n'est pas un fichier des douanes")
     check_extent(lines, used_columns, where, cost=CSV_BYTES_PER_CELL, extra_bytes=len(data))
     return lines
+
+
+def check_csv_shape(data: bytes, file_name: str, separators: tuple[str, ...] = (";", ",", "\t")) -> Encoding:
+    """All the bounds of a CSV read whole by pandas elsewhere (the Territoires d'industrie list): header
+    length and columns, every line's length, rows and memory. Returns the detected encoding."""
+    where = _Named(file_name)
+    encoding = detect_encoding(header_window(data), sample=True)
+    header = first_line(data, encoding, where)
+    check_header_width(header, max(separators, key=header.count), where)
+    check_lines(data, encoding, header.count(max(separators, key=header.count)) + 1, where)
+    return encoding
+
+
+@dataclass(frozen=True)
+class _Named:
+    """The `where` of a plain file: errors name it."""
+    file: str
+
+    def error(self, problem: str, **place) -> DataFileError:
+        return DataFileError(problem, file=self.file, **place)
 
 
 # --------------------------------------------------------------------------- sheets (rows × columns)
