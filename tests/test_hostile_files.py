@@ -391,3 +391,17 @@ def test_decode_text_reads_utf16_and_utf32_lists_and_names_their_encoding():
                          ("utf-16-le", "UTF-16 (petit-boutiste, sans BOM)"), ("cp1252", "Windows-1252")):
         data = "insee_com;lib_ti\n04001;Région Sud\n".encode(codec)
         assert decode_text(data) == "insee_com;lib_ti\n04001;Région Sud\n" and detect_encoding(data).label == label
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_coded_columns_merge_like_a_factorisation_of_the_texts(seed):
+    import numpy as np
+    from lib.data.coded_text import CodedText, merged
+    rng = np.random.default_rng(seed)
+    columns = [pd.Series(rng.choice(["04", " 05", "2A", 4.0, None, "974"], size=50), dtype=object) for _ in range(3)]
+    from lib.data.official_files import _text as to_text
+    coded = [CodedText.from_column(c, to_text).take(np.arange(0, 50, 2)) for c in columns]
+    texts = np.concatenate([np.array([to_text(v) for v in c], dtype=object)[::2] for c in columns])
+    codes, uniques = merged(coded)
+    expected_codes, expected_uniques = pd.factorize(texts, sort=True)
+    assert list(uniques) == list(expected_uniques) and codes.tolist() == expected_codes.tolist()
