@@ -645,7 +645,10 @@ def _melt(codes: dict[str, CodedText], values: dict[int, np.ndarray], keep: np.n
 # --------------------------------------------------------------------------- all files
 
 def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, list[str]]:
-    """Concatenate, drop identical duplicates, refuse conflicting ones, build categories."""
+    """Concatenate, drop identical duplicates, refuse conflicting ones, build categories.
+
+    Consumes `parts`: once checked, the list is emptied so that the long-form arrays are freed before
+    the table is built (the peak memory of an import is here)."""
     if not any(len(p) for p in parts):
         return schema.empty_tidy_table(), ["Aucune valeur renseignée dans les fichiers lus."]
     factors = {}
@@ -658,6 +661,8 @@ def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, list[str]]:
     for codes, uniques in list(factors.values()) + [(year_codes, year_uniques)]:
         key = key * len(uniques) + codes
     keep, warnings = _deduplicate(key, value, parts)
+    del key
+    parts.clear()
     dep_codes, dep_uniques = factors[schema.DEPARTMENT]
     region_codes, region_uniques = pd.factorize(np.array([region_of(d) for d in dep_uniques],
                                                          dtype=object), sort=True)

@@ -326,7 +326,7 @@ def _read_with_kept_files(trade: list[_Staged], base: dict[str, Path], preview: 
     report.trade_files = [s.name for s in trade]
     report.rows = sum(int(src["rows"]) for src in result.sources if src["file"] in uploaded)
     report.total_rows = len(result.table)
-    departments = set(result.table[schema.DEPARTMENT].astype(str).unique())
+    departments = {str(d) for d in result.table[schema.DEPARTMENT].unique()}   # from the codes: no text per row
     report.departments = len(departments)
     report.warnings.extend(result.warnings)
     regions_present = {ref.region_of(d) for d in departments}
