@@ -13,7 +13,11 @@ Decisions (documented here because the files do not say):
 - text cells holding numbers are accepted ("1 234,5", "100.4"): a comma is a decimal comma unless
   the text also holds a dot, which is then ambiguous and refused;
 - identical rows loaded twice (same file twice, overlapping files) are kept once; the same cell with
-  two different values is an error naming both places.
+  two different values is an error naming both places;
+- a CSV may be UTF-8, Windows-1252, UTF-16 or UTF-32 (detected, and named in a refusal); a row longer
+  than the header is refused, a shorter one ends with blank cells.
+Hostile files are refused before any parser allocates (lib/data/read_limits.py: columns, line length,
+rows, cells, ZIP entries, memory ceiling); code columns travel as codes (lib/data/coded_text.py).
 """
 from __future__ import annotations
 
