@@ -5,7 +5,7 @@ from lib.core.formatting import format_number
 from lib.data.reference.french_names import count_phrase
 from lib.data.official_files import citation
 from lib.data.uploads import MAX_UPLOAD_MB
-from lib.ui import data_admin
+from lib.ui import data_admin, revisions_block
 from lib.ui.page import page_header
 
 
@@ -15,7 +15,7 @@ result = data.result
 
 st.subheader("Source")
 st.markdown(
-    f"- **{citation(result.release_date)}** — statistiques régionales et départementales du commerce extérieur "
+    f"- **{citation(result)}** — statistiques régionales et départementales du commerce extérieur "
     "(Direction générale des douanes et droits indirects, site « le kiosque »).\n"
     f"- Données chargées : {format_number(len(result.table))} lignes, années "
     f"{', '.join(map(str, data.years))}, {result.table['department'].nunique()} départements, "
@@ -69,6 +69,7 @@ st.markdown(f"""
 """)
 
 data_admin.render(data)
+revisions_block.render(page)
 
 st.subheader("Glossaire")
 st.markdown("""

@@ -58,14 +58,18 @@ if not summary["exports"] and not summary["imports"]:
     st.stop()
 
 st.subheader("Départements qui commercent avec ce pays")
-indicators = {"exports": f"Exportations {to_country}", "imports": f"Importations {from_country}",
+# Option labels that do not change with the country: Streamlit's radio holds its choice by its label in the
+# browser, so « Exportations vers l'Italie » → « … vers l'Espagne » left no option selected. The country is
+# named in the map's title and legend (`label`).
+indicators = {"exports": "Exportations", "imports": "Importations",
               "exposure": "Exposition (part des exportations du département)"}
 kind = choices.bound(choices.COUNTRY_MAP_KIND, "country_map_kind", "exports", partial(
     st.radio, "Indicateur", list(indicators), horizontal=True, format_func=indicators.get))
 url.show_warnings()
 departments = explorers.country_departments(cube, country, year)
 values = departments.set_index("department")[kind]
-label = f"Part des exportations {to_country}" if kind == "exposure" else indicators[kind]
+label = {"exports": f"Exportations {to_country}", "imports": f"Importations {from_country}",
+         "exposure": f"Part des exportations {to_country}"}[kind]
 highlight = set() if territory.kind == "fr" else set(territory.departments)
 map_column, ranking_column = wrapping_columns([3, 2], key="country_map_layout")
 with map_column:

@@ -35,7 +35,9 @@ import numpy as np
 import pandas as pd
 
 from lib.core import schema
-from lib.core.formatting import format_number, month_name
+from lib.core.formatting import format_number
+from lib.data.release_dates import dataset_release, disagreement_warning, file_release, release_phrase, workbook_dates
+from lib.data.release_dates import release_label  # noqa: F401  (callers import it from here)
 from lib.core.errors import DataFileError
 from lib.core.files import UTF8, detect_encoding, sniff_separator
 from lib.core.text_limits import cap, summarise
@@ -70,6 +72,11 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
     unknown_products: dict[str, int] = field(default_factory=dict)
     unknown_countries: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def release_others(self) -> list[tuple[str, int]]:
+        """The release months other than the one cited, with their number of files (see release_dates)."""
+        return dataset_release(self.sources)[1]
 
 
 @dataclass
@@ -112,18 +119,14 @@ class _Part:
 
 # --------------------------------------------------------------------------- public helpers
 
-def release_label(release_date: dt.date | None) -> str:
-    """« février 2026 », without relying on a system locale."""
-    if release_date is None:
-        return "date inconnue"
-    return f"{month_name(release_date.month)} {release_date.year}"
-
-
-def citation(release_date: dt.date | None) -> str:
-    """The citation the customs require on every reuse."""
-    if release_date is None:
+def citation(release: "dt.date | LoadResult | None") -> str:
+    """The citation the customs require on every reuse. Given the LoadResult, it also names the files of
+    another release: « Source : douanes françaises, résultats de février 2026, un fichier de décembre 2026 »."""
+    date, others = (release.release_date, release.release_others) if isinstance(release, LoadResult) \
+        else (release, [])
+    if date is None:
         return "Source : douanes françaises (date de diffusion inconnue)"
-    return f"Source : douanes françaises, résultats de {release_label(release_date)}"
+    return f"Source : douanes françaises, résultats de {release_phrase(date, others)}"
 
 
 def discover_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -154,15 +157,15 @@ def read_official_files(paths: Iterable[str | Path], *, origin_names: dict | Non
                             "il n'est lu qu'une fois.")
             continue
         seen[digest] = label
-        file_parts, release, skipped = _read_file(path.suffix.lower(), data, label, lenient,
-                                                  excel_engine)
+        file_parts, (release, origin), skipped = _read_file(path.suffix.lower(), data, label, lenient,
+                                                            excel_engine)
         if skipped:
             warnings.append(skipped)
             continue
-        for part in file_parts:
-            part.release = release
+        for part in file_parts:   # a bare workbook's date is shown, but never ranks it against another file
+            part.release = release if path.suffix.lower() == ".zip" else None
         parts.extend(file_parts)
-        sources.append(_source_entry(label, path.suffix.lower(), file_parts, release))
+        sources.append(_source_entry(label, path.suffix.lower(), file_parts, release, origin))
     if not parts:
         raise DataFileError("aucun fichier de données des douanes trouvé (attendu des fichiers "
                             "region_XX_A.zip, .xlsx ou .csv)",
@@ -174,8 +177,7 @@ def read_official_files(paths: Iterable[str | Path], *, origin_names: dict | Non
     unknown_countries = _unknown_codes(table[schema.COUNTRY], _known_countries())
     warnings.extend(_unknown_warnings(unknown_products, "produit", "produits"))
     warnings.extend(_unknown_warnings(unknown_countries, "pays", "pays"))
-    dates = [dt.date.fromisoformat(s["release_date"]) for s in sources if s["release_date"]]
-    return LoadResult(table=table, release_date=max(dates) if dates else None, sources=sources,
+    return LoadResult(table=table, release_date=dataset_release(sources)[0], sources=sources,
                       warnings=warnings, unknown_products=unknown_products,
                       unknown_countries=unknown_countries)
 
@@ -226,7 +228,7 @@ def _display_name(path: Path, origin_names: dict | None) -> str:
 # --------------------------------------------------------------------------- one file
 
 def _read_file(suffix: str, data: bytes, label: str, lenient: bool, engine: str):
-    """(parts, release date, skip warning or None) for one file on disk."""
+    """(parts, (release date, where it was read), skip warning or None) for one file on disk."""
     where = _Where(label)
     if not data:
         raise where.error("le fichier est vide (0 octet)")
@@ -234,10 +236,12 @@ def _read_file(suffix: str, data: bytes, label: str, lenient: bool, engine: str)
         return _read_zip(data, where, lenient, engine)
     if suffix == ".xlsx":
         part, skipped = _read_xlsx(data, where, lenient, engine)
-        return ([part] if part else []), None, skipped
+        release = file_release([workbook_dates(data)], [], _last_year([part] if part else [])) \
+            if part else (None, None)
+        return ([part] if part else []), release, skipped
     if suffix == ".csv":
         part, skipped = _read_csv(data, where, lenient)
-        return ([part] if part else []), None, skipped
+        return ([part] if part else []), (None, None), skipped
     raise where.error("format non pris en charge", hint="Formats acceptés : .zip (fichier des "
                       "douanes region_XX_A.zip), .xlsx (feuille « qdf ») ou .csv")
 
@@ -252,14 +256,14 @@ def _read_zip(data: bytes, where: _Where, lenient: bool, engine: str):
         message = (f"l'archive ne contient aucun fichier REGION_XX_A_IMPORT.xlsx ou "
                    f"REGION_XX_A_EXPORT.xlsx ; elle contient : {listing}")
         if lenient:
-            return [], None, f"Fichier « {where.file} » ignoré : {message}."
+            return [], (None, None), f"Fichier « {where.file} » ignoré : {message}."
         raise where.error(message)
     if len(wanted) > limits.MAX_DATA_MEMBERS:
         raise where.error(f"l'archive contient {format_number(len(wanted))} fichiers de données REGION_… "
                           f"(limite : {limits.MAX_DATA_MEMBERS}) ; une archive des douanes en a deux : "
                           f"{summarise((i.filename for i in wanted), shown=3)}")
     _check_members(wanted, where)
-    parts = []
+    parts, books = [], []
     for info in wanted:
         inner = _Where(where.file, member=info.filename.rsplit("/", 1)[-1])
         payload = _read_member(archive, info, inner)
@@ -267,9 +271,16 @@ def _read_zip(data: bytes, where: _Where, lenient: bool, engine: str):
             part, _ = _read_csv(payload, inner, lenient=False)
         else:
             part, _ = _read_xlsx(payload, inner, lenient=False, engine=engine)
+            books.append(workbook_dates(payload))
         parts.append(part)
-    release = max(dt.date(*i.date_time[:3]) for i in wanted)
+    release = file_release(books, [dt.date(*i.date_time[:3]) for i in wanted], _last_year(parts))
     return parts, release, None
+
+
+def _last_year(parts: list[_Part]) -> int | None:
+    """The last year a file holds: a release date before it cannot be that file's (see release_dates)."""
+    years = [int(p.year.max()) for p in parts if len(p)]
+    return max(years) if years else None
 
 
 def _open_zip(data: bytes, where: _Where, what: str) -> zipfile.ZipFile:
@@ -331,7 +342,7 @@ def _read_xlsx(data: bytes, where: _Where, lenient: bool, engine: str):
                             member=where.member) from exc
     if cells is None:
         message = (f"aucune feuille « {schema.OFFICIAL_SHEET} » ; feuilles trouvées : "
-                   + ", ".join(f"« {s} »" for s in sheets))
+                   + summarise(f"« {s} »" for s in sheets))
         if lenient:
             return None, f"Fichier « {where.name} » ignoré : {message}."
         raise DataFileError(message, file=where.file, member=where.member)
@@ -744,13 +755,14 @@ def _fr_number(value: float) -> str:
 
 # --------------------------------------------------------------------------- reporting
 
-def _source_entry(label: str, suffix: str, parts: list[_Part], release: dt.date | None) -> dict:
+def _source_entry(label: str, suffix: str, parts: list[_Part], release: dt.date | None,
+                  origin: str | None = None) -> dict:
     years = sorted({int(y) for p in parts for y in np.unique(p.year)})
     flows = sorted({str(f) for p in parts for f in p.flow.distinct()})
     return {"file": label, "kind": suffix.lstrip("."),
             "members": [p.where.member for p in parts if p.where.member],
             "rows": int(sum(len(p) for p in parts)), "years": years, "flows": flows,
-            "release_date": release.isoformat() if release else None}
+            "release_date": release.isoformat() if release else None, "release_from": origin}
 
 
 def _coverage_warnings(sources: list[dict]) -> list[str]:
@@ -760,11 +772,9 @@ def _coverage_warnings(sources: list[dict]) -> list[str]:
     if len(set(spans.values())) > 1:
         warnings.append("Les fichiers ne couvrent pas les mêmes années : " + " ; ".join(
             f"« {name} » ({', '.join(map(str, ys))})" for name, ys in spans.items()) + ".")
-    months = {release_label(dt.date.fromisoformat(s["release_date"]))
-              for s in sources if s["release_date"]}
-    if len(months) > 1:
-        warnings.append("Les archives viennent de diffusions différentes ("
-                        + ", ".join(sorted(months)) + ") : la plus récente est citée.")
+    disagreement = disagreement_warning(sources)
+    if disagreement:
+        warnings.append(disagreement)
     for s in sources:
         if s["kind"] == "zip" and s["rows"] and len(s["flows"]) == 1:
             missing = schema.EXPORT if s["flows"] == [schema.IMPORT] else schema.IMPORT

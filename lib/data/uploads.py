@@ -28,6 +28,8 @@ from pathlib import Path
 from lib.core.files import file_sha256
 from lib.core.text_limits import cap
 from lib.data import audit, leftovers, versions
+from lib.data.file_changes import changes_sentence, file_changes
+from lib.data.release_dates import release_phrase
 from lib.core import schema
 from lib.core.errors import DataFileError
 from lib.data.official_files import discover_files, read_official_files
@@ -57,8 +59,15 @@ class UploadReport:
     warnings: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     release_date: str | None = None
+    release_text: str = ""         # « février 2026, un fichier de décembre 2026 » (lib.data.release_dates)
     version: str | None = None     # the data version created (or already in use when nothing changed)
     unchanged: bool = False        # the files sent are exactly those of the version in use
+    changes: dict | None = None    # added / changed / unchanged / removed file names (lib.data.file_changes)
+
+    @property
+    def changes_sentence(self) -> str:
+        """« 1 fichier modifié : region_13_A.zip ; 17 inchangés » (empty when nothing was compared)."""
+        return changes_sentence(self.changes)
 
     @property
     def kept(self) -> list[str]:
@@ -138,6 +147,7 @@ def _accept_into_folder(files: list[tuple[str, bytes]], dest: Path) -> UploadRep
     try:
         base = {p.name: p for p in sorted(dest.iterdir()) if p.is_file()} if dest.is_dir() else {}
         report, final, _ = _validate(files, base, staging)
+        report.changes = file_changes(_entries(base), _entries(final))
         dest.mkdir(parents=True, exist_ok=True)
         for name, path in final.items():
             if path.parent != dest:
@@ -232,11 +242,9 @@ def _validate(files: list[tuple[str, bytes]], base: dict[str, Path],
         report.replaced.append(name)
         report.warnings.append(f"La liste des Territoires d'industrie « {name} » est remplacée "
                                f"par « {report.ti_file} ».")
-    for name in base:
-        if name.lower() in new_names:
-            report.replaced.append(name)
-            report.warnings.append(f"Le fichier « {name} » déjà retenu est remplacé par celui qui "
-                                   "vient d'être envoyé.")
+    # a file sent under the name of a kept one replaces it: said once for all by `report.changes`
+    # (« 1 fichier modifié : … ; 17 inchangés »), not by one warning per file
+    report.replaced.extend(name for name in base if name.lower() in new_names)
     if report.ti_file and not any(not TI_NAME.match(n) for n in final):
         report.warnings.append("Aucun fichier des douanes n'est encore retenu : l'application affiche toujours les "
                                "données de démonstration et leurs Territoires d'industrie fictifs ; la liste "
@@ -258,6 +266,7 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
     elif in_use is not None:          # a new Territoires d'industrie list alone: same table as before
         summary = {k: in_use.manifest.get(k) for k in ("rows", "years", "departments", "release_date")}
         summary["file_rows"] = {f["name"]: f["rows"] for f in in_use.files if "rows" in f}
+        summary["file_releases"] = {f["name"]: f.get("release_date") for f in in_use.files}
     else:
         summary = {}
     try:
@@ -268,6 +277,7 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
         raise DataFileError(f"les fichiers n'ont pas pu être enregistrés dans « {versions.root()} » "
                             f"({exc.strerror or exc}) ; rien n'a été modifié") from exc
     report.version = version.id
+    report.changes = version.manifest.get("changes")
     if result is not None:
         try:
             from lib.data.trade_cache import store
@@ -275,6 +285,11 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
         except OSError:
             pass                                                   # the app will read the files itself
     return report
+
+
+def _entries(files: dict[str, Path]) -> list[dict]:
+    """Name and SHA-256 of each file, as a manifest lists them."""
+    return [{"name": name, "sha256": file_sha256(path)} for name, path in sorted(files.items())]
 
 
 def _same_content(final: dict[str, Path], version) -> bool:
@@ -333,6 +348,7 @@ def _read_with_kept_files(trade: list[_Staged], base: dict[str, Path], preview: 
     report.regions = len(regions_present)
     report.years = sorted(int(y) for y in result.table[schema.YEAR].unique())
     report.release_date = result.release_date.isoformat() if result.release_date else None
+    report.release_text = release_phrase(result.release_date, result.release_others)
     partial = _partial_coverage_warning(regions_present, departments)
     if partial:
         report.warnings.append(partial)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib.data import audit
+from lib.data.file_changes import changes_cell, file_changes
 from lib.core import schema
 from lib.core.files import file_sha256, fsync_dir, fsync_file, write_durably
 from lib.core.errors import DataFileError
@@ -179,6 +180,7 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
     base.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(base)
     previous = current_id()
+    previous_manifest = _read_manifest(base / previous) if previous else None
     numbers = [int(m.group(1)) for p in base.iterdir() if (m := VERSION_ID.match(p.name))]
     new_id = f"v{max(numbers, default=0) + 1:04d}"
     staging = base / f".staging-{new_id}-{uuid.uuid4().hex[:8]}"
@@ -187,18 +189,21 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
         _checkpoint("staging")
         summary = dict(summary or {})
         per_file_rows = summary.pop("file_rows", {}) or {}
+        per_file_release = summary.pop("file_releases", {}) or {}
         entries = []
         for name, source in sorted(files.items()):
             target = staging / "files" / name
             _link_or_copy(source, target)
             entries.append({"name": name, "bytes": target.stat().st_size, "sha256": file_sha256(target),
-                            **({"rows": per_file_rows[name]} if name in per_file_rows else {})})
+                            **({"rows": per_file_rows[name]} if name in per_file_rows else {}),
+                            **({"release_date": per_file_release[name]} if per_file_release.get(name) else {})})
             _checkpoint("file")
         manifest = {
             "id": new_id,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "actor": actor, "action": action, "replaces": previous,
             "files": entries, "replaced_files": sorted(replaced or []),
+            "changes": file_changes(previous_manifest["files"] if previous_manifest else None, entries),
             "rows": summary.get("rows"), "years": summary.get("years", []),
             "departments": summary.get("departments"), "release_date": summary.get("release_date"),
             "warnings": list(warnings or []),
@@ -215,6 +220,18 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
         raise
     _switch(new_id)
     return Version(new_id, base / new_id, manifest)
+
+
+def changes_of(version: Version) -> dict | None:
+    """What `version` changed against the version it replaced: its manifest's `changes`, or, for a manifest
+    written before they were recorded, the same comparison made now (None if the replaced one is gone)."""
+    if isinstance(version.manifest.get("changes"), dict):
+        return version.manifest["changes"]
+    replaced = version.manifest.get("replaces")
+    previous = _read_manifest(root() / replaced) if replaced and VERSION_ID.match(str(replaced)) else None
+    if replaced and previous is None:
+        return None
+    return file_changes(previous["files"] if previous else None, version.files)
 
 
 def _switch(version_id: str) -> None:
@@ -296,7 +313,8 @@ def summary_of_result(result) -> dict:
     return {"rows": int(len(table)), "years": sorted(int(y) for y in table[schema.YEAR].unique()),
             "departments": int(table[schema.DEPARTMENT].nunique()),
             "release_date": result.release_date.isoformat() if result.release_date else None,
-            "file_rows": {str(s["file"]): int(s["rows"]) for s in result.sources}}
+            "file_rows": {str(s["file"]): int(s["rows"]) for s in result.sources},
+            "file_releases": {str(s["file"]): s.get("release_date") for s in result.sources}}
 
 
 def _clean_leftovers(base: Path) -> None:
@@ -322,6 +340,16 @@ def describe(version: Version) -> str:
     return f"{version.id} du {local:%d/%m/%Y} à {local:%H:%M}"
 
 
+def release_text(version: Version) -> str:
+    """« février 2026 », or « février 2026, un fichier de décembre 2026 » when its files say different months
+    (per-file release dates of the manifest; older manifests only have the dataset's)."""
+    from lib.data.release_dates import dataset_release, release_label, release_phrase
+    per_file = [{"file": f["name"], "release_date": f["release_date"]} for f in version.files if f.get("release_date")]
+    if per_file:
+        return release_phrase(*dataset_release(per_file))
+    return release_label(version.release_date) if version.release_date else "—"
+
+
 ACTION_LABELS = {"dépôt": "dépôt dans l'application", "import": "import (ligne de commande)",
                  "téléchargement": "téléchargement (ligne de commande)", "reprise": "reprise de data/officiel"}
 
@@ -329,7 +357,6 @@ ACTION_LABELS = {"dépôt": "dépôt dans l'application", "import": "import (lig
 def history_rows(with_actor: bool = False) -> list[dict]:
     """One row per version, newest first, in French, for the « Historique des données » table."""
     from lib.core.formatting import format_number
-    from lib.data.official_files import release_label
     in_use = current_id()
     rows = []
     for version in list_versions():
@@ -337,7 +364,9 @@ def history_rows(with_actor: bool = False) -> list[dict]:
         names = [f["name"] for f in version.files]
         row = {"Version": version.id, "En service": "oui" if version.id == in_use else "",
                "Date": f"{local:%d/%m/%Y %H:%M}",
-               "Diffusion": release_label(version.release_date) if version.release_date else "—",
+               # what changed, before the details: on a laptop the last columns scroll out of sight
+               "Changements": changes_cell(changes_of(version)),
+               "Diffusion": release_text(version),
                "Lignes": format_number(version.manifest["rows"]) if version.manifest.get("rows") else "—",
                "Opération": ACTION_LABELS.get(version.manifest.get("action"), version.manifest.get("action", "")),
                "Fichiers": f"{len(names)} : " + ", ".join(names)}

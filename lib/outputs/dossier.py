@@ -175,8 +175,8 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
     if isinstance(territory, str):
         territory = data.catalog.resolve(territory)
     year = int(year or data.latest_year)
-    release_date = data.result.release_date
-    source = source_line(citation(release_date), data.is_demo) + getattr(data, "version_note", "")
+    release = data.result          # citation() reads the release months of its files from it
+    source = source_line(citation(release), data.is_demo) + getattr(data, "version_note", "")
     items = report_items(data.cube, data.catalog, territory, year, choices=choices)
     if with_images:
         images, images_note = render_images(items, source=source, palette=palette, scale=image_scale,
@@ -185,7 +185,7 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
         images, images_note = {}, "Graphiques non inclus (dossier demandé sans images)."
     sheets = [table if len(table.frame) else dataclasses.replace(table, notes=[*table.notes, NO_DATA])
               for item in items for table in item.tables]
-    readme = readme_rows(territory, data.is_demo, images_note, release_date, data.catalog, palette=palette,
+    readme = readme_rows(territory, data.is_demo, images_note, release, data.catalog, palette=palette,
                          synthesis=_synthesis_text(data, territory, year))
     chosen = choices_text(items)
     if chosen:

@@ -352,7 +352,7 @@ class _Charts:
         self.items = {item.key: item for item in report_items(data.cube, data.catalog, territory, year,
                                                               keys=FICHE_KEYS, choices=choices)}
         self.report = report
-        source = (source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
+        source = (source_line(citation(data.result), data.is_demo)   # demo: said on every chart
                   + getattr(data, "version_note", ""))
         self.images = ChartImages(list(self.items.values()), source=source, palette=palette, scale=IMAGE_SCALE,
                                   compact=COMPACT_IMAGES, draw=with_images, not_drawn=NO_IMAGES,
@@ -387,7 +387,7 @@ def _cover(doc, territory: Territory, year: int, data) -> None:
     doc.add_paragraph(TITLE, style="Title")
     doc.add_paragraph(f"{territory_heading(territory)} — {year}", style="Subtitle")
     _para(doc, f"Fiche produite le {_today()} par l'application « {APP_NAME} » sur le modèle de la "
-               "publication ANCT / DGE. " + citation(data.result.release_date) + ".", size=9, color=GREY)
+               "publication ANCT / DGE. " + citation(data.result) + ".", size=9, color=GREY)
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
     _synthesis(doc, territory, year, data)
@@ -471,7 +471,7 @@ def _methodology(doc, territory: Territory, year: int, data) -> None:
         _para(doc, text, style="List Bullet")
     _para(doc, f"Données : statistiques du commerce extérieur de l'année {year} par département et par région, "
                "mises en ligne en données ouvertes par la DGDDI (Direction générale des douanes et droits "
-               f"indirects) ({citation(data.result.release_date)}).")
+               f"indirects) ({citation(data.result)}).")
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
 
@@ -596,7 +596,7 @@ def _practical(doc, territory: Territory, year: int, data, report: FicheReport) 
         _hyperlink(_para(doc, text, style="List Bullet"), url)
 
     _heading(doc, "Sources", level=2)
-    _para(doc, f"**{citation(data.result.release_date)}{getattr(data, 'version_note', '')}**")
+    _para(doc, f"**{citation(data.result)}{getattr(data, 'version_note', '')}**")
     paragraph = _para(doc, "Statistiques départementales et régionales du commerce extérieur (fichiers régionaux "
                            "annuels), Direction générale des douanes et droits indirects, en open data : ")
     _hyperlink(paragraph, OPEN_DATA_URL)

@@ -103,7 +103,7 @@ def build_note(app_data, territory: Territory | str, year: int | None = None, *,
     item = next(iter(report_items(data.cube, data.catalog, territory, year, keys=(CHART_KEY,))), None)
     if item is not None:
         fiche._heading(doc, item.title, 3)        # noqa: SLF001 - the chart's one title: the picture carries none
-        source = source_line(citation(data.result.release_date), data.is_demo)
+        source = source_line(citation(data.result), data.is_demo)
         # one picture: full colour (no 256-colour reduction, which saves 0,16 s and nothing that matters)
         with ChartImages([item], source=source, palette=palette, scale=1, compact=False, draw=with_image,
                          not_drawn="Graphique non inclus (note demandée sans image).",
@@ -116,7 +116,7 @@ def build_note(app_data, territory: Territory | str, year: int | None = None, *,
         if message:
             fiche._note(doc, message)  # noqa: SLF001
     paragraph = doc.add_paragraph()
-    run = paragraph.add_run(f"{citation(data.result.release_date)}. Note produite par l'application "
+    run = paragraph.add_run(f"{citation(data.result)}. Note produite par l'application "
                             f"« {fiche.APP_NAME} ».")
     run.font.size = Pt(8)
     run.font.color.rgb = fiche.GREY

@@ -80,7 +80,10 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
              "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
     text_font = cs.tick_font(export)
     labelled = len(years) <= 6
-    values_shown = labelled
+    # On screen the chart is 358 px wide on a phone, where plotly shrank the amounts above the bars to
+    # 9 px to fit the bars: there they go under each year, in the axis labels, at full size.
+    values_shown = labelled and export is not None
+    values_under = labelled and export is None
     marker_size = 12 if export is None else round(18 * export.factor)
     if export is not None and labelled:   # a bar's value only when it fits its bar, clear of the balance marker
         plot_w = cs.export_geometry(export, left=130, right=30).plot_w
@@ -103,19 +106,23 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
     tickvals, ticktext = cs.meur_ticks(low, high, unit=unit)
-    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
+    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * (1.12 if values_shown else 1.04)],
+                     tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each year, its balance in green or red (the line alone carries no figure).
-    ticktext_years = [f"{y}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
+    ticktext_years = [f"{y}<br>" + (f"<span style='color:{palette.exports}'>Exp. {money(e)}</span><br>"
+                                     f"<span style='color:{palette.imports}'>Imp. {money(i)}</span><br>"
+                                     if values_under else "")
+                      + f"<span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
                       f"<b>Solde : {signed_money(b)}</b></span>" if labelled else y
-                      for y, b in zip(years, np.nan_to_num(balance))]
+                      for y, e, i, b in zip(years, exports, imports, np.nan_to_num(balance))]
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickvals=years,
                      ticktext=ticktext_years, tickfont=text_font)
     fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.06)
     return cs.finish(fig, export, legend=True, axis_bottom=20 + (2 if labelled else 1) * cs.FONT_SIZE * 1.3,
                    left=max(cs.text_width(t, cs.FONT_SIZE) for t in ticktext) + 30, right=30,
-                   screen_margin=dict(t=50, b=30, l=10, r=10))
+                   screen_margin=dict(t=50, b=30 + (32 if values_under else 0), l=10, r=10))
 
 
 # ---------------------------------------------------------------- 2. exposure to one partner

@@ -168,6 +168,8 @@ def display_frame(table: TableSheet) -> pd.DataFrame:
     shown = {}
     for column in table.columns:
         formatter = formats[column.kind]
+        if column.signed and column.kind == "eur":
+            formatter = lambda v: unit.format(v, signed=True)  # noqa: E731
         values = table.frame[column.key]
         blank_if_missing = column.kind != "text"
         header = column.header

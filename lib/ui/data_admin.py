@@ -108,9 +108,11 @@ def render(data: AppData) -> None:
                     rows = (f" — {format_number(report.rows)} valeurs lues ; l'application utilise désormais "
                             f"{format_number(report.total_rows)} lignes, {report.departments} départements"
                             if report.trade_files else "")
+                    changed = report.changes_sentence
                     st.session_state["upload_outcome"] = {
-                        "message": _escape_markdown(f"Fichiers retenus : {what}{rows}.")
-                        + f" Version {report.version} créée : toutes les pages utilisent désormais ces données.",
+                        "message": (f"**{_escape_markdown(changed[:1].upper() + changed[1:])}.** " if changed else "")
+                        + f"Version {report.version} créée : toutes les pages utilisent désormais ces données. "
+                        + _escape_markdown(f"Fichiers retenus : {what}{rows}."),
                         "warnings": report.warnings}
                     st.rerun()
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.presentation.flow_list import flow_list_html
 from lib.presentation.texts import FLOW_WORDS, flow_reading, flow_sides, total_sentences
 from lib.analysis.indicators import previous_year
-from lib.ui.page import page_header, render_item, stop_if_no_trade
+from lib.ui.page import PageContext, page_header, render_item, stop_if_no_trade
+from lib.ui.responsive import phone_only, wide_only
 from lib.ui.synthesis_block import synthesis_block
 from lib.ui.widgets import wrapping_columns
 
@@ -23,10 +25,18 @@ def render_flow_page(flow: str) -> None:
     sankey = page.item(f"{flow}-flows")
     st.subheader(sankey.title)
     st.caption(flow_sides(flow))
-    render_item(sankey, page)
+    render_flows(sankey, page)
     st.markdown("**Tableau des flux** (produit × pays, « Autres » regroupant le reste)")
     page.show(f"{flow}-links")
     _changes_section(page, flow)
+
+
+def render_flows(item, page: PageContext) -> None:
+    """A Sankey item: the diagram from 640 px up, its lists on a phone (lib/ui/responsive.py)."""
+    with wide_only(item.key):
+        render_item(item, page)
+    with phone_only(item.key):
+        st.html(flow_list_html(item.data, page.selection.palette))
 
 
 def _changes_section(page, flow: str) -> None:

@@ -22,7 +22,7 @@ from lib.analysis import explorers, exposure, synthesis, trends
 from lib.analysis.dataset import AppData, data_fingerprint, load_app_data
 from lib.core.errors import DataFileError
 from lib.core.formatting import format_number
-from lib.data.official_files import release_label
+from lib.data.release_dates import release_phrase
 from lib.analysis.summary import territory_summary
 from lib.outputs.report import ReportContext, choices_for, report_items
 
@@ -85,7 +85,8 @@ def app_data() -> AppData:
 def update_notice(data: AppData) -> str:
     """« Données mises à jour le 30/11/2026 à 05:12 : résultats de février 2026 (version v0003, …). »"""
     date = data.result.release_date
-    release = f"résultats de {release_label(date)}" if date else "date de diffusion inconnue"
+    release = f"résultats de {release_phrase(date, data.result.release_others)}" if date \
+        else "date de diffusion inconnue"
     if data.version is not None:
         local = data.version.created.astimezone()
         return (f"Données mises à jour le {local:%d/%m/%Y} à {local:%H:%M} : {release} (version "

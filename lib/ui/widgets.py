@@ -242,19 +242,29 @@ def excel_button(table: Tables | Callable[[], Tables], *, key: str, topic: str, 
         data=build, on_click="ignore", icon=":material/table:")
 
 
+STATIC_TABLE_ROWS = 5     # a table this short is read whole: a plain table, not a scrolling grid
+
+
 def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic: str, chart: str,
                 context: DownloadContext, cache_key: tuple | None = None) -> None:
     """A table shown directly (no chart), with its Excel download. `cache_key` as `figure_key` of
-    `chart_block`: given, the display table is built once and shared (`table` may then be a function)."""
+    `chart_block`: given, the display table is built once and shared (`table` may then be a function).
+
+    A short table (the territory, its région and France) is a plain table whose headers wrap: as a grid,
+    its columns are as wide as their long headers and the last one was cut at 1 440 px; nothing to sort
+    or search in three rows."""
     for _, _, shown, widths in screen_tables(table, context.selection, key=key, cache_key=cache_key):
-        show_table(shown, widths)
+        if shown.num_rows <= STATIC_TABLE_ROWS:
+            st.table(shown.to_pandas(), hide_index=True)
+        else:
+            show_table(shown, widths)
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
 
 
 def download_context(data, selection: Selection) -> DownloadContext:
     from lib.data.official_files import citation
     from lib.presentation.texts import source_line
-    return DownloadContext(selection=selection, source=source_line(citation(data.result.release_date), data.is_demo))
+    return DownloadContext(selection=selection, source=source_line(citation(data.result), data.is_demo))
 
 
 def industry_territory_box(territory, on_open: Callable[[str], None]) -> None:
