@@ -26,6 +26,7 @@ test: $(VENV)/.dev-installed
 	./scripts/ensure_chromium.sh
 	./scripts/ensure_nginx.sh
 	./scripts/ensure_axe.sh
+	./scripts/ensure_oidc.sh
 	./scripts/ensure_libreoffice.sh
 	$(PY) -m lib.cli demo
 	$(VENV)/bin/lint-imports

@@ -49,9 +49,16 @@ def render(data: AppData) -> None:
         st.info("Pour devenir administrateur : " + " ; ou ".join(ways) + ".", icon=":material/lock:")
         if access.oidc and access.admin_emails:
             _email = auth.logged_in_email()
+            _nameless = not _email and auth.signed_in_without_address()
             if _email:
                 st.caption(f"Connecté en tant que {_escape_markdown(_email)} : cette adresse ne figure pas dans la liste "
                            "des administrateurs.")
+            if _nameless:
+                st.caption("Connecté, mais le fournisseur d'identité n'a pas transmis d'adresse électronique : le "
+                           "responsable de l'application doit lui faire ajouter « email » au jeton d'identité.")
+            if _email or _nameless:
+                if st.button("Se déconnecter", key="oidc_logout", icon=":material/logout:"):
+                    auth.sign_out_visitor()
             else:
                 st.button("Se connecter (administrateurs)", on_click=st.login, key="oidc_login")
         if access.secret:
@@ -65,6 +72,8 @@ def render(data: AppData) -> None:
     else:
         st.info(f"Vous êtes administrateur ({_escape_markdown(admin)}) : vous pouvez déposer des fichiers et "
                 "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon=":material/key:")
+        if auth.session_note():
+            st.caption(auth.session_note())
         if st.button("Quitter l'administration", key="admin_logout", icon=":material/logout:"):
             auth.logout()
             st.rerun()

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.analysis.dataset import AppData
 from lib.outputs.report import ReportChoices, ReportItem
 from lib.presentation.texts import approximation_note
-from lib.ui import loaders
+from lib.ui import loaders, update_banner
 from lib.ui.accessibility import page_accessibility
 from lib.ui.selection import Selection, current, open_territory, show_url_warnings
 from lib.ui.widgets import (DownloadContext, chart_block, demo_banner, download_context, industry_territory_box,
@@ -83,6 +83,7 @@ def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
     page_accessibility()
     st.title(title)
     st.markdown(f"#### {selection.territory.name} — {selection.year}")
+    update_banner.show()      # the data changed: said before what follows from it (a territory gone)
     show_url_warnings()
     demo_banner(data.is_demo)
     if selection.territory.kind == "ti":
