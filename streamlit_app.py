@@ -1,7 +1,7 @@
 """Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
 import streamlit as st
 
-from lib.ui import admin_cookie, auth, download_grace, export_errors, loaders, upload_guard
+from lib.ui import admin_cookie, auth, download_grace, export_errors, loaders, startup, upload_guard
 from lib.ui.dossier_button import dossier_button
 from lib.ui.first_visit import reveal_navigation
 from lib.ui.french_ui import french_interface
@@ -34,6 +34,7 @@ navigation = st.navigation([
 ])
 reveal_navigation()   # hidden by .streamlit/config.toml until the legacy pages/ listing is over (first_visit)
 
+startup.clean_leftovers()   # once per process: staging folders and temporary files of interrupted work
 upload_guard.begin_run()
 auth.consume_console_link()
 admin_cookie.deliver()      # sets or clears the administrator's reload cookie after a sign-in or « Quitter »

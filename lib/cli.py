@@ -12,19 +12,23 @@
     python -m lib.cli partner --territories dep:59,dep:62,dep:80 --country US [--flow import] [--product C20B] --json
     python -m lib.cli tariff --territory dep:59 --country US --rate 25 [--products C11Z,C20B] [--year 2024] --json
 
-Exit codes: 0 success, 2 wrong argument or unreadable data (French message), 3 download failure,
-4 PNG impossible on this machine (no Chromium).
+Exit codes: 0 success, 1 unexpected failure (French message; `CET_DEBUG=1` adds the traceback), 2 wrong
+argument or unreadable data (French message), 3 download failure, 4 PNG impossible on this machine (no
+Chromium), 130 interrupted. No traceback reaches the user unless asked for.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from lib.core.errors import DataFileError
 from lib.core.formatting import format_amount, format_number, format_percent
+from lib.core.text_limits import cap
 from lib.data.reference.french_names import count_phrase
 from lib.data.territories import TerritoryError, regions_share_label
 from lib.core.files import write_atomic
@@ -395,11 +399,29 @@ def main(argv: list[str] | None = None) -> int:
     except (DataFileError, TerritoryError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
     except Exception as exc:  # network errors from fetch, etc.: French message, no traceback
         if type(exc).__name__ == "FetchError":
             print(f"Erreur : {exc}", file=sys.stderr)
             return 3
-        raise
+        print(unexpected_error_text(exc), file=sys.stderr)
+        if os.environ.get("CET_DEBUG"):
+            traceback.print_exc()
+        return 1
+
+
+def unexpected_error_text(exc: BaseException) -> str:
+    """What the console says of an error nobody planned for: its kind in French, never a traceback."""
+    if isinstance(exc, MemoryError):
+        what = "mémoire insuffisante"
+    elif isinstance(exc, OSError):
+        what = f"erreur d'entrée-sortie ({cap(exc.strerror or type(exc).__name__, 80)})"
+    else:
+        what = f"erreur inattendue ({type(exc).__name__})"
+    return (f"Erreur : {what}. L'opération n'a pas abouti ; relancez avec CET_DEBUG=1 pour le détail "
+            "technique à transmettre au responsable de l'application.")
 
 
 if __name__ == "__main__":

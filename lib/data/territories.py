@@ -18,6 +18,7 @@ import pandas as pd
 from lib.core.errors import DataFileError
 from lib.core.files import decode_text, sniff_separator
 from lib.core.printable import printable_label
+from lib.data.read_limits import check_csv_shape
 from lib.data.reference import departments as ref
 from lib.data.reference.french_names import NamePhrase, territory_phrase
 
@@ -212,6 +213,7 @@ def read_industry_territories(path: str | Path, data: bytes | None = None) -> Te
     if not raw.strip():
         raise DataFileError("le fichier est vide (0 ligne) ; attendu la liste des communes des Territoires "
                             "d'industrie", file=path.name)
+    check_csv_shape(raw, path.name, (",", ";"))      # bounds first: pandas would allocate for any header
     text = decode_text(raw)
     delimiter = sniff_separator(text.split("\n", 1)[0], (",", ";"))
     try:

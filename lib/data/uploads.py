@@ -16,6 +16,7 @@ were. Every attempt, refused or accepted, is written to the audit log with the f
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.core.files import file_sha256
-from lib.data import audit, versions
+from lib.core.text_limits import cap
+from lib.data import audit, leftovers, versions
 from lib.data.file_changes import changes_sentence, file_changes
 from lib.data.release_dates import release_phrase
 from lib.core import schema
@@ -97,11 +99,15 @@ def accept_uploads(files: list[tuple[str, bytes]], *, actor: str = "console", ac
         if dest is not None:
             return _accept_into_folder(files, Path(dest))
         with versions.lock():
-            staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=versions.root()))
+            _remove_leftovers(actor)
             try:
-                report = _validate_and_keep(files, versions.base_files(), staging, actor, action)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=versions.root()))
+                try:
+                    report = _validate_and_keep(files, versions.base_files(), staging, actor, action)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
+            except OSError as exc:       # disk full, read-only or missing folder while staging or reading
+                raise DataFileError(_disk_problem(exc)) from exc
             if not report.unchanged:
                 versions.apply_retention()
     except DataFileError as exc:
@@ -114,6 +120,25 @@ def accept_uploads(files: list[tuple[str, bytes]], *, actor: str = "console", ac
                else f"version {report.version} créée et mise en service")
     audit.record(action, actor, audit.ACCEPTED, message, files=entries, version=report.version)
     return report
+
+
+def _remove_leftovers(actor: str) -> None:
+    """Under the data lock, every staging folder is a leftover of an interrupted import: remove it."""
+    cleanup = leftovers.Cleanup()
+    leftovers.remove_staging(versions.root(), cleanup)
+    leftovers.record(cleanup, actor, "Avant un import")
+
+
+def _disk_problem(exc: OSError) -> str:
+    """A French sentence for a failed write or read of the staging copy; nothing was changed."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = "espace disque insuffisant"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what = "écriture refusée (disque en lecture seule ou droits insuffisants)"
+    else:
+        what = f"erreur d'entrée-sortie ({cap(exc.strerror or type(exc).__name__, 80)})"
+    return (f"les fichiers reçus n'ont pas pu être copiés ni lus dans « {cap(versions.root(), 120)} » : {what} ; "
+            "rien n'a été modifié, les données en service restent utilisées")
 
 
 def _accept_into_folder(files: list[tuple[str, bytes]], dest: Path) -> UploadReport:
@@ -316,7 +341,7 @@ def _read_with_kept_files(trade: list[_Staged], base: dict[str, Path], preview: 
     report.trade_files = [s.name for s in trade]
     report.rows = sum(int(src["rows"]) for src in result.sources if src["file"] in uploaded)
     report.total_rows = len(result.table)
-    departments = set(result.table[schema.DEPARTMENT].astype(str).unique())
+    departments = {str(d) for d in result.table[schema.DEPARTMENT].unique()}   # from the codes: no text per row
     report.departments = len(departments)
     report.warnings.extend(result.warnings)
     regions_present = {ref.region_of(d) for d in departments}

@@ -13,8 +13,9 @@ from lib.data import audit, uploads, versions
 from lib.analysis.dataset import AppData
 from lib.core.errors import DataFileError
 from lib.core.formatting import format_number
+from lib.core.text_limits import cap, summarise
 from lib.data.uploads import MAX_UPLOAD_MB
-from lib.ui import auth, loaders, upload_guard
+from lib.ui import auth, loaders, startup, upload_guard
 from lib.ui.widgets import french_file_uploader
 
 from lib.presentation.texts import escape_markdown
@@ -76,6 +77,10 @@ def render(data: AppData) -> None:
         if st.button("Quitter l'administration", key="admin_logout", icon=":material/logout:"):
             auth.logout()
             st.rerun()
+        _cleanup = startup.clean_leftovers()
+        if _cleanup:
+            st.info(f"Au démarrage de l'application : {_cleanup.message} (restes d'opérations interrompues ; "
+                    "voir le journal des opérations).", icon=":material/cleaning_services:")
         _outcome = st.session_state.pop("upload_outcome", None)
         if _outcome:   # set just before the rerun that made every page use the new files
             st.success(_outcome["message"], icon="✅")
@@ -151,7 +156,20 @@ def render(data: AppData) -> None:
                     st.rerun()
     if admin is not None:
         with st.expander("Journal des opérations (20 dernières)"):
-            st.dataframe([{"Date": e.get("time", ""), "Opération": e.get("action", ""), "Par": e.get("actor", ""),
-                           "Issue": e.get("outcome", ""), "Version": e.get("version") or "",
-                           "Fichiers": ", ".join(f["name"] for f in e.get("files", [])), "Message": e.get("message", "")}
-                          for e in reversed(audit.read(limit=20))], hide_index=True, width="stretch", key="audit_table")
+            st.dataframe(_journal_rows(audit.read(limit=20)), hide_index=True, width="stretch", key="audit_table")
+
+
+def _journal_rows(entries: list[dict]) -> list[dict]:
+    """Newest first, every cell bounded (entries written before the caps may hold megabytes)."""
+    return [{"Date": cap(e.get("time", ""), 40), "Opération": cap(e.get("action", ""), 60),
+             "Par": cap(e.get("actor", ""), 80), "Issue": cap(e.get("outcome", ""), 20),
+             "Version": cap(e.get("version") or "", 20),
+             "Fichiers": _files_cell(e.get("files")),
+             "Message": cap(e.get("message", ""), 300)} for e in reversed(entries)]
+
+
+def _files_cell(files) -> str:
+    """« a.zip, b.zip … et 38 autres »: the names kept in the line, plus those it only counts."""
+    files = [f for f in files or [] if isinstance(f, dict)]
+    return summarise((f.get("name", "") for f in files if "omitted" not in f), shown=5, limit=80,
+                     uncounted=sum(int(f.get("omitted") or 0) for f in files))
