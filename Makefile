@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint-imports demo e2e load load-server bench gallery mutation clean
+.PHONY: run test test-fast lint-imports demo e2e load load-server bench perceived-speed gallery mutation clean
 
 $(VENV)/.app-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ test: $(VENV)/.dev-installed
 	./scripts/ensure_chromium.sh
 	./scripts/ensure_nginx.sh
 	./scripts/ensure_axe.sh
+	./scripts/ensure_oidc.sh
 	./scripts/ensure_libreoffice.sh
 	$(PY) -m lib.cli demo
 	$(VENV)/bin/lint-imports
@@ -55,6 +56,10 @@ load-server: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.timings
+
+# First load and page switch in Chromium until every chart is drawn, against a bare Streamlit floor.
+perceived-speed: $(VENV)/.dev-installed
+	$(PY) -m bench.perceived_speed
 
 # Every take-away file of a panel of territories, laid out by LibreOffice, on one contact sheet:
 # gallery/index.html. Before a release, after touching a figure or a file's layout.

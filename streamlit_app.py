@@ -1,16 +1,19 @@
 """Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
 import streamlit as st
 
-from lib.ui import auth, download_grace, export_errors, loaders, upload_guard
+from lib.ui import admin_cookie, auth, download_grace, export_errors, loaders, startup, upload_guard
 from lib.ui.dossier_button import dossier_button
+from lib.ui.first_visit import reveal_navigation
 from lib.ui.french_ui import french_interface
+from lib.ui.responsive import responsive_css
 from lib.ui.selection import sidebar_selection
 
 download_grace.install()   # also when started with plain `streamlit run` (idempotent)
 upload_guard.install()
 export_errors.install()
+# "auto": open from 768 px up, closed on a phone (it opened over the whole page at 390 px).
 st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
 # Register the pages before the (possibly slow, first-time) data load: a cold first session otherwise
 # got Streamlit's "Page not found" dialog when opened on a sub-page link.
@@ -29,9 +32,12 @@ navigation = st.navigation([
     st.Page("pages/country_explorer.py", title="Par pays", icon=":material/public:", url_path="par-pays"),
     st.Page("pages/about.py", title="À propos des données", icon=":material/info:", url_path="donnees"),
 ])
+reveal_navigation()   # hidden by .streamlit/config.toml until the legacy pages/ listing is over (first_visit)
 
+startup.clean_leftovers()   # once per process: staging folders and temporary files of interrupted work
 upload_guard.begin_run()
 auth.consume_console_link()
+admin_cookie.deliver()      # sets or clears the administrator's reload cookie after a sign-in or « Quitter »
 data = loaders.app_data()
 st.session_state["selection"] = sidebar_selection(data)
 st.session_state["current_page_path"] = navigation.url_path   # page_choices: which page a shared URL word is for
@@ -40,6 +46,7 @@ dossier_button(data, st.session_state["selection"])
 with st.sidebar:
     st.caption("Commerce extérieur des territoires — données des douanes (DGDDI).")
 french_interface()
+responsive_css()
 try:
     navigation.run()
 finally:   # also after st.stop() / st.rerun(): a run that did not draw the upload form withdraws it

@@ -27,10 +27,12 @@ class StreamlitServer:
     127.0.0.1:<free port>; always stopped by its own PID."""
 
     def __init__(self, log_path: Path, port: int | None = None, env: dict[str, str] | None = None,
-                 plain: bool = False, extra_args: list[str] | None = None):
-        """`plain`: the ecosystem's `streamlit run streamlit_app.py` instead of the project's launcher."""
+                 plain: bool = False, extra_args: list[str] | None = None, script: Path | None = None):
+        """`plain`: the ecosystem's `streamlit run streamlit_app.py` instead of the project's launcher;
+        `script`: `streamlit run` of another script (a reference page of a benchmark)."""
         self.port = port or free_port()
-        self.plain = plain
+        self.plain = plain or script is not None
+        self.script = str(script) if script is not None else "streamlit_app.py"
         self.extra_args = list(extra_args or [])
         self.env = env
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,7 +45,7 @@ class StreamlitServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.started_at = time.perf_counter()
-        launcher = ["streamlit", "run", "streamlit_app.py"] if self.plain else ["lib.ui.server"]
+        launcher = ["streamlit", "run", self.script] if self.plain else ["lib.ui.server"]
         self.proc = subprocess.Popen(
             [sys.executable, "-m", *launcher, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),

@@ -212,6 +212,27 @@ class AppSession:
         self.widget_values[widget.id] = state
         return self._rerun(page_name="", page_hash=self.page_hash, fragment_id=self.fragments.get(label, ""))
 
+    def submit_form(self, fields: dict[str, str], button: str) -> Rerun:
+        """Fill a form's text inputs (by label) and click its submit button, once, as the browser does."""
+        missing = [label for label in (*fields, button) if label not in self.widgets]
+        if missing:
+            raise ProtocolError(f"champ ou bouton absent : {missing}")
+        sent = []
+        for label, value in fields.items():
+            state = WidgetState(id=self.widgets[label].id)
+            state.string_value = value
+            sent.append(state)
+        trigger = WidgetState(id=self.widgets[button].id)
+        trigger.trigger_value = True
+        sent.append(trigger)
+        for state in sent:
+            self.widget_values[state.id] = state
+        try:
+            return self._rerun(page_name="", page_hash=self.page_hash)
+        finally:
+            for state in sent:                   # a trigger fires once; the form clears its fields
+                self.widget_values.pop(state.id, None)
+
     def _rerun(self, page_name: str, page_hash: str, fragment_id: str = "") -> Rerun:
         if self.ws is None:
             self.connect()
@@ -299,6 +320,9 @@ class AppSession:
             self.widgets[element.slider.label] = _Widget(element.slider.id, element.slider.label, kind, [])
             if delta.fragment_id:
                 self.fragments[element.slider.label] = delta.fragment_id
+        elif kind in ("text_input", "button"):
+            widget = getattr(element, kind)
+            self.widgets[widget.label] = _Widget(widget.id, widget.label, kind, [])
         elif kind == "plotly_chart":
             result.charts.append(element.plotly_chart.spec)
         elif kind == "metric":

@@ -4,6 +4,7 @@
     python -m lib.cli import PATH...          (a new data version, logged in the audit log)
     python -m lib.cli versions [--json]
     python -m lib.cli rollback VERSION
+    python -m lib.cli revisions --from v0001 --to v0002 --territory dep:04 [--year 2024] [--json]
     python -m lib.cli summary --territory dep:04 --year 2024 [--data PATH...] [--json]
     python -m lib.cli fetch
     python -m lib.cli dossier --territory dep:04 --year 2024 [--data PATH...] --out FILE.xlsx [--no-images]
@@ -11,20 +12,23 @@
     python -m lib.cli partner --territories dep:59,dep:62,dep:80 --country US [--flow import] [--product C20B] --json
     python -m lib.cli tariff --territory dep:59 --country US --rate 25 [--products C11Z,C20B] [--year 2024] --json
 
-Exit codes: 0 success, 2 wrong argument or unreadable data (French message), 3 download failure,
-4 PNG impossible on this machine (no Chromium).
+Exit codes: 0 success, 1 unexpected failure (French message; `CET_DEBUG=1` adds the traceback), 2 wrong
+argument or unreadable data (French message), 3 download failure, 4 PNG impossible on this machine (no
+Chromium), 130 interrupted. No traceback reaches the user unless asked for.
 """
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
+import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from lib.core.errors import DataFileError
 from lib.core.formatting import format_amount, format_number, format_percent
+from lib.core.text_limits import cap
 from lib.data.reference.french_names import count_phrase
 from lib.data.territories import TerritoryError, regions_share_label
 from lib.core.files import write_atomic
@@ -58,16 +62,16 @@ def _read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
 
 
 def _print_report(report, start: float) -> None:
-    from lib.data.official_files import release_label
     if report.unchanged:
         print(f"Aucun changement : ces fichiers sont déjà ceux de la version en service ({report.version}).")
         return
     print(f"Version {report.version} créée et mise en service en {time.perf_counter() - start:.1f} s : "
           f"{', '.join(report.kept)}.")
+    if report.changes_sentence:
+        print(f"Changements : {report.changes_sentence}.")
     if report.trade_files:
-        release = release_label(dt.date.fromisoformat(report.release_date) if report.release_date else None)
         print(f"{format_number(report.total_rows)} lignes ; années : {', '.join(map(str, report.years))} ; "
-              f"départements : {report.departments} ; résultats de {release}.")
+              f"départements : {report.departments} ; résultats de {report.release_text}.")
     for warning in report.warnings:
         print(f"Avertissement : {warning}")
 
@@ -98,11 +102,14 @@ def _console_actor() -> str:
 
 def _cmd_versions(args) -> int:
     from lib.data import versions
+    recovered = versions.in_service().message
+    if recovered:
+        print(f"Attention : {recovered}.", file=sys.stderr)
     rows = versions.history_rows(with_actor=True)
     if args.json:
         in_use = versions.current_id()
-        print(json.dumps([{**v.manifest, "in_use": v.id == in_use} for v in versions.list_versions()],
-                         ensure_ascii=False))
+        print(json.dumps([{**v.manifest, "changes": versions.changes_of(v), "in_use": v.id == in_use}
+                          for v in versions.list_versions()], ensure_ascii=False))
         return 0
     if not rows:
         print("Aucune version enregistrée (données de démonstration ou fichiers de data/officiel lus tels quels).")
@@ -110,7 +117,7 @@ def _cmd_versions(args) -> int:
     for row in rows:
         mark = "*" if row["En service"] else " "
         print(f"{mark} {row['Version']}  {row['Date']}  {row['Opération']}, par {row['Par']}  —  "
-              f"{row['Diffusion']}, {row['Lignes']} lignes  —  {row['Fichiers']}")
+              f"{row['Diffusion']}, {row['Lignes']} lignes  —  {row['Changements']}  —  {row['Fichiers']}")
     print("(* : version en service ; retour : python -m lib.cli rollback VERSION)")
     return 0
 
@@ -123,12 +130,36 @@ def _cmd_rollback(args) -> int:
     return 0
 
 
+def _cmd_revisions(args) -> int:
+    """The figures of a territory that moved between two data versions (contract: `revisions_json`)."""
+    from lib.analysis.dataset import load_app_data
+    from lib.analysis.revisions import resolve_in, revisions_json, territory_revisions, version_pair
+    from lib.presentation.revision_tables import revisions_table, total_sentence
+    from lib.presentation.tables import display_frame
+    before, after = version_pair(args.from_version, args.to_version)
+    old, new = (load_app_data(fingerprint=f"v:{v.id}") for v in (before, after))
+    territory = resolve_in([new.catalog, old.catalog], args.territory)
+    revisions = territory_revisions(old.cube, new.cube, territory, args.year)
+    if args.json:
+        print(json.dumps(revisions_json(revisions, before.id, after.id), ensure_ascii=False))
+        return 0
+    print(f"{territory.name} — {revisions.year} — révisions de la version {before.id} à la version {after.id}")
+    for key in ("exports", "imports"):
+        print(f"  {total_sentence(revisions, key)}")
+    table = revisions_table(revisions, before.id, after.id)
+    print(display_frame(table).to_string(index=False))
+    for note in table.notes:
+        print(note)
+    return 0
+
+
 def _load(args):
     from lib.analysis.dataset import load_app_data
     return load_app_data(args.data)
 
 
 def _cmd_summary(args) -> int:
+    from lib.analysis.coverage import france_share_label, partial_france_note
     from lib.analysis.summary import territory_summary
     app = _load(args)
     territory, year = app.resolve(args.territory, args.year)
@@ -144,8 +175,13 @@ def _cmd_summary(args) -> int:
         print(f"  {regions_share_label(summary['territory']['regions'])} (export / import) : "
               f"{format_percent(summary['share_of_region']['exports'])}"
               f" / {format_percent(summary['share_of_region']['imports'])}")
-    print(f"  Part de la France (export / import) : {format_percent(summary['share_of_france']['exports'])}"
-          f" / {format_percent(summary['share_of_france']['imports'])}")
+    if territory.kind != "fr":          # France's share of itself is 100 % by definition: not a figure
+        print(f"  {france_share_label(summary)} (export / import) : "
+              f"{format_percent(summary['share_of_france']['exports'])}"
+              f" / {format_percent(summary['share_of_france']['imports'])}")
+    note = partial_france_note(summary)
+    if note:
+        print(f"  {note}")
     return 0
 
 
@@ -211,7 +247,7 @@ def _cmd_png(args) -> int:
     if item is None:
         raise TerritoryError(f"le graphique « {args.chart} » n'existe pas pour {territory.name} (la comparaison "
                              "avec la région ou la France porte sur le territoire lui-même).")
-    frame = ExportFrame(title=item.title, source=source_line(citation(app.result.release_date), app.is_demo))
+    frame = ExportFrame(title=item.title, source=source_line(citation(app.result), app.is_demo))
     try:
         figure = item.build(template=EXPORT_TEMPLATE, palette=_palette(args), export=frame)
     except EmptyDataError as exc:
@@ -300,6 +336,13 @@ def build_parser() -> argparse.ArgumentParser:
     back = sub.add_parser("rollback", help="remet en service une version antérieure des données")
     back.add_argument("version", help="identifiant (v0003 ou 3), voir « versions »")
     back.set_defaults(func=_cmd_rollback)
+    revs = sub.add_parser("revisions", help="chiffres d'un territoire révisés entre deux versions des données")
+    revs.add_argument("--from", dest="from_version", help="version de départ (défaut : celle que --to a remplacée)")
+    revs.add_argument("--to", dest="to_version", help="version d'arrivée (défaut : celle en service)")
+    revs.add_argument("--territory", required=True, help="dep:04, ti:<id>, reg:93 ou fr")
+    revs.add_argument("--year", type=int, help="année (défaut : la plus récente des deux versions)")
+    revs.add_argument("--json", action="store_true", help="sortie JSON (montants en euros)")
+    revs.set_defaults(func=_cmd_revisions)
     summ = sub.add_parser("summary", help="chiffres clés d'un territoire")
     _territory_args(summ)
     summ.add_argument("--json", action="store_true", help="sortie JSON")
@@ -356,11 +399,29 @@ def main(argv: list[str] | None = None) -> int:
     except (DataFileError, TerritoryError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
     except Exception as exc:  # network errors from fetch, etc.: French message, no traceback
         if type(exc).__name__ == "FetchError":
             print(f"Erreur : {exc}", file=sys.stderr)
             return 3
-        raise
+        print(unexpected_error_text(exc), file=sys.stderr)
+        if os.environ.get("CET_DEBUG"):
+            traceback.print_exc()
+        return 1
+
+
+def unexpected_error_text(exc: BaseException) -> str:
+    """What the console says of an error nobody planned for: its kind in French, never a traceback."""
+    if isinstance(exc, MemoryError):
+        what = "mémoire insuffisante"
+    elif isinstance(exc, OSError):
+        what = f"erreur d'entrée-sortie ({cap(exc.strerror or type(exc).__name__, 80)})"
+    else:
+        what = f"erreur inattendue ({type(exc).__name__})"
+    return (f"Erreur : {what}. L'opération n'a pas abouti ; relancez avec CET_DEBUG=1 pour le détail "
+            "technique à transmettre au responsable de l'application.")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from lib.core.formatting import format_number
 from lib.data.reference.french_names import count_phrase
 from lib.data.official_files import citation
 from lib.data.uploads import MAX_UPLOAD_MB
-from lib.ui import data_admin
+from lib.presentation.plain_text import markdown_text
+from lib.ui import data_admin, revisions_block
 from lib.ui.page import page_header
 
 
@@ -15,12 +16,12 @@ result = data.result
 
 st.subheader("Source")
 st.markdown(
-    f"- **{citation(result.release_date)}** — statistiques régionales et départementales du commerce extérieur "
+    f"- **{citation(result)}** — statistiques régionales et départementales du commerce extérieur "
     "(Direction générale des douanes et droits indirects, site « le kiosque »).\n"
     f"- Données chargées : {format_number(len(result.table))} lignes, années "
     f"{', '.join(map(str, data.years))}, {result.table['department'].nunique()} départements, "
     f"{count_phrase(len(result.sources), 'fichier')}.\n"
-    f"- Territoires d'industrie : {data.catalog.ti_source or 'aucune liste chargée'} "
+    f"- Territoires d'industrie : {markdown_text(data.catalog.ti_source or 'aucune liste chargée')} "
     f"({len(data.catalog.industry_territories)} territoires).")
 if data.is_demo:
     st.warning("Les chiffres affichés sont des **données de démonstration** : générées par l'application au format "
@@ -28,7 +29,7 @@ if data.is_demo:
                "d'Azur, Alpes-de-Haute-Provence, Île-de-France, Paris en 2024), mais **fictives** dans le détail. "
                "Les Territoires d'industrie de démonstration portent la mention « (démo) ».", icon="⚠️")
 for warning in result.warnings:
-    st.caption(f"Avertissement à la lecture des fichiers : {warning}")
+    st.caption(f"Avertissement à la lecture des fichiers : {markdown_text(warning)}")
 
 st.subheader("Ce que les chiffres veulent dire… et ne disent pas")
 st.markdown("""
@@ -69,6 +70,7 @@ st.markdown(f"""
 """)
 
 data_admin.render(data)
+revisions_block.render(page)
 
 st.subheader("Glossaire")
 st.markdown("""

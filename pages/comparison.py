@@ -9,8 +9,10 @@ from lib.core.formatting import format_millions_words
 from lib.data.reference.departments import DEPARTMENTS, department_name
 from lib.core.schema import EXPORT, IMPORT
 from lib.presentation.texts import FLOW_WORDS
+from lib.presentation.plain_text import markdown_text
 from lib.ui import explorer_state as url, page_choices as choices
-from lib.ui.page import page_header, render_item, stop_if_no_trade
+from lib.ui.flow_page import render_flows
+from lib.ui.page import page_header, stop_if_no_trade
 
 page = page_header("Comparaison", show_ti_box=False)
 summary = page.summary()
@@ -37,9 +39,9 @@ for tab, flow in zip(st.tabs(["Flux à l'export", "Flux à l'import"], key="cmp_
             item = page.item(key)
             if item is None:            # no région above a région or France, no France beside France
                 continue
-            st.markdown(f"**{item.title}** — Total des {FLOW_WORDS[flow]['title']} : "
+            st.markdown(f"**{markdown_text(item.title)}** — Total des {FLOW_WORDS[flow]['title']} : "
                         f"{format_millions_words(item.data.total)}")
-            render_item(item, page)
+            render_flows(item, page)
 
 st.subheader("Structure par produit comparée")
 if page.item(f"specialisation-{EXPORT}") is None:

@@ -14,6 +14,7 @@ from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
 from lib.analysis.indicators import TOP_N
+from lib.presentation.plain_text import markdown_text
 from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row, table_block, wrapping_columns
 
 page = page_header("Par pays", show_ti_box=False)
@@ -26,7 +27,7 @@ url.show_warnings()
 name = country_name(country)
 to_country, from_country = country_phrase(country, "export"), country_phrase(country, "import")
 with_country = country_phrase(country, WITH)
-st.markdown(f"**{name}** : quels départements commercent {with_country}, quels produits, quel solde, et son "
+st.markdown(f"**{markdown_text(name)}** : quels départements commercent {markdown_text(with_country)}, quels produits, quel solde, et son "
             "évolution.")
 
 summary = explorers.country_summary(cube, country, year)
@@ -38,9 +39,9 @@ def _change(value: float) -> str | None:
 
 metric_row([
     ("Exportations françaises", format_amount(summary["exports"]), _change(summary["change_exports"]),
-     f"Exportations de la France {to_country}"),
+     markdown_text(f"Exportations de la France {to_country}")),
     ("Importations françaises", format_amount(summary["imports"]), _change(summary["change_imports"]),
-     f"Importations de la France {from_country}"),
+     markdown_text(f"Importations de la France {from_country}")),
     ("Solde commercial", format_amount(summary["balance"]), None, "Exportations − importations"),
     ("Taux de couverture", format_ratio(summary["coverage"]), None, "Exportations ÷ importations"),
 ])
@@ -52,20 +53,25 @@ if summary["rank_imports"]:
     facts.append(f"{format_percent(summary['share_of_imports'])} des importations "
                  f"(rang {summary['rank_imports']} sur {summary['count_imports']} pays fournisseurs)")
 if facts:
-    st.caption(f"{name} : " + " ; ".join(facts) + f" en {year}.")
+    st.caption(markdown_text(f"{name} : " + " ; ".join(facts) + f" en {year}."))
 if not summary["exports"] and not summary["imports"]:
-    st.info(f"Aucun échange {with_country} n'est enregistré en {year} dans les fichiers chargés.", icon="ℹ️")
+    st.info(markdown_text(f"Aucun échange {with_country} n'est enregistré en {year} dans les fichiers chargés."),
+            icon="ℹ️")
     st.stop()
 
 st.subheader("Départements qui commercent avec ce pays")
-indicators = {"exports": f"Exportations {to_country}", "imports": f"Importations {from_country}",
+# Option labels that do not change with the country: Streamlit's radio holds its choice by its label in the
+# browser, so « Exportations vers l'Italie » → « … vers l'Espagne » left no option selected. The country is
+# named in the map's title and legend (`label`).
+indicators = {"exports": "Exportations", "imports": "Importations",
               "exposure": "Exposition (part des exportations du département)"}
 kind = choices.bound(choices.COUNTRY_MAP_KIND, "country_map_kind", "exports", partial(
-    st.radio, "Indicateur", list(indicators), horizontal=True, format_func=indicators.get))
+    st.radio, "Indicateur", list(indicators), horizontal=True, format_func=lambda k: markdown_text(indicators[k])))
 url.show_warnings()
 departments = explorers.country_departments(cube, country, year)
 values = departments.set_index("department")[kind]
-label = f"Part des exportations {to_country}" if kind == "exposure" else indicators[kind]
+label = {"exports": f"Exportations {to_country}", "imports": f"Importations {from_country}",
+         "exposure": f"Part des exportations {to_country}"}[kind]
 highlight = set() if territory.kind == "fr" else set(territory.departments)
 map_column, ranking_column = wrapping_columns([3, 2], key="country_map_layout")
 with map_column:
@@ -77,14 +83,14 @@ with map_column:
 with ranking_column:
     if territory.kind != "fr":
         partner = page.compute("exposure", country)
-        st.markdown(f"**{territory.name}** : {format_amount(partner.value)} d'exportations {to_country}"
+        st.markdown(f"**{markdown_text(territory.name)}** : {format_amount(partner.value)} d'exportations {markdown_text(to_country)}"
                     + (f", soit {format_percent(partner.share)} de ses exportations." if partner.exports else "."))
     table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
                 chart=f"{country}-classement-{url.INDICATOR_WORDS[kind]}", context=page.national_downloads)
     open_department_box(explorers.ranking(values, n=len(values))["department"].tolist(), key="country_open")
 
 st.subheader("Produits échangés dans les deux sens")
-st.markdown(f"Les produits que la France échange le plus {with_country} : importations à gauche, exportations à "
+st.markdown(f"Les produits que la France échange le plus {markdown_text(with_country)} : importations à gauche, exportations à "
             f"droite, solde {balance_colours(page.selection.palette)}.")
 count = choices.bound(choices.PRODUCT_COUNT, "country_product_count", TOP_N,
                       partial(st.slider, "Nombre de produits affichés", *COUNT_RANGE))

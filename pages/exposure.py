@@ -8,6 +8,7 @@ from lib.core.formatting import format_percent
 from lib.data.reference.countries import COUNTRIES
 from lib.data.reference.products import product_short_label
 from lib.outputs.report import ReportChoices
+from lib.presentation.plain_text import markdown_text
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.page import page_header, render_item, stop_if_no_trade
 
@@ -41,7 +42,7 @@ dependency = page.item("dependency")
 critical = dependency.data[dependency.data["critical"]] if "critical" in dependency.data else dependency.data.iloc[0:0]
 if len(critical):
     st.warning("Produits dépendant à plus de 50 % d'un fournisseur hors UE : "
-               + " ; ".join(f"{product_short_label(p)} ({n}, {format_percent(s, decimals=0)})"
+               + " ; ".join(markdown_text(f"{product_short_label(p)} ({n}, {format_percent(s, decimals=0)})")
                             for p, n, s in zip(critical["product"], critical["supplier_1_name"],
                                                critical["supplier_1_share"])) + ".", icon="⚠️")
 render_item(dependency, page)

@@ -7,6 +7,7 @@ from lib.presentation import explorer_tables as etab, tile_map
 from lib.analysis import explorers
 from lib.data.reference.products import product_short_label
 from lib.analysis.trends import country_phrase, product_phrase
+from lib.presentation.plain_text import markdown_text
 from lib.ui import explorer_state as url
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
@@ -64,7 +65,7 @@ with map_column:
     caption = ("Couleurs sur une échelle en racine carrée (échelle logarithmique pour le taux de couverture), "
                "pour distinguer aussi les petits départements ; la barre de couleurs donne les valeurs.")
     if highlight:
-        caption += f" Contour noir : {territory.name}."
+        caption += f" Contour noir : {markdown_text(territory.name)}."
     st.caption(caption)
 with ranking_column:
     if territory.kind == "dep":
@@ -72,7 +73,7 @@ with ranking_column:
         rank = explorers.ranking(values, n=len(values))
         own = rank[rank["department"] == code]
         if not own.empty:
-            st.markdown(f"**{territory.name}** : {tile_map.format_value(kind, float(own['value'].iloc[0]))}, "
+            st.markdown(f"**{markdown_text(territory.name)}** : {tile_map.format_value(kind, float(own['value'].iloc[0]))}, "
                         f"rang {int(own['rank'].iloc[0])} sur {len(rank)}.")
     top_tab, bottom_tab = st.tabs(["Les 10 plus élevés", "Les 10 plus faibles"])
     with top_tab:
@@ -85,4 +86,5 @@ with ranking_column:
     ordered += [c for c in explorers.DEPARTMENT_CODES if c not in ordered]
     open_department_box(ordered, key="map_open")
     if product is not None:
-        st.caption(f"Produit : {product} – {product_short_label(product)}. Voir aussi la page « Par produit ».")
+        st.caption(f"Produit : {markdown_text(f'{product} – {product_short_label(product)}')}. Voir aussi la page "
+                   "« Par produit ».")

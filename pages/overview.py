@@ -3,10 +3,12 @@ from functools import partial
 
 import streamlit as st
 
+from lib.analysis.coverage import partial_france_note
 from lib.presentation.overview_metrics import kpi_cards
 from lib.core.schema import EXPORT, IMPORT
 from lib.presentation.texts import balance_reading, treemap_reading
 from lib.outputs.report import BALANCE_PARTNERS, ReportChoices
+from lib.presentation.plain_text import markdown_text
 from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.page import page_header, render_item, stop_if_no_trade
 from lib.ui.synthesis_block import synthesis_block
@@ -19,11 +21,13 @@ synthesis_block(page.compute("overview_synthesis"), key="overview")
 
 for row in kpi_cards(page.data.cube, page.territory, page.year, summary):
     metric_row(row)
+if partial_france_note(summary):
+    st.caption(partial_france_note(summary))
 if page.territory.kind == "dep":
     main_tis = page.data.catalog.industry_territories_of_department(page.territory.departments[0])
     if main_tis:
         st.caption("Principaux Territoires d'industrie du département : "
-                   + ", ".join(t.name for t in main_tis) + " (5 communes au moins dans le département).")
+                   + ", ".join(markdown_text(t.name) for t in main_tis) + " (5 communes au moins dans le département).")
 
 trend = page.item("trend")
 if trend is not None:
@@ -32,7 +36,7 @@ if trend is not None:
     render_item(trend, page)
     sentences = page.compute("change_sentences", EXPORT, 1) + page.compute("change_sentences", IMPORT, 1)
     if sentences:
-        st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
+        st.markdown("\n".join(f"- {markdown_text(sentence)}" for sentence in sentences))
 
 st.subheader("Balance commerciale territoriale")
 st.markdown("Les principaux pays partenaires, à l'importation comme à l'exportation. "

@@ -71,7 +71,7 @@ if item is None:
     st.info("Aucun échange avec ce partenaire n'est enregistré pour ces territoires sur la période (absence "
             "d'échanges ou données couvertes par le secret statistique).", icon="ℹ️")
     st.stop()
-st.subheader(item.title)
+st.subheader(escape_markdown(item.title))
 in_year = item.data[item.data["year"] == year].sort_values("value", ascending=False, kind="mergesort")
 share_words = "de ses exportations" if flow == EXPORT else "de ses importations"
 st.markdown(f"**En {year}** : " + " ; ".join(
@@ -79,7 +79,7 @@ st.markdown(f"**En {year}** : " + " ; ".join(
     for row in in_year.itertuples()) + ".")
 render_item(item, page)
 table = item.tables[0]
-st.markdown(f"**{table.title}**")
+st.markdown(f"**{escape_markdown(table.title)}**")
 for _, notes, shown, widths in screen_tables(table, page.selection, key="partner_table",
                                              cache_key=("partner-table", *dataclasses.astuple(item.choices))):
     show_table(shown, widths)

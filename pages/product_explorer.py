@@ -13,6 +13,7 @@ from lib.ui import explorer_state as url, page_choices as choices
 from lib.ui.explorer_widgets import follow_open_request, map_block, open_department_box
 from lib.ui.page import page_header
 from lib.analysis.indicators import TOP_N
+from lib.presentation.plain_text import markdown_text
 from lib.ui.widgets import COUNT_RANGE, chart_block, metric_row, table_block, wrapping_columns
 
 page = page_header("Par produit", show_ti_box=False)
@@ -23,9 +24,9 @@ options = explorers.products_in_data(cube)
 product = url.product_select(options, explorers.default_product(cube, year, territory) or options[0])
 url.show_warnings()
 short = product_short_label(product)
-st.markdown(f"**{product} – {short}** : qui, en France, l'exporte et l'importe, avec quels pays, "
+st.markdown(f"**{markdown_text(f'{product} – {short}')}** : qui, en France, l'exporte et l'importe, avec quels pays, "
             "et comment ses échanges évoluent.")
-st.caption(f"Libellé complet de la nomenclature A129 : « {product_label(product)} ».")   # one name on the page
+st.caption(f"Libellé complet de la nomenclature A129 : « {markdown_text(product_label(product))} ».")   # one name on the page
 
 summary = explorers.product_summary(cube, product, year)
 
@@ -70,7 +71,7 @@ with ranking_column:
     if territory.kind != "fr":
         own = explorers.territory_value(departments, territory.departments, flow_kind)
         total = float(values.sum())
-        st.markdown(f"**{territory.name}** : {format_amount(own)}"
+        st.markdown(f"**{markdown_text(territory.name)}** : {format_amount(own)}"
                     + (f", soit {format_percent(own / total)} du total français." if total else "."))
     table_block(etab.ranking_table(explorers.ranking(values), flow_kind, label), key="product_top",
                 topic="produit", chart=f"{product}-classement-{url.INDICATOR_WORDS[flow_kind]}", context=page.national_downloads)

@@ -58,7 +58,7 @@ buttons = st.container(horizontal=True, wrap=True)
 with buttons:
     st.button(f"Les {len(quick)} premiers produits vendus à ce pays" if quick else "Aucun produit vendu à ce pays",
               key="tariff_quick", on_click=_pick, args=(quick,), disabled=not quick,
-              help=", ".join(url.product_label(p) for p in quick) or None)
+              help=escape_markdown(", ".join(url.product_label(p) for p in quick)) or None)
     st.button("Tous les biens", key="tariff_all", on_click=_pick, args=([],), disabled=not chosen)
 url.show_warnings()
 
@@ -66,7 +66,8 @@ pick = ReportChoices(tariff_country=country, tariff_rate=rate / 100, tariff_prod
 result = page.item("tariff-peers", pick).data
 to_country = country_phrase(country, EXPORT)
 cards = [("Exportations concernées", format_amount(result.own.exposed), None,
-          f"Exportations {page.territory.phrase.of} {to_country} en {year}, pour les produits choisis"),
+          escape_markdown(f"Exportations {page.territory.phrase.of} {to_country} en {year}, pour les produits "
+                          "choisis")),
          ("Part des exportations", format_percent(result.own.share), None,
           "Exportations concernées ÷ exportations du territoire vers tous les pays, tous produits"),
          (f"Droits à {rate_label(rate / 100)}", format_amount(result.own.duty), None,
@@ -94,7 +95,8 @@ st.subheader("Par produit")
 st.markdown("Les produits les plus exportés vers ce pays ; à côté de chaque barre, la part des exportations du "
             "produit (vers tous les pays) qui part dans ce pays.")
 if page.show("tariff-products", pick) is None:
-    st.info(f"Aucune exportation de ces produits {to_country} n'est enregistrée en {year} pour {escape_markdown(territory.name)}.",
+    st.info(escape_markdown(f"Aucune exportation de ces produits {to_country} n'est enregistrée en {year} pour "
+                            f"{territory.name}."),
             icon="ℹ️")
 st.subheader("Le territoire, sa région et la France")
 page.show("tariff-peers", pick)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -24,8 +26,11 @@ EXPORT_ROWS = [
 ]
 
 
-def xlsx_bytes(rows, header=HEADER, sheet="qdf", extra_sheets=()) -> bytes:
+def xlsx_bytes(rows, header=HEADER, sheet="qdf", extra_sheets=(), created=RELEASE) -> bytes:
+    """A workbook that says when it was made (`created`, as the customs' workbooks do), not « today »."""
     book = Workbook()
+    if created is not None:
+        book.properties.created = dt.datetime(*created)
     first = book.active
     first.title = sheet
     if header is not None:
@@ -37,6 +42,18 @@ def xlsx_bytes(rows, header=HEADER, sheet="qdf", extra_sheets=()) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def without_dates(xlsx: bytes) -> bytes:
+    """The same workbook with no creation or modification date in its properties (a file that says nothing)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            payload = source.read(info)
+            if info.filename == "docProps/core.xml":
+                payload = re.sub(rb"<dcterms:(created|modified)\b.*?</dcterms:\1>", b"", payload)
+            target.writestr(info, payload)
+    return out.getvalue()
 
 
 def write_xlsx(path: Path, rows, **kwargs) -> Path:
@@ -56,8 +73,8 @@ def write_zip(path: Path, members: dict[str, bytes], date_time=RELEASE) -> Path:
 def write_region_zip(folder: Path, number="03", import_rows=IMPORT_ROWS, export_rows=EXPORT_ROWS,
                      date_time=RELEASE) -> Path:
     return write_zip(folder / f"region_{number}_A.zip", {
-        f"REGION_{number}_A_IMPORT.xlsx": xlsx_bytes(import_rows),
-        f"REGION_{number}_A_EXPORT.xlsx": xlsx_bytes(export_rows),
+        f"REGION_{number}_A_IMPORT.xlsx": xlsx_bytes(import_rows, created=date_time),
+        f"REGION_{number}_A_EXPORT.xlsx": xlsx_bytes(export_rows, created=date_time),
     }, date_time=date_time)
 
 

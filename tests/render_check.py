@@ -47,14 +47,10 @@ def plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-# Runs in the page: draws the figure, then returns every visible text and data mark with its box.
-_MEASURE_JS = r"""
-async ([spec, width, height]) => {
-  const gd = document.getElementById('chart');
-  Plotly.purge(gd);
-  gd.style.width = width + 'px'; gd.style.height = height + 'px';
-  const layout = Object.assign({}, spec.layout || {}, {width: width, height: height});
-  await Plotly.newPlot(gd, spec.data || [], layout, {staticPlot: true});
+# Runs in the page on a drawn plotly chart (its graph div): every visible text and data mark with its box.
+# Also measures a chart of a live page (tests/e2e/test_phone.py): the same checks as the take-away files.
+MEASURE_DRAWN_JS = r"""
+(gd) => {
   const origin = gd.getBoundingClientRect();
   const box = (r) => ({x0: r.left - origin.left, y0: r.top - origin.top,
                        x1: r.right - origin.left, y1: r.bottom - origin.top});
@@ -147,6 +143,18 @@ async ([spec, width, height]) => {
           plot: {l: size.l, t: size.t, w: size.w, h: size.h}};
 }
 """
+
+# Draws the figure at the asked size (static: no toolbar), then measures it.
+_MEASURE_JS = r"""
+async ([spec, width, height]) => {
+  const gd = document.getElementById('chart');
+  Plotly.purge(gd);
+  gd.style.width = width + 'px'; gd.style.height = height + 'px';
+  const layout = Object.assign({}, spec.layout || {}, {width: width, height: height});
+  await Plotly.newPlot(gd, spec.data || [], layout, {staticPlot: true});
+  return (%s)(gd);
+}
+""" % MEASURE_DRAWN_JS
 
 
 @dataclass(frozen=True)
@@ -299,7 +307,7 @@ class RenderChecker:
 
     def screenshot(self, path: str | Path) -> None:
         """The last figure drawn, as the page shows it (to look at a problem)."""
-        self._page.locator("#chart").screenshot(path=str(path))
+        self._thread.submit(lambda: self._page.locator("#chart").screenshot(path=str(path))).result()
 
 
 def kind_of(problem: str) -> str:

@@ -9,6 +9,8 @@ import io
 import pytest
 
 from lib.data import audit, auth
+from lib.data.refusal_journal import RefusalJournal
+from lib.data.signin_throttle import AttemptThrottle
 from lib.core import schema
 from lib.ui import admin_link
 from tests.conftest import PROJECT_DIR
@@ -114,34 +116,6 @@ def test_console_link_joins_the_address_and_the_token():
     assert auth.console_link("http://localhost:8501/", "abc") == "http://localhost:8501/donnees?admin=abc"
     assert auth.console_link("http://BOX/", "abc") == "http://BOX/donnees?admin=abc"
     assert auth.console_link("/base ", "t") == "/base /donnees?admin=t"
-
-
-def test_default_throttle_is_thirty_seconds_and_twenty_failures_in_ten_minutes():
-    clock = {"t": 400.0}
-    throttle = auth.FailureThrottle(clock=lambda: clock["t"])
-    delays = [throttle.failure(f"session-{i}") for i in range(20)]
-    assert delays == [1.0] * 20                       # 20 failures from 20 sessions: each its first
-    assert throttle.failure("another") == 30.0        # the 21st within ten minutes waits the maximum
-    clock["t"] = 1000.0                               # exactly ten minutes after the first: still counted
-    assert throttle.failure("late") == 30.0
-    clock["t"] = 1000.5                               # half a second later the first 21 are out of the window
-    assert throttle.failure("edge") == 1.0
-    clock["t"] = 1600.5                               # every earlier failure is now older than ten minutes
-    assert throttle.failure("later") == 1.0
-    assert [throttle.failure("same") for _ in range(7)] == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
-    throttle.success("first-try")                     # a session right at its first attempt: nothing to forget
-    throttle.success("same")
-    assert throttle.failure("same") == 1.0
-
-
-def test_failed_attempts_wait_longer_each_time_and_a_burst_waits_the_maximum():
-    clock = {"t": 0.0}
-    throttle = auth.FailureThrottle(max_delay=30, window_s=600, burst=5, clock=lambda: clock["t"])
-    assert [throttle.failure("a") for _ in range(5)] == [1, 2, 4, 8, 16]
-    assert throttle.failure("b") == 30              # sixth failure in ten minutes on this server
-    clock["t"] = 10_000
-    throttle.success("a")
-    assert throttle.failure("a") == 1
 
 
 def test_launcher_prints_a_one_time_link_only_when_nothing_is_configured(monkeypatch, capsys, tmp_path):
@@ -310,9 +284,15 @@ def app_root(tmp_path, monkeypatch):
     for name in (auth.SECRET_ENV, auth.EMAILS_ENV, auth.CONSOLE_TOKEN_ENV):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(ui_auth, "_console", {})
-    monkeypatch.setattr(ui_auth, "_throttle", auth.FailureThrottle())
-    delays = []
-    monkeypatch.setattr(ui_auth, "_sleep", delays.append)
+    clock, delays = {"t": 1000.0}, []
+
+    def sleep(seconds):             # the delays are read, and the time they would take goes by at once
+        delays.append(seconds)
+        clock["t"] += seconds
+
+    monkeypatch.setattr(ui_auth, "_throttle", AttemptThrottle(None, clock=lambda: clock["t"]))   # in memory
+    monkeypatch.setattr(ui_auth, "_refusals", RefusalJournal())
+    monkeypatch.setattr(ui_auth, "_sleep", sleep)
     accept_uploads([("region_93_A.zip", region_zip_bytes("93", KEPT_DEPS))], actor="test")
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -329,6 +309,12 @@ def _app(query: dict | None = None):
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def _submit_secret(at, guess: str) -> None:
+    at.text_input(key="admin_secret").input(guess)
+    next(b for b in at.button if b.label == "Accéder à l'administration").click()
+    at.run()
 
 
 def _uploaders(at) -> int:
@@ -363,7 +349,7 @@ def test_console_link_makes_one_session_administrator_once(app_root, monkeypatch
     assert _uploaders(again) == 0
     logins = [(e["actor"], e["outcome"]) for e in audit.read() if e["action"] == "connexion"]
     assert logins == [("console", "acceptée"), ("inconnu", "refusée")]
-    assert app_root == [1.0]                               # the refused link was answered after a delay
+    assert app_root == []           # the session's first attempt after its success: compared without waiting
     at.switch_page("pages/overview.py").run()               # leaving the page withdraws the upload permission
     from lib.ui import upload_guard
     assert not upload_guard.is_allowed("test session id")
@@ -374,14 +360,11 @@ def test_wrong_secrets_are_logged_and_slowed_down(app_root, monkeypatch):
     at = _app()
     at.switch_page("pages/about.py").run()
     for guess in ("123456", "admin"):
-        at.text_input(key="admin_secret").input(guess)
-        next(b for b in at.button if b.label == "Accéder à l'administration").click()
-        at.run()
+        _submit_secret(at, guess)
         assert any("Secret incorrect" in e.value for e in at.error) and _uploaders(at) == 0
-    assert app_root == [1.0, 2.0]
-    at.text_input(key="admin_secret").input("le-secret-de-la-prefecture")
-    next(b for b in at.button if b.label == "Accéder à l'administration").click()
-    at.run()
+    assert app_root == [1.0]                         # the second attempt waited its turn, the first did not
+    _submit_secret(at, "le-secret-de-la-prefecture")
+    assert app_root == [1.0, 2.0]                    # the right secret too is compared only at its turn
     assert _uploaders(at) == 1 and any("Vous êtes administrateur (secret partagé)" in i.value for i in at.info)
     logins = [(e["actor"], e["outcome"], e["message"]) for e in audit.read() if e["action"] == "connexion"]
     assert logins == [("inconnu", "refusée", "secret administrateur incorrect")] * 2 + [
@@ -400,9 +383,7 @@ def test_administrator_rolls_back_in_the_app(app_root, monkeypatch):
     at.run()
     assert at.metric[0].value != first
     at.switch_page("pages/about.py").run()
-    at.text_input(key="admin_secret").input("le-secret-de-la-prefecture")
-    next(b for b in at.button if b.label == "Accéder à l'administration").click()
-    at.run()
+    _submit_secret(at, "le-secret-de-la-prefecture")
     at.selectbox(key="rollback_target").select("v0001")
     next(b for b in at.button if b.label == "Mettre cette version en service").click()
     at.run()
@@ -428,8 +409,25 @@ def test_openid_connect_configuration_lets_listed_addresses_in(app_root, monkeyp
     assert _uploaders(at) == 0 and any("ne figure pas dans la liste" in c.value for c in at.caption)
     monkeypatch.setattr(ui_auth, "_oidc_user_email", lambda: "admin@prefecture.gouv.fr")
     at.run()
-    assert _uploaders(at) == 1 and any("Vous êtes administrateur (admin@prefecture.gouv.fr)" in i.value
+    # the address is text, not a mailto link: an invisible word joiner follows its « @ » (plain_text)
+    assert _uploaders(at) == 1 and any("Vous êtes administrateur (admin@prefecture.gouv.fr)" in i.value.replace("\u2060", "")
                                        for i in at.info)
     at.run()
     logins = [(e["actor"], e["message"]) for e in audit.read() if e["action"] == "connexion"]
     assert logins == [("admin@prefecture.gouv.fr", "OpenID Connect")]
+
+
+def test_an_attempt_beyond_its_turn_is_refused_unexamined(app_root, monkeypatch):
+    """A guess sent while the previous ones still wait is not compared, even when it is the right secret."""
+    from lib.ui import auth as ui_auth
+    monkeypatch.setenv(auth.SECRET_ENV, "le-secret-de-la-prefecture")
+    monkeypatch.setattr(ui_auth, "_throttle", AttemptThrottle(None, max_wait=0.5, clock=lambda: 1000.0))
+    at = _app()
+    at.switch_page("pages/about.py").run()
+    for guess in ("123456", "le-secret-de-la-prefecture"):
+        _submit_secret(at, guess)
+    assert any("Trop de tentatives de connexion récentes" in e.value and "Réessayez dans 1 s" in e.value
+               for e in at.error)
+    assert _uploaders(at) == 0 and app_root == []
+    logins = [e["message"] for e in audit.read() if e["action"] == "connexion"]
+    assert logins == ["secret administrateur incorrect", "secret administrateur non examiné : trop de tentatives récentes"]

@@ -395,7 +395,8 @@ def test_industry_territory_list_alone_says_the_demo_stays_until_customs_files_c
 
 def test_same_name_replaces_the_kept_file_after_validation(home):
     report = accept_uploads([("region_93_A.zip", region_zip_bytes("93", ["04"], base=7000))])
-    assert report.replaced == ["region_93_A.zip"] and any("remplacé" in w for w in report.warnings)
+    assert report.replaced == ["region_93_A.zip"] and not any("remplacé" in w for w in report.warnings)
+    assert report.changes_sentence == "1 fichier modifié : region_93_A.zip"
     table = load_app_data().result.table
     assert sorted(table["department"].unique()) == ["04"] and table["value_eur"].min() == 7000
 

@@ -133,7 +133,29 @@ def test_an_open_session_picks_up_a_new_version_at_its_next_rerun_and_says_so(ro
     notice = [i.value for i in at.info if "Données mises à jour le" in i.value]
     assert len(notice) == 1 and "résultats de février 2026 (version v0002" in notice[0]
     at.run()
-    assert not [i for i in at.info if "Données mises à jour" in i.value]    # said once
+    assert [i.value for i in at.info if "Données mises à jour le" in i.value] == notice   # until closed
+    at.button(key="update_banner_close").click().run()
+    assert not [i for i in at.info if "Données mises à jour" in i.value]
+    at.run()
+    assert not [i for i in at.info if "Données mises à jour" in i.value]    # closed for the session
+
+
+def test_a_rollback_says_it_is_one_on_every_page_until_closed(root):
+    """Issue 20 item 6: « Retour à la version du … », not « Données mises à jour », and on the next pages too."""
+    _second_version()
+    at = _app()
+    assert not [i for i in at.info if "version" in i.value]
+    versions.rollback("v0001", actor="test")
+    at.run()
+    back = [i.value for i in at.info if i.value.startswith("Retour à la version du")]
+    assert len(back) == 1 and "(v0001)" in back[0] and "à la place de la version v0002" in back[0]
+    assert not [i for i in at.info if "mises à jour" in i.value]
+    for page in ("pages/exports.py", "pages/about.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert [i.value for i in at.info if i.value.startswith("Retour à la version du")] == back, page
+    at.button(key="update_banner_close").click().run()
+    assert not [i for i in at.info if i.value.startswith("Retour à la version du")]
 
 
 def test_a_run_never_mixes_two_versions(root, monkeypatch):

@@ -83,5 +83,5 @@ def test_both_yearly_tables_share_one_sheet_definition():
 def test_labels_from_data_files_are_shown_as_text_not_markdown():
     from lib.presentation.texts import escape_markdown
     assert escape_markdown("[lien](https://evil.example) ~~barré~~ *gras* $x$") == \
-        "\\[lien\\](https://evil.example) \\~\\~barré\\~\\~ \\*gras\\* \\$x\\$"
+        "\\[lien\\](https:\u2060//evil.example) \\~\\~barré\\~\\~ \\*gras\\* \\$x\\$"
     assert escape_markdown("Vallée  du\nClairet (démo)") == "Vallée du Clairet (démo)"

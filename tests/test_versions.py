@@ -275,9 +275,12 @@ def test_cli_import_versions_rollback(root, tmp_path, capsys):
     assert cli.main(["rollback", "v0009"]) == 2
     assert "Version « v0009 » introuvable (versions disponibles : v0002, v0001)" in capsys.readouterr().err
     assert cli.main(["import", str(tmp_path / "absent.zip")]) == 2
-    actions = [(e["action"], e["outcome"]) for e in audit.read()]
+    actions = [(e["action"], e["outcome"]) for e in audit.read() if e["action"] != "mise en service"]
     assert actions == [("import", "acceptée")] * 3 + [("retour", "acceptée"), ("retour", "refusée"),
                                                      ("import", "refusée")]
+    switches = [(e["outcome"], e["version"], e["previous"]) for e in audit.read() if e["action"] == "mise en service"]
+    assert switches == [("en cours", "v0001", None), ("acceptée", "v0001", None), ("en cours", "v0002", "v0001"),
+                        ("acceptée", "v0002", "v0001"), ("en cours", "v0001", "v0002"), ("acceptée", "v0001", "v0002")]
 
 
 def test_cli_fetch_makes_a_version_and_a_refused_download_changes_nothing(root, monkeypatch, capsys):
@@ -308,7 +311,8 @@ def test_cli_fetch_makes_a_version_and_a_refused_download_changes_nothing(root, 
         assert sorted(f["name"] for f in manifest["files"]) == [
             "liste-ti-com2023-20240115.csv", "region_03_A.zip", "region_18_A.zip"]
         assert not list(root.glob(".telechargement-*"))
-        assert [(e["action"], e["outcome"]) for e in audit.read()] == [("téléchargement", "refusée"),
+        assert [(e["action"], e["outcome"]) for e in audit.read() if e["action"] != "mise en service"] == [
+                                                                       ("téléchargement", "refusée"),
                                                                        ("téléchargement", "acceptée")]
     finally:
         fake.server.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from lib.analysis.coverage import france_coverage
 from lib.analysis.indicators import TradeCube, flow_structure, shares, totals
 from lib.core.schema import EXPORT, IMPORT
 from lib.data.territories import Territory, home_region
@@ -42,6 +43,8 @@ def territory_summary(cube: TradeCube, territory: Territory, year: int) -> dict:
         "coverage": _clean(own.coverage),
         "share_of_region": None if region_share is None else {k: _clean(v) for k, v in region_share.items()},
         "share_of_france": {k: _clean(v) for k, v in share["share_of_france"].items()},
+        # « France » is the départements in the files: partial says the shares of France are too
+        "france_coverage": france_coverage(cube).to_json(),
         "export_flows": _flows_json(flow_structure(cube, territory, year, EXPORT)),
         "import_flows": _flows_json(flow_structure(cube, territory, year, IMPORT)),
     }

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from lib.analysis import exposure, indicators as ind, trends
+from lib.analysis.coverage import france_share_label, partial_france_note
 from lib.core.formatting import format_amount, format_percent, format_ratio
 from lib.data.reference.countries import country_name
 from lib.data.reference.french_names import capitalize_first, elide
@@ -269,9 +270,10 @@ def _comparison_sentence(cube, territory: Territory, year: int, summary: dict, f
             pieces.append(f"{format_percent(region_shares[key])} des {key_word(flow)} {region.phrase.of}{together}")
         france = summary["share_of_france"].get(key)
         if not _missing(france):
-            figures.append((f"Part de la France ({short})", format_percent(france)))
+            figures.append((f"{france_share_label(summary)} ({short})", format_percent(france)))
+            partial = " (partielle : départements des fichiers chargés)" if partial_france_note(summary) else ""
             pieces.append(f"{format_percent(france)} {'de celles' if pieces else f'des {key_word(flow)}'} "
-                          "de la France")
+                          f"de la France{partial}")
         if pieces:
             parts.append(" et ".join(pieces))
     if not parts:

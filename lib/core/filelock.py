@@ -38,3 +38,18 @@ def file_lock(path: Path, timeout: float = DEFAULT_TIMEOUT_S, what: str = "les d
         yield
     finally:
         os.close(fd)   # closing the descriptor releases the lock
+
+
+def is_locked(path: Path) -> bool:
+    """Whether someone holds the lock on `path` right now (a probe: never waits, never creates the file)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)

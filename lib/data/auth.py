@@ -5,19 +5,18 @@ administrator in one of three ways:
 - OpenID Connect through Streamlit's `st.login` (`[auth]` in .streamlit/secrets.toml) for the e-mail
   addresses listed in `[admin] emails = [...]` of secrets.toml or in CET_ADMIN_EMAILS (comma-separated);
 - a shared administrator secret: CET_ADMIN_SECRET, or `[admin] secret = "..."` in secrets.toml, compared
-  in constant time, each failure slowed down and logged;
+  in constant time, each attempt counted and delayed before the comparison (lib/data/signin_throttle.py),
+  refusals logged (lib/data/refusal_journal.py);
 - with neither configured, a one-time link printed in the console by the launcher (`make run`), as
   Jupyter does: whoever started the app on their machine can load files, and nobody else can.
 """
 from __future__ import annotations
 
-import collections
 import hashlib
 import hmac
 import os
 import secrets
 import threading
-import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,30 +111,3 @@ class ConsoleToken:
 
 def console_link(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/donnees?{CONSOLE_PARAM}={token}"
-
-
-class FailureThrottle:
-    """Slows down wrong secrets: each failure of a session waits longer (1, 2, 4… up to 30 s), and
-    when the whole server sees many failures in a short time, every attempt waits the maximum."""
-
-    def __init__(self, max_delay: float = 30.0, window_s: float = 600.0, burst: int = 20,
-                 clock: Callable[[], float] = time.monotonic):
-        self.max_delay, self.window_s, self.burst, self.clock = max_delay, window_s, burst, clock
-        self._per_key: dict[str, int] = collections.defaultdict(int)
-        self._recent: collections.deque[float] = collections.deque()
-        self._lock = threading.Lock()
-
-    def failure(self, key: str) -> float:
-        """Record a failure; returns how long the caller must wait before answering."""
-        with self._lock:
-            now = self.clock()
-            self._recent.append(now)
-            while self._recent and now - self._recent[0] > self.window_s:
-                self._recent.popleft()
-            self._per_key[key] += 1
-            delay = min(self.max_delay, 2.0 ** (self._per_key[key] - 1))
-            return self.max_delay if len(self._recent) > self.burst else delay
-
-    def success(self, key: str) -> None:
-        with self._lock:
-            self._per_key.pop(key, None)

@@ -13,10 +13,15 @@ Decisions (documented here because the files do not say):
 - text cells holding numbers are accepted ("1 234,5", "100.4"): a comma is a decimal comma unless
   the text also holds a dot, which is then ambiguous and refused;
 - identical rows loaded twice (same file twice, overlapping files) are kept once; the same cell with
-  two different values is an error naming both places.
+  two different values is an error naming both places;
+- a CSV may be UTF-8, Windows-1252, UTF-16 or UTF-32 (detected, and named in a refusal); a row longer
+  than the header is refused, a shorter one ends with blank cells.
+Hostile files are refused before any parser allocates (lib/data/read_limits.py: columns, line length,
+rows, cells, ZIP entries, memory ceiling); code columns travel as codes (lib/data/coded_text.py).
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -30,9 +35,15 @@ import numpy as np
 import pandas as pd
 
 from lib.core import schema
-from lib.core.formatting import month_name
+from lib.core.formatting import format_number
+from lib.core.printable import printable_label
+from lib.data.release_dates import dataset_release, disagreement_warning, file_release, release_phrase, workbook_dates
+from lib.data.release_dates import release_label  # noqa: F401  (callers import it from here)
 from lib.core.errors import DataFileError
-from lib.core.files import decode_text, sniff_separator
+from lib.core.files import UTF8, detect_encoding, sniff_separator
+from lib.core.text_limits import cap, summarise
+from lib.data import read_limits as limits
+from lib.data.coded_text import CodedText, merged
 from lib.data.reference.departments import normalize_department_code, region_of
 
 MAX_MEMBER_BYTES = 500 * 1024 * 1024   # declared uncompressed size of one ZIP member
@@ -63,6 +74,11 @@ class LoadResult:
     unknown_products: dict[str, int] = field(default_factory=dict)
     unknown_countries: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def release_others(self) -> list[tuple[str, int]]:
+        """The release months other than the one cited, with their number of files (see release_dates)."""
+        return dataset_release(self.sources)[1]
+
 
 @dataclass
 class _Where:
@@ -89,10 +105,10 @@ class _Where:
 class _Part:
     """One validated sheet, already in long form (one entry per non-blank value cell)."""
     where: _Where
-    department: np.ndarray
-    flow: np.ndarray
-    product: np.ndarray
-    country: np.ndarray
+    department: CodedText
+    flow: CodedText
+    product: CodedText
+    country: CodedText
     year: np.ndarray
     value: np.ndarray
     row: np.ndarray
@@ -104,18 +120,14 @@ class _Part:
 
 # --------------------------------------------------------------------------- public helpers
 
-def release_label(release_date: dt.date | None) -> str:
-    """« février 2026 », without relying on a system locale."""
-    if release_date is None:
-        return "date inconnue"
-    return f"{month_name(release_date.month)} {release_date.year}"
-
-
-def citation(release_date: dt.date | None) -> str:
-    """The citation the customs require on every reuse."""
-    if release_date is None:
+def citation(release: "dt.date | LoadResult | None") -> str:
+    """The citation the customs require on every reuse. Given the LoadResult, it also names the files of
+    another release: « Source : douanes françaises, résultats de février 2026, un fichier de décembre 2026 »."""
+    date, others = (release.release_date, release.release_others) if isinstance(release, LoadResult) \
+        else (release, [])
+    if date is None:
         return "Source : douanes françaises (date de diffusion inconnue)"
-    return f"Source : douanes françaises, résultats de {release_label(release_date)}"
+    return f"Source : douanes françaises, résultats de {release_phrase(date, others)}"
 
 
 def discover_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -146,15 +158,15 @@ def read_official_files(paths: Iterable[str | Path], *, origin_names: dict | Non
                             "il n'est lu qu'une fois.")
             continue
         seen[digest] = label
-        file_parts, release, skipped = _read_file(path.suffix.lower(), data, label, lenient,
-                                                  excel_engine)
+        file_parts, (release, origin), skipped = _read_file(path.suffix.lower(), data, label, lenient,
+                                                            excel_engine)
         if skipped:
             warnings.append(skipped)
             continue
-        for part in file_parts:
-            part.release = release
+        for part in file_parts:   # a bare workbook's date is shown, but never ranks it against another file
+            part.release = release if path.suffix.lower() == ".zip" else None
         parts.extend(file_parts)
-        sources.append(_source_entry(label, path.suffix.lower(), file_parts, release))
+        sources.append(_source_entry(label, path.suffix.lower(), file_parts, release, origin))
     if not parts:
         raise DataFileError("aucun fichier de données des douanes trouvé (attendu des fichiers "
                             "region_XX_A.zip, .xlsx ou .csv)",
@@ -166,8 +178,7 @@ def read_official_files(paths: Iterable[str | Path], *, origin_names: dict | Non
     unknown_countries = _unknown_codes(table[schema.COUNTRY], _known_countries())
     warnings.extend(_unknown_warnings(unknown_products, "produit", "produits"))
     warnings.extend(_unknown_warnings(unknown_countries, "pays", "pays"))
-    dates = [dt.date.fromisoformat(s["release_date"]) for s in sources if s["release_date"]]
-    return LoadResult(table=table, release_date=max(dates) if dates else None, sources=sources,
+    return LoadResult(table=table, release_date=dataset_release(sources)[0], sources=sources,
                       warnings=warnings, unknown_products=unknown_products,
                       unknown_countries=unknown_countries)
 
@@ -218,7 +229,7 @@ def _display_name(path: Path, origin_names: dict | None) -> str:
 # --------------------------------------------------------------------------- one file
 
 def _read_file(suffix: str, data: bytes, label: str, lenient: bool, engine: str):
-    """(parts, release date, skip warning or None) for one file on disk."""
+    """(parts, (release date, where it was read), skip warning or None) for one file on disk."""
     where = _Where(label)
     if not data:
         raise where.error("le fichier est vide (0 octet)")
@@ -226,10 +237,12 @@ def _read_file(suffix: str, data: bytes, label: str, lenient: bool, engine: str)
         return _read_zip(data, where, lenient, engine)
     if suffix == ".xlsx":
         part, skipped = _read_xlsx(data, where, lenient, engine)
-        return ([part] if part else []), None, skipped
+        release = file_release([workbook_dates(data)], [], _last_year([part] if part else [])) \
+            if part else (None, None)
+        return ([part] if part else []), release, skipped
     if suffix == ".csv":
         part, skipped = _read_csv(data, where, lenient)
-        return ([part] if part else []), None, skipped
+        return ([part] if part else []), (None, None), skipped
     raise where.error("format non pris en charge", hint="Formats acceptés : .zip (fichier des "
                       "douanes region_XX_A.zip), .xlsx (feuille « qdf ») ou .csv")
 
@@ -240,14 +253,18 @@ def _read_zip(data: bytes, where: _Where, lenient: bool, engine: str):
                if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
     wanted = [i for i in members if _DATA_MEMBER.search(i.filename)]
     if not wanted:
-        listing = ", ".join(i.filename for i in members) or "aucun fichier"
+        listing = summarise(i.filename for i in members) or "aucun fichier"
         message = (f"l'archive ne contient aucun fichier REGION_XX_A_IMPORT.xlsx ou "
                    f"REGION_XX_A_EXPORT.xlsx ; elle contient : {listing}")
         if lenient:
-            return [], None, f"Fichier « {where.file} » ignoré : {message}."
+            return [], (None, None), f"Fichier « {where.file} » ignoré : {message}."
         raise where.error(message)
+    if len(wanted) > limits.MAX_DATA_MEMBERS:
+        raise where.error(f"l'archive contient {format_number(len(wanted))} fichiers de données REGION_… "
+                          f"(limite : {limits.MAX_DATA_MEMBERS}) ; une archive des douanes en a deux : "
+                          f"{summarise((i.filename for i in wanted), shown=3)}")
     _check_members(wanted, where)
-    parts = []
+    parts, books = [], []
     for info in wanted:
         inner = _Where(where.file, member=info.filename.rsplit("/", 1)[-1])
         payload = _read_member(archive, info, inner)
@@ -255,9 +272,16 @@ def _read_zip(data: bytes, where: _Where, lenient: bool, engine: str):
             part, _ = _read_csv(payload, inner, lenient=False)
         else:
             part, _ = _read_xlsx(payload, inner, lenient=False, engine=engine)
+            books.append(workbook_dates(payload))
         parts.append(part)
-    release = max(dt.date(*i.date_time[:3]) for i in wanted)
+    release = file_release(books, [dt.date(*i.date_time[:3]) for i in wanted], _last_year(parts))
     return parts, release, None
+
+
+def _last_year(parts: list[_Part]) -> int | None:
+    """The last year a file holds: a release date before it cannot be that file's (see release_dates)."""
+    years = [int(p.year.max()) for p in parts if len(p)]
+    return max(years) if years else None
 
 
 def _open_zip(data: bytes, where: _Where, what: str) -> zipfile.ZipFile:
@@ -269,10 +293,11 @@ def _open_zip(data: bytes, where: _Where, what: str) -> zipfile.ZipFile:
             hint = "Il contient du HTML (une page web enregistrée à la place du fichier ?)"
         raise where.error(f"le fichier n'est pas {what} valide (signature « PK » absente)",
                           hint=hint)
+    limits.check_zip_entries(data, where, re.sub(r"^une? ", lambda m: "le " if m[0] == "un " else "l'", what))
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise where.error(f"{what} illisible ou tronquée ({exc})") from exc
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise where.error(f"{what} illisible ou tronquée ({limits.zip_error_text(exc)})") from exc
 
 
 def _check_members(infos: list[zipfile.ZipInfo], where: _Where) -> None:
@@ -293,8 +318,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: _Where)
     try:
         with archive.open(info) as handle:
             payload = handle.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        raise where.error(f"extraction impossible ({exc})") from exc
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise where.error(f"extraction impossible : {limits.zip_error_text(exc)}",
+                          hint="Téléchargez de nouveau le fichier") from exc
     if len(payload) > info.file_size:
         raise where.error("taille décompressée supérieure à la taille déclarée ; archive refusée")
     if not payload:
@@ -306,21 +332,35 @@ def _read_xlsx(data: bytes, where: _Where, lenient: bool, engine: str):
     """(part or None, skip warning or None) for an .xlsx workbook's `qdf` sheet."""
     book = _open_zip(data, where, "un classeur Excel .xlsx")
     _check_members(book.infolist(), where)
+    _check_sheet_extents(book, where, len(data))
     where = _Where(where.file, where.member, schema.OFFICIAL_SHEET)
     try:
         sheets, cells = _excel_cells(data, engine)
     except DataFileError:
         raise
     except Exception as exc:  # calamine/openpyxl raise their own types for corrupt workbooks
-        raise DataFileError(f"classeur Excel illisible ({exc})", file=where.file,
+        raise DataFileError(f"classeur Excel illisible ({limits.zip_error_text(exc)})", file=where.file,
                             member=where.member) from exc
     if cells is None:
         message = (f"aucune feuille « {schema.OFFICIAL_SHEET} » ; feuilles trouvées : "
-                   + ", ".join(f"« {s} »" for s in sheets))
+                   + summarise(f"« {s} »" for s in sheets))
         if lenient:
             return None, f"Fichier « {where.name} » ignoré : {message}."
         raise DataFileError(message, file=where.file, member=where.member)
     return _sheet_to_part(cells, where), None
+
+
+def _check_sheet_extents(book: zipfile.ZipFile, where: _Where, size: int) -> None:
+    """Every worksheet's rectangle, measured on its streamed XML before a parser allocates it."""
+    for info in book.infolist():
+        if not re.match(r"(?i)xl/worksheets/[^/]+\.xml$", info.filename):
+            continue
+        try:
+            rows, columns = limits.sheet_extent(lambda: book.open(info))
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            raise where.error(f"classeur Excel illisible ({limits.zip_error_text(exc)})") from exc
+        limits.check_extent(rows, columns, where, cost=limits.XLSX_BYTES_PER_CELL, extra_bytes=size,
+                            sheet=f"« {info.filename.rsplit('/', 1)[-1]} »")
 
 
 def _excel_cells(data: bytes, engine: str) -> tuple[list[str], pd.DataFrame | None]:
@@ -342,22 +382,93 @@ def _excel_cells(data: bytes, engine: str) -> tuple[list[str], pd.DataFrame | No
 
 
 def _read_csv(data: bytes, where: _Where, lenient: bool):
-    """(part or None, skip warning or None): `;`, `,` or tab, UTF-8 (BOM or not) or Windows-1252."""
-    text = decode_text(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if not first:
+    """(part or None, skip warning or None): `;`, `,` or tab; UTF-8 (BOM or not), Windows-1252 or UTF-16.
+
+    Bounded: the header is read within `MAX_LINE_BYTES` and its columns counted before pandas sees the
+    file; every line's length and the rows are counted on the bytes; pandas then parses only the
+    columns the app uses, codes as categories and values as numbers."""
+    if not re.search(rb"[^\s\x00]", data):
         raise where.error("le fichier ne contient que des lignes vides")
+    encoding = detect_encoding(limits.header_window(data), sample=True)
+    first = limits.first_line(data, encoding, where)
     if lenient and not {"flux", "pays"} <= {c.strip().strip('"').lower()
                                             for c in re.split(r"[;,\t]", first)}:
         return None, (f"Fichier « {where.name} » ignoré : ses colonnes ne sont pas celles d'un "
                       "fichier des douanes.")
     sep = sniff_separator(first)
+    limits.check_header_width(first, sep, where)
+    header = [_text(v) for v in next(csv.reader([first], delimiter=sep), [])]
     try:
-        cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, na_filter=False,
-                            skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise where.error(f"CSV illisible ({exc})") from exc
-    return _sheet_to_part(cells.astype(object), where), None
+        columns, years = _map_header(header, where)
+    except DataFileError as exc:
+        if encoding.codec.startswith(("utf-16", "utf-32")):   # say how the header was decoded
+            raise exc.with_hint(f"fichier lu comme {encoding.label}") from None
+        raise
+    limits.check_lines(data, encoding, len(header), where)
+    if encoding == UTF8:            # the header was valid UTF-8: is the rest?
+        encoding = detect_encoding(data)
+    body = _csv_body(data, encoding, sep, len(header), years, where)
+    return _body_to_part(header, columns, years, body, where), None
+
+
+def _csv_body(data: bytes, encoding, sep: str, width: int, years: dict[int, int], where: _Where) -> pd.DataFrame:
+    """The rows below the header, columns labelled by position: values as float64 when they all are
+    plain numbers (8 bytes a cell), else as text for `_numbers` to parse (« 1 234,5 »); every other
+    column as categories (a few distinct codes). A row longer than the header is refused, a shorter
+    one ends with blank cells, as with the workbooks. One more column than the header is asked for, so
+    that an extra field is seen (pandas would otherwise drop it, or take a first row's first field as an
+    index and shift the row)."""
+    for as_text in (False, True):
+        dtypes = {pos: "category" for pos in range(width + 1)}
+        dtypes.update({pos: (str if as_text else "float64") for pos in years.values()})
+        try:
+            body = pd.read_csv(io.BytesIO(memoryview(data)[encoding.bom:]), sep=sep, header=None, skiprows=1,
+                               names=list(range(width + 1)), dtype=dtypes, keep_default_na=False,
+                               na_values={pos: [""] for pos in years.values()}, skip_blank_lines=False,
+                               encoding=encoding.codec, encoding_errors="replace", engine="c")
+            _refuse_extra_fields(body, width, sep, where)
+            body = body.drop(columns=width)
+            if as_text or not any(np.isinf(body[pos].to_numpy()).any() for pos in years.values()):
+                return body        # a number too large for a float is re-read as text, to be quoted
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame({pos: pd.Series(dtype=object) for pos in range(width)})
+        except DataFileError:
+            raise
+        except pd.errors.ParserError as exc:
+            problem, row = _parser_problem(exc, sep)
+            raise where.error(problem, row=row) from exc
+        except (ValueError, OverflowError) as exc:   # a value that is not a plain number: read as text
+            if as_text:
+                raise where.error("CSV illisible (contenu non conforme au format attendu)") from exc
+    raise AssertionError("the text pass returns or raises")
+
+
+def _refuse_extra_fields(body: pd.DataFrame, width: int, sep: str, where: _Where) -> None:
+    """A row with more fields than the header: its values would land under the wrong years."""
+    column = body[width].cat                       # categories: a few distinct values, checked once each
+    filled = [code for code, value in enumerate(column.categories) if str(value).strip()]
+    extra = column.codes.isin(filled)
+    if not isinstance(body.index, pd.RangeIndex):
+        first = 0                                  # pandas took the first row's first field as an index
+    elif extra.any():
+        first = int(np.flatnonzero(extra.to_numpy())[0])
+    else:
+        return
+    raise where.error(_more_fields(None, width, sep), row=first + 2)
+
+
+def _more_fields(saw: int | None, width: int, sep: str) -> str:
+    fields = f"{saw} champs" if saw else "des champs en trop"
+    return f"{fields}, plus que les {width} colonnes de l'en-tête (séparateur « {sep} ») ; CSV illisible"
+
+
+def _parser_problem(exc: Exception, sep: str) -> tuple[str, int | None]:
+    """(problem, row) in French for pandas's English tokenizer error (header = row 1)."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if found:                      # pandas counts file lines; it expected the header's columns + 1 (_csv_body)
+        expected, line, saw = (int(g) for g in found.groups())
+        return _more_fields(saw, expected - 1, sep), line
+    return "CSV illisible (guillemets ou séparateurs incohérents)", None
 
 
 # --------------------------------------------------------------------------- one sheet
@@ -368,14 +479,19 @@ def _sheet_to_part(cells: pd.DataFrame, where: _Where) -> _Part:
         raise where.error("la feuille est vide", hint=f"Colonnes attendues : {_EXPECTED_TEXT}")
     header = [_text(v) for v in cells.iloc[0].tolist()]
     columns, years = _map_header(header, where)
-    body = cells.iloc[1:]
+    return _body_to_part(header, columns, years, cells.iloc[1:], where)
+
+
+def _body_to_part(header: list[str], columns: dict[str, int], years: dict[int, int], body: pd.DataFrame,
+                  where: _Where) -> _Part:
+    """Validate the rows below the header (`body` columns labelled by their position in it)."""
     rows = np.arange(2, len(body) + 2, dtype=np.int32)   # Excel row numbers, header = row 1
-    texts = {name: _texts(body.iloc[:, pos]) for name, pos in columns.items()}
-    values = {year: _numbers(body.iloc[:, pos], where, header[pos], rows)
+    texts = {name: CodedText.from_column(body[pos], _text) for name, pos in columns.items()}
+    values = {year: _numbers(body[pos], where, header[pos], rows)
               for year, pos in years.items()}
     blank_row = np.ones(len(body), dtype=bool)
     for array in texts.values():
-        blank_row &= array == ""
+        blank_row &= array.where(lambda t: t == "")
     for array in values.values():
         blank_row &= np.isnan(array)
     keep = ~blank_row
@@ -440,31 +556,39 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _texts(column: pd.Series) -> np.ndarray:
-    """Every cell as text, converting each distinct value once (vectorised via the uniques)."""
-    raw = column.to_numpy(dtype=object)
-    uniques = pd.unique(raw)
-    mapped = np.array([_text(v) for v in uniques] + [""], dtype=object)
-    return mapped[pd.Index(uniques).get_indexer(raw)]
-
-
 def _numbers(column: pd.Series, where: _Where, name: str, rows: np.ndarray) -> np.ndarray:
     """Euro values as float64, NaN for blank cells; text that is not a number or < 0 is refused."""
-    raw = column.to_numpy(dtype=object)
-    values = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan, copy=True)
-    missing = np.flatnonzero(np.isnan(values))
-    if len(missing):
-        values[missing] = _numbers_from_text(raw[missing], where, name, rows[missing])
+    raw = None                                            # the cells as text, when they came as text
+    if pd.api.types.is_float_dtype(column.dtype):         # a CSV column pandas already parsed
+        values = column.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    else:
+        raw = column.to_numpy(dtype=object)
+        values = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan, copy=True)
+        missing = np.flatnonzero(np.isnan(values))
+        if len(missing):
+            values[missing] = _numbers_from_text(raw[missing], where, name, rows[missing])
     bad = np.flatnonzero(np.isinf(values))
     if len(bad):
-        raise where.error(f"la valeur « {raw[bad[0]]} » n'est pas un nombre", column=name,
-                          row=int(rows[bad[0]]))
+        raise _too_large(None if raw is None else raw[bad[0]], where, name, int(rows[bad[0]]))
     negative = np.flatnonzero(values < 0)
     if len(negative):
-        raise where.error(f"valeur négative ({raw[negative[0]]}) : attendu un montant en euros "
+        shown = _fr_number(values[negative[0]]) if raw is None else cap(raw[negative[0]], 40)
+        raise where.error(f"valeur négative ({shown}) : attendu un montant en euros "
                           "positif ou nul", column=name, row=int(rows[negative[0]]))
     return values
+
+
+def _too_large(raw, where: _Where, name: str, row: int) -> DataFileError:
+    """A number beyond float range (a 5 000-digit cell, « 1e999 »), named by its start and its length."""
+    text = _text(raw) if raw is not None else ""
+    digits = sum(c.isdigit() for c in text)
+    if digits > 30:
+        return where.error(f"le nombre « {text[:12]}… » ({format_number(digits)} chiffres) est trop grand pour "
+                           "un montant en euros", column=name, row=row)
+    shown = f"« {cap(text, 40)} » " if text else ""
+    return where.error(f"la valeur {shown}n'est pas un nombre utilisable (trop grande pour un montant en euros)",
+                       column=name, row=row)
 
 
 def _numbers_from_text(raw: np.ndarray, where: _Where, name: str, rows: np.ndarray) -> np.ndarray:
@@ -477,48 +601,49 @@ def _numbers_from_text(raw: np.ndarray, where: _Where, name: str, rows: np.ndarr
     valid = compact.str.fullmatch(_NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
     bad = np.flatnonzero(~blank & ~valid)
     if len(bad):
-        raise where.error(f"la valeur « {text.iloc[bad[0]]} » n'est pas un nombre", column=name,
+        raise where.error(f"la valeur « {cap(text.iloc[bad[0]], 60)} » n'est pas un nombre", column=name,
                           row=int(rows[bad[0]]),
                           hint="Attendu un montant en euros, ou une cellule vide")
     out = np.full(len(raw), np.nan)
-    out[valid] = pd.to_numeric(compact[valid]).to_numpy(dtype="float64")
+    # float() of each text: Python's int() refuses over 4 300 digits, float() says inf (refused above)
+    out[valid] = compact[valid].astype("float64").to_numpy(dtype="float64")
     return out
 
 
-def _validate_codes(texts: dict[str, np.ndarray], keep: np.ndarray, rows: np.ndarray,
-                    where: _Where) -> dict[str, np.ndarray]:
+def _validate_codes(texts: dict[str, CodedText], keep: np.ndarray, rows: np.ndarray,
+                    where: _Where) -> dict[str, CodedText]:
     """Canonical départements and flows; blank codes on a non-blank row are refused."""
     for name in ("CodeA129", "Pays", "Dep", "Flux"):
-        blank = np.flatnonzero(keep & (texts[name] == ""))
+        blank = np.flatnonzero(keep & texts[name].where(lambda t: t == ""))
         if len(blank):
             raise where.error("cellule vide sur une ligne de données", column=name,
                               row=int(rows[blank[0]]))
-    departments = _map_uniques(texts["Dep"], normalize_department_code)
-    bad = np.flatnonzero(keep & pd.isna(departments))
+    departments = texts["Dep"].mapped(lambda t: normalize_department_code(t) if t else None)
+    bad = np.flatnonzero(keep & departments.where(lambda d: d is None))
     if len(bad):
-        raise where.error(f"« {texts['Dep'][bad[0]]} » n'est pas un code de département",
+        raise where.error(f"« {cap(texts['Dep'].text(bad[0]), 60)} » n'est pas un code de département",
                           column="Dep", row=int(rows[bad[0]]),
                           hint="Attendu l'un des 101 codes (01 à 95 avec 2A et 2B, 971 à 976)")
-    flows = _map_uniques(texts["Flux"], lambda t: schema.OFFICIAL_FLUX.get(t.capitalize()))
-    bad = np.flatnonzero(keep & pd.isna(flows))
+    flows = texts["Flux"].mapped(lambda t: schema.OFFICIAL_FLUX.get(t.capitalize()) if t else None)
+    bad = np.flatnonzero(keep & flows.where(lambda f: f is None))
     if len(bad):
-        raise where.error(f"flux « {texts['Flux'][bad[0]]} » inconnu : attendu « Import » ou "
+        raise where.error(f"flux « {cap(texts['Flux'].text(bad[0]), 60)} » inconnu : attendu « Import » ou "
                           "« Export »", column="Flux", row=int(rows[bad[0]]))
     implied = _flow_from_name(where.name)
     if implied:
-        bad = np.flatnonzero(keep & (flows != implied))
+        bad = np.flatnonzero(keep & flows.where(lambda f: f != implied))
         if len(bad):
-            raise where.error(f"flux « {texts['Flux'][bad[0]]} » dans un fichier "
+            raise where.error(f"flux « {cap(texts['Flux'].text(bad[0]), 60)} » dans un fichier "
                               f"d'{schema.FLOW_NAMES[implied]} (son nom contient "
                               f"{implied.upper()})", column="Flux", row=int(rows[bad[0]]))
+    # unknown codes are kept and shown: without control characters (lib.core.printable)
     return {schema.DEPARTMENT: departments, schema.FLOW: flows,
-            schema.PRODUCT: texts["CodeA129"], schema.COUNTRY: texts["Pays"]}
+            schema.PRODUCT: _printable(texts["CodeA129"]), schema.COUNTRY: _printable(texts["Pays"])}
 
 
-def _map_uniques(texts: np.ndarray, func) -> np.ndarray:
-    uniques = pd.unique(texts)
-    mapped = np.array([func(t) if t else None for t in uniques], dtype=object)
-    return mapped[pd.Index(uniques).get_indexer(texts)]
+def _printable(texts: CodedText) -> CodedText:
+    """The codes without control characters, checked once per distinct value."""
+    return texts.mapped(lambda t: printable_label(t) if isinstance(t, str) else t)
 
 
 def _flow_from_name(name: str) -> str | None:
@@ -526,15 +651,15 @@ def _flow_from_name(name: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _melt(codes: dict[str, np.ndarray], values: dict[int, np.ndarray], keep: np.ndarray,
+def _melt(codes: dict[str, CodedText], values: dict[int, np.ndarray], keep: np.ndarray,
           rows: np.ndarray, where: _Where) -> _Part:
     """One entry per non-blank value cell of the kept rows."""
     picks = {year: np.flatnonzero(keep & ~np.isnan(array)) for year, array in values.items()}
     index = np.concatenate(list(picks.values()))
     years = np.concatenate([np.full(len(p), year, dtype=np.int16) for year, p in picks.items()])
-    return _Part(where=where, department=codes[schema.DEPARTMENT][index],
-                 flow=codes[schema.FLOW][index], product=codes[schema.PRODUCT][index],
-                 country=codes[schema.COUNTRY][index], year=years,
+    return _Part(where=where, department=codes[schema.DEPARTMENT].take(index),
+                 flow=codes[schema.FLOW].take(index), product=codes[schema.PRODUCT].take(index),
+                 country=codes[schema.COUNTRY].take(index), year=years,
                  value=np.concatenate([values[y][p] for y, p in picks.items()]),
                  row=rows[index])
 
@@ -542,12 +667,15 @@ def _melt(codes: dict[str, np.ndarray], values: dict[int, np.ndarray], keep: np.
 # --------------------------------------------------------------------------- all files
 
 def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, list[str]]:
-    """Concatenate, drop identical duplicates, refuse conflicting ones, build categories."""
+    """Concatenate, drop identical duplicates, refuse conflicting ones, build categories.
+
+    Consumes `parts`: once checked, the list is emptied so that the long-form arrays are freed before
+    the table is built (the peak memory of an import is here)."""
     if not any(len(p) for p in parts):
         return schema.empty_tidy_table(), ["Aucune valeur renseignée dans les fichiers lus."]
     factors = {}
     for name in (schema.DEPARTMENT, schema.FLOW, schema.PRODUCT, schema.COUNTRY):
-        factors[name] = pd.factorize(np.concatenate([getattr(p, name) for p in parts]), sort=True)
+        factors[name] = merged([getattr(p, name) for p in parts])
     year = np.concatenate([p.year for p in parts])
     value = np.concatenate([p.value for p in parts])
     year_codes, year_uniques = pd.factorize(year, sort=True)
@@ -555,6 +683,8 @@ def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, list[str]]:
     for codes, uniques in list(factors.values()) + [(year_codes, year_uniques)]:
         key = key * len(uniques) + codes
     keep, warnings = _deduplicate(key, value, parts)
+    del key
+    parts.clear()
     dep_codes, dep_uniques = factors[schema.DEPARTMENT]
     region_codes, region_uniques = pd.factorize(np.array([region_of(d) for d in dep_uniques],
                                                          dtype=object), sort=True)
@@ -595,20 +725,21 @@ def _deduplicate(key: np.ndarray, value: np.ndarray, parts: list[_Part]):
     warnings = []
     revised = int((same_cell & ~same_release & differs).sum())
     if revised:
-        warnings.append(f"{revised:,} valeur(s) révisée(s) entre deux diffusions des douanes : la plus récente est "
-                        "retenue.".replace(",", " "))
+        warnings.append(f"{format_number(revised)} valeur(s) révisée(s) entre deux diffusions des douanes : la plus "
+                        "récente est retenue.")
     dropped = int((~keep).sum()) - revised
     if dropped:
-        warnings.append(f"{dropped:,} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une seule "
-                        "fois.".replace(",", " "))
+        # format_number, not str.replace(",", " ") over the whole sentence, which ate its own comma
+        warnings.append(f"{format_number(dropped)} ligne(s) en double (mêmes codes, même valeur) : gardée(s) une "
+                        "seule fois.")
     return keep, warnings
 
 
 def _conflict_error(first: int, second: int, value: np.ndarray, parts: list[_Part]):
     """Name both places (file, member, row) where the same cell carries different values."""
     (p1, i1), (p2, i2) = _locate(first, parts), _locate(second, parts)
-    cell = (f"département {p1.department[i1]}, flux {p1.flow[i1]}, produit {p1.product[i1]}, "
-            f"pays {p1.country[i1]}, année {p1.year[i1]}")
+    cell = (f"département {p1.department.text(i1)}, flux {p1.flow.text(i1)}, produit {p1.product.text(i1)}, "
+            f"pays {p1.country.text(i1)}, année {p1.year[i1]}")
     return p1.where.error(
         f"la même donnée ({cell}) figure deux fois avec des valeurs différentes : "
         f"{_fr_number(value[first])} en {p1.where.place(int(p1.row[i1]))} et "
@@ -632,13 +763,14 @@ def _fr_number(value: float) -> str:
 
 # --------------------------------------------------------------------------- reporting
 
-def _source_entry(label: str, suffix: str, parts: list[_Part], release: dt.date | None) -> dict:
+def _source_entry(label: str, suffix: str, parts: list[_Part], release: dt.date | None,
+                  origin: str | None = None) -> dict:
     years = sorted({int(y) for p in parts for y in np.unique(p.year)})
-    flows = sorted({str(f) for p in parts for f in pd.unique(p.flow)})
+    flows = sorted({str(f) for p in parts for f in p.flow.distinct()})
     return {"file": label, "kind": suffix.lstrip("."),
             "members": [p.where.member for p in parts if p.where.member],
             "rows": int(sum(len(p) for p in parts)), "years": years, "flows": flows,
-            "release_date": release.isoformat() if release else None}
+            "release_date": release.isoformat() if release else None, "release_from": origin}
 
 
 def _coverage_warnings(sources: list[dict]) -> list[str]:
@@ -648,11 +780,9 @@ def _coverage_warnings(sources: list[dict]) -> list[str]:
     if len(set(spans.values())) > 1:
         warnings.append("Les fichiers ne couvrent pas les mêmes années : " + " ; ".join(
             f"« {name} » ({', '.join(map(str, ys))})" for name, ys in spans.items()) + ".")
-    months = {release_label(dt.date.fromisoformat(s["release_date"]))
-              for s in sources if s["release_date"]}
-    if len(months) > 1:
-        warnings.append("Les archives viennent de diffusions différentes ("
-                        + ", ".join(sorted(months)) + ") : la plus récente est citée.")
+    disagreement = disagreement_warning(sources)
+    if disagreement:
+        warnings.append(disagreement)
     for s in sources:
         if s["kind"] == "zip" and s["rows"] and len(s["flows"]) == 1:
             missing = schema.EXPORT if s["flows"] == [schema.IMPORT] else schema.IMPORT

@@ -17,6 +17,8 @@ import pandas as pd
 
 from lib.core.errors import DataFileError
 from lib.core.files import decode_text, sniff_separator
+from lib.core.printable import printable_label
+from lib.data.read_limits import check_csv_shape
 from lib.data.reference import departments as ref
 from lib.data.reference.french_names import NamePhrase, territory_phrase
 
@@ -211,6 +213,7 @@ def read_industry_territories(path: str | Path, data: bytes | None = None) -> Te
     if not raw.strip():
         raise DataFileError("le fichier est vide (0 ligne) ; attendu la liste des communes des Territoires "
                             "d'industrie", file=path.name)
+    check_csv_shape(raw, path.name, (",", ";"))      # bounds first: pandas would allocate for any header
     text = decode_text(raw)
     delimiter = sniff_separator(text.split("\n", 1)[0], (",", ";"))
     try:
@@ -234,6 +237,7 @@ def _territories_from_communes(table: pd.DataFrame, file_name: str) -> dict[str,
         if not ref.is_department(dep):
             raise DataFileError(f"code commune « {insee} » : son département « {dep} » n'existe pas",
                                 file=file_name, column="insee_com", row=row_number)
+        ids, names = printable_label(ids), printable_label(names)      # no control character past here
         id_list = [i.strip() for i in ids.split(";") if i.strip()]
         name_list = [n.strip() for n in names.split(" ; ")]
         if len(name_list) != len(id_list):      # a TI without its name on this line is named by its own id

@@ -16,6 +16,7 @@ were. Every attempt, refused or accepted, is written to the audit log with the f
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -25,7 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.core.files import file_sha256
-from lib.data import audit, versions
+from lib.core.text_limits import cap
+from lib.data import audit, leftovers, versions
+from lib.data.file_changes import changes_sentence, file_changes
+from lib.data.release_dates import release_phrase
 from lib.core import schema
 from lib.core.errors import DataFileError
 from lib.data.official_files import discover_files, read_official_files
@@ -55,8 +59,15 @@ class UploadReport:
     warnings: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     release_date: str | None = None
+    release_text: str = ""         # « février 2026, un fichier de décembre 2026 » (lib.data.release_dates)
     version: str | None = None     # the data version created (or already in use when nothing changed)
     unchanged: bool = False        # the files sent are exactly those of the version in use
+    changes: dict | None = None    # added / changed / unchanged / removed file names (lib.data.file_changes)
+
+    @property
+    def changes_sentence(self) -> str:
+        """« 1 fichier modifié : region_13_A.zip ; 17 inchangés » (empty when nothing was compared)."""
+        return changes_sentence(self.changes)
 
     @property
     def kept(self) -> list[str]:
@@ -88,11 +99,15 @@ def accept_uploads(files: list[tuple[str, bytes]], *, actor: str = "console", ac
         if dest is not None:
             return _accept_into_folder(files, Path(dest))
         with versions.lock():
-            staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=versions.root()))
+            _remove_leftovers(actor)
             try:
-                report = _validate_and_keep(files, versions.base_files(), staging, actor, action)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=versions.root()))
+                try:
+                    report = _validate_and_keep(files, versions.base_files(), staging, actor, action)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
+            except OSError as exc:       # disk full, read-only or missing folder while staging or reading
+                raise DataFileError(_disk_problem(exc)) from exc
             if not report.unchanged:
                 versions.apply_retention()
     except DataFileError as exc:
@@ -107,12 +122,32 @@ def accept_uploads(files: list[tuple[str, bytes]], *, actor: str = "console", ac
     return report
 
 
+def _remove_leftovers(actor: str) -> None:
+    """Under the data lock, every staging folder is a leftover of an interrupted import: remove it."""
+    cleanup = leftovers.Cleanup()
+    leftovers.remove_staging(versions.root(), cleanup)
+    leftovers.record(cleanup, actor, "Avant un import")
+
+
+def _disk_problem(exc: OSError) -> str:
+    """A French sentence for a failed write or read of the staging copy; nothing was changed."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = "espace disque insuffisant"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what = "écriture refusée (disque en lecture seule ou droits insuffisants)"
+    else:
+        what = f"erreur d'entrée-sortie ({cap(exc.strerror or type(exc).__name__, 80)})"
+    return (f"les fichiers reçus n'ont pas pu être copiés ni lus dans « {cap(versions.root(), 120)} » : {what} ; "
+            "rien n'a été modifié, les données en service restent utilisées")
+
+
 def _accept_into_folder(files: list[tuple[str, bytes]], dest: Path) -> UploadReport:
     """Validation only, files kept in `dest` (no version, no log): for tests of the checks."""
     staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=_staging_parent(dest)))
     try:
         base = {p.name: p for p in sorted(dest.iterdir()) if p.is_file()} if dest.is_dir() else {}
         report, final, _ = _validate(files, base, staging)
+        report.changes = file_changes(_entries(base), _entries(final))
         dest.mkdir(parents=True, exist_ok=True)
         for name, path in final.items():
             if path.parent != dest:
@@ -207,11 +242,9 @@ def _validate(files: list[tuple[str, bytes]], base: dict[str, Path],
         report.replaced.append(name)
         report.warnings.append(f"La liste des Territoires d'industrie « {name} » est remplacée "
                                f"par « {report.ti_file} ».")
-    for name in base:
-        if name.lower() in new_names:
-            report.replaced.append(name)
-            report.warnings.append(f"Le fichier « {name} » déjà retenu est remplacé par celui qui "
-                                   "vient d'être envoyé.")
+    # a file sent under the name of a kept one replaces it: said once for all by `report.changes`
+    # (« 1 fichier modifié : … ; 17 inchangés »), not by one warning per file
+    report.replaced.extend(name for name in base if name.lower() in new_names)
     if report.ti_file and not any(not TI_NAME.match(n) for n in final):
         report.warnings.append("Aucun fichier des douanes n'est encore retenu : l'application affiche toujours les "
                                "données de démonstration et leurs Territoires d'industrie fictifs ; la liste "
@@ -233,6 +266,7 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
     elif in_use is not None:          # a new Territoires d'industrie list alone: same table as before
         summary = {k: in_use.manifest.get(k) for k in ("rows", "years", "departments", "release_date")}
         summary["file_rows"] = {f["name"]: f["rows"] for f in in_use.files if "rows" in f}
+        summary["file_releases"] = {f["name"]: f.get("release_date") for f in in_use.files}
     else:
         summary = {}
     try:
@@ -243,6 +277,7 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
         raise DataFileError(f"les fichiers n'ont pas pu être enregistrés dans « {versions.root()} » "
                             f"({exc.strerror or exc}) ; rien n'a été modifié") from exc
     report.version = version.id
+    report.changes = version.manifest.get("changes")
     if result is not None:
         try:
             from lib.data.trade_cache import store
@@ -250,6 +285,11 @@ def _validate_and_keep(files: list[tuple[str, bytes]], base: dict[str, Path], st
         except OSError:
             pass                                                   # the app will read the files itself
     return report
+
+
+def _entries(files: dict[str, Path]) -> list[dict]:
+    """Name and SHA-256 of each file, as a manifest lists them."""
+    return [{"name": name, "sha256": file_sha256(path)} for name, path in sorted(files.items())]
 
 
 def _same_content(final: dict[str, Path], version) -> bool:
@@ -301,13 +341,14 @@ def _read_with_kept_files(trade: list[_Staged], base: dict[str, Path], preview: 
     report.trade_files = [s.name for s in trade]
     report.rows = sum(int(src["rows"]) for src in result.sources if src["file"] in uploaded)
     report.total_rows = len(result.table)
-    departments = set(result.table[schema.DEPARTMENT].astype(str).unique())
+    departments = {str(d) for d in result.table[schema.DEPARTMENT].unique()}   # from the codes: no text per row
     report.departments = len(departments)
     report.warnings.extend(result.warnings)
     regions_present = {ref.region_of(d) for d in departments}
     report.regions = len(regions_present)
     report.years = sorted(int(y) for y in result.table[schema.YEAR].unique())
     report.release_date = result.release_date.isoformat() if result.release_date else None
+    report.release_text = release_phrase(result.release_date, result.release_others)
     partial = _partial_coverage_warning(regions_present, departments)
     if partial:
         report.warnings.append(partial)

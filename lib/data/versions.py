@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib.data import audit
+from lib.data.file_changes import changes_cell, file_changes
 from lib.core import schema
 from lib.core.files import file_sha256, fsync_dir, fsync_file, write_durably
 from lib.core.errors import DataFileError
-from lib.core.filelock import file_lock
+from lib.core.filelock import file_lock, is_locked
 
 VERSION_ID = re.compile(r"^v(\d{4,})$")
 DEFAULT_KEEP = 20          # versions kept by the retention rule (CET_VERSIONS_KEEP), the one in use always kept
@@ -91,11 +92,31 @@ class Version:
 # --------------------------------------------------------------------------- read
 
 def _read_manifest(path: Path) -> dict | None:
+    """The version's manifest, or None when it is missing or damaged (then the version is not complete).
+
+    Damaged includes valid JSON with fields of the wrong type: the history and the CLI read them as they
+    are, so a manifest edited by hand must not make them fail.
+    """
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return manifest if isinstance(manifest, dict) and manifest.get("id") == path.name else None
+    if not isinstance(manifest, dict) or manifest.get("id") != path.name or not _well_formed(manifest):
+        return None
+    return manifest
+
+
+def _well_formed(manifest: dict) -> bool:
+    files = manifest.get("files", [])
+    try:
+        dt.datetime.fromisoformat(manifest["created"])
+        if manifest.get("release_date") is not None:
+            dt.date.fromisoformat(manifest["release_date"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return (isinstance(files, list) and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in files)
+            and all(isinstance(manifest.get(k, ""), str) for k in ("action", "actor"))
+            and isinstance(manifest.get("rows"), (int, type(None))) and isinstance(manifest.get("years", []), list))
 
 
 def get(version_id: str) -> Version:
@@ -132,22 +153,108 @@ def list_versions() -> list[Version]:
     return sorted(found, key=lambda v: v.number, reverse=True)
 
 
-def current_id() -> str | None:
-    """The id named in CURRENT (one small read: what a running server checks at each rerun)."""
+@dataclass(frozen=True)
+class InService:
+    """The version to serve and, when CURRENT could not be followed, why (French); problem None: all is well."""
+    version: Version | None
+    problem: str | None = None
+
+    @property
+    def message(self) -> str | None:
+        """The French sentence for the banner, the CLI and the journal."""
+        if self.problem is None:
+            return None
+        if self.version is None:
+            return f"{self.problem}, et aucune version complète n'existe"
+        return (f"{self.problem} : la version {describe(self.version)}, la plus récente complète, est servie à "
+                "la place")
+
+
+_CURRENT_MAX_BYTES = 64                  # « v0003\n »: anything longer is damaged, never read whole
+_state_cache: dict = {}                  # one entry: the stamps it was computed for → InService
+_recoveries_logged: set[tuple] = set()   # one journal line per process and damage
+
+
+def in_service() -> InService:
+    """The version named in CURRENT; if CURRENT is missing, damaged, or names a version that is missing or
+    whose manifest is missing or corrupt, the newest complete version (never the demo while one exists),
+    with the problem, logged once in the journal. Cheap at each rerun: a small read and two stat calls."""
+    base = root()
+    raw = _read_current_bytes(base)
+    named = _parse_current(raw)
+    key = (str(base), raw, _stamp(base), _stamp(base / named / "manifest.json") if named else None)
+    cached = _state_cache.get("entry")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    manifest = _read_manifest(base / named) if named else None
+    if manifest is not None:
+        state = InService(Version(named, base / named, manifest))
+    else:
+        state = _recover(base, raw, named)
+        if state.problem is None and state.version is not None:
+            return state                             # a switch in progress: look again next time
+    _state_cache["entry"] = (key, state)
+    return state
+
+
+def _recover(base: Path, raw: bytes | None, named: str | None) -> InService:
+    found = list_versions()
+    if raw is None and not found:
+        return InService(None)                       # no version yet: the normal state of a new install
+    if raw is None and is_locked(base / ".lock"):
+        return InService(found[0])                   # the first version is being put in service right now
+    if raw is None:
+        problem = "Le fichier CURRENT, qui désigne la version en service, est absent"
+    elif named is None:
+        problem = "Le fichier CURRENT, qui désigne la version en service, est illisible (vide ou contenu non reconnu)"
+    elif not (base / named).is_dir():
+        problem = f"Le fichier CURRENT désigne la version {named}, introuvable"
+    else:
+        problem = f"Le manifeste de la version {named}, désignée par le fichier CURRENT, est absent ou illisible"
+    state = InService(found[0] if found else None, problem)
+    if (str(base), state.message) not in _recoveries_logged:
+        _recoveries_logged.add((str(base), state.message))
+        audit.record("récupération", "serveur", audit.FAILED, state.message,
+                     version=state.version.id if state.version else None)
+    return state
+
+
+def _read_current_bytes(base: Path) -> bytes | None:
     try:
-        text = (root() / "CURRENT").read_text(encoding="utf-8").strip()
+        with open(base / "CURRENT", "rb") as handle:
+            return handle.read(_CURRENT_MAX_BYTES + 1)
+    except FileNotFoundError:
+        return None
     except OSError:
+        return b""                                   # a folder, no permission…: unreadable, as damaged
+
+
+def _parse_current(raw: bytes | None) -> str | None:
+    if not raw or len(raw) > _CURRENT_MAX_BYTES:
+        return None
+    try:
+        text = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
         return None
     return text if VERSION_ID.match(text) else None
 
 
-def current() -> Version | None:
-    vid = current_id()
-    if vid is None:
+def _stamp(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
         return None
-    path = root() / vid
-    manifest = _read_manifest(path)
-    return Version(vid, path, manifest) if manifest is not None else None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def current_id() -> str | None:
+    """The id of the version served (see `in_service`): what a running server checks at each rerun."""
+    version = in_service().version
+    return version.id if version is not None else None
+
+
+def current() -> Version | None:
+    return in_service().version
 
 
 def legacy_files() -> dict[str, Path]:
@@ -179,6 +286,7 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
     base.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(base)
     previous = current_id()
+    previous_manifest = _read_manifest(base / previous) if previous else None
     numbers = [int(m.group(1)) for p in base.iterdir() if (m := VERSION_ID.match(p.name))]
     new_id = f"v{max(numbers, default=0) + 1:04d}"
     staging = base / f".staging-{new_id}-{uuid.uuid4().hex[:8]}"
@@ -187,18 +295,21 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
         _checkpoint("staging")
         summary = dict(summary or {})
         per_file_rows = summary.pop("file_rows", {}) or {}
+        per_file_release = summary.pop("file_releases", {}) or {}
         entries = []
         for name, source in sorted(files.items()):
             target = staging / "files" / name
             _link_or_copy(source, target)
             entries.append({"name": name, "bytes": target.stat().st_size, "sha256": file_sha256(target),
-                            **({"rows": per_file_rows[name]} if name in per_file_rows else {})})
+                            **({"rows": per_file_rows[name]} if name in per_file_rows else {}),
+                            **({"release_date": per_file_release[name]} if per_file_release.get(name) else {})})
             _checkpoint("file")
         manifest = {
             "id": new_id,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "actor": actor, "action": action, "replaces": previous,
             "files": entries, "replaced_files": sorted(replaced or []),
+            "changes": file_changes(previous_manifest["files"] if previous_manifest else None, entries),
             "rows": summary.get("rows"), "years": summary.get("years", []),
             "departments": summary.get("departments"), "release_date": summary.get("release_date"),
             "warnings": list(warnings or []),
@@ -213,19 +324,43 @@ def publish(files: dict[str, Path], *, actor: str, action: str, summary: dict | 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)   # nothing of a failed build stays behind
         raise
-    _switch(new_id)
+    _switch(new_id, actor, previous)
     return Version(new_id, base / new_id, manifest)
 
 
-def _switch(version_id: str) -> None:
-    """Name `version_id` in CURRENT: write a temporary file, fsync it, rename it over CURRENT."""
+def changes_of(version: Version) -> dict | None:
+    """What `version` changed against the version it replaced: its manifest's `changes`, or, for a manifest
+    written before they were recorded, the same comparison made now (None if the replaced one is gone)."""
+    if isinstance(version.manifest.get("changes"), dict):
+        return version.manifest["changes"]
+    replaced = version.manifest.get("replaces")
+    previous = _read_manifest(root() / replaced) if replaced and VERSION_ID.match(str(replaced)) else None
+    if replaced and previous is None:
+        return None
+    return file_changes(previous["files"] if previous else None, version.files)
+
+
+def _switch(version_id: str, actor: str, previous: str | None) -> None:
+    """Name `version_id` in CURRENT: write a temporary file, fsync it, rename it over CURRENT.
+
+    The journal gets the intent first (« en cours ») and the outcome right after the rename, so that a
+    process killed in between leaves a line saying which switch it was making (CURRENT tells whether it
+    happened)."""
     base = root()
-    tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
-    write_durably(tmp, version_id + "\n")
-    _checkpoint("current-written")
-    os.replace(tmp, base / "CURRENT")
-    fsync_dir(base)
-    _checkpoint("switched")
+    change = f"mise en service de la version {version_id} à la place de {previous or 'aucune'}"
+    audit.record("mise en service", actor, audit.STARTED, change, version=version_id, previous=previous)
+    try:
+        tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
+        write_durably(tmp, version_id + "\n")
+        _checkpoint("current-written")
+        os.replace(tmp, base / "CURRENT")
+        fsync_dir(base)
+        _checkpoint("switched")
+    except Exception as exc:
+        audit.record("mise en service", actor, audit.FAILED, f"{change} : échec ({type(exc).__name__})",
+                     version=version_id, previous=previous)
+        raise
+    audit.record("mise en service", actor, audit.ACCEPTED, change, version=version_id, previous=previous)
 
 
 def ensure_migrated(actor: str = "reprise de data/officiel") -> Version | None:
@@ -248,10 +383,11 @@ def rollback(version_id: str, actor: str) -> Version:
     try:
         with lock():
             target = get(version_id)
-            previous = current_id()
-            if previous == target.id:
+            state = in_service()
+            previous = state.version.id if state.version is not None else None
+            if previous == target.id and state.problem is None:      # a damaged CURRENT may be rewritten
                 raise DataFileError(f"la version {target.id} est déjà celle en service")
-            _switch(target.id)
+            _switch(target.id, actor, previous)
     except DataFileError as exc:
         audit.record("retour", actor, audit.REFUSED, str(exc), version=str(version_id))
         raise
@@ -296,7 +432,8 @@ def summary_of_result(result) -> dict:
     return {"rows": int(len(table)), "years": sorted(int(y) for y in table[schema.YEAR].unique()),
             "departments": int(table[schema.DEPARTMENT].nunique()),
             "release_date": result.release_date.isoformat() if result.release_date else None,
-            "file_rows": {str(s["file"]): int(s["rows"]) for s in result.sources}}
+            "file_rows": {str(s["file"]): int(s["rows"]) for s in result.sources},
+            "file_releases": {str(s["file"]): s.get("release_date") for s in result.sources}}
 
 
 def _clean_leftovers(base: Path) -> None:
@@ -322,6 +459,16 @@ def describe(version: Version) -> str:
     return f"{version.id} du {local:%d/%m/%Y} à {local:%H:%M}"
 
 
+def release_text(version: Version) -> str:
+    """« février 2026 », or « février 2026, un fichier de décembre 2026 » when its files say different months
+    (per-file release dates of the manifest; older manifests only have the dataset's)."""
+    from lib.data.release_dates import dataset_release, release_label, release_phrase
+    per_file = [{"file": f["name"], "release_date": f["release_date"]} for f in version.files if f.get("release_date")]
+    if per_file:
+        return release_phrase(*dataset_release(per_file))
+    return release_label(version.release_date) if version.release_date else "—"
+
+
 ACTION_LABELS = {"dépôt": "dépôt dans l'application", "import": "import (ligne de commande)",
                  "téléchargement": "téléchargement (ligne de commande)", "reprise": "reprise de data/officiel"}
 
@@ -329,7 +476,6 @@ ACTION_LABELS = {"dépôt": "dépôt dans l'application", "import": "import (lig
 def history_rows(with_actor: bool = False) -> list[dict]:
     """One row per version, newest first, in French, for the « Historique des données » table."""
     from lib.core.formatting import format_number
-    from lib.data.official_files import release_label
     in_use = current_id()
     rows = []
     for version in list_versions():
@@ -337,7 +483,9 @@ def history_rows(with_actor: bool = False) -> list[dict]:
         names = [f["name"] for f in version.files]
         row = {"Version": version.id, "En service": "oui" if version.id == in_use else "",
                "Date": f"{local:%d/%m/%Y %H:%M}",
-               "Diffusion": release_label(version.release_date) if version.release_date else "—",
+               # what changed, before the details: on a laptop the last columns scroll out of sight
+               "Changements": changes_cell(changes_of(version)),
+               "Diffusion": release_text(version),
                "Lignes": format_number(version.manifest["rows"]) if version.manifest.get("rows") else "—",
                "Opération": ACTION_LABELS.get(version.manifest.get("action"), version.manifest.get("action", "")),
                "Fichiers": f"{len(names)} : " + ", ".join(names)}

@@ -8,6 +8,7 @@ every file.
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import threading
 from collections import OrderedDict
@@ -77,7 +78,8 @@ class ChartImages:
                 self._pending[key] = str(exc)            # nothing to draw: say why, as the pages do
                 continue
             if self._pool is not None:
-                self._pending[key] = self._pool.submit(chart_png, figure, frame, scale=scale, compact=compact)
+                self._pending[key] = self._pool.submit(contextvars.copy_context().run, chart_png, figure, frame,
+                                                       scale=scale, compact=compact)   # same render owner
 
     def __enter__(self) -> "ChartImages":
         return self

@@ -10,6 +10,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+from lib.outputs.big_documents import big_document
 from lib.outputs.excel_export import workbook_to_xlsx
 from lib.data.official_files import citation
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
@@ -162,6 +163,7 @@ def _synthesis_text(data, territory: Territory, year: int) -> str:
     return overview_synthesis(data.cube, territory, year).text
 
 
+@big_document            # a France document frees hundreds of MB: give them back
 def build_dossier(data, territory: Territory | str, year: int | None = None, *, with_images: bool = True,
                   palette: Palette = DEFAULT_PALETTE, image_scale: float = IMAGE_SCALE,
                   compact_images: bool = True, report: DossierReport | None = None,
@@ -175,8 +177,8 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
     if isinstance(territory, str):
         territory = data.catalog.resolve(territory)
     year = int(year or data.latest_year)
-    release_date = data.result.release_date
-    source = source_line(citation(release_date), data.is_demo) + getattr(data, "version_note", "")
+    release = data.result          # citation() reads the release months of its files from it
+    source = source_line(citation(release), data.is_demo) + getattr(data, "version_note", "")
     items = report_items(data.cube, data.catalog, territory, year, choices=choices)
     if with_images:
         images, images_note = render_images(items, source=source, palette=palette, scale=image_scale,
@@ -185,7 +187,7 @@ def build_dossier(data, territory: Territory | str, year: int | None = None, *, 
         images, images_note = {}, "Graphiques non inclus (dossier demandé sans images)."
     sheets = [table if len(table.frame) else dataclasses.replace(table, notes=[*table.notes, NO_DATA])
               for item in items for table in item.tables]
-    readme = readme_rows(territory, data.is_demo, images_note, release_date, data.catalog, palette=palette,
+    readme = readme_rows(territory, data.is_demo, images_note, release, data.catalog, palette=palette,
                          synthesis=_synthesis_text(data, territory, year))
     chosen = choices_text(items)
     if chosen:

@@ -36,6 +36,7 @@ NUMBER_FORMATS = {
 }
 if frozenset(NUMBER_FORMATS) != KINDS:  # one Excel number format per column kind of the table model
     raise ImportError("excel_export.NUMBER_FORMATS and table_model.KINDS differ")
+SIGNED_EUR_FORMAT = "+#,##0;-#,##0;0"    # a change column (Column.signed): « +1 234 », « -56 », « 0 »
 README_SHEET = "Lisez-moi"
 APP_NAME = "Commerce extérieur des territoires"
 
@@ -125,7 +126,7 @@ def number_format(value: float, kind: str) -> str:
     return NUMBER_FORMATS[kind]
 
 
-def _write_cell(ws: Worksheet, row: int, column: int, value, kind: str) -> int:
+def _write_cell(ws: Worksheet, row: int, column: int, value, kind: str, signed: bool = False) -> int:
     """Write one data cell; returns its display width."""
     cell = ws.cell(row=row, column=column)
     if _is_missing(value):
@@ -137,6 +138,9 @@ def _write_cell(ws: Worksheet, row: int, column: int, value, kind: str) -> int:
         if isinstance(number, (int, float)):
             cell.value = number
             cell.number_format = number_format(number, kind)
+            if signed and cell.number_format == NUMBER_FORMATS["eur"]:
+                cell.number_format = SIGNED_EUR_FORMAT
+                return _display_width(number, kind) + 1
             return _display_width(number, kind)
     _set_text(cell, value)
     return _display_width(cell.value, "text")
@@ -176,7 +180,7 @@ def write_table_sheet(ws: Worksheet, table: TableSheet, *, territory_label: str,
     values = [table.frame[c.key].tolist() for c in table.columns]
     for i in range(len(table.frame)):
         for j, column in enumerate(table.columns):
-            width = _write_cell(ws, header_row + 1 + i, j + 1, values[j][i], column.kind)
+            width = _write_cell(ws, header_row + 1 + i, j + 1, values[j][i], column.kind, signed=column.signed)
             widths[j] = max(widths[j], width)
 
     header_lines = 1

@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.shared import Cm, Pt, RGBColor
 
+from lib.outputs.big_documents import big_document, in_flight
 from lib.outputs.chart_images import ChartImages
 from lib.outputs.dossier import CAVEATS, DEMO_NOTICE
 from lib.outputs.file_names import download_name
@@ -269,6 +270,10 @@ def _set_language(doc, lang: str = "fr-FR") -> None:
         node.set(qn(attribute), lang)
 
 
+def _property(text: str, most: int = 255) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def _setup(doc, territory: Territory, year: int, title: str = TITLE) -> None:
     """A4 page, margins, French language, styles, properties and the footer naming ``title`` (the note has
     its own)."""
@@ -300,11 +305,13 @@ def _setup(doc, territory: Territory, year: int, title: str = TITLE) -> None:
     for name in ("Heading 1", "Heading 2", "Heading 3"):   # never a heading alone at the foot of a page
         styles[name].paragraph_format.keep_with_next = True
     properties = doc.core_properties
-    properties.title = f"{title} — {territory.name} ({year})"
+    # Word's document properties hold 255 characters at most (python-docx raises beyond): a territory's name
+    # read from a file may be longer
+    properties.title = _property(f"{title} — {territory.name} ({year})")
     properties.subject = "Commerce extérieur"
     properties.author = APP_NAME
     properties.language = "fr-FR"
-    properties.keywords = f"commerce extérieur; douanes; {territory.name}; {year}"
+    properties.keywords = _property(f"commerce extérieur; douanes; {territory.name}; {year}")
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _runs(footer, f"{title} — {territory.name} ({year}) — page ", size=8, color=GREY)
@@ -352,7 +359,7 @@ class _Charts:
         self.items = {item.key: item for item in report_items(data.cube, data.catalog, territory, year,
                                                               keys=FICHE_KEYS, choices=choices)}
         self.report = report
-        source = (source_line(citation(data.result.release_date), data.is_demo)   # demo: said on every chart
+        source = (source_line(citation(data.result), data.is_demo)   # demo: said on every chart
                   + getattr(data, "version_note", ""))
         self.images = ChartImages(list(self.items.values()), source=source, palette=palette, scale=IMAGE_SCALE,
                                   compact=COMPACT_IMAGES, draw=with_images, not_drawn=NO_IMAGES,
@@ -387,7 +394,7 @@ def _cover(doc, territory: Territory, year: int, data) -> None:
     doc.add_paragraph(TITLE, style="Title")
     doc.add_paragraph(f"{territory_heading(territory)} — {year}", style="Subtitle")
     _para(doc, f"Fiche produite le {_today()} par l'application « {APP_NAME} » sur le modèle de la "
-               "publication ANCT / DGE. " + citation(data.result.release_date) + ".", size=9, color=GREY)
+               "publication ANCT / DGE. " + citation(data.result) + ".", size=9, color=GREY)
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
     _synthesis(doc, territory, year, data)
@@ -471,7 +478,7 @@ def _methodology(doc, territory: Territory, year: int, data) -> None:
         _para(doc, text, style="List Bullet")
     _para(doc, f"Données : statistiques du commerce extérieur de l'année {year} par département et par région, "
                "mises en ligne en données ouvertes par la DGDDI (Direction générale des douanes et droits "
-               f"indirects) ({citation(data.result.release_date)}).")
+               f"indirects) ({citation(data.result)}).")
     if data.is_demo:
         _note(doc, f"**{DEMO_NOTICE}**")
 
@@ -596,7 +603,7 @@ def _practical(doc, territory: Territory, year: int, data, report: FicheReport) 
         _hyperlink(_para(doc, text, style="List Bullet"), url)
 
     _heading(doc, "Sources", level=2)
-    _para(doc, f"**{citation(data.result.release_date)}{getattr(data, 'version_note', '')}**")
+    _para(doc, f"**{citation(data.result)}{getattr(data, 'version_note', '')}**")
     paragraph = _para(doc, "Statistiques départementales et régionales du commerce extérieur (fichiers régionaux "
                            "annuels), Direction générale des douanes et droits indirects, en open data : ")
     _hyperlink(paragraph, OPEN_DATA_URL)
@@ -617,6 +624,7 @@ def _practical(doc, territory: Territory, year: int, data, report: FicheReport) 
 
 # ---------------------------------------------------------------- entry point
 
+@big_document            # a France document frees hundreds of MB: give them back
 def build_fiche(app_data, territory: Territory | str, year: int | None = None, *,
                 palette: Palette = DEFAULT_PALETTE, with_images: bool = True,
                 report: FicheReport | None = None, choices: ReportChoices | None = None) -> bytes:
@@ -713,19 +721,20 @@ def _cmd_fiche(args) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     start, size, images, failed = time.perf_counter(), 0, 0, []
     tty = sys.stderr.isatty()
-    for index, territory in enumerate(departments):
-        print(("\r" if tty else "") + progress_bar(index, len(departments), territory.id),
-              end="" if tty else "\n", file=sys.stderr, flush=True)
-        report = FicheReport()
-        try:
-            content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images,
-                                  report=report)
-        except Exception as exc:  # noqa: BLE001 - one broken sheet must not stop the other 100
-            failed.append(f"{territory.id} : {exc}")
-            continue
-        write_atomic(folder / fiche_file_name(territory, year), content)
-        size += len(content)
-        images += report.images
+    with in_flight():                    # memory goes back once, after the last sheet
+        for index, territory in enumerate(departments):
+            print(("\r" if tty else "") + progress_bar(index, len(departments), territory.id),
+                  end="" if tty else "\n", file=sys.stderr, flush=True)
+            report = FicheReport()
+            try:
+                content = build_fiche(app, territory, year, palette=palette, with_images=not args.no_images,
+                                      report=report)
+            except Exception as exc:  # noqa: BLE001 - one broken sheet must not stop the other 100
+                failed.append(f"{territory.id} : {exc}")
+                continue
+            write_atomic(folder / fiche_file_name(territory, year), content)
+            size += len(content)
+            images += report.images
     print(("\r" if tty else "") + progress_bar(len(departments), len(departments), "terminé"), file=sys.stderr)
     done = len(departments) - len(failed)
     print(f"{count_phrase(done, 'fiche écrite')} dans {folder} ({year}) : {count_phrase(images, 'graphique')}, "

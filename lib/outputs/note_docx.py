@@ -16,6 +16,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt
 
+from lib.outputs.big_documents import big_document
 from lib.outputs import fiche_docx as fiche
 from lib.outputs.chart_images import ChartImages
 from lib.outputs.dossier import DEMO_NOTICE
@@ -80,6 +81,7 @@ def _tighten(doc) -> None:
     subtitle.paragraph_format.space_after = Pt(4)
 
 
+@big_document            # a France document frees hundreds of MB: give them back
 def build_note(app_data, territory: Territory | str, year: int | None = None, *,
                palette: Palette = DEFAULT_PALETTE, with_image: bool = True) -> bytes:
     """The .docx bytes of the one-page note of ``territory`` for ``year`` (default: latest)."""
@@ -103,7 +105,7 @@ def build_note(app_data, territory: Territory | str, year: int | None = None, *,
     item = next(iter(report_items(data.cube, data.catalog, territory, year, keys=(CHART_KEY,))), None)
     if item is not None:
         fiche._heading(doc, item.title, 3)        # noqa: SLF001 - the chart's one title: the picture carries none
-        source = source_line(citation(data.result.release_date), data.is_demo)
+        source = source_line(citation(data.result), data.is_demo)
         # one picture: full colour (no 256-colour reduction, which saves 0,16 s and nothing that matters)
         with ChartImages([item], source=source, palette=palette, scale=1, compact=False, draw=with_image,
                          not_drawn="Graphique non inclus (note demandée sans image).",
@@ -116,7 +118,7 @@ def build_note(app_data, territory: Territory | str, year: int | None = None, *,
         if message:
             fiche._note(doc, message)  # noqa: SLF001
     paragraph = doc.add_paragraph()
-    run = paragraph.add_run(f"{citation(data.result.release_date)}. Note produite par l'application "
+    run = paragraph.add_run(f"{citation(data.result)}. Note produite par l'application "
                             f"« {fiche.APP_NAME} ».")
     run.font.size = Pt(8)
     run.font.color.rgb = fiche.GREY

@@ -3,7 +3,8 @@
 One persistent kaleido server per process: the first export pays the Chromium start (~2 s),
 later ones take ~0.2 s. That server is a single queue and is NOT thread-safe (Streamlit runs
 every session and every deferred download in its own thread: without a lock, callers get each
-other's images), so every call holds ``_LOCK``. kaleido registers ``stop_sync_server`` with
+other's images), so every call holds ``_LOCK``: a fair queue (lib/outputs/render_queue.py) that gives the
+turns round the sessions waiting, so that one visitor's PNG does not wait behind another's sixty. kaleido registers ``stop_sync_server`` with
 ``atexit`` when the server opens, so Chromium is closed when the process exits.
 
 When no browser is installed, :func:`figure_to_png` raises :class:`PngExportUnavailable` and the
@@ -28,6 +29,8 @@ from pathlib import Path
 import kaleido
 import plotly.io as pio
 
+from lib.outputs.render_queue import FairQueue
+
 DEFAULT_WIDTH = 1600
 DEFAULT_HEIGHT = 900
 DEFAULT_SCALE = 2
@@ -35,6 +38,7 @@ SERVER_TIMEOUT_S = 90
 RENDER_TIMEOUT_S = 20.0         # one render, Chromium start included (≈ 2,5 s), then about 0,3 s
 LOCK_WAIT_S = 2 * RENDER_TIMEOUT_S + 5
 COMPACT_COLOURS = 256           # palette of a compacted PNG
+RENDERER_MAX_MB = 550.0         # kaleido's Chromium: 250-320 MB PSS fresh, ≈ 500 after one dossier and one sheet
 UNAVAILABLE_MESSAGE = ("L'export PNG nécessite Chromium, absent de ce serveur : "
                        "utilisez le bouton appareil photo du graphique.")
 FAILED_MESSAGE = "L'export PNG a échoué : utilisez le bouton appareil photo du graphique."
@@ -43,7 +47,7 @@ TIMEOUT_MESSAGE = (f"L'image n'a pas pu être produite en {RENDER_TIMEOUT_S:.0f}
 BUSY_MESSAGE = ("Le moteur d'images est occupé par d'autres exports : réessayez dans un instant, ou utilisez le "
                 "bouton appareil photo du graphique.")
 
-_LOCK = threading.Lock()        # guards the kaleido server: start, calls, restart
+_LOCK = FairQueue()             # guards the kaleido server (start, calls, restart); fair across sessions
 _POLL_S = 0.05
 
 
@@ -235,11 +239,11 @@ def _abandon_server() -> None:
     kaleido._global_server = _sync_server.GlobalKaleidoServer()
 
 
-def _kill_browser_children() -> None:
-    """SIGKILL the Chromium trees this process started (kaleido's only; Linux /proc, nothing elsewhere).
+def _browser_tree() -> list[int]:
+    """The pids of the Chromium trees this process started (kaleido's only; Linux /proc, nothing elsewhere).
 
     kaleido starts Chromium through a small Python wrapper (choreographer), so the direct child's command
-    line names chromium; its whole tree goes.
+    line names chromium; its whole tree is returned, parents first.
     """
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -249,7 +253,7 @@ def _kill_browser_children() -> None:
         except (OSError, ValueError, IndexError):
             continue
     me = os.getpid()
-    doomed = []
+    tree = []
     for pid, ppid in parents.items():
         if ppid != me:
             continue
@@ -258,18 +262,52 @@ def _kill_browser_children() -> None:
         except OSError:
             continue
         if b"chrom" in command:
-            doomed.append(pid)
-    tree = list(doomed)
+            tree.append(pid)
     while True:
         more = [pid for pid, ppid in parents.items() if ppid in tree and pid not in tree]
         if not more:
-            break
+            return tree
         tree.extend(more)
-    for pid in reversed(tree):
+
+
+def _kill_browser_children() -> None:
+    """SIGKILL kaleido's Chromium trees, children first."""
+    for pid in reversed(_browser_tree()):
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+
+def renderer_memory_mb() -> float:
+    """Proportional memory (PSS) of kaleido's Chromium, in MB (0 when it is not running)."""
+    total_kb = 0
+    for pid in _browser_tree():
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total_kb / 1024
+
+
+def restart_renderer_if_bloated(limit_mb: float = RENDERER_MAX_MB) -> bool:
+    """Close kaleido's Chromium when it grew past `limit_mb` and nobody is waiting for a render.
+
+    Drawing the pictures of big documents (a dossier for France: 16 of them, 3 200 px wide) leaves Chromium
+    about 300 MB larger (276 → 610 MB PSS measured), and it never gives them back. The next PNG starts a
+    fresh one (≈ 2,5 s once). True when it was closed.
+    """
+    if not _LOCK.acquire(timeout=0):            # a render running or waiting: not now
+        return False
+    try:
+        if _server_running() and renderer_memory_mb() > limit_mb:
+            _stop_server()
+            return True
+        return False
+    finally:
+        _LOCK.release()
 
 
 def _render_on_server(fig, width: int, height: int, scale: float) -> bytes:

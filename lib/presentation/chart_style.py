@@ -19,6 +19,7 @@ from lib.data.reference.countries import country_name
 from lib.data.reference.departments import department_name, is_department
 from lib.data.reference.products import product_label, product_short_label
 from lib.presentation.palette import Palette
+from lib.presentation.plain_text import plot_text, unplot_text
 
 EXPORT_TEMPLATE = "plotly_white"
 FONT_FAMILY = "Arial, Liberation Sans, DejaVu Sans, sans-serif"
@@ -68,22 +69,30 @@ def new_figure(template: str | None, export: ExportFrame | None) -> go.Figure:
     return go.Figure(layout=layout)
 
 
+# Labels enter figures here, escaped for plotly's HTML subset (lib.presentation.plain_text.plot_text): a
+# figure module takes a product, country, département or territory name from these helpers, never raw.
+
 def product_names(code: str) -> tuple[str, str]:
-    """(short label, full label) of a product code, « Autres » included."""
+    """(short label, full label) of a product code, « Autres » included, as plotly text."""
     if code == OTHERS:
         return OTHERS_LABEL, "Autres produits (au-delà des 10 premiers)"
-    return product_short_label(code), product_label(code)
+    return plot_text(product_short_label(code)), plot_text(product_label(code))
 
 
 def country_names(code: str) -> tuple[str, str]:
     if code == OTHERS:
         return OTHERS_LABEL, "Autres pays (au-delà des 10 premiers)"
-    name = country_name(code)
+    name = plot_text(country_name(code))
     return name, name
 
 
 def department_label(code) -> str:
-    return department_name(code) if is_department(code) else str(code)
+    return plot_text(department_name(code) if is_department(code) else str(code))
+
+
+def territory_label(territory_or_name) -> str:
+    """A territory's name (a Territory or its name) as plotly text."""
+    return plot_text(getattr(territory_or_name, "name", territory_or_name))
 
 
 def check_flow(flow: str) -> str:
@@ -219,7 +228,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     global _TAG
     _TAG = _TAG or re.compile(r"<[^>]+>")
     lines = re.split(r"<br\s*/?>", str(text))
-    widest = max(sum(_NARROW.get(c, _WIDE.get(c, 0.56)) for c in _TAG.sub("", line)) for line in lines)
+    widest = max(sum(_NARROW.get(c, _WIDE.get(c, 0.56)) for c in unplot_text(_TAG.sub("", line))) for line in lines)
     return widest * size * (1.07 if bold else 1.0)
 
 
@@ -316,7 +325,7 @@ def finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, 
         margin=dict(t=geometry.top, b=geometry.bottom, l=geometry.left, r=geometry.right, pad=0,
                     autoexpand=False),
         # plotly anchors a multi-line title on its first line: shift it down by the extra lines
-        title=dict(text="<br>".join(geometry.title_lines), xref="container", x=22 * k / export.width,
+        title=dict(text="<br>".join(plot_text(line) for line in geometry.title_lines), xref="container", x=22 * k / export.width,
                    xanchor="left", yref="container", yanchor="top",
                    y=1 - (22 * k + max(len(geometry.title_lines) - 1, 0) * title_size * 0.65) / export.height,
                    font=dict(size=title_size, color=TEXT_COLOR, family=FONT_FAMILY)),
@@ -330,7 +339,7 @@ def finish(fig: go.Figure, export: ExportFrame | None, *, legend: bool = False, 
     else:
         fig.update_layout(showlegend=False)
     fig.add_annotation(
-        text="<br>".join(geometry.source_lines), showarrow=False, align="left",
+        text="<br>".join(plot_text(line) for line in geometry.source_lines), showarrow=False, align="left",
         xref="paper", x=-(geometry.left - 22 * k) / geometry.plot_w, xanchor="left",
         yref="paper", y=-(geometry.bottom - 16 * k) / geometry.plot_h, yanchor="bottom",
         font=dict(size=source_size, color="#555B63", family=FONT_FAMILY))

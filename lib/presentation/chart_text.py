@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from lib.analysis.indicators import OTHERS_LABEL
 from lib.core.formatting import format_meur
+from lib.presentation.plain_text import unplot_text
 
 
 def _list(values) -> list:
@@ -20,8 +21,10 @@ def _list(values) -> list:
 
 
 def _clean(label) -> str:
+    """The text a figure label shows: the code's own tags out, then a label's entities back to its characters
+    (labels enter figures as lib.presentation.plain_text.plot_text)."""
     text = str(label).replace("<br>", " ").replace("<b>", "").replace("</b>", "")
-    return " ".join(text.split())
+    return " ".join(unplot_text(text).split())
 
 
 def _largest(values, labels) -> tuple[str, float] | None:

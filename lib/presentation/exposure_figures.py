@@ -19,6 +19,7 @@ from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import TEXT_COLOR, EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten
 from lib.presentation.texts import FLOW_WORDS
+from lib.presentation.plain_text import plot_text
 from lib.data.reference.departments import region_name
 from lib.core.schema import EXPORT
 from lib.data.territories import region_title
@@ -80,7 +81,10 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
              "<br>Solde : %{customdata[3]}<br>Taux de couverture : %{customdata[4]}<extra></extra>")
     text_font = cs.tick_font(export)
     labelled = len(years) <= 6
-    values_shown = labelled
+    # On screen the chart is 358 px wide on a phone, where plotly shrank the amounts above the bars to
+    # 9 px to fit the bars: there they go under each year, in the axis labels, at full size.
+    values_shown = labelled and export is not None
+    values_under = labelled and export is None
     marker_size = 12 if export is None else round(18 * export.factor)
     if export is not None and labelled:   # a bar's value only when it fits its bar, clear of the balance marker
         plot_w = cs.export_geometry(export, left=130, right=30).plot_w
@@ -103,19 +107,23 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
     low = float(min(0.0, np.nanmin(balance)))
     high = float(max(exports.max(), imports.max(), np.nanmax(balance), 0.0))
     tickvals, ticktext = cs.meur_ticks(low, high, unit=unit)
-    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * 1.12], tickvals=tickvals,
+    fig.update_yaxes(range=[cs.floor_with_tick(low, high, tickvals), high * (1.12 if values_shown else 1.04)],
+                     tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
     # Under each year, its balance in green or red (the line alone carries no figure).
-    ticktext_years = [f"{y}<br><span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
+    ticktext_years = [f"{y}<br>" + (f"<span style='color:{palette.exports}'>Exp. {money(e)}</span><br>"
+                                     f"<span style='color:{palette.imports}'>Imp. {money(i)}</span><br>"
+                                     if values_under else "")
+                      + f"<span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
                       f"<b>Solde : {signed_money(b)}</b></span>" if labelled else y
-                      for y, b in zip(years, np.nan_to_num(balance))]
+                      for y, e, i, b in zip(years, exports, imports, np.nan_to_num(balance))]
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickvals=years,
                      ticktext=ticktext_years, tickfont=text_font)
     fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.06)
     return cs.finish(fig, export, legend=True, axis_bottom=20 + (2 if labelled else 1) * cs.FONT_SIZE * 1.3,
                    left=max(cs.text_width(t, cs.FONT_SIZE) for t in ticktext) + 30, right=30,
-                   screen_margin=dict(t=50, b=30, l=10, r=10))
+                   screen_margin=dict(t=50, b=30 + (32 if values_under else 0), l=10, r=10))
 
 
 # ---------------------------------------------------------------- 2. exposure to one partner
@@ -129,6 +137,7 @@ def exposure_figure(exposure: PartnerExposure, territory_name: str, *, template:
         raise EmptyDataError(f"Aucune exportation {phrase} pour ce territoire en {exposure.year} : "
                              "l'exposition ne peut pas être représentée.")
     products = exposure.products.reset_index(drop=True)
+    territory_name = cs.territory_label(territory_name)
     shorts = [cs.product_names(str(c))[0] for c in products["product"]]
     layout = _exposure_layout(exposure, shorts, export) if export is not None else None
 
@@ -265,7 +274,7 @@ def dependency_figure(dependency: pd.DataFrame, *, template: str | None = None, 
     fig = cs.new_figure(template, export)
     top3 = np.zeros(len(data))
     for k in range(3):
-        names = data[f"supplier_{k + 1}_name"].fillna("").astype(str).tolist()
+        names = [plot_text(n) for n in data[f"supplier_{k + 1}_name"].fillna("").astype(str)]
         shares = data[f"supplier_{k + 1}_share"].fillna(0).to_numpy(dtype=float)
         top3 += shares
         # the 1st supplier is drawn as two traces (ordinary / critical) so that the legend tells them apart
@@ -324,6 +333,7 @@ def concentration_figure(concentration: pd.DataFrame, territory_name: str, regio
     labels = [f"{_flow_title(f)} — {DIMENSION_LABELS.get(d, d)}"
               for f, d in zip(data["flow"], data["dimension"])]
     base = [palette.exports if f == EXPORT else palette.imports for f in data["flow"]]
+    territory_name, region_name = cs.territory_label(territory_name), region_name and cs.territory_label(region_name)
     series = [("hhi", territory_name, base)]
     if region_name and np.isfinite(data["hhi_region"].to_numpy(dtype=float)).any():
         series.append(("hhi_region", region_name if region_name.lower().startswith("région")
@@ -383,6 +393,8 @@ def eu_split_figure(split: pd.DataFrame, territory_name: str | None = None, regi
         raise EmptyDataError("Aucun échange pour ce territoire et cette année : la répartition entre l'Union "
                              "européenne et le reste du monde ne peut pas être représentée.")
     flows = data["flow"].tolist()
+    territory_name = territory_name and cs.territory_label(territory_name)
+    region_name = region_name and cs.territory_label(region_name)
     labels = [_flow_title(f) for f in flows]
     flow_names = list(labels)
     base = [palette.exports if f == EXPORT else palette.imports for f in flows]

@@ -20,12 +20,12 @@ from lib.presentation.chart_style import (  # EXPORT_TEMPLATE, exact_decimals: a
     EXPORT_TEMPLATE, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame, exact_decimals)
 from lib.analysis.indicators import OTHERS, FlowStructure
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, lighten, relative_luminance, to_rgba
-from lib.data.reference.countries import country_name
 from lib.data.reference.departments import is_department
 from lib.data.reference.products import (
     group_short_label, product_group)
 from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
 
+SCREEN_FONT_PX = 12       # plotly's text on screen (Streamlit's theme)
 LINK_HIGHLIGHT_ALPHA = 0.9
 LINK_NEUTRAL_ALPHA = 0.35
 SANKEY_SCREEN_HEIGHT = 620
@@ -45,7 +45,7 @@ def balance_figure(partners: pd.DataFrame, *, template: str | None = None, palet
     if partners.empty or float(partners[["imports", "exports"]].to_numpy().sum()) <= 0:
         raise EmptyDataError("Aucun échange avec un pays partenaire pour ce territoire et cette année : "
                              "la balance commerciale ne peut pas être représentée.")
-    names = [country_name(code) for code in partners["country"]]
+    names = [cs.country_names(code)[0] for code in partners["country"]]
     return butterfly_figure(
         names, names, partners, balance_header="Solde",
         legend=("Solde positif (excédent)", "Solde négatif (déficit)"),
@@ -74,8 +74,8 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     if export is not None:
         plot_w = cs.export_geometry(export, legend=True, axis_bottom=45, left=label_left, right=30).plot_w
         column = (max(cs.text_width(t, balance_size, bold=True) for t in balance_texts) + 2.5 * balance_size) / plot_w
-    else:
-        column = 0.15
+    else:   # the marker's column; its amount runs on into the right margin (px, see screen_margin)
+        column = 0.08
     fig = cs.new_subplots(template, export, rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.01,
                         column_widths=[1 - column, column], subplot_titles=["", f"<b>{balance_header}</b>"])
     for name, values, color, sign in (("Importations", imports, palette.imports, -1),
@@ -113,7 +113,7 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
         span = reach * 1.8
     fig.update_xaxes(range=[-span, span], tickvals=tickvals, ticktext=ticktext, zeroline=True, tickangle=0,
                      zerolinecolor="#6B7280", zerolinewidth=1.5, tickfont=text_font, showgrid=True, row=1, col=1)
-    fig.update_xaxes(range=[-0.3, 4], visible=False, row=1, col=2)
+    fig.update_xaxes(range=[-0.3, 4] if export is not None else [-1.5, 2.5], visible=False, row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
                      tickfont=text_font, ticksuffix="  ", row=1, col=1)
     fig.update_yaxes(showgrid=False, row=1, col=2)
@@ -123,7 +123,10 @@ def butterfly_figure(names: list[str], full_names: list[str], frame: pd.DataFram
     # the legend goes above the « Solde » header (on one row with it, a long legend ran into it)
     fig = cs.finish(fig, export, legend=True, axis_bottom=45, left=label_left, right=30,
                     top_extra=cs.FONT_SIZE * 1.3 if export is not None else 0,
-                    screen_margin=dict(t=40, b=90, l=10, r=30))
+                    # on screen, the balance amounts run past their column into this margin (px: a
+                    # 358 px chart on a phone has a column of 30 px for « +181,8 M€ »)
+                    screen_margin=dict(t=40, b=90, l=10, r=round(max(
+                        cs.text_width(t, SCREEN_FONT_PX, bold=True) for t in balance_texts) + 16)))
     if export is None:   # under the axis: on two rows above it, the legend ran into the « Solde » header
         fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
     return fig
@@ -534,6 +537,7 @@ def specialisation_figure(spec: pd.DataFrame, territory_name: str, region_name: 
         raise EmptyDataError("Aucun produit échangé par ce territoire cette année : la spécialisation ne peut "
                              "pas être représentée.")
     frame = spec.reset_index(drop=True)
+    territory_name, region_name = cs.territory_label(territory_name), region_name and cs.territory_label(region_name)
     codes = frame["product"].astype(str).tolist()
     shorts = [cs.product_names(c)[0] for c in codes]
     fulls = [cs.product_names(c)[1] for c in codes]

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 
 from lib.analysis import indicators as ind
+from lib.analysis.coverage import france_share_label, partial_france_note
 from lib.core.formatting import format_amount, format_percent, format_rank, format_ratio
 from lib.core.schema import EXPORT, IMPORT
 from lib.data.territories import Territory, home_region, regions_share_label
@@ -66,8 +67,9 @@ def kpi_cards(cube: ind.TradeCube, territory: Territory, year: int, summary: dic
             second.append(Card(f"{label} ({flow_label})", format_percent(summary["share_of_region"][key]),
                                help=help_text))
     if territory.kind != "fr":
-        second += [Card("Part de la France (export)", format_percent(summary["share_of_france"]["exports"])),
-                   Card("Part de la France (import)", format_percent(summary["share_of_france"]["imports"]))]
+        france, note = france_share_label(summary, short=True), partial_france_note(summary)
+        second += [Card(f"{france} (export)", format_percent(summary["share_of_france"]["exports"]), help=note),
+                   Card(f"{france} (import)", format_percent(summary["share_of_france"]["imports"]), help=note)]
     if territory.kind == "dep":
         dep = territory.departments[0]
         second += [Card("Rang à l'export", format_rank(ind.department_rank(cube, dep, year, EXPORT), 101),

@@ -11,11 +11,12 @@ import plotly.graph_objects as go
 from lib.analysis.partners import TariffExposure, partner_name, partner_phrase
 from lib.core import formatting as fmt
 from lib.core.schema import EXPORT
-from lib.data.reference.products import product_label, product_short_label
+from lib.data.reference.products import product_short_label
 from lib.data.territories import region_title
 from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette
+from lib.presentation.plain_text import plot_text
 from lib.presentation.table_model import Column, TableSheet
 
 # Eight distinguishable line colours (Okabe–Ito, then two greys): a territory keeps its colour in any palette.
@@ -50,7 +51,7 @@ def partner_trend_figure(trend: pd.DataFrame, partner: str, flow: str, *, templa
     size = 9 if export is None else round(14 * export.factor)
     for index, (territory, part) in enumerate(trend.groupby("territory", sort=False)):
         part = part.sort_values("year")
-        name = part["name"].iloc[0]
+        name = cs.territory_label(part["name"].iloc[0])
         values = part["value"].to_numpy(dtype=float)
         shares = part["share"].to_numpy(dtype=float) if "share" in part else [float("nan")] * len(part)
         fig.add_trace(go.Scatter(
@@ -58,7 +59,7 @@ def partner_trend_figure(trend: pd.DataFrame, partner: str, flow: str, *, templa
             line=dict(color=LINE_COLORS[index % 8], width=width, dash=LINE_DASHES[index % 8]),
             marker=dict(size=size, color=LINE_COLORS[index % 8]),
             customdata=[[name, money(v), fmt.format_percent(s)] for v, s in zip(values, shares)],
-            hovertemplate=("<b>%{customdata[0]}</b>, %{x}<br>" + partner_name(partner) + " : %{customdata[1]}"
+            hovertemplate=("<b>%{customdata[0]}</b>, %{x}<br>" + plot_text(partner_name(partner)) + " : %{customdata[1]}"
                            "<br>Part des échanges du territoire avec tous les pays : %{customdata[2]}"
                            "<extra></extra>")))
     high = float(trend["value"].max())
@@ -126,14 +127,14 @@ def tariff_products_figure(result: TariffExposure, *, template: str | None = Non
                              f"{partner_phrase(result.country, EXPORT)} en {result.year}.")
     data = result.products.head(TARIFF_PRODUCTS_SHOWN).iloc[::-1]
     money, _, unit = cs.money(data["exposed"].tolist())
-    names = [product_short_label(p) for p in data["product"]]
+    names = [cs.product_names(p)[0] for p in data["product"]]
     texts = [f"{money(v)} · {fmt.format_percent(s)}" for v, s in
              zip(data["exposed"], data["share_of_product_exports"])]
     fig = cs.new_figure(template, export)
     fig.add_trace(go.Bar(
         x=data["exposed"], y=names, orientation="h", marker_color=palette.exports, text=texts,
         textposition="outside", cliponaxis=False, textfont=_font(export, 0.85), constraintext="none",
-        customdata=[[product_label(p), money(v), fmt.format_percent(s), money(d)] for p, v, s, d in
+        customdata=[[cs.product_names(p)[1], money(v), fmt.format_percent(s), money(d)] for p, v, s, d in
                     zip(data["product"], data["exposed"], data["share_of_product_exports"], data["duty"])],
         hovertemplate=("<b>%{customdata[0]}</b><br>Exportations exposées : %{customdata[1]}<br>Part des "
                        "exportations du produit : %{customdata[2]}<br>Droits au taux choisi : %{customdata[3]}"
@@ -167,7 +168,7 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
     if len(data) > most:                    # France: 101 bars would not read; the table keeps them all
         kept = data.tail(most)
         data = pd.concat([data[data["own"] & ~data.index.isin(kept.index)], kept])
-    names = [f"{n} ({d})" for n, d in zip(data["name"], data["department"])]
+    names = [cs.territory_label(f"{n} ({d})") for n, d in zip(data["name"], data["department"])]
     money, _, _ = cs.money(data["exposed"].tolist())
     colors = [palette.exports if own else "#9AA0A6" for own in data["own"]]
     fig = cs.new_figure(template, export)

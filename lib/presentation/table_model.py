@@ -21,6 +21,7 @@ class Column:
     key: str
     header: str
     kind: str = "text"
+    signed: bool = False      # a change (« +0,4 M€ »): the sign of a positive amount is written too
 
     def __post_init__(self):
         if self.kind not in KINDS:

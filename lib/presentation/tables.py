@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.analysis.coverage import france_share_label, partial_france_note
 from lib.core import formatting as fmt
 from lib.presentation.table_model import Column, TableSheet
 from lib.analysis.indicators import OTHERS, OTHERS_LABEL, FlowStructure
@@ -52,15 +53,18 @@ def kpi_table(summary: dict, extra: dict | None = None) -> TableSheet:
         label = regions_share_label(summary["territory"].get("regions", ()))
         rows += [(f"{label} — exportations", None, summary["share_of_region"]["exports"], None, None),
                  (f"{label} — importations", None, summary["share_of_region"]["imports"], None, None)]
-    rows += [("Part de la France — exportations", None, summary["share_of_france"]["exports"], None, None),
-             ("Part de la France — importations", None, summary["share_of_france"]["imports"], None, None)]
+    france = france_share_label(summary)
+    rows += [(f"{france} — exportations", None, summary["share_of_france"]["exports"], None, None),
+             (f"{france} — importations", None, summary["share_of_france"]["imports"], None, None)]
     for label, value in (extra or {}).items():
         kind = value[0]
         rows.append((label,) + tuple(value[1] if k == kind else None for k in ("eur", "share", "ratio", "int")))
     frame = pd.DataFrame(rows, columns=["indicator", "value_eur", "share", "ratio", "rank"])
+    note = partial_france_note(summary)
     return TableSheet(title="Chiffres clés", sheet_name="Chiffres clés", frame=frame, columns=[
         Column("indicator", "Indicateur", "text"), Column("value_eur", "Valeur (€)", "eur"),
-        Column("share", "Part", "share"), Column("ratio", "Ratio", "ratio"), Column("rank", "Rang", "int")])
+        Column("share", "Part", "share"), Column("ratio", "Ratio", "ratio"), Column("rank", "Rang", "int")],
+        notes=[note] if note else [])
 
 
 def partner_table(partners: pd.DataFrame) -> TableSheet:
@@ -168,6 +172,8 @@ def display_frame(table: TableSheet) -> pd.DataFrame:
     shown = {}
     for column in table.columns:
         formatter = formats[column.kind]
+        if column.signed and column.kind == "eur":
+            formatter = lambda v: unit.format(v, signed=True)  # noqa: E731
         values = table.frame[column.key]
         blank_if_missing = column.kind != "text"
         header = column.header

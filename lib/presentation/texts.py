@@ -1,9 +1,9 @@
 """French sentences of the publication, written once for the pages, the downloads and the CLI."""
 from __future__ import annotations
 
-import re
-
+from lib.analysis.coverage import partial_france_note
 from lib.core.formatting import format_millions_words, format_percent
+from lib.presentation.plain_text import markdown_text
 from lib.data.reference.departments import department_name
 from lib.core.schema import EXPORT, FLOW_NAMES, IMPORT
 from lib.data.territories import Territory, home_region
@@ -33,8 +33,9 @@ def total_sentences(summary: dict, territory: Territory, flow: str) -> list[str]
         lines.append(f"soit {format_percent(summary['share_of_region'][key])} de la valeur {words['valued']} "
                      f"par {home.phrase.subject}{together}")
     if territory.kind != "fr":
+        partial = " (France partielle : départements des fichiers chargés)" if partial_france_note(summary) else ""
         lines.append(f"soit {format_percent(summary['share_of_france'][key])} de la valeur {words['valued']} "
-                     "au niveau national")
+                     f"au niveau national{partial}")
     return lines
 
 
@@ -119,7 +120,6 @@ def treemap_reading(palette, destination: str = "", source: str = "", scale: str
             "produits (nomenclature A129) sont regroupés par grande activité (A38).")
 
 
-def escape_markdown(text: str) -> str:
-    """A label from a data file (a territory's name, a file name, a cell value) shown as text, never as
-    Markdown (links, images, colours…)."""
-    return re.sub(r"([\\`*_{}\[\]<>#|~$!])", r"\\\1", " ".join(str(text).split()))
+# A label from a data file (a territory's name, a file name, a cell value) shown as text, never as Markdown:
+# the one Markdown rule of lib.presentation.plain_text, under the name the pages used first.
+escape_markdown = markdown_text

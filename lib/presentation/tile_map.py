@@ -23,6 +23,7 @@ from lib.core import formatting as fmt
 from lib.presentation import chart_style as cs
 from lib.presentation.chart_style import exact_decimals, FONT_FAMILY, TEXT_COLOR, EmptyDataError, ExportFrame
 from lib.presentation.palette import DEFAULT_PALETTE, Palette, hex_to_rgb, lighten, relative_luminance
+from lib.presentation.plain_text import plot_text
 from lib.data.reference.departments import department_name
 
 # The mainland, row by row from the north (« .. » = sea or abroad). Read it as a map.
@@ -273,6 +274,7 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
         raise EmptyDataError(f"Aucune valeur à représenter pour « {title} » cette année : la carte des "
                              "départements ne peut pas être dessinée.")
     k = export.factor if export is not None else 1.0
+    title = plot_text(title)              # the pages' label may quote a product or a country: plotly text
     fig = cs.new_figure(template, export)
     half = TILE / 2
     shapes = [dict(type="rect", xref="x", yref="y", x0=t.col - half, x1=t.col + half, y0=t.row - half,
@@ -303,7 +305,7 @@ def map_figure(values: pd.Series, kind: str, highlight: set[str] | frozenset[str
                             font=dict(size=code_size, color="#5B616B", family=FONT_FAMILY)))
     fig.update_layout(annotations=annotations)  # one call: add_annotation re-validates the layout each time
 
-    extra = (hover_extra.astype(str).reindex(list(GRID)) if hover_extra is not None
+    extra = (hover_extra.astype(str).map(plot_text).reindex(list(GRID)) if hover_extra is not None
              else pd.Series("", index=list(GRID)))
     missing = missing_text or "donnée non disponible"
     custom = []

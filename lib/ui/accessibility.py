@@ -60,7 +60,8 @@ def page_accessibility() -> None:
 
 def chart_description(figure, *, key: str, title: str = "") -> None:
     """The chart's text alternative, just before it (call it right before st.plotly_chart)."""
-    text = describe_figure(figure, title)
+    # one line: a blank line from a label would end the HTML block and let the rest be read as Markdown
+    text, title = " ".join(describe_figure(figure, title).split()), " ".join(str(title).split())
     ident = "desc-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key)
     st.markdown(f'<p class="sr-only-description" id="{ident}" data-title="{html.escape(title, quote=True)}">'
                 f"{html.escape(text)}</p>", unsafe_allow_html=True)

@@ -13,8 +13,9 @@ from lib.data import audit, uploads, versions
 from lib.analysis.dataset import AppData
 from lib.core.errors import DataFileError
 from lib.core.formatting import format_number
+from lib.core.text_limits import cap, summarise
 from lib.data.uploads import MAX_UPLOAD_MB
-from lib.ui import auth, loaders, upload_guard
+from lib.ui import auth, loaders, startup, upload_guard
 from lib.ui.widgets import french_file_uploader
 
 from lib.presentation.texts import escape_markdown
@@ -48,25 +49,38 @@ def render(data: AppData) -> None:
         st.info("Pour devenir administrateur : " + " ; ou ".join(ways) + ".", icon=":material/lock:")
         if access.oidc and access.admin_emails:
             _email = auth.logged_in_email()
+            _nameless = not _email and auth.signed_in_without_address()
             if _email:
                 st.caption(f"Connecté en tant que {_escape_markdown(_email)} : cette adresse ne figure pas dans la liste "
                            "des administrateurs.")
+            if _nameless:
+                st.caption("Connecté, mais le fournisseur d'identité n'a pas transmis d'adresse électronique : le "
+                           "responsable de l'application doit lui faire ajouter « email » au jeton d'identité.")
+            if _email or _nameless:
+                if st.button("Se déconnecter", key="oidc_logout", icon=":material/logout:"):
+                    auth.sign_out_visitor()
             else:
                 st.button("Se connecter (administrateurs)", on_click=st.login, key="oidc_login")
         if access.secret:
             with st.form("admin_secret_form", clear_on_submit=True):
                 candidate = st.text_input("Secret administrateur", type="password", key="admin_secret")
                 if st.form_submit_button("Accéder à l'administration"):
-                    if auth.try_secret(candidate):
+                    refusal = auth.try_secret(candidate)
+                    if refusal is None:
                         st.rerun()
-                    st.error("Secret incorrect. Les tentatives sont enregistrées et chaque nouvel essai est retardé.",
-                             icon="🚫")
+                    st.error(refusal, icon="🚫")
     else:
         st.info(f"Vous êtes administrateur ({_escape_markdown(admin)}) : vous pouvez déposer des fichiers et "
                 "revenir à une version antérieure. Chaque opération est inscrite au journal.", icon=":material/key:")
+        if auth.session_note():
+            st.caption(auth.session_note())
         if st.button("Quitter l'administration", key="admin_logout", icon=":material/logout:"):
             auth.logout()
             st.rerun()
+        _cleanup = startup.clean_leftovers()
+        if _cleanup:
+            st.info(f"Au démarrage de l'application : {_cleanup.message} (restes d'opérations interrompues ; "
+                    "voir le journal des opérations).", icon=":material/cleaning_services:")
         _outcome = st.session_state.pop("upload_outcome", None)
         if _outcome:   # set just before the rerun that made every page use the new files
             st.success(_outcome["message"], icon="✅")
@@ -103,9 +117,11 @@ def render(data: AppData) -> None:
                     rows = (f" — {format_number(report.rows)} valeurs lues ; l'application utilise désormais "
                             f"{format_number(report.total_rows)} lignes, {report.departments} départements"
                             if report.trade_files else "")
+                    changed = report.changes_sentence
                     st.session_state["upload_outcome"] = {
-                        "message": _escape_markdown(f"Fichiers retenus : {what}{rows}.")
-                        + f" Version {report.version} créée : toutes les pages utilisent désormais ces données.",
+                        "message": (f"**{_escape_markdown(changed[:1].upper() + changed[1:])}.** " if changed else "")
+                        + f"Version {report.version} créée : toutes les pages utilisent désormais ces données. "
+                        + _escape_markdown(f"Fichiers retenus : {what}{rows}."),
                         "warnings": report.warnings}
                     st.rerun()
 
@@ -140,7 +156,20 @@ def render(data: AppData) -> None:
                     st.rerun()
     if admin is not None:
         with st.expander("Journal des opérations (20 dernières)"):
-            st.dataframe([{"Date": e.get("time", ""), "Opération": e.get("action", ""), "Par": e.get("actor", ""),
-                           "Issue": e.get("outcome", ""), "Version": e.get("version") or "",
-                           "Fichiers": ", ".join(f["name"] for f in e.get("files", [])), "Message": e.get("message", "")}
-                          for e in reversed(audit.read(limit=20))], hide_index=True, width="stretch", key="audit_table")
+            st.dataframe(_journal_rows(audit.read(limit=20)), hide_index=True, width="stretch", key="audit_table")
+
+
+def _journal_rows(entries: list[dict]) -> list[dict]:
+    """Newest first, every cell bounded (entries written before the caps may hold megabytes)."""
+    return [{"Date": cap(e.get("time", ""), 40), "Opération": cap(e.get("action", ""), 60),
+             "Par": cap(e.get("actor", ""), 80), "Issue": cap(e.get("outcome", ""), 20),
+             "Version": cap(e.get("version") or "", 20),
+             "Fichiers": _files_cell(e.get("files")),
+             "Message": cap(e.get("message", ""), 300)} for e in reversed(entries)]
+
+
+def _files_cell(files) -> str:
+    """« a.zip, b.zip … et 38 autres »: the names kept in the line, plus those it only counts."""
+    files = [f for f in files or [] if isinstance(f, dict)]
+    return summarise((f.get("name", "") for f in files if "omitted" not in f), shown=5, limit=80,
+                     uncounted=sum(int(f.get("omitted") or 0) for f in files))

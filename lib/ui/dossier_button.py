@@ -6,6 +6,7 @@ import streamlit as st
 from lib.analysis.dataset import AppData
 from lib.outputs.dossier import build_dossier
 from lib.outputs.file_names import download_name
+from lib.presentation.plain_text import markdown_text
 from lib.ui.fiche_button import fiche_button
 from lib.ui.note_button import note_button
 from lib.ui.page_choices import report_choices
@@ -33,7 +34,7 @@ def dossier_button(data: AppData, selection: Selection) -> None:
             on_click="ignore", icon=":material/folder_zip:", width="stretch",
             help="Un classeur avec une feuille « Lisez-moi » (source, définitions, précautions) puis une feuille "
                  "par tableau, chaque graphique à côté de son tableau. Quelques secondes de préparation.")
-        st.caption(f"Tous les tableaux et graphiques {territory.phrase.of} ({year}), avec vos choix sur les "
+        st.caption(f"Tous les tableaux et graphiques {markdown_text(territory.phrase.of)} ({year}), avec vos choix sur les "
                    "pages, dans un seul fichier Excel.")
         fiche_button(data, selection, choices=choices)
         st.caption("La fiche au format de la publication ANCT/DGE, prête à transmettre.")

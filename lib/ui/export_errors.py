@@ -14,6 +14,7 @@ from streamlit.runtime import backend_operation_handler as handlers
 
 from lib.core.errors import DataFileError
 from lib.outputs.png_export import PngExportUnavailable
+from lib.ui import download_turns
 
 GENERIC_MESSAGE = "Le fichier n'a pas pu être préparé : réessayez dans un instant."
 _log = logging.getLogger(__name__)
@@ -38,7 +39,9 @@ def install() -> None:
 
     async def handle(self, request, session_id):
         try:
-            url = await asyncio.to_thread(self._get_media_file_mgr().execute_deferred, request.deferred_file.file_id)
+            async with download_turns.session_turn(session_id):      # one at a time per session, fair renders
+                url = await asyncio.to_thread(self._get_media_file_mgr().execute_deferred,
+                                              request.deferred_file.file_id)
         except Exception as exc:
             _log.warning("téléchargement non produit : %s", exc)
             return handlers.BackendOperationResponse(request_id=request.request_id, error_msg=french_message(exc))

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.presentation.flow_list import flow_list_html
 from lib.presentation.texts import FLOW_WORDS, flow_reading, flow_sides, total_sentences
 from lib.analysis.indicators import previous_year
-from lib.ui.page import page_header, render_item, stop_if_no_trade
+from lib.presentation.plain_text import markdown_text
+from lib.ui.page import PageContext, page_header, render_item, stop_if_no_trade
+from lib.ui.responsive import phone_only, wide_only
 from lib.ui.synthesis_block import synthesis_block
 from lib.ui.widgets import wrapping_columns
 
@@ -19,14 +22,23 @@ def render_flow_page(flow: str) -> None:
     st.markdown(flow_reading(flow, page.selection.palette))
     with st.container(border=True):
         lines = total_sentences(summary, page.territory, flow)
+        lines = [markdown_text(line) for line in lines]
         st.markdown(f"**{lines[0]}**" + "".join(f"  \n{line}" for line in lines[1:]))
     sankey = page.item(f"{flow}-flows")
-    st.subheader(sankey.title)
+    st.subheader(markdown_text(sankey.title))
     st.caption(flow_sides(flow))
-    render_item(sankey, page)
+    render_flows(sankey, page)
     st.markdown("**Tableau des flux** (produit × pays, « Autres » regroupant le reste)")
     page.show(f"{flow}-links")
     _changes_section(page, flow)
+
+
+def render_flows(item, page: PageContext) -> None:
+    """A Sankey item: the diagram from 640 px up, its lists on a phone (lib/ui/responsive.py)."""
+    with wide_only(item.key):
+        render_item(item, page)
+    with phone_only(item.key):
+        st.html(flow_list_html(item.data, page.selection.palette))
 
 
 def _changes_section(page, flow: str) -> None:
@@ -37,10 +49,10 @@ def _changes_section(page, flow: str) -> None:
     st.subheader(f"Évolution des {FLOW_WORDS[flow]['title']} depuis {previous}")
     sentences = page.compute("change_sentences", flow, 2)
     if sentences:
-        st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
+        st.markdown("\n".join(f"- {markdown_text(sentence)}" for sentence in sentences))
     left, right = wrapping_columns([1, 1], key=f"changes_layout_{flow}", min_width="40rem")   # side by side when wide
     for column, dimension in ((left, "partners"), (right, "products")):
         with column:
             item = page.item(f"{flow}-changes-{dimension}")
-            st.markdown(f"**{item.tables[0].title}**")
+            st.markdown(f"**{markdown_text(item.tables[0].title)}**")
             render_item(item, page)

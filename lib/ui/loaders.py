@@ -21,10 +21,12 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from lib.analysis import explorers, exposure, synthesis, trends
 from lib.analysis.dataset import AppData, data_fingerprint, load_app_data
 from lib.core.errors import DataFileError
-from lib.core.formatting import format_number
-from lib.data.official_files import release_label
+from lib.data.release_dates import release_phrase
+from lib.presentation.update_notice import update_notice as notice_text
 from lib.analysis.summary import territory_summary
 from lib.outputs.report import ReportContext, choices_for, report_items
+from lib.presentation.plain_text import markdown_text
+from lib.ui import update_banner
 
 _PIN = "_data_pin"
 
@@ -76,23 +78,26 @@ def app_data() -> AppData:
     data, problem = _load(fingerprint)
     state[_PIN] = {"run": ctx.cursors if ctx is not None else None, "data": data, "fingerprint": fingerprint}
     if problem:
-        st.error(problem)
-    if pin is not None and pin["fingerprint"] != fingerprint:
-        st.info(update_notice(data), icon=":material/sync:")
+        st.error(markdown_text(problem))      # it quotes file names and cell values: text, not Markdown
+    if pin is not None and pin["fingerprint"] != fingerprint:   # drawn by every page until closed
+        update_banner.remember(update_notice(data, previous_fingerprint=pin["fingerprint"]))
     return data
 
 
-def update_notice(data: AppData) -> str:
-    """« Données mises à jour le 30/11/2026 à 05:12 : résultats de février 2026 (version v0003, …). »"""
+def update_notice(data: AppData, previous_fingerprint: str | None = None) -> str:
+    """« Données mises à jour le 30/11/2026 à 05:12 : … » or, after a rollback, « Retour à la version du … »."""
+    from lib.data import versions
     date = data.result.release_date
-    release = f"résultats de {release_label(date)}" if date else "date de diffusion inconnue"
-    if data.version is not None:
-        local = data.version.created.astimezone()
-        return (f"Données mises à jour le {local:%d/%m/%Y} à {local:%H:%M} : {release} (version "
-                f"{data.version.id}, {format_number(len(data.result.table))} lignes). Les chiffres de cette "
-                "page sont calculés sur ces données.")
-    return (f"Données mises à jour : {release} ({format_number(len(data.result.table))} lignes). Les chiffres "
-            "de cette page sont calculés sur ces données.")
+    release = f"résultats de {release_phrase(date, data.result.release_others)}" if date \
+        else "date de diffusion inconnue"
+    rows = len(data.result.table)
+    if data.version is None:
+        return notice_text(release=release, rows=rows)
+    previous = previous_fingerprint[2:] if previous_fingerprint and previous_fingerprint.startswith("v:") else None
+    newest = next(iter(versions.list_versions()), None)
+    return notice_text(release=release, rows=rows, version_id=data.version.id,
+                       created=data.version.created.astimezone(), previous_id=previous,
+                       newest_id=newest.id if newest is not None else None)
 
 
 def reload_data() -> None:

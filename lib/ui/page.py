@@ -9,9 +9,11 @@ import streamlit as st
 from lib.analysis.dataset import AppData
 from lib.outputs.report import ReportChoices, ReportItem
 from lib.presentation.texts import approximation_note
-from lib.ui import loaders
+from lib.presentation.plain_text import markdown_text
+from lib.ui import loaders, update_banner
 from lib.ui.accessibility import page_accessibility
 from lib.ui.selection import Selection, current, open_territory, show_url_warnings
+from lib.ui.state_banner import data_state_banner
 from lib.ui.widgets import (DownloadContext, chart_block, demo_banner, download_context, industry_territory_box,
                            table_block)
 
@@ -82,14 +84,16 @@ def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:
     selection = current()
     page_accessibility()
     st.title(title)
-    st.markdown(f"#### {selection.territory.name} — {selection.year}")
+    st.markdown(f"#### {markdown_text(selection.territory.name)} — {selection.year}")
+    update_banner.show()      # the data changed: said before what follows from it (a territory gone)
     show_url_warnings()
     demo_banner(data.is_demo)
+    data_state_banner()
     if selection.territory.kind == "ti":
         if show_ti_box:
             industry_territory_box(selection.territory, open_territory)
         else:
-            st.caption(approximation_note(selection.territory))
+            st.caption(markdown_text(approximation_note(selection.territory)))
     return PageContext(data=data, selection=selection, token=loaders.data_token(data),
                        downloads=download_context(data, selection))
 
@@ -98,7 +102,7 @@ def stop_if_no_trade(summary: dict, territory_name: str, flows: tuple[str, ...] 
     """A territory with no recorded trade gets an explanation, not an empty chart."""
     if all(not summary[f] for f in flows):
         what = {"exports": "exportation", "imports": "importation"}
-        st.info(f"Aucune {' ni '.join(what[f] for f in flows)} n'est enregistrée pour {territory_name} cette "
+        st.info(f"Aucune {' ni '.join(what[f] for f in flows)} n'est enregistrée pour {markdown_text(territory_name)} cette "
                 "année dans les fichiers chargés (absence d'échanges ou données non publiées au titre du secret "
                 "statistique).", icon="ℹ️")
         st.stop()

@@ -16,7 +16,9 @@ import streamlit as st
 from lib.analysis.dataset import AppData
 from lib.data.territories import KIND_LABELS, NO_TI_LIST_MESSAGE, Territory, TerritoryError, search_territories
 from lib.data.territory_links import related_territory
+from lib.data.vanished import exists, vanished_territory
 from lib.presentation.palette import PALETTES
+from lib.presentation.plain_text import markdown_text
 from lib.ui.explorer_state import history_navigation, printable, sync_query_params
 
 DEFAULT_TERRITORY = "dep:04"
@@ -93,6 +95,23 @@ def _initialise(data: AppData) -> None:
 
 
 _SAVED = "sel_saved"   # plain copy of the controls: widget state can be dropped on a page change
+_VANISHED = "sel_vanished"   # a lib.data.vanished.Vanished the page says (main area), then forgets
+_WAITING = "sel_waiting"     # « Territoire d'industrie » chosen but no list loaded: the territory shown instead
+
+
+def _follow_vanished(data: AppData) -> None:
+    """The territory this session was reading is not in the data in service any more (new files without
+    the Territoires d'industrie list): move the controls to its replacement and leave the page a message."""
+    state = st.session_state
+    for requested in (state.get(_KEYS["territory"]), state.get(_SAVED, {}).get("territory")):
+        if not requested or exists(data.catalog, str(requested)):
+            continue
+        before = state.get("selection")      # the previous run's selection, built on the former data
+        previous = before.territory if before is not None and before.territory.id == requested else None
+        gone = vanished_territory(data.catalog, str(requested), previous)
+        state[_VANISHED] = gone
+        open_territory(gone.replacement.id)
+        return
 
 
 def _valid_or_saved(key: str, name: str, valid, fallback):
@@ -113,6 +132,7 @@ def sidebar_selection(data: AppData) -> Selection:
     if not st.session_state.get("sel_initialised") or (history_navigation()
                                                        and TERRITORY_PARAM in st.query_params):
         _initialise(data)
+    _follow_vanished(data)
     state = st.session_state
     state[_KEYS["kind"]] = _valid_or_saved(_KEYS["kind"], "kind", lambda v: v in KINDS, "dep")
     state[_KEYS["year"]] = _valid_or_saved(_KEYS["year"], "year", lambda v: v in data.years, data.latest_year)
@@ -130,6 +150,10 @@ def sidebar_selection(data: AppData) -> Selection:
             st.caption(f"Affichage de {options[0].label} en attendant.")
         elif kind == "ti":
             options = _searched(options)
+        if waiting:
+            state[_WAITING] = options[0]        # said in the main area too (show_vanished)
+        else:
+            state.pop(_WAITING, None)
         by_id = {t.id: t for t in options}
         state[_KEYS["territory"]] = _valid_or_saved(_KEYS["territory"], "territory", lambda v: v in by_id,
                                                     next(iter(by_id)))
@@ -190,7 +214,7 @@ def _kind_hint(kind: str) -> None:
     hint = st.session_state.pop("sel_kind_hint", None)
     if hint and kind == "ti":
         with st.sidebar:
-            st.caption(hint)
+            st.caption(markdown_text(hint))         # it names Territoires d'industrie: text, not Markdown
 
 
 def open_territory(territory_id: str) -> None:
@@ -204,6 +228,25 @@ def open_territory(territory_id: str) -> None:
 def show_url_warnings() -> None:
     for message in st.session_state.pop("url_warnings", []):
         st.warning(message, icon="⚠️")
+    show_vanished()
+
+
+def show_vanished() -> None:
+    """Main area: which territory vanished (once), which one is shown, and buttons for the choices left; and,
+    while the sidebar is on « Territoire d'industrie » without a list, which territory the figures are of."""
+    waiting = st.session_state.get(_WAITING)
+    if waiting is not None:     # the sidebar says « Territoire d'industrie »: the page says what it shows
+        st.info(f"{NO_TI_LIST_MESSAGE} Les chiffres affichés sont ceux {waiting.phrase.of} en attendant.",
+                icon=":material/info:")
+    gone = st.session_state.pop(_VANISHED, None)
+    if gone is None:
+        return
+    with st.container(key="vanished_territory"):
+        st.warning(gone.message, icon=":material/location_off:")
+        with st.container(horizontal=True):
+            for territory in gone.choices:
+                st.button(territory.name, key=f"vanished_{territory.id}", on_click=open_territory,
+                          args=(territory.id,), help=f"Afficher {territory.phrase.subject}.")
 
 
 def current() -> Selection:

@@ -13,7 +13,7 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from lib.ui import admin_link, download_grace, export_errors, upload_guard
+from lib.ui import admin_cookie, admin_link, download_grace, export_errors, upload_guard
 
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     download_grace.install()
     upload_guard.install()       # uploads only for a session showing an administrator's form
     export_errors.install()
+    admin_cookie.install()       # the route that keeps an administrator across a reload (signed cookie)
     args = sys.argv[1:] if argv is None else argv
     admin_link.announce(args, APP.parent)   # the one-time administrator link when nothing is configured
     sys.argv = ["streamlit", "run", str(APP), *args]

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis.synthesis import Synthesis
+from lib.presentation.plain_text import markdown_text
 
 COPY_LABEL = "Copier le texte"
 _BUTTON = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{label}</title><style>
@@ -45,23 +46,17 @@ document.getElementById("copy").addEventListener("click", async () => {{
 
 
 def copy_button_html(text: str, label: str = COPY_LABEL) -> str:
-    """The component's page; the text travels as a JSON string literal (no HTML injection)."""
-    payload = json.dumps(text).replace("</", "<\\/")
+    """The component's page; the text travels as a JSON string literal with ``<``, ``>`` and ``&`` as \\u
+    escapes: nothing in it can end the script or open a comment (a name like ``<!--<script>`` did)."""
+    payload = json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return _BUTTON.format(label=html.escape(label), text=payload)
-
-
-def _markdown_safe(text: str) -> str:
-    """Names and labels shown as written (a « $ » or « * » must not turn into LaTeX or emphasis)."""
-    for char in "\\*_$[]#`":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def synthesis_block(synthesis: Synthesis, *, key: str) -> None:
     """The paragraph in a bordered box, the copy button under it, then the figures it quotes."""
     with st.container(border=True, key=f"synthesis_{key}"):
-        st.markdown(f"**{_markdown_safe(synthesis.title)}**")
-        st.markdown(_markdown_safe(synthesis.text))
+        st.markdown(f"**{markdown_text(synthesis.title)}**")      # names and labels shown as written
+        st.markdown(markdown_text(synthesis.text))
         st.iframe(copy_button_html(synthesis.text), height=44)
         if synthesis.figures:
             with st.expander("Chiffres cités dans la synthèse"):

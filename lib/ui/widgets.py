@@ -15,6 +15,7 @@ from lib.outputs.file_names import download_name
 from lib.presentation.plotly_locale import chart_config
 from lib.outputs.png_export import chrome_available, client_image_config, figure_to_png
 from lib.ui import loaders
+from lib.presentation.plain_text import markdown_text
 from lib.ui.accessibility import chart_description
 from lib.ui.selection import Selection
 
@@ -112,7 +113,7 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
     try:
         figure = screen_figure(build, selection, key=key, height=height, figure_key=figure_key)
     except EmptyDataError as exc:
-        st.info(str(exc), icon="ℹ️")
+        st.info(markdown_text(exc), icon="ℹ️")
         return
     png_name = download_name(topic, chart, selection.territory, selection.year, "png")
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
@@ -139,10 +140,10 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
     with box:
         for title, notes, shown, widths in screen_tables(table, selection, key=key, cache_key=figure_key):
             if title is not None:
-                st.markdown(f"**{title}**")
+                st.markdown(f"**{markdown_text(title)}**")
             show_table(shown, widths)
             for note in notes:
-                st.caption(note)
+                st.caption(markdown_text(note))
 
 
 def show_table(shown, widths: dict[str, int]) -> None:
@@ -242,19 +243,29 @@ def excel_button(table: Tables | Callable[[], Tables], *, key: str, topic: str, 
         data=build, on_click="ignore", icon=":material/table:")
 
 
+STATIC_TABLE_ROWS = 5     # a table this short is read whole: a plain table, not a scrolling grid
+
+
 def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic: str, chart: str,
                 context: DownloadContext, cache_key: tuple | None = None) -> None:
     """A table shown directly (no chart), with its Excel download. `cache_key` as `figure_key` of
-    `chart_block`: given, the display table is built once and shared (`table` may then be a function)."""
+    `chart_block`: given, the display table is built once and shared (`table` may then be a function).
+
+    A short table (the territory, its région and France) is a plain table whose headers wrap: as a grid,
+    its columns are as wide as their long headers and the last one was cut at 1 440 px; nothing to sort
+    or search in three rows."""
     for _, _, shown, widths in screen_tables(table, context.selection, key=key, cache_key=cache_key):
-        show_table(shown, widths)
+        if shown.num_rows <= STATIC_TABLE_ROWS:
+            st.table(shown.to_pandas(), hide_index=True)
+        else:
+            show_table(shown, widths)
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
 
 
 def download_context(data, selection: Selection) -> DownloadContext:
     from lib.data.official_files import citation
     from lib.presentation.texts import source_line
-    return DownloadContext(selection=selection, source=source_line(citation(data.result.release_date), data.is_demo))
+    return DownloadContext(selection=selection, source=source_line(citation(data.result), data.is_demo))
 
 
 def industry_territory_box(territory, on_open: Callable[[str], None]) -> None:
@@ -263,8 +274,8 @@ def industry_territory_box(territory, on_open: Callable[[str], None]) -> None:
     from lib.presentation.texts import approximation_note
     from lib.data.territories import MAIN_DEPARTMENT_MIN_COMMUNES
     with st.container(border=True):
-        st.markdown(f"**{territory.name}** — Territoire d'industrie")
-        st.markdown(approximation_note(territory))
+        st.markdown(f"**{markdown_text(territory.name)}** — Territoire d'industrie")
+        st.markdown(markdown_text(approximation_note(territory)))
         lines = [f"- {d} – {department_name(d)} : {n} commune{'s' if n > 1 else ''}"
                  + (" (département principal)" if d in territory.departments else
                     f" (moins de {MAIN_DEPARTMENT_MIN_COMMUNES} communes : non retenu)")

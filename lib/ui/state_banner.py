@@ -1,0 +1,17 @@
+"""The banner every page shows when the data state had to be recovered (lib.data.versions.in_service):
+CURRENT missing or damaged, or naming a version that is gone or whose manifest is unreadable. The app
+then serves the newest complete version and says so here, until an administrator puts a version back in
+service (which rewrites CURRENT)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.data import versions
+
+
+def data_state_banner() -> None:
+    """A French warning when the version served is not the one CURRENT names; nothing otherwise."""
+    message = versions.in_service().message
+    if message:
+        st.warning(f"{message}. Un administrateur peut remettre une version en service depuis la page « À propos "
+                   "des données » ; l'incident est inscrit au journal.", icon="⚠️")
