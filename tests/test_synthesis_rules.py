@@ -404,6 +404,16 @@ def test_an_industry_territory_on_two_regions_is_weighed_in_both_together():
     assert not any(label.startswith("Rang") for label, _ in synthesis.figures)
 
 
+def test_a_france_the_files_do_not_cover_is_called_partial():
+    cube = small_cube.make_cube([(2024, "export", "04", "C10A", "IT", 100), (2024, "export", "75", "C10A", "IT", 300)],
+                                unit=M, whole_france=False)
+    synthesis = flow_synthesis(cube, department("04"), 2024, EXPORT)
+    assert synthesis.sentences[-1].startswith(spaced(
+        "Les Alpes-de-Haute-Provence réalisent 100,0 % des exportations de la région Provence-Alpes-Côte d'Azur et "
+        "25,0 % de celles de la France (partielle : départements des fichiers chargés)."))
+    assert ("Part de la France partielle (export)", f"25,0{NBSP}%") in synthesis.figures
+
+
 def test_when_nobody_imports_the_weight_is_of_exports_only():
     cube = make_cube([(2024, "export", "04", "C10A", "IT", 100), (2024, "export", "13", "C10A", "IT", 300),
                       (2024, "export", "75", "C10A", "IT", 600)])
