@@ -16,6 +16,13 @@ from lib.outputs.render_queue import FairQueue, current_owner, owner_scope
 from lib.ui import download_turns
 
 
+def run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: after the browser tests, pytest-playwright's sync API keeps an
+    event loop running in the main thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _wait_until(predicate, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -89,7 +96,7 @@ def test_the_owner_follows_a_download_into_its_threads():
                 in_pool = pool.submit(contextvars.copy_context().run, current_owner).result()
         return in_thread, in_pool
 
-    assert asyncio.run(download()) == ("session-42", "session-42")
+    assert run_coroutine(download()) == ("session-42", "session-42")
     assert current_owner() == "local"                           # the CLI's renders: one owner
 
 
@@ -110,7 +117,7 @@ def test_a_session_runs_one_download_at_a_time_and_others_are_not_held_up():
         assert ("fin", "lourde", 1) not in events            # the visitor did not wait for the heavy line
         await asyncio.gather(*heavy)
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
     heavy = [e for e in events if e[1] == "lourde"]
     assert heavy == [e for n in range(5) for e in (("début", "lourde", n, "lourde"), ("fin", "lourde", n))]
     assert ("début", "visiteur", 0, "visiteur") in events and download_turns.sessions_waiting() == {}

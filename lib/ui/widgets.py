@@ -246,6 +246,13 @@ def excel_button(table: Tables | Callable[[], Tables], *, key: str, topic: str, 
 STATIC_TABLE_ROWS = 5     # a table this short is read whole: a plain table, not a scrolling grid
 
 
+def _as_text(frame):
+    """st.table reads its headers and cells as Markdown: labels from the files must stay text."""
+    frame = frame.map(lambda value: markdown_text(value) if isinstance(value, str) else value)
+    frame.columns = [markdown_text(str(column)) for column in frame.columns]
+    return frame
+
+
 def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic: str, chart: str,
                 context: DownloadContext, cache_key: tuple | None = None) -> None:
     """A table shown directly (no chart), with its Excel download. `cache_key` as `figure_key` of
@@ -256,7 +263,7 @@ def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic
     or search in three rows."""
     for _, _, shown, widths in screen_tables(table, context.selection, key=key, cache_key=cache_key):
         if shown.num_rows <= STATIC_TABLE_ROWS:
-            st.table(shown.to_pandas(), hide_index=True)
+            st.table(_as_text(shown.to_pandas()), hide_index=True)
         else:
             show_table(shown, widths)
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
