@@ -133,3 +133,13 @@ def test_a_product_label_in_capitals_keeps_them(monkeypatch):
     assert trends.product_phrase("C26A") == "de TIC et numérique"
     monkeypatch.setattr(trends, "product_short_label", lambda code: "Énergie")
     assert trends.product_phrase("D35A") == "d'énergie"
+
+
+def test_a_territory_without_a_flow_has_no_change_sentence_for_it_and_no_error():
+    """A département that exports but never imports (real files have such cases): its import page and the
+    overview ask for the import sentences; there are none, and nothing raises."""
+    rows = [(2023, "export", "04", "C20B", "IT", 100), (2024, "export", "04", "C20B", "IT", 120),
+            (2023, "import", "13", "C20B", "DE", 50), (2024, "import", "13", "C20B", "DE", 60)]
+    cube = make_cube(rows, whole_france=False)
+    assert trends.change_sentences(cube, DEP, 2024, "import") == []
+    assert len(trends.change_sentences(cube, DEP, 2024, "export")) == 2     # partner and product rises

@@ -232,8 +232,8 @@ def change_sentences(cube: TradeCube, territory: Territory, year: int, flow: str
         if previous_total > 0:
             big |= frame["previous"] >= MIN_SHARE_FOR_SENTENCE * previous_total
         frame = frame[big & (frame["change_eur"] != 0)]
-        if column == COUNTRY:
-            frame = frame[~frame[COUNTRY].map(is_unallocated)]
+        if column == COUNTRY:      # as booleans: an empty object mask would select columns, not rows
+            frame = frame[~frame[COUNTRY].map(is_unallocated).astype(bool)]
         rises = frame[frame["change_eur"] > 0].sort_values(["change_eur", column], ascending=[False, True],
                                                            kind="mergesort").head(n)
         falls = frame[frame["change_eur"] < 0].sort_values(["change_eur", column], ascending=[True, True],
