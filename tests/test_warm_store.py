@@ -26,7 +26,7 @@ def stored_panel(app_data, tmp_path_factory):
     """The panel's results written by build() and read back from the files."""
     directory = tmp_path_factory.mktemp("warm")
     territories = [app_data.catalog.resolve(t) for t in PANEL]
-    warm_store.build(app_data.cube, app_data.catalog, app_data.latest_year, directory, territories=territories,
+    warm_store.build(app_data.cube, app_data.catalog, [app_data.latest_year], directory, territories=territories,
                      template=TEMPLATE)
     return {t: warm_store.read_territory(directory, t, app_data.latest_year)["results"] for t in PANEL}
 
@@ -161,9 +161,9 @@ def test_build_marks_complete_skips_a_failing_territory_and_prunes(tmp_path, app
         folder.mkdir()
         os.utime(folder, (1_000_000 + i, 1_000_000 + i))
     target = tmp_path / "warm-new"
-    summary = warm_store.build(cube, catalog, year, target)
+    summary = warm_store.build(cube, catalog, [year], target)
     assert warm_store.is_complete(target)
-    assert (summary["territories"], summary["skipped"]) == (2, ["dep:75"])
+    assert (summary["territories"], summary["skipped"]) == (2, [f"dep:75 {year}"])
     assert warm_store.read_territory(target, "fr", year)["results"][warm_store.compute_entry("summary", ())] == \
         computations.run(cube, catalog.resolve("fr"), year, "summary")
     assert warm_store.read_territory(target, "dep:75", year) is None

@@ -4,7 +4,8 @@ per data version and read by every process.
 Why: a territory no session had yet opened in a process cost about four times a warm one in server CPU
 (py-spy: building the plotly figures, the registry's items, the syntheses and sentences), and each app
 process paid it again. Here those results are computed once for every territory (départements, Territoires
-d'industrie, régions, France) at the latest year with the pages' default choices and the standard palette,
+d'industrie, régions, France) at the latest two years (the one a link without a year shows, and the one
+the links shared from the previous publication name) with the pages' default choices and the standard palette,
 and written beside the Parquet cache: ``data/cache/warm-<key>/<territory>-<year>.pkl``, one small file per
 territory, read on demand (lib/ui/loaders keeps the ones in use). Built by `python -m lib.ui.warm_build`,
 which a server starts by itself when it loads data whose results are missing. Other years, choices and the
@@ -38,6 +39,7 @@ from lib.outputs.report import (BALANCE_PARTNERS, PAGE_ITEMS, ReportChoices, Rep
 from lib.presentation.chart_text import describe_figure
 from lib.presentation.palette import PALETTES
 
+STORED_YEARS = 2                             # the latest years stored
 PALETTE = "standard"                         # the default palette (lib/ui/selection.Selection.palette_name)
 STORED_PAGES = ("overview", EXPORT, IMPORT, "comparison")   # the publication's four pages
 # The page computations besides the items (lib/analysis/computations), with the arguments the pages pass.
@@ -195,25 +197,26 @@ def is_complete(directory: Path) -> bool:
     return (Path(directory) / COMPLETE).is_file()
 
 
-def build(cube, catalog, year: int, directory: Path, territories: list[Territory] | None = None,
+def build(cube, catalog, years: list[int], directory: Path, territories: list[Territory] | None = None,
           progress: Callable[[int, int], None] | None = None, template: str | None = None) -> dict:
-    """Compute and write every territory's results (those already written are kept); then the COMPLETE
-    marker with what it cost. Returns that summary (territories, seconds, bytes)."""
+    """Compute and write every territory's results for `years` (those already written are kept); then the
+    COMPLETE marker with what it cost. Returns that summary (territories, years, seconds, bytes, skipped)."""
     started = time.perf_counter()
     chosen = territories if territories is not None else all_territories(catalog)
+    pairs = [(territory, int(year)) for year in years for territory in chosen]
     size, skipped = 0, []
-    for done, territory in enumerate(chosen, 1):
+    for done, (territory, year) in enumerate(pairs, 1):
         if read_territory(directory, territory.id, year) is None:
             try:
                 results = territory_results(cube, catalog, territory, year, template=template)
             except Exception:   # noqa: BLE001 - one territory the pages cannot draw (no trade at all) stays
-                skipped.append(territory.id)   # live, where the page explains it; the others are stored
+                skipped.append(f"{territory.id} {year}")   # live, where the page explains it; others stored
             else:
                 size += write_territory(directory, territory.id, year, results)
         if progress:
-            progress(done, len(chosen))
-    summary = {"territories": len(chosen), "year": int(year), "seconds": round(time.perf_counter() - started, 1),
-               "bytes_written": size, "skipped": skipped}
+            progress(done, len(pairs))
+    summary = {"territories": len(chosen), "years": [int(y) for y in years],
+               "seconds": round(time.perf_counter() - started, 1), "bytes_written": size, "skipped": skipped}
     if territories is None:
         (Path(directory) / COMPLETE).write_text(json.dumps(summary), encoding="utf-8")
         prune(Path(directory).parent, keep=Path(directory))

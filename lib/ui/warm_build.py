@@ -77,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
 
         def progress(done: int, total: int) -> None:
             if not args.quiet and (done % 20 == 0 or done == total):
-                print(f"{done} / {total} territoires", flush=True)
-        summary = warm_store.build(app.cube, app.catalog, app.latest_year, directory, progress=progress)
+                print(f"{done} / {total} pages de territoire (territoire × année)", flush=True)
+        summary = warm_store.build(app.cube, app.catalog, app.years[-warm_store.STORED_YEARS:], directory,
+                                  progress=progress)
     skipped = f", non précalculés : {', '.join(summary['skipped'])}" if summary["skipped"] else ""
-    print(f"{summary['territories']} territoires précalculés ({summary['year']}) en "
+    print(f"{summary['territories']} territoires précalculés ({', '.join(map(str, summary['years']))}) en "
           f"{format_number(summary['seconds'], 1)} s{skipped} : {directory}", flush=True)
     return 0
 
