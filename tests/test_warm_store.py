@@ -3,6 +3,7 @@ read back from disk intact, and never served for other data or other code."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from pathlib import Path
 
@@ -174,3 +175,37 @@ def test_build_marks_complete_skips_a_failing_territory_and_prunes(tmp_path, app
 def app_data_small(source, tmp_path):
     from lib.analysis.dataset import load_app_data
     return load_app_data([source], cache_dir=tmp_path / "cache")
+
+
+# --------------------------------------------------------------------------- the app reads them
+
+@pytest.mark.parametrize("page", ["overview", "export", "comparison"])
+def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, monkeypatch):
+    """A territory never opened in this process, with its results stored: the page computes no item, builds
+    no figure and runs no page computation, and shows the stored charts."""
+    from streamlit.testing.v1 import AppTest
+
+    from lib.ui import loaders, widgets
+    from tests.test_page_items_app import PAGES, PROJECT_DIR, _keys
+    territory = app_data.catalog.resolve("dep:05")
+    warm_store.build(app_data.cube, app_data.catalog, [app_data.latest_year], tmp_path, territories=[territory])
+    monkeypatch.setattr(loaders, "_warm_dir", lambda token: tmp_path)
+    monkeypatch.setattr(loaders, "load_app_data", lambda *args, **kwargs: app_data)
+    loaders._load.clear()
+    built: list[str] = []
+    monkeypatch.setattr(loaders, "report_items", lambda *a, **k: built.append("item") or [])
+    monkeypatch.setattr(widgets._SharedFigure, "share", classmethod(lambda cls, f: built.append("figure") or f))
+    monkeypatch.setattr(loaders, "_compute", lambda *a, **k: built.append(f"compute {a[1]}"))
+    at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    at.query_params["territoire"] = "dep:05"
+    at.run()
+    if page != "overview":
+        at.switch_page(PAGES[page]).run()
+    assert not at.exception, at.exception
+    assert built == []
+    shown = _keys(at, "plotly_chart", "chart_")
+    assert shown, "the page still shows its charts"
+    stored = warm_store.read_territory(tmp_path, "dep:05", app_data.latest_year)["results"]
+    specs = {entry[1][0]: value[0] for entry, value in stored.items() if entry[0] == "figure"}
+    first = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert first["data"] == json.loads(pio.to_json(specs[shown[0]], validate=False))["data"]
