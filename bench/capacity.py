@@ -31,6 +31,7 @@ from pathlib import Path
 from bench.local_server import StreamlitServer
 from bench.page_compute import RESULTS_DIR, cpu_seconds, tree_memory
 from bench.protocol import AppSession, ProtocolError
+from websockets.exceptions import WebSocketException
 from bench.server_load import PAGES, YEAR, _loadavg, _q, warm_up
 
 THINK_SECONDS = 10.0        # a click every 10 s on average
@@ -77,8 +78,8 @@ def person(url: str, start_at: float, stop_at: float, seed: int, ids: list[str],
             log.waits.append(rerun.seconds)
             if rerun.exceptions or rerun.status != "FINISHED_SUCCESSFULLY":
                 log.errors.append(f"{rerun.status} {rerun.exceptions[:1]}")
-    except (ProtocolError, OSError) as exc:
-        log.errors.append(str(exc)[:200])
+    except (ProtocolError, OSError, WebSocketException) as exc:
+        log.errors.append(f"{type(exc).__name__} : {str(exc)[:200]}")
     finally:
         session.close()
     return log
