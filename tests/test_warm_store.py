@@ -209,3 +209,29 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
     specs = {entry[1][0]: value[0] for entry, value in stored.items() if entry[0] == "figure"}
     first = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert first["data"] == json.loads(pio.to_json(specs[shown[0]], validate=False))["data"]
+
+
+def test_first_load_starts_one_background_build_unless_complete_or_off(tmp_path, monkeypatch, source):
+    """lib/ui/warm_build.start: once per folder and process, at low priority, never when complete or off."""
+    from lib.analysis.dataset import load_app_data
+    from lib.core import schema
+    from lib.ui import warm_build
+    data = load_app_data([source], cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(schema, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(warm_build, "_started", set())
+    started: list[list[str]] = []
+    monkeypatch.setattr(warm_build.subprocess, "Popen", lambda command, **kwargs: started.append(command))
+    monkeypatch.setenv("CET_PRECOMPUTE", "0")
+    warm_build.start(data)
+    assert started == []
+    monkeypatch.setenv("CET_PRECOMPUTE", "1")
+    warm_build.start(data)
+    warm_build.start(data)
+    assert len(started) == 1
+    assert started[0][:3] == ["nice", "-n", "10"] and started[0][-2:] == ["--data", str(source)]
+    directory = warm_store.store_dir(tmp_path / "cache", warm_store.key_for_sources([source]))
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / warm_store.COMPLETE).write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(warm_build, "_started", set())
+    warm_build.start(data)
+    assert len(started) == 1
