@@ -68,7 +68,7 @@ class LocalNginx:
 worker_processes 1;
 pid {self.workdir}/nginx.pid;
 error_log {self.workdir}/error.log warn;
-events {{ worker_connections 512; }}
+events {{ worker_connections 4096; }}   # a websocket session holds two (browser, app): 512 hold 256 sessions at most
 http {{
     log_format upstream '$cookie_cet_route $upstream_addr $status $request_uri';
     access_log {self.workdir}/access.log upstream;

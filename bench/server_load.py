@@ -37,6 +37,11 @@ PAGE_NAMES = {"": "Vue d'ensemble", "exportations": "Exportations", "importation
 TERRITORIES = ["dep:01", "dep:04", "dep:13", "dep:2A", "dep:59", "dep:75", "dep:974", "ti:TI-DEMO-001",
                "ti:TI-DEMO-002", "reg:93", "reg:11", "fr"]   # the demo's TIs (a real TI list has other codes)
 WARMUP = "dep:90"
+# --cold-plan: twenty territories no other session of the plan opens (nor the warm-up), of every kind
+COLD_TERRITORIES = ["dep:02", "dep:03", "dep:05", "dep:06", "dep:07", "dep:08", "dep:09", "dep:10", "dep:11",
+                    "dep:12", "dep:14", "dep:15", "dep:16", "dep:17", "dep:971", "ti:TI-DEMO-030",
+                    "ti:TI-DEMO-060", "reg:24", "reg:44", "reg:76"]
+PLAN = {"territories": TERRITORIES}
 USE_MESSAGE_CACHE = {"value": True}   # like a browser: big elements already received come back as a hash
 DOWNLOAD = {"value": True}            # each session downloads one Excel table after its first page
 
@@ -69,7 +74,7 @@ def _q(values: list[float], q: float) -> float:
 def run_session(url: str, index: int, rounds: int, pids: list[int] | None, timeout: float,
                 barrier: threading.Barrier | None = None) -> SessionLog:
     """One user: shared link, page switches, another territory, page switches again."""
-    territory = TERRITORIES[index % len(TERRITORIES)]
+    territory = PLAN["territories"][index % len(PLAN["territories"])]
     log = SessionLog(territory)
     start_page = PAGES[index % len(PAGES)]
     order = PAGES[PAGES.index(start_page) + 1:] + PAGES[:PAGES.index(start_page) + 1]
@@ -325,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm-plan", action="store_true",
                         help="jouer le scénario une fois sans mesure avant de le mesurer (serveur chaud : les "
                              "territoires du scénario ont déjà été vus)")
+    parser.add_argument("--cold-plan", action="store_true",
+                        help="vingt territoires différents (un par session, aucun vu par le serveur sauf avec "
+                             "--warm-plan) au lieu des douze du scénario habituel")
     parser.add_argument("--no-download", action="store_true",
                         help="ne pas télécharger de tableau Excel après le premier écran")
     parser.add_argument("--no-message-cache", action="store_true",
@@ -337,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(item.split("=", 1) for item in args.env)
     USE_MESSAGE_CACHE["value"] = not args.no_message_cache
     WARM_PLAN["value"] = args.warm_plan
+    PLAN["territories"] = COLD_TERRITORIES if args.cold_plan else TERRITORIES
     DOWNLOAD["value"] = not args.no_download
     deadline = time.monotonic() + args.budget
     phases: list[Phase] = []
@@ -369,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             + (f", {args.nginx} processus derrière nginx" if args.nginx else "")
             + (", serveur chaud (scénario joué une fois avant la mesure)" if args.warm_plan else
                ", territoires vus pour la première fois par le serveur")
+            + (", vingt territoires différents (--cold-plan)" if args.cold_plan else "")
             + (f", {' '.join(args.env)}" if args.env else "") + f", {args.rounds} tour(s) de pages"
             + (", sans cache de messages côté client." if args.no_message_cache else
                ", cache de messages du client comme un navigateur."))

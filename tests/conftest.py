@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -13,6 +14,9 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 sys.path.insert(0, str(PROJECT_DIR))
+# No background precomputation of page results (lib/ui/warm_build) from the servers and AppTests of the
+# suite: each would start one for its own data. tests/test_warm_store.py builds them itself.
+os.environ.setdefault("CET_PRECOMPUTE", "0")
 
 
 @pytest.fixture(scope="session")

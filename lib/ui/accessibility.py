@@ -58,10 +58,12 @@ def page_accessibility() -> None:
     st.html(_CSS + _SCRIPT, unsafe_allow_javascript=True)
 
 
-def chart_description(figure, *, key: str, title: str = "") -> None:
-    """The chart's text alternative, just before it (call it right before st.plotly_chart)."""
+def chart_description(figure, *, key: str, title: str = "", text: str | None = None) -> None:
+    """The chart's text alternative, just before it (call it right before st.plotly_chart); `text`: the
+    one precomputed with the figure (lib/outputs/warm_store), else described here."""
     # one line: a blank line from a label would end the HTML block and let the rest be read as Markdown
-    text, title = " ".join(describe_figure(figure, title).split()), " ".join(str(title).split())
+    text = describe_figure(figure, title) if text is None else text
+    text, title = " ".join(text.split()), " ".join(str(title).split())
     ident = "desc-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key)
     st.markdown(f'<p class="sr-only-description" id="{ident}" data-title="{html.escape(title, quote=True)}">'
                 f"{html.escape(text)}</p>", unsafe_allow_html=True)

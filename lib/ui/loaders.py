@@ -12,21 +12,26 @@ rollback) is noticed at the next rerun by one small file read, and the session s
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import gc
+from functools import partial
+from pathlib import Path
 from typing import Callable
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib.analysis import explorers, exposure, synthesis, trends
+from lib.analysis import computations
 from lib.analysis.dataset import AppData, data_fingerprint, load_app_data
+from lib.core import schema
 from lib.core.errors import DataFileError
+from lib.outputs import warm_store
 from lib.data.release_dates import release_phrase
 from lib.presentation.update_notice import update_notice as notice_text
-from lib.analysis.summary import territory_summary
 from lib.outputs.report import ReportContext, choices_for, report_items
 from lib.presentation.plain_text import markdown_text
-from lib.ui import update_banner
+from lib.ui import update_banner, warm_build
 
 _PIN = "_data_pin"
 
@@ -47,6 +52,7 @@ def _load(fingerprint: str) -> tuple[AppData | None, str | None]:
             f"Les fichiers officiels n'ont pas pu être lus ({exc}) : "
             "les données de démonstration sont affichées.")
     _freeze_heap()
+    warm_build.start(loaded[0])
     return loaded
 
 
@@ -115,27 +121,20 @@ def data_token(data: AppData) -> str:
     return data.fingerprint
 
 
-# The per-territory computations a page calls besides the report registry's items (lib.outputs.report,
-# cached below as whole items), by name: f(cube, territory, year, *args).
-COMPUTATIONS = {
-    "summary": territory_summary,
-    "change_sentences": trends.change_sentences,
-    "exposure": exposure.exposure_to_partner,                     # the « Par pays » explorer
-    "first_outside_eu": lambda cube, territory, year: explorers.territory_first_outside_eu(cube, year, territory),
-    # the written syntheses quote a dozen results each: built once per territory, not at every rerun
-    "overview_synthesis": synthesis.overview_synthesis,
-    "flow_synthesis": synthesis.flow_synthesis,
-}
-_TAKES_SUMMARY = {"overview_synthesis", "flow_synthesis"}   # given the cached summary, not a second one
+def compute(token: str, name: str, territory_id: str, year: int, *args):
+    """The precomputed result when the data version has it (lib/outputs/warm_store), else computed here."""
+    found = stored(token, territory_id, year, warm_store.compute_entry(name, args))
+    if found is not MISSING:
+        return copy.deepcopy(found)   # like st.cache_data: the caller may change its copy
+    return _compute(token, name, territory_id, year, *args)
 
 
 @st.cache_data(max_entries=5000, show_spinner=False)
-def compute(token: str, name: str, territory_id: str, year: int, *args):
+def _compute(token: str, name: str, territory_id: str, year: int, *args):
     """Cached per (data, computation, territory, year, arguments); the token changes with the data."""
     data = _data(token)
-    if name in _TAKES_SUMMARY:
-        args = (*args, summary(token, territory_id, year))
-    return COMPUTATIONS[name](data.cube, data.catalog.resolve(territory_id), year, *args)
+    return computations.run(data.cube, data.catalog.resolve(territory_id), year, name, *args,
+                            summary=summary(token, territory_id, year) if name in computations.TAKES_SUMMARY else None)
 
 
 def summary(token: str, territory_id: str, year: int) -> dict:
@@ -161,8 +160,20 @@ def report_item(token: str, territory_id: str, year: int, key: str, choices=None
 
     Built once per (data, territory, year, item, the one choice it reads) and shared read-only by every
     session: a rerun, or a page showing the same item (the territory's Sankey on its flow page and on the
-    comparison page), finds the computed tables and the figure's data here."""
-    return _report_item(token, territory_id, year, key, choices_for(key, choices))
+    comparison page), finds the computed tables and the figure's data here. With the data version's
+    precomputed results (default choices), the stored item; its figure is rebuilt live only for a PNG."""
+    choices = choices_for(key, choices)
+    found = stored(token, territory_id, year, warm_store.item_entry(key, choices))
+    if found is MISSING:
+        return _report_item(token, territory_id, year, key, choices)
+    if found is not None and found.build is warm_store.STORED_BUILD:
+        return dataclasses.replace(found, build=partial(_live_build, token, territory_id, year, key, choices))
+    return found
+
+
+def _live_build(token: str, territory_id: str, year: int, key: str, choices, **options):
+    """The figure of a stored item, built live (the PNG export: another template and size)."""
+    return _report_item(token, territory_id, year, key, choices).build(**options)
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
@@ -179,3 +190,42 @@ def _report_context(token: str, territory_id: str, year: int):
     structure for the chart and for its links table, the summary)."""
     data = _data(token)
     return ReportContext(data.cube, data.catalog, data.catalog.resolve(territory_id), year)
+
+
+# --------------------------------------------------------------------------- precomputed results
+
+MISSING = object()   # not precomputed (another year, choice or palette, or not built yet): computed live
+
+
+class _NotStored(Exception):
+    """Raised inside the cached reader so that a miss is not cached (the build may write it later)."""
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _warm_dir(token: str) -> Path:
+    """Where the precomputed results of the data `token` names are (lib/outputs/warm_store)."""
+    return warm_store.store_dir(schema.CACHE_DIR, warm_store.key_for_sources(_data(token).sources))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _stored_results(token: str, territory_id: str, year: int) -> dict:
+    """One territory's precomputed results, read once per process and shared read-only by its sessions
+    (64 territories held: about 1 MB each; an evicted one is read again, a few ms)."""
+    found = warm_store.read_territory(_warm_dir(token), territory_id, year)
+    if found is None:
+        raise _NotStored(territory_id)
+    return found["results"]
+
+
+def stored(token: str, territory_id: str, year: int, entry: tuple):
+    """The precomputed `entry` of a territory page, or MISSING."""
+    try:
+        return _stored_results(token, territory_id, year).get(entry, MISSING)
+    except _NotStored:
+        return MISSING
+
+
+def stored_figure(token: str, territory_id: str, year: int, figure_key: tuple, palette: str):
+    """(figure dict, text alternative) of an item of a territory page when precomputed, else None."""
+    found = stored(token, territory_id, year, ("figure", tuple(figure_key), palette))
+    return None if found is MISSING else found

@@ -48,7 +48,7 @@ class PageContext:
         return self.downloads_for(FRANCE)
 
     def compute(self, name: str, *args):
-        """A cached lib computation for this territory and year (see loaders.COMPUTATIONS)."""
+        """A cached lib computation for this territory and year (see lib.analysis.computations)."""
         return loaders.compute(self.token, name, self.territory.id, self.year, *args)
 
     def item(self, key: str, choices: ReportChoices | None = None) -> ReportItem | None:
@@ -75,8 +75,10 @@ def render_item(item: ReportItem, page: PageContext) -> None:
     if item.build is None:
         table_block(tables, key=item.key, topic=item.topic, chart=item.chart, context=context, cache_key=cache_key)
     else:
+        stored = loaders.stored_figure(page.token, page.territory.id, page.year, cache_key,
+                                       page.selection.palette_name)
         chart_block(item.build, tables, key=item.key, topic=item.topic, chart=item.chart, context=context,
-                    export_title=item.title, figure_key=cache_key)
+                    export_title=item.title, figure_key=cache_key, stored=stored)
 
 
 def page_header(title: str, *, show_ti_box: bool = True) -> PageContext:

@@ -98,7 +98,8 @@ def count_slider(label: str, key: str) -> int:
 def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableSheet] | Callable, *, key: str,
                 topic: str, chart: str, export_title: str, context: DownloadContext, height: int | None = None,
                 export_size: tuple[int, int] | None = None, chart_options: dict | None = None,
-                data_label: str = "Voir les données du graphique", figure_key: tuple | None = None) -> None:
+                data_label: str = "Voir les données du graphique", figure_key: tuple | None = None,
+                stored: tuple[dict, str] | None = None) -> None:
     """The chart on screen, its two downloads, and its data table one click away.
 
     `build(template=..., palette=..., export=...)` is called again for the PNG with an explicit light
@@ -107,17 +108,22 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
     go to st.plotly_chart (e.g. on_select for a clickable map). `figure_key`: the values the figure
     depends on besides the data, the territory, the year and the palette (e.g. a slider's value); given,
     the on-screen figure and tables are built once and shared by every session (see `screen_figure`),
-    and `table` may be a function building the table(s), called only when needed.
+    and `table` may be a function building the table(s), called only when needed. `stored`: the figure's
+    dict and text alternative precomputed with the data version (lib/outputs/warm_store), sent as they are.
     """
     selection = context.selection
-    try:
-        figure = screen_figure(build, selection, key=key, height=height, figure_key=figure_key)
-    except EmptyDataError as exc:
-        st.info(markdown_text(exc), icon="ℹ️")
-        return
+    description = None
+    if stored is not None:
+        figure, description = _SharedFigure.from_dict(stored[0]), stored[1]
+    else:
+        try:
+            figure = screen_figure(build, selection, key=key, height=height, figure_key=figure_key)
+        except EmptyDataError as exc:
+            st.info(markdown_text(exc), icon="ℹ️")
+            return
     png_name = download_name(topic, chart, selection.territory, selection.year, "png")
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
-    chart_description(figure, key=key, title=export_title)     # text alternative (lib.ui.accessibility)
+    chart_description(figure, key=key, title=export_title, text=description)   # text alternative (lib.ui.accessibility)
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
                     config=chart_config(client_image_config(png_name[:-4], **size)), **(chart_options or {}))
     buttons = st.container(horizontal=True, wrap=True)   # natural widths: never cut in a narrow column
@@ -218,6 +224,14 @@ class _SharedFigure(go.Figure):
     def share(cls, figure: go.Figure) -> go.Figure:
         frozen = figure.to_dict()
         figure.__class__ = cls
+        figure._shared_dict = frozen
+        return figure
+
+    @classmethod
+    def from_dict(cls, frozen: dict) -> go.Figure:
+        """A figure standing for its precomputed dict: nothing validated or built again (only to_dict is
+        read by st.plotly_chart; the text alternative comes with the dict)."""
+        figure = cls.__new__(cls)
         figure._shared_dict = frozen
         return figure
 
