@@ -242,10 +242,10 @@ def show_vanished() -> None:
     if gone is None:
         return
     with st.container(key="vanished_territory"):
-        st.warning(gone.message, icon=":material/location_off:")
+        st.warning(markdown_text(gone.message), icon=":material/location_off:")   # it names a TI of a file
         with st.container(horizontal=True):
             for territory in gone.choices:
-                st.button(territory.name, key=f"vanished_{territory.id}", on_click=open_territory,
+                st.button(markdown_text(territory.name), key=f"vanished_{territory.id}", on_click=open_territory,
                           args=(territory.id,), help=f"Afficher {territory.phrase.subject}.")
 
 

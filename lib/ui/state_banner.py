@@ -7,11 +7,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.data import versions
+from lib.presentation.plain_text import markdown_text
 
 
 def data_state_banner() -> None:
     """A French warning when the version served is not the one CURRENT names; nothing otherwise."""
     message = versions.in_service().message
     if message:
-        st.warning(f"{message}. Un administrateur peut remettre une version en service depuis la page « À propos "
+        st.warning(f"{markdown_text(message)}. Un administrateur peut remettre une version en service depuis la page « À propos "
                    "des données » ; l'incident est inscrit au journal.", icon="⚠️")
