@@ -32,9 +32,10 @@ test: $(VENV)/.dev-installed
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -W ignore::pytest.PytestRemovedIn10Warning tests
 
-# Unit tier only (pure functions, small or cached data): the quick check before a commit, about a minute.
+# Unit tier only (pure functions, small or cached data): the quick check before a commit, under a minute.
+# pytest-xdist spreads it over the cores (one process per core): 73 s alone, 34-42 s on 2 cores.
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest -q -m unit -W ignore::pytest.PytestRemovedIn10Warning tests
+	$(PY) -m pytest -q -m unit -n auto -W ignore::pytest.PytestRemovedIn10Warning tests
 
 # Layout contracts of lib/ (.importlinter): layers, Streamlit only in lib.ui, no import cycle.
 lint-imports: $(VENV)/.dev-installed

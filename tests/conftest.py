@@ -169,13 +169,20 @@ def _top_level_sources(module) -> dict[str, str]:
             tree = ast.parse(text)
         except (OSError, TypeError, SyntaxError):
             tree, text = None, ""
+        lines = text.splitlines(keepends=True)
+
+        def segment(node) -> str:
+            # Top-level nodes start at column 0: whole lines. (ast.get_source_segment splits the whole module
+            # again at every call, which made collection take seconds.)
+            return _code_only("".join(lines[node.lineno - 1:node.end_lineno]))
+
         for node in (tree.body if tree else ()):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                helpers[node.name] = _code_only(ast.get_source_segment(text, node) or "")
+                helpers[node.name] = segment(node)
             elif isinstance(node, ast.Assign):      # a constant that names a helper (a plan, a list of calls)
                 for target in node.targets:
                     if isinstance(target, ast.Name):
-                        helpers[target.id] = _code_only(ast.get_source_segment(text, node) or "")
+                        helpers[target.id] = segment(node)
         _HELPERS[name] = helpers
     return _HELPERS[name]
 
