@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import json
 import os
 import sys
 import textwrap
@@ -201,3 +202,24 @@ def pytest_collection_modifyitems(config, items):
         declared = [name for name in TIERS if item.get_closest_marker(name)]
         if not declared:
             item.add_marker(getattr(pytest.mark, _tier_of(item)))
+    if "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):      # a mutant's run, not mutmut's other runs
+        _order_for_mutation(items)
+
+
+def _order_for_mutation(items) -> None:
+    """Under mutmut (it sets MUTANT_UNDER_TEST in each run), the tests of a mutant run fastest first, from the
+    durations mutmut measured (mutants/mutmut-stats.json, cwd is mutants/): mutmut stops at the first failure
+    (-x), so a killed mutant costs its quickest killer, not the file order. With CET_MUTATION_SLOW_S set
+    (make mutation sets 2), tests that took longer are skipped: a survivor no longer pays them, and the score
+    can only be lower than with them (a lower bound, said in the report)."""
+    try:
+        durations = json.loads(Path("mutmut-stats.json").read_text(encoding="utf-8"))["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        return
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+    limit = os.environ.get("CET_MUTATION_SLOW_S")
+    if limit:
+        skip = pytest.mark.skip(reason=f"plus de {limit} s : laissé hors de la campagne de mutation")
+        for item in items:
+            if durations.get(item.nodeid, 0.0) > float(limit):
+                item.add_marker(skip)
