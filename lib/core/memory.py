@@ -31,3 +31,20 @@ def release_memory() -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+M_MMAP_THRESHOLD = -3               # glibc's mallopt parameter (malloc.h)
+BIG_BLOCK_BYTES = 1024 * 1024
+
+
+@functools.lru_cache(maxsize=1)
+def return_big_blocks() -> bool:
+    """Have glibc map every block over 1 Mo on its own, so that freeing it gives it back at once.
+
+    Why (issue 19, bench/hostile_files.py): by default glibc raises this threshold to the size of the
+    first big block freed (up to 32 Mo), so the next arrays of an import come from the heap, whose freed
+    pages stay in the process: a 50 Mo CSV's import peaked 30 Mo higher, a workbook's 11 Mo higher (the
+    second workbook's calamine cells landed beside the first's). Setting it fixes it for the process;
+    blocks under 1 Mo (Python objects) are unaffected. Returns whether it was set (glibc only)."""
+    libc = _libc()
+    return bool(libc is not None and hasattr(libc, "mallopt") and libc.mallopt(M_MMAP_THRESHOLD, BIG_BLOCK_BYTES))
