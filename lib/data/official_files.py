@@ -383,12 +383,8 @@ def _unreadable_workbook(where: _Where):
 
 def _guarded(rows: Iterator[list], where: _Where) -> Iterator[list]:
     """The rows, a reading error met on the way (rows are read lazily) given the same French message."""
-    while True:
-        with _unreadable_workbook(where):
-            row = next(rows, None)
-        if row is None:
-            return
-        yield row
+    with _unreadable_workbook(where):
+        yield from rows
 
 
 def _check_sheet_extents(book: zipfile.ZipFile, where: _Where, size: int) -> None:
@@ -695,6 +691,7 @@ def _numbers(column: pd.Series, where: _Where, name: str,
         values = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
             dtype="float64", na_value=np.nan, copy=True)
         missing = np.flatnonzero(np.isnan(values))
+        missing = missing[~(pd.isna(raw[missing]) | (raw[missing] == ""))]    # blank cells: NaN, nothing to parse
         if len(missing):
             values[missing], problem = _numbers_from_text(raw[missing], where, name, rows[missing])
             if problem is not None:
