@@ -199,3 +199,32 @@ def test_workbook_rows_are_the_rectangle_from_a1(cells):
     expected = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_name("qdf") \
         .to_python(skip_empty_area=False)
     assert list(rows) == expected
+
+
+def test_big_blocks_are_mapped_during_an_import_only_and_nested_imports_count_once(monkeypatch):
+    """The 1 Mo threshold is for imports: a server's later reruns get glibc's heap back (each mapped array
+    costs page faults), and a version built inside an upload does not end its outer import's setting."""
+    from lib.core import memory
+
+    class FakeLibc:
+        calls: list = []
+
+        def malloc_trim(self, pad):
+            return 1
+
+        def mallopt(self, parameter, value):
+            self.calls.append((parameter, value))
+            return 1
+
+    fake = FakeLibc()
+    monkeypatch.setattr(memory, "_libc", lambda: fake)
+    with memory.big_blocks_returned():
+        assert fake.calls == [(memory.M_MMAP_THRESHOLD, memory.BIG_BLOCK_BYTES)]
+        with memory.big_blocks_returned():
+            pass
+        assert len(fake.calls) == 1
+    assert fake.calls[-1] == (memory.M_MMAP_THRESHOLD, memory.HEAP_BLOCK_MAX_BYTES)
+    with pytest.raises(ValueError), memory.big_blocks_returned():
+        raise ValueError("fichier illisible")
+    assert fake.calls[-2:] == [(memory.M_MMAP_THRESHOLD, memory.BIG_BLOCK_BYTES),
+                               (memory.M_MMAP_THRESHOLD, memory.HEAP_BLOCK_MAX_BYTES)]

@@ -42,7 +42,7 @@ import pandas as pd
 
 from lib.core import schema
 from lib.core.formatting import format_number
-from lib.core.memory import return_big_blocks
+from lib.core.memory import big_blocks_returned
 from lib.core.printable import printable_label
 from lib.data.release_dates import dataset_release, disagreement_warning, file_release, release_phrase, workbook_dates
 from lib.data.release_dates import release_label  # noqa: F401  (callers import it from here)
@@ -160,7 +160,11 @@ def read_official_files(paths: Iterable[str | Path], *, origin_names: dict | Non
     """
     if excel_engine not in EXCEL_ENGINES:
         raise ValueError(f"moteur Excel inconnu : {excel_engine}")
-    return_big_blocks()             # freed arrays go back to the system at once (lib/core/memory.py)
+    with big_blocks_returned():     # freed arrays go back to the system at once (lib/core/memory.py)
+        return _read_official_files(paths, origin_names, excel_engine)
+
+
+def _read_official_files(paths, origin_names: dict | None, excel_engine: str) -> LoadResult:
     found = _discover(paths)
     warnings: list[str] = []
     parts: list[_Part] = []
