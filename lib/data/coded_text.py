@@ -58,14 +58,61 @@ class CodedText:
 
 def merged(columns: list[CodedText]) -> tuple[np.ndarray, pd.Index]:
     """(codes, sorted distinct values) of the columns end to end: what `pd.factorize(np.concatenate(texts),
-    sort=True)` gives, computed on the distinct values only; values no cell holds are dropped."""
+    sort=True)` gives, computed on the distinct values only; values no cell holds are dropped. The codes
+    come in the smallest type that holds them (`smallest_codes`), written once into one array: no
+    intermediate array of 8-byte codes per cell."""
     values = np.concatenate([c.uniques for c in columns])
     global_codes, uniques = pd.factorize(values, sort=True)
-    parts, offset = [], 0
+    used = np.zeros(len(uniques), dtype=bool)
+    offset = 0
     for column in columns:
-        parts.append(global_codes[offset:offset + len(column.uniques)][column.codes])
+        local = global_codes[offset:offset + len(column.uniques)]
+        held = np.bincount(column.codes, minlength=len(column.uniques)) > 0
+        used[local[held & (local >= 0)]] = True
         offset += len(column.uniques)
-    codes = np.concatenate(parts).astype(np.int32)
-    used = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
-    renumber = (np.cumsum(used) - 1).astype(np.int32)
-    return np.where(codes >= 0, renumber[codes], -1).astype(np.int32), pd.Index(np.asarray(uniques, dtype=object)[used])
+    renumber = np.cumsum(used) - 1
+    out = np.empty(sum(len(c) for c in columns), dtype=code_dtype(int(used.sum())))
+    at = offset = 0
+    for column in columns:
+        local = global_codes[offset:offset + len(column.uniques)]
+        out[at:at + len(column)] = np.where(local >= 0, renumber[local], -1).astype(out.dtype)[column.codes]
+        at += len(column)
+        offset += len(column.uniques)
+    return out, pd.Index(np.asarray(uniques, dtype=object)[used])
+
+
+def code_dtype(count: int) -> type:
+    """The integer type pandas gives the codes of a Categorical of `count` categories (int8 under 127)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
+def smallest_codes(codes: np.ndarray, count: int) -> np.ndarray:
+    """`codes` into `count` values in `code_dtype(count)`: the table's columns are filled in it directly,
+    and `from_codes` does not copy them."""
+    return codes.astype(code_dtype(count), copy=False)
+
+
+class CodeBuilder:
+    """A CodedText built a chunk of cells at a time (a file read in pieces): each chunk's distinct values
+    join one shared list, its codes are renumbered into it; `build` joins the chunks once."""
+
+    def __init__(self) -> None:
+        self._lookup: dict = {}
+        self._pieces: list[np.ndarray] = []
+
+    def add(self, chunk: CodedText) -> None:
+        lookup = self._lookup
+        renumber = np.fromiter((lookup.setdefault(v, len(lookup)) for v in chunk.uniques), dtype=np.int32,
+                               count=len(chunk.uniques))
+        codes = renumber[chunk.codes] if len(chunk.codes) else np.zeros(0, dtype=np.int32)
+        self._pieces.append(smallest_codes(codes, len(lookup)))      # 1 or 2 bytes a cell, not 4
+
+    def build(self) -> CodedText:
+        uniques = np.empty(len(self._lookup), dtype=object)     # filled item by item: a 1-D array of values
+        uniques[:] = list(self._lookup)
+        pieces, self._pieces = self._pieces, []
+        codes = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+        return CodedText(smallest_codes(codes, len(uniques)), uniques)

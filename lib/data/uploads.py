@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.core.files import file_sha256
+from lib.core.memory import big_blocks_returned
 from lib.core.text_limits import cap
 from lib.data import audit, leftovers, versions
 from lib.data.file_changes import changes_sentence, file_changes
@@ -98,7 +99,7 @@ def accept_uploads(files: list[tuple[str, bytes]], *, actor: str = "console", ac
             _check_one(name, data)
         if dest is not None:
             return _accept_into_folder(files, Path(dest))
-        with versions.lock():
+        with versions.lock(), big_blocks_returned():     # the whole import: reading, cache, version
             _remove_leftovers(actor)
             try:
                 staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=versions.root()))
