@@ -1,0 +1,95 @@
+"""The administrator's ticket, rule by rule, without AppTest (fast tier, issue 23).
+
+tests/test_admin_session.py checks the ticket's life with a fixed clock; here: the real clock and the
+environment are read when none is given, any ticket the server issues reads back whatever the length of its
+fields, the cookie value needs no quoting, the key survives a race with another process and a data folder
+that does not exist yet, and the list of closed tickets is private to the server's user.
+"""
+from __future__ import annotations
+
+import re
+import stat
+import time
+
+import pytest
+
+from lib.core import schema
+from lib.data import admin_session
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(schema, "DATA_DIR", tmp_path / "absent" / "data")      # not even its parent exists
+    return tmp_path / "absent" / "data"
+
+
+def test_without_a_clock_given_the_real_time_decides(monkeypatch):
+    monkeypatch.delenv(admin_session.TTL_ENV, raising=False)
+    assert not admin_session.Ticket("console", time.time() + 100, "t").expired()
+    assert admin_session.Ticket("console", time.time() - 1, "t").expired()
+    before = time.time()
+    _, ticket = admin_session.issue("console", b"k" * 32)
+    assert before + admin_session.DEFAULT_TTL_S <= ticket.expires <= time.time() + admin_session.DEFAULT_TTL_S
+
+
+def test_the_lifetime_is_read_from_the_process_environment_down_to_one_second(monkeypatch):
+    monkeypatch.setenv(admin_session.TTL_ENV, " 90 ")
+    assert admin_session.ttl_seconds() == 90
+    assert admin_session.ttl_seconds({admin_session.TTL_ENV: "1"}) == 1
+    assert admin_session.ttl_seconds({admin_session.TTL_ENV: "0"}) == admin_session.DEFAULT_TTL_S
+
+
+def test_every_issued_ticket_reads_back_and_its_cookie_value_needs_no_quoting(data_dir):
+    key = admin_session.server_key("cle-de-test-configuree")
+    bodies = []
+    for i in range(120):                        # bodies of every length modulo 4
+        identity = "secret partagé" + "·" * (i % 7) + "x" * i
+        value, ticket = admin_session.issue(identity, key, now=NOW, ttl=3600)
+        assert re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}", value), value
+        assert admin_session.read(value, key, now=NOW) == ticket and ticket.identity == identity
+        bodies.append(value.split(".")[0])
+    assert {len(b) % 4 for b in bodies} == {0, 2, 3}
+
+
+def test_a_ticket_id_carries_96_random_bits():
+    ids = {admin_session.issue("console", b"k" * 32, now=NOW, ttl=60)[1].ticket_id for _ in range(20)}
+    assert len(ids) == 20 and all(re.fullmatch(r"[A-Za-z0-9_-]{16}", i) for i in ids)
+
+
+def test_a_cookie_of_2000_characters_is_read_and_a_longer_one_is_not(data_dir):
+    key = admin_session.server_key("cle-de-test-configuree")
+    short, _ = admin_session.issue("console", key, now=NOW, ttl=3600)
+    pad = next(n for n in range(3000) if len(admin_session.issue("console" + "x" * n, key, now=NOW)[0]) == 2000)
+    value, ticket = admin_session.issue("console" + "x" * pad, key, now=NOW, ttl=3600)
+    assert len(value) == 2000 and admin_session.read(value, key, now=NOW) == ticket
+    longer, _ = admin_session.issue("console" + "x" * (pad + 3), key, now=NOW, ttl=3600)
+    assert len(longer) == 2004 and admin_session.read(longer, key, now=NOW) is None
+
+
+def test_the_key_is_made_where_no_data_folder_exists_yet_and_reused(data_dir):
+    key = admin_session.server_key()
+    assert len(key) == admin_session.KEY_BYTES and admin_session.server_key() == key
+    (data_dir / "sessions" / "key").unlink()                # the folder stays, the key is made again
+    assert len(admin_session.server_key()) == admin_session.KEY_BYTES
+
+
+def test_a_key_written_meanwhile_by_another_process_is_the_one_used(data_dir, monkeypatch):
+    theirs = "ab" * admin_session.KEY_BYTES
+    real_token_hex = admin_session.secrets.token_hex
+
+    def another_process_writes_first(n):
+        (data_dir / "sessions" / "key").write_text(theirs + "\n", encoding="ascii")
+        return real_token_hex(n)
+    monkeypatch.setattr(admin_session.secrets, "token_hex", another_process_writes_first)
+    assert admin_session.server_key() == bytes.fromhex(theirs)
+
+
+def test_closing_a_ticket_works_in_a_fresh_data_folder_and_the_list_is_private(data_dir):
+    value, ticket = admin_session.issue("console", b"k" * 32, now=NOW, ttl=3600)
+    admin_session.close(ticket)
+    closed = data_dir / "sessions" / "closed.txt"
+    assert stat.S_IMODE(closed.stat().st_mode) == 0o600
+    assert admin_session.closed_ids() == {ticket.ticket_id}
+    assert admin_session.read(value, b"k" * 32, now=NOW) is None
