@@ -86,6 +86,22 @@ def test_a_key_written_meanwhile_by_another_process_is_the_one_used(data_dir, mo
     assert admin_session.server_key() == bytes.fromhex(theirs)
 
 
+@pytest.mark.parametrize("damage", [b"", b"not hex at all\n", b"abcd\n", b"\xff\xfe\x00k"])
+def test_a_damaged_key_file_is_replaced_and_the_old_tickets_end(data_dir, damage):
+    """A crash between the key's creation and its writing leaves it empty: every reload then failed with a
+    ValueError. The key is made again (private), and a ticket signed with the old one is refused."""
+    old_key = admin_session.server_key()
+    value, _ = admin_session.issue("console", old_key, now=NOW, ttl=3600)
+    path = data_dir / "sessions" / "key"
+    path.write_bytes(damage)
+    new_key = admin_session.server_key()
+    assert len(new_key) == admin_session.KEY_BYTES and new_key != old_key
+    assert admin_session.server_key() == new_key                        # written, read back by the next call
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert admin_session.read(value, new_key, now=NOW) is None
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_closing_a_ticket_works_in_a_fresh_data_folder_and_the_list_is_private(data_dir):
     value, ticket = admin_session.issue("console", b"k" * 32, now=NOW, ttl=3600)
     admin_session.close(ticket)

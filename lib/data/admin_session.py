@@ -53,23 +53,46 @@ def ttl_seconds(environ: Mapping[str, str] | None = None) -> int:
 
 def server_key(configured: str | None = None) -> bytes:
     """The signing key: the configured one, else data/sessions/key (created once, mode 600, by whichever
-    process comes first; the others read it)."""
+    process comes first; the others read it). A damaged key file (empty after a crash between its creation
+    and its writing, truncated, not hex) is replaced by a new key: the administrators' tickets end (they
+    sign in again), instead of every reload failing with a ValueError."""
     if configured and configured.strip():
         return hashlib.sha256(configured.strip().encode("utf-8")).digest()
     path = folder() / "key"
-    try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        pass
+    key = _read_key(path)
+    if key is not None:
+        return key
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = secrets.token_hex(KEY_BYTES)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:     # another process wrote it meanwhile
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileExistsError:     # another process wrote it meanwhile, or a damaged file is there
+        key = _read_key(path)
+        if key is not None:
+            return key
+        return _replace_key(path, fresh)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(fresh)
     return bytes.fromhex(fresh)
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):       # absent, unreadable, not ASCII, not hex
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def _replace_key(path: Path, fresh: str) -> bytes:
+    """Write a new key over a damaged one in one step (a temporary file renamed), then read back what the
+    file holds: if two processes replace it at once, both end with the same key (the last one written)."""
+    temporary = path.with_name(f".key.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(fresh)
+    os.replace(temporary, path)
+    return _read_key(path) or bytes.fromhex(fresh)
 
 
 def _b64(data: bytes) -> str:
