@@ -27,9 +27,12 @@ class StreamlitServer:
     127.0.0.1:<free port>; always stopped by its own PID."""
 
     def __init__(self, log_path: Path, port: int | None = None, env: dict[str, str] | None = None,
-                 plain: bool = False, extra_args: list[str] | None = None, script: Path | None = None):
+                 plain: bool = False, extra_args: list[str] | None = None, script: Path | None = None,
+                 project_dir: Path | None = None):
         """`plain`: the ecosystem's `streamlit run streamlit_app.py` instead of the project's launcher;
-        `script`: `streamlit run` of another script (a reference page of a benchmark)."""
+        `script`: `streamlit run` of another script (a reference page of a benchmark); `project_dir`:
+        another checkout of the app (a benchmark's « before », served in the same run)."""
+        self.project_dir = Path(project_dir) if project_dir is not None else PROJECT_DIR
         self.port = port or free_port()
         self.plain = plain or script is not None
         self.script = str(script) if script is not None else "streamlit_app.py"
@@ -50,7 +53,7 @@ class StreamlitServer:
             [sys.executable, "-m", *launcher, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *self.extra_args],
-            cwd=PROJECT_DIR, env={**os.environ, **(self.env or {})}, stdout=self._log, stderr=subprocess.STDOUT)
+            cwd=self.project_dir, env={**os.environ, **(self.env or {})}, stdout=self._log, stderr=subprocess.STDOUT)
         return self.started_at
 
     @property

@@ -10,6 +10,7 @@ from lib.presentation.texts import balance_reading, treemap_reading
 from lib.outputs.report import BALANCE_PARTNERS, ReportChoices
 from lib.presentation.plain_text import markdown_text
 from lib.ui import explorer_state as url, page_choices as choices
+from lib.ui.first_screen import paint_first_screen
 from lib.ui.page import page_header, render_item, stop_if_no_trade
 from lib.ui.synthesis_block import synthesis_block
 from lib.ui.widgets import COUNT_RANGE, metric_row
@@ -29,6 +30,7 @@ if page.territory.kind == "dep":
         st.caption("Principaux Territoires d'industrie du département : "
                    + ", ".join(markdown_text(t.name) for t in main_tis) + " (5 communes au moins dans le département).")
 
+paint_first_screen()   # the title, synthesis and key figures fill the first screen; the charts come below
 trend = page.item("trend")
 if trend is not None:
     years = trend.data["year"]

@@ -7,6 +7,7 @@ from lib.presentation.flow_list import flow_list_html
 from lib.presentation.texts import FLOW_WORDS, flow_reading, flow_sides, total_sentences
 from lib.analysis.indicators import previous_year
 from lib.presentation.plain_text import markdown_text
+from lib.ui.first_screen import paint_first_screen
 from lib.ui.page import PageContext, page_header, render_item, stop_if_no_trade
 from lib.ui.responsive import phone_only, wide_only
 from lib.ui.synthesis_block import synthesis_block
@@ -24,6 +25,7 @@ def render_flow_page(flow: str) -> None:
         lines = total_sentences(summary, page.territory, flow)
         lines = [markdown_text(line) for line in lines]
         st.markdown(f"**{lines[0]}**" + "".join(f"  \n{line}" for line in lines[1:]))
+    paint_first_screen()   # the synthesis and the totals fill the first screen; the Sankey comes below
     sankey = page.item(f"{flow}-flows")
     st.subheader(markdown_text(sankey.title))
     st.caption(flow_sides(flow))
