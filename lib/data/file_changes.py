@@ -29,7 +29,8 @@ def file_changes(previous: list[dict] | None, current: list[dict]) -> dict[str, 
 
 def _names(names: list[str]) -> str:
     shown = ", ".join(names[:_SHOWN_NAMES])
-    return shown + (f" et {len(names) - _SHOWN_NAMES} autres" if len(names) > _SHOWN_NAMES else "")
+    hidden = len(names) - _SHOWN_NAMES
+    return shown + (f" et {count_phrase(hidden, 'autre')}" if hidden > 0 else "")
 
 
 def _moved(changes: dict[str, list[str]], words: tuple[str, str, str], template: str) -> list[str]:
