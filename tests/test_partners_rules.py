@@ -114,3 +114,15 @@ def test_a_share_of_no_exports_is_null_in_the_contract_never_nan():
     contract = partners.tariff_json(partners.tariff_exposure(tariff_cube(), department("05"), 2024, "US", 0.1))
     assert contract["share_of_exports"] is None and not math.isnan(contract["region"]["share_of_exports"])
     json.dumps(contract, allow_nan=False)          # a NaN anywhere would raise: JSON has none
+
+
+@pytest.mark.parametrize("partner, name, export_phrase, import_phrase", [
+    ("UE", "Union européenne (27 pays)", "vers l'Union européenne", "depuis l'Union européenne"),
+    ("HORS-UE", "Hors Union européenne", "hors de l'Union européenne", "hors de l'Union européenne"),
+    ("US", "États-Unis", "vers les États-Unis", "en provenance des États-Unis"),
+    ("DE", "Allemagne", "vers l'Allemagne", "en provenance de l'Allemagne"),
+])
+def test_a_partner_is_named_in_french_with_the_direction_of_the_flow(partner, name, export_phrase, import_phrase):
+    assert partners.partner_name(partner) == name
+    assert partners.partner_phrase(partner, "export") == export_phrase
+    assert partners.partner_phrase(partner, "import") == import_phrase
