@@ -129,3 +129,23 @@ def test_a_partner_is_named_in_french_with_the_direction_of_the_flow(partner, na
     assert partners.partner_name(partner) == name
     assert partners.partner_phrase(partner, "export") == export_phrase
     assert partners.partner_phrase(partner, "import") == import_phrase
+
+
+def test_the_ranking_of_the_region_counts_only_the_products_chosen():
+    ranking = partners.tariff_exposure(tariff_cube(), department("04"), 2024, "US", 0.1, products=["C20B"]).ranking
+    by_department = ranking.set_index("department")
+    assert by_department.loc["04", "exposed"] == 300.0          # C10A's 100 € to the US left out
+    assert by_department.loc["13", "exposed"] == 0.0            # only C29A
+    assert by_department.loc["13", "exports"] == 1000.0
+
+
+def test_departments_absent_from_partial_files_rank_with_zeros():
+    """Files of a few départements only: the others of the région are listed with 0 € exposed and 0 € of
+    exports (share not defined), never a blank nor an invented euro."""
+    partial = small_cube.make_cube([(2024, "export", "04", "C20B", "US", 300.0),
+                                    (2024, "export", "13", "C29A", "US", 1000.0)], whole_france=False)
+    ranking = partners.tariff_exposure(partial, department("04"), 2024, "US", 0.1).ranking.set_index("department")
+    assert ranking.index.tolist() == ["13", "04", "05", "06", "83", "84"]
+    absent = ranking.loc[["05", "06", "83", "84"]]
+    assert absent[["exposed", "exports", "duty"]].to_numpy().tolist() == [[0.0, 0.0, 0.0]] * 4
+    assert absent["share"].isna().all() and ranking.loc["04", "share"] == 1.0
