@@ -149,3 +149,41 @@ def test_departments_absent_from_partial_files_rank_with_zeros():
     absent = ranking.loc[["05", "06", "83", "84"]]
     assert absent[["exposed", "exports", "duty"]].to_numpy().tolist() == [[0.0, 0.0, 0.0]] * 4
     assert absent["share"].isna().all() and ranking.loc["04", "share"] == 1.0
+
+
+def test_the_partner_table_by_territory_and_year_with_the_product_filter():
+    cube = small_cube.make_cube([(2023, "export", "04", "C20B", "US", 100.0), (2023, "export", "04", "C10A", "US", 900.0),
+                                 (2024, "export", "04", "C20B", "US", 150.0), (2024, "export", "04", "C20B", "IT", 50.0)])
+    trend = partners.partner_trend(cube, [department("04")], "US", "export", "C20B")
+    assert list(trend.columns) == ["territory", "name", "year", "value", "total", "share", "change"]
+    assert trend.drop(columns="change").to_dict("records") == [
+        {"territory": "dep:04", "name": "Alpes-de-Haute-Provence", "year": 2023, "value": 100.0, "total": 100.0,
+         "share": 1.0},
+        {"territory": "dep:04", "name": "Alpes-de-Haute-Provence", "year": 2024, "value": 150.0, "total": 200.0,
+         "share": 0.75}]
+    assert math.isnan(trend["change"][0]) and trend["change"][1] == 0.5
+    assert partners.partner_value(cube, department("04"), 2023, "export", "US", "C10A") == (900.0, 900.0)
+    with pytest.raises(partners.PartnerError) as error:
+        partners.partner_trend(cube, [department("04")], "US", "transit")
+    assert str(error.value) == "Flux inconnu : « transit » (attendu « export » ou « import »)."
+
+
+def test_the_tariff_ranking_names_the_departments_their_duty_and_the_territory_s_own():
+    cube = small_cube.make_cube([(2024, "export", "04", "C20B", "US", 300.0), (2024, "export", "05", "C20B", "US", 300.0),
+                                 (2024, "export", "06", "C20B", "US", 0.5), (2024, "export", "06", "C20B", "IT", 0.25)])
+    ranking = partners.tariff_exposure(cube, department("05"), 2024, "US", 0.1).ranking
+    assert list(ranking.columns) == ["department", "name", "exposed", "exports", "share", "duty", "own"]
+    assert ranking.head(3)[["department", "name", "exposed", "own"]].to_dict("records") == [
+        {"department": "04", "name": "Alpes-de-Haute-Provence", "exposed": 300.0, "own": False},
+        {"department": "05", "name": "Hautes-Alpes", "exposed": 300.0, "own": True},
+        {"department": "06", "name": "Alpes-Maritimes", "exposed": 0.5, "own": False}]
+    assert ranking["duty"].head(3).tolist() == pytest.approx([30.0, 30.0, 0.05])
+    assert ranking["share"][2] == pytest.approx(0.5 / 0.75)
+
+
+def test_the_tariff_products_keep_a_half_euro_and_break_ties_by_code():
+    cube = small_cube.make_cube([(2024, "export", "04", "C29A", "US", 300.0), (2024, "export", "04", "C20B", "US", 300.0),
+                                 (2024, "export", "04", "C10A", "US", 0.5)])
+    products = partners.tariff_exposure(cube, department("04"), 2024, "US", 0.1).products
+    assert products["product"].tolist() == ["C20B", "C29A", "C10A"]
+    assert products["duty"].tolist() == pytest.approx([30.0, 30.0, 0.05])
