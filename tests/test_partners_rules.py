@@ -187,3 +187,8 @@ def test_the_tariff_products_keep_a_half_euro_and_break_ties_by_code():
     products = partners.tariff_exposure(cube, department("04"), 2024, "US", 0.1).products
     assert products["product"].tolist() == ["C20B", "C29A", "C10A"]
     assert products["duty"].tolist() == pytest.approx([30.0, 30.0, 0.05])
+
+
+def test_no_territory_chosen_gives_an_empty_partner_table_with_its_columns():
+    empty = partners.partner_trend(small_cube.make_cube([(2024, "export", "04", "C20B", "US", 1.0)]), [], "US")
+    assert empty.empty and list(empty.columns) == ["territory", "name", "year", "value", "total", "share", "change"]
