@@ -90,6 +90,16 @@ def test_matrices_cover_the_101_departments_with_zeros():
         ex.matrix(ties(), 2024, "export", COUNTRY, DEPARTMENT)
 
 
+def test_departments_absent_from_the_files_count_zero_not_missing():
+    """Files of a few régions only (lib.analysis.coverage warns about them): the other départements are in
+    the matrices with zeros, so that the map and the rankings show « 0 € », not a blank."""
+    partial = make_cube([(2024, "export", "04", "C20B", "US", 100)], whole_france=False)
+    frame = ex.matrix(partial, 2024, "export", DEPARTMENT, COUNTRY)
+    assert list(frame.index) == ex.DEPARTMENT_CODES
+    assert frame.loc["75", "US"] == 0.0 and frame.loc["04", "US"] == 100.0
+    assert ex.department_flows(partial, 2024, country="US").loc["75"].tolist() == [0.0, 0.0]
+
+
 def test_matrices_hold_every_cell_of_a_large_table():
     # 40 départements × 20 countries: cell numbers above what a small integer type holds (the codes are widened)
     deps, countries = ex.DEPARTMENT_CODES[:40], ["AT", "BE", "BG", "CH", "CN", "CY", "CZ", "DE", "DK", "EE",
