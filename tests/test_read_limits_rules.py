@@ -62,6 +62,14 @@ def test_a_truncated_archive_is_said_damaged_or_truncated(tmp_path):
                         "ou tronquée).")
 
 
+def test_a_truncated_workbook_is_said_truncated_in_the_masculine(tmp_path):
+    """« un classeur … tronqué », as « une archive … tronquée »."""
+    data = _stored_zip()
+    err = read_error(tmp_path, "REGION_93_A_IMPORT.xlsx", bytes(data[:len(data) // 2]))
+    assert str(err) == ("Fichier « REGION_93_A_IMPORT.xlsx » : un classeur Excel .xlsx illisible ou tronqué "
+                        "(archive endommagée ou tronquée).")
+
+
 @pytest.mark.parametrize("exc, phrase", [
     (zipfile.BadZipFile("Bad CRC-32 for file 'x'"), "contenu endommagé (somme de contrôle CRC incorrecte) : "
                                                     "le fichier a été abîmé en route"),

@@ -325,7 +325,8 @@ def _open_zip(data: "bytes | ByteSource", where: _Where, what: str) -> zipfile.Z
     try:
         return zipfile.ZipFile(source.path if isinstance(source, FileSource) else source.open())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise where.error(f"{what} illisible ou tronquée ({limits.zip_error_text(exc)})") from exc
+        truncated = "tronquée" if what.startswith("une ") else "tronqué"     # une archive, un classeur
+        raise where.error(f"{what} illisible ou {truncated} ({limits.zip_error_text(exc)})") from exc
 
 
 def _check_members(infos: list[zipfile.ZipInfo], where: _Where) -> None:
