@@ -160,3 +160,81 @@ def test_pictures_are_stacked_two_rows_apart_beside_the_table():
 def test_pictures_for_no_sheet_are_named_in_the_error():
     with pytest.raises(KeyError, match="images for unknown sheets: \\['Autre'\\]"):
         xl.workbook_to_xlsx([PAIRS], **CONTEXT, images={"Autre": [png(10, 10)]})
+
+
+# ---------------------------------------------------------------- survivors of the complete run (de1e9b1)
+
+def test_widths_leave_room_for_the_decimals_and_the_sign_each_kind_shows():
+    frame = pd.DataFrame({"r": [123456.5], "i": [98765.25], "s": [-0.1234], "c": [1234567]})
+    columns = [Column("r", "R", "ratio"), Column("i", "I", "index"), Column("s", "S", "share"),
+               Column("c", "C", "eur", signed=True)]
+    ws = sheet(xl.table_to_xlsx(table(frame, columns), **CONTEXT))
+    # « 123,456.50 » 10 + 2; « 98,765.25 » 9 + 2; « −12,3 % » 7 + 2; « +1,234,567 » 9 + its sign + 2
+    assert [ws.column_dimensions[c].width for c in "ABCD"] == [12, 11, 9, 12]
+    assert ws["D6"].number_format == xl.SIGNED_EUR_FORMAT and ws["D6"].value == 1234567
+
+
+def test_a_table_sheet_states_its_territory_and_year_in_the_workbook_too():
+    ws = sheet(xl.workbook_to_xlsx([PAIRS], **CONTEXT), "Flux")
+    assert ws["A1"].value == "Flux — Hautes-Alpes (2024)"
+    assert ws["A2"].value == "Territoire : Hautes-Alpes — année 2024"
+
+
+def test_notes_read_in_grey_italics_under_the_source():
+    ws = sheet(xl.table_to_xlsx(table(PAIRS.frame, PAIRS.columns, notes=["Hors matériel militaire."]), **CONTEXT))
+    assert ws["A4"].value == "Hors matériel militaire."
+    assert ws["A4"].font.i and ws["A4"].font.color.rgb.endswith("595959")
+    assert ws["A6"].value == "Pays"                 # the header comes after the note and a blank row
+
+
+def test_a_short_header_keeps_a_single_line_row():
+    ws = sheet(xl.table_to_xlsx(PAIRS, **CONTEXT))
+    assert ws.row_dimensions[5].height == 15.0
+
+
+@pytest.mark.parametrize("length, lines", [(25, 1), (26, 2), (50, 2), (51, 3)])
+def test_a_long_header_takes_as_many_lines_as_its_column_holds_characters(length, lines):
+    # a header longer than 24 characters gets a column of 24 + 2, which shows 25 characters a line
+    one = table(pd.DataFrame({"v": [1.0]}), [Column("v", "x" * length, "eur")])
+    ws = sheet(xl.table_to_xlsx(one, **CONTEXT))
+    assert ws.column_dimensions["A"].width == 26
+    assert ws.row_dimensions[5].height == 15.0 * lines
+
+
+def test_the_filter_of_a_one_column_table_covers_that_column_only():
+    one = table(pd.DataFrame({"country": ["Italie"]}), [Column("country", "Pays", "text")])
+    assert sheet(xl.table_to_xlsx(one, **CONTEXT)).auto_filter.ref == "A5:A6"
+
+
+def test_a_table_missing_a_column_is_refused_naming_the_sheet_and_the_column():
+    broken = table(pd.DataFrame({"country": ["Italie"]}), PAIRS.columns, sheet_name="Partenaires")
+    with pytest.raises(KeyError, match=r"columns absent from the frame of 'Partenaires': \['value'\]"):
+        xl.table_to_xlsx(broken, **CONTEXT)
+
+
+def test_booleans_are_written_as_one_and_zero_and_odd_values_as_their_text():
+    frame = pd.DataFrame({"b": pd.Series([True, False], dtype=object),
+                          "t": pd.Series([["Italie", "Espagne"], "Suisse"], dtype=object)})
+    ws = sheet(xl.table_to_xlsx(table(frame, [Column("b", "B", "int"), Column("t", "T", "text")]), **CONTEXT))
+    assert (ws["A6"].value, ws["A7"].value) == (1, 0)
+    assert ws["B6"].value == "['Italie', 'Espagne']" and ws["B6"].data_type == "s"
+
+
+def test_a_shortened_duplicate_sheet_name_has_no_double_space_before_its_number():
+    name = "Importations des pays hors UE en 2024"      # cut to 27 characters, it ends on a space
+    data = xl.workbook_to_xlsx([table(PAIRS.frame, PAIRS.columns, sheet_name=name)] * 2, **CONTEXT)
+    assert load_workbook(io.BytesIO(data)).sheetnames[1:] == ["Importations des pays hors UE e",
+                                                              "Importations des pays hors (2)"]
+
+
+@pytest.mark.parametrize("raw", ["Zone X", "Xénophon", "Annexe XX"])
+def test_sheet_names_keep_their_letters_at_both_ends(raw):
+    assert xl.sanitize_sheet_name(raw) == raw
+
+
+def test_pictures_are_found_by_the_table_sheet_name_even_when_excel_renamed_the_sheet():
+    tables = [table(PAIRS.frame, PAIRS.columns, sheet_name=name) for name in ("Flux", "Flux", "Flux/pays")]
+    data = xl.workbook_to_xlsx(tables, **CONTEXT, images={"Flux/pays": [png(80, 40)]})
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[1:] == ["Flux", "Flux (2)", "Flux pays"]
+    assert [len(book[name]._images) for name in book.sheetnames[1:]] == [0, 0, 1]
