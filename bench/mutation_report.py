@@ -8,11 +8,14 @@ the original: same behaviour, or a change to text nobody reads) is listed with i
 reported as stale (its function changed: triage it again).
 
     python -m bench.mutation_report --label after [--results FILE] [--carry bench/results/mutation-before.json]
+                                    [--kills bench/results/mutation-kills-*.txt …]
 
 ``--carry`` is for a run restricted to some mutants (``mutmut run NAME…``: the survivors of an earlier full run
 and the code no fast test ran): a mutant left « not checked » now, of a module the earlier report ran whole with
 the same number of mutants (same code), and not among that report's survivors, was killed then; tests were only
-added since, so it is counted killed (« killed earlier », shown apart).
+added since, so it is counted killed (« killed earlier », shown apart). ``--kills`` reads kill-loop outputs (each
+survivor of the run applied alone to a checkout with tests written after the run): a survivor they kill is counted
+killed (« by the new tests ») and listed with the test that killed it.
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 EQUIVALENTS = PROJECT_DIR / "bench" / "mutation_equivalents.txt"
-KILLED_STATES = {"killed", "killed earlier"}
+KILLED_STATES = {"killed", "killed earlier", "killed by the new tests"}
 _LINE = re.compile(r"^\s*(?P<name>\S+):\s*(?P<state>.+?)\s*$")
 
 
@@ -71,6 +74,27 @@ NO_TESTS = "no tests"            # no fast test runs this code: a survivor, list
 
 
 CARRIED = "killed earlier"
+LOOP_KILLED = "killed by the new tests"      # a survivor of this run that a kill loop killed (see --kills)
+_KILL_LINE = re.compile(r"^(?P<name>lib\.\S+__mutmut_\d+)\s+(?:KILLED|killed by)\s+(?P<test>tests/\S+)")
+
+
+def read_kills(paths: list[Path]) -> dict[str, str]:
+    """mutant → the test that killed it, from kill-loop outputs (bench/results/mutation-kills-*.txt,
+    mutation-triage-*.md: each survivor applied alone to a checkout that has the new tests, the fast tests run,
+    the first failing one named). A mutant some loop could not apply is not in them."""
+    kills = {}
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            match = _KILL_LINE.match(line.strip())
+            if match:
+                kills.setdefault(match["name"], match["test"])
+    return kills
+
+
+def apply_kills(states: dict[str, str], kills: dict[str, str]) -> dict[str, str]:
+    """States with this run's survivors that a kill loop killed marked LOOP_KILLED (the run itself had only
+    the tests of its commit)."""
+    return {name: LOOP_KILLED if state == "survived" and name in kills else state for name, state in states.items()}
 
 
 def carry_killed(states: dict[str, str], previous: dict) -> dict[str, str]:
@@ -121,10 +145,10 @@ def summarise(states: dict[str, str], equivalents: dict[str, str]) -> dict:
     for module, counts in sorted(per_module.items()):
         total = sum(counts.values())
         counted = total - counts["equivalent"] - counts[NOT_RUN]
-        killed = counts["killed"] + counts[CARRIED]
+        killed = counts["killed"] + counts[CARRIED] + counts[LOOP_KILLED]
         modules[module] = {**counts, "total": total, "counted": counted,
                            "score": killed / counted if counted else 1.0}
-    killed = sum(m.get("killed", 0) + m.get(CARRIED, 0) for m in modules.values())
+    killed = sum(m.get("killed", 0) + m.get(CARRIED, 0) + m.get(LOOP_KILLED, 0) for m in modules.values())
     counted = sum(m["counted"] for m in modules.values())
     mutated = {module_of(name) for name in states}      # a run of some modules says nothing of the others
     stale = sorted(name for name in equivalents if name not in states and module_of(name) in mutated)
@@ -148,6 +172,7 @@ def to_markdown(summary: dict, label: str, note: str = "") -> str:
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for module, counts in summary["modules"].items():
         earlier = f" (+{counts[CARRIED]} earlier)" if counts.get(CARRIED) else ""
+        earlier += f" (+{counts[LOOP_KILLED]} by the new tests)" if counts.get(LOOP_KILLED) else ""
         lines.append(f"| `{module}` | {counts.get('killed', 0)}{earlier} | {counts.get('survived', 0)} | "
                      f"{counts.get(NO_TESTS, 0)} | {counts.get('timeout', 0)} | {counts.get('equivalent', 0)} | "
                      f"{counts.get(NOT_RUN, 0)} | {counts['score']:.1%} |")
@@ -170,6 +195,15 @@ def to_markdown(summary: dict, label: str, note: str = "") -> str:
                 shown = ", ".join(f"`{t}`" for t in tests[:4]) + more
                 lines.append(f"- `{name.split('.')[-1]}` — {shown}")
             lines.append("")
+    if summary.get("loop_kills"):
+        lines += ["## Survivors of this run killed by the new tests", "",
+                  "The run had only the tests of its commit. Each of these was applied alone to a checkout with the "
+                  "new rule tests, the fast tests run, and this one failed first (kill-loop outputs: "
+                  "`bench/results/mutation-kills-*.txt`, `mutation-triage-*.md`).", ""]
+        for module, rows in summary["loop_kills"].items():
+            lines.append(f"### `{module}` ({len(rows)})")
+            lines += [f"- `{name.split('.')[-1]}` — `{test}`" for name, test in rows]
+            lines.append("")
     if summary["stale_equivalents"]:
         lines += ["## Stale entries of bench/mutation_equivalents.txt", ""]
         lines += [f"- `{name}`" for name in summary["stale_equivalents"]]
@@ -182,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", help="saved output of `mutmut results --all true` (default: run it)")
     parser.add_argument("--carry", help="report (.json) of an earlier full run: its killed mutants count here")
     parser.add_argument("--note", default="", help="how this run was made (which mutants), shown first")
+    parser.add_argument("--kills", nargs="*", default=[], help="kill-loop outputs: survivors they kill count killed")
     args = parser.parse_args(argv)
     if args.results:
         text = Path(args.results).read_text(encoding="utf-8")
@@ -196,7 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     previous = json.loads(Path(args.carry).read_text(encoding="utf-8")) if args.carry else None
     if previous:
         states = carry_killed(states, previous)
+    kills = read_kills([Path(k) for k in args.kills])
+    states = apply_kills(states, kills)
     summary = summarise(states, read_equivalents())
+    loop_kills: dict[str, list] = defaultdict(list)
+    for name, state in sorted(states.items()):
+        if state == LOOP_KILLED:
+            loop_kills[module_of(name)].append((name, kills[name]))
+    summary["loop_kills"] = dict(loop_kills)
     stats = PROJECT_DIR / "mutants" / "mutmut-stats.json"
     if previous and stats.is_file():
         tests = json.loads(stats.read_text(encoding="utf-8")).get("tests_by_mangled_function_name", {})

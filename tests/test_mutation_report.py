@@ -72,3 +72,31 @@ def test_survivors_killed_since_an_earlier_report_come_with_the_tests_of_their_f
     assert found == {"lib.a": [("lib.a.x_f__mutmut_2", ["tests/t.py::test_a", "tests/t.py::test_b"])]}
     summary = {**report.summarise(states, {}), "killed_since": found}
     assert "- `x_f__mutmut_2` — `tests/t.py::test_a`, `tests/t.py::test_b`" in report.to_markdown(summary, "t")
+
+
+def test_survivors_a_kill_loop_killed_count_killed_and_name_their_test(tmp_path):
+    """The run has only its commit's tests; the kill loops apply each survivor to a checkout with the new tests.
+    A survivor they kill counts killed, with its test; one they could not kill, or never ran, stays a survivor;
+    a mutant killed by the run itself is not moved."""
+    access = tmp_path / "mutation-kills-access.txt"
+    access.write_text("# header\nlib.data.auth.x_check_secret__mutmut_2 KILLED tests/test_auth_rules.py::test_whole\n"
+                      "lib.core.formatting.x_format_rank__mutmut_3 SURVIVED\n", encoding="utf-8")
+    analysis = tmp_path / "mutation-triage-analysis.md"
+    analysis.write_text("lib.core.formatting.x_format_rank__mutmut_2  killed by tests/test_f.py::test_rank\n",
+                        encoding="utf-8")
+    kills = report.read_kills([access, analysis])
+    assert kills == {"lib.data.auth.x_check_secret__mutmut_2": "tests/test_auth_rules.py::test_whole",
+                     "lib.core.formatting.x_format_rank__mutmut_2": "tests/test_f.py::test_rank"}
+    states = report.apply_kills(report.parse_results(RESULTS), kills)
+    assert states["lib.data.auth.x_check_secret__mutmut_2"] == report.LOOP_KILLED
+    assert states["lib.core.formatting.x_format_rank__mutmut_2"] == "killed"        # the run's own verdict
+    assert states["lib.core.formatting.x_format_rank__mutmut_3"] == "timeout"
+    summary = report.summarise(states, {"lib.data.auth.x_check_secret__mutmut_7": "same codec"})
+    auth = summary["modules"]["lib.data.auth"]
+    assert (auth[report.LOOP_KILLED], auth["counted"], auth["score"]) == (1, 3, 2 / 3)
+    assert "lib.data.auth" not in summary["survivors"]
+    summary["loop_kills"] = {"lib.data.auth": [("lib.data.auth.x_check_secret__mutmut_2",
+                                                "tests/test_auth_rules.py::test_whole")]}
+    text = report.to_markdown(summary, "test")
+    assert "| `lib.data.auth` | 1 (+1 by the new tests) |" in text
+    assert "- `x_check_secret__mutmut_2` — `tests/test_auth_rules.py::test_whole`" in text
