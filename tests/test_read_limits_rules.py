@@ -3,7 +3,9 @@
 A damaged ZIP or workbook is refused with a French phrase that says what is wrong (checksum, compression
 method, password, truncated archive), never the library's English. Tested through `read_official_files`
 for what zipfile really raises, and through `zip_error_text` for the English words it recognises in other
-libraries' messages (calamine, openpyxl)."""
+libraries' messages (calamine, openpyxl). Then the bounds of a CSV read by streaming (second pass, after
+lib/data/byte_source.py): the header, each line and the cells counted in characters of the file's encoding,
+each limit reached exactly accepted and passed by one refused with its French message."""
 from __future__ import annotations
 
 import io
@@ -12,6 +14,9 @@ import zipfile
 
 import pytest
 
+from lib.core.errors import DataFileError
+from lib.core.files import UTF8, Encoding
+from lib.data import read_limits
 from lib.data.read_limits import zip_error_text
 from tests.test_hostile_files import GOOD_ROW, csv_bytes, read_error
 
@@ -170,3 +175,152 @@ def test_over_the_cell_limit_measuring_stops_and_exactly_at_it_goes_on(monkeypat
     assert len(over.pieces) >= 5
     (rows, columns), _ = _measure([HEAD + (ROW2 * 3).encode()] + tail)   # 6 cells, then more
     assert rows * columns > 6
+
+
+# --------------------------------------------------------------------------- CSV bounds, streamed (second pass)
+# The limits are made small (10 characters a line) so that each boundary is a few bytes away.
+
+SMALL = 10
+ENCODINGS = {"utf-8 with BOM": (Encoding("utf-8", 3, "UTF-8 avec BOM"), b"\xef\xbb\xbf"),
+             "utf-16": (Encoding("utf-16-le", 0, "UTF-16 (petit-boutiste, sans BOM)"), b""),
+             "utf-32 with BOM": (Encoding("utf-32-le", 4, "UTF-32 (petit-boutiste, avec BOM)"),
+                                 b"\xff\xfe\x00\x00")}
+
+
+@pytest.fixture
+def small_lines(monkeypatch):
+    monkeypatch.setattr(read_limits, "MAX_LINE_BYTES", SMALL)
+
+
+def _encoded(text: str, name: str) -> tuple[bytes, Encoding]:
+    encoding, bom = ENCODINGS[name]
+    return bom + text.encode(encoding.codec), encoding
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_a_header_of_the_limit_without_newline_is_read_and_one_character_more_is_refused(small_lines, name):
+    """The limit counts characters whatever the encoding, and its byte-order mark does not count."""
+    where = read_limits._Named("liste.csv")
+    assert read_limits.first_line(*_encoded("a" * SMALL, name), where) == "a" * SMALL
+    with pytest.raises(DataFileError) as info:
+        read_limits.first_line(*_encoded("a" * (SMALL + 1), name), where)
+    assert str(info.value) == ("Fichier « liste.csv », ligne 1 : la première ligne (l'en-tête) dépasse 10 caractères "
+                               "(limite) : ce n'est pas un fichier des douanes.")
+    assert info.value.row == 1
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_a_header_of_the_limit_ending_in_crlf_is_read_without_its_line_end(small_lines, name):
+    data, encoding = _encoded("a" * SMALL + "\r\n" + "b;c\n" * 10, name)
+    assert read_limits.first_line(data, encoding, read_limits._Named("liste.csv")) == "a" * SMALL
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_a_header_two_characters_over_the_limit_is_refused_even_with_its_newline(small_lines, name):
+    data, encoding = _encoded("a" * (SMALL + 2) + "\n" + "b;c\n" * 10, name)
+    with pytest.raises(DataFileError, match="dépasse 10 caractères"):
+        read_limits.first_line(data, encoding, read_limits._Named("liste.csv"))
+
+
+def test_an_empty_first_line_is_an_empty_header_not_the_rest_of_the_file(small_lines):
+    data = b"\n" + b"b;c\n" * 10
+    assert read_limits.first_line(data, UTF8, read_limits._Named("liste.csv")) == ""
+
+
+@pytest.mark.parametrize("data, header", [
+    (b"ANNEE;TAUX\r\n1;2\n", "ANNEE;TAUX"),          # only the line end goes, not a letter before it
+    (b"a;b \r\n1;2\n", "a;b "),                      # nor a space: the header is the file's own
+    (b"\ra;b\r\n1;2\n", "\ra;b"),                    # nor anything at its start
+    (b"a;b;c", "a;b;c"),                             # a file of one line without newline: all of it
+    (b"a;\xff;b\n1;2;3\n", "a;\ufffd;b"),            # a byte the encoding cannot read is replaced, not fatal
+])
+def test_the_header_is_the_first_line_as_written_without_its_line_end(data, header):
+    assert read_limits.first_line(data, UTF8, read_limits._Named("liste.csv")) == header
+
+
+def test_the_header_window_ends_where_a_utf32_header_at_the_limit_ends(small_lines):
+    """Encoding detection sees exactly what a longest header can occupy (UTF-32: 4 bytes a character, its
+    mark and its CRLF), not one byte of the rest of the file."""
+    header = b"\xff\xfe\x00\x00" + ("a" * SMALL + "\r\n").encode("utf-32-le")
+    assert read_limits.header_window(header + b"1\x002\x00" * 50) == header
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (b"", (0, 0)),
+    (b"abcd\ne\n", (2, 4)),                          # the longest line first, cut across chunks
+    (b"ab\ncdef\ng", (3, 4)),                        # a last line without newline counts
+    (b"a\nbcd", (2, 3)),
+    (b"abc", (1, 3)),
+    (b"a\n\n\nbcdefg\nhi\n", (5, 6)),                # empty lines count, a line longer than a chunk is measured
+    (b"abcdefgh", (1, 8)),
+])
+def test_lines_are_counted_and_the_longest_measured_across_chunks(monkeypatch, lines, expected):
+    monkeypatch.setattr(read_limits, "_LINE_CHUNK", 3)
+    assert read_limits.scan_lines(lines) == expected
+    monkeypatch.setattr(read_limits, "_LINE_CHUNK", 1024)
+    assert read_limits.scan_lines(lines) == expected
+
+
+def test_the_longest_line_is_given_in_whole_characters_of_the_encoding():
+    lines, longest = read_limits.scan_lines(b"abcde\n", 2)
+    assert (lines, longest) == (1, 2) and isinstance(longest, int)
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_a_line_of_the_limit_is_accepted_and_one_character_more_is_refused(small_lines, name):
+    where = read_limits._Named("liste.csv")
+    data, encoding = _encoded("a;b\n" + "c" * SMALL + "\n", name)
+    read_limits.check_lines(data, encoding, 2, where)      # accepted: no refusal
+    data, encoding = _encoded("a;b\n" + "c" * (SMALL + 1) + "\n", name)
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_lines(data, encoding, 2, where)
+    assert str(info.value) == ("Fichier « liste.csv » : une ligne compte 11 caractères (limite : 10) : ce n'est pas "
+                               "un fichier des douanes.")
+
+
+def test_the_file_bytes_count_in_the_memory_it_would_take(monkeypatch):
+    """What a read costs: its cells, plus the upload's own bytes, which stay in memory meanwhile."""
+    data = b"a;b\n1;2\n3;4\n"
+    need = 3 * 2 * read_limits.CSV_BYTES_PER_CELL + len(data)
+    where = read_limits._Named("liste.csv")
+    monkeypatch.setattr(read_limits, "memory_ceiling_bytes", lambda: need)
+    assert read_limits.check_lines(data, UTF8, 2, where) == 3
+    monkeypatch.setattr(read_limits, "memory_ceiling_bytes", lambda: need - 1)
+    with pytest.raises(DataFileError, match="demanderait environ 0 Mo de mémoire"):
+        read_limits.check_lines(data, UTF8, 2, where)
+
+
+def test_a_header_of_the_column_limit_is_accepted_and_one_more_refused_naming_both():
+    where = read_limits._Named("liste.csv")
+    read_limits.check_header_width(";".join(["x"] * read_limits.MAX_COLUMNS), ";", where)
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_header_width(";".join(["x"] * 101), ";", where)
+    assert str(info.value) == ("Fichier « liste.csv », ligne 1 : l'en-tête compte 101 colonnes (limite : 100) : ce "
+                               "n'est pas un fichier des douanes. Un fichier des douanes a 5 colonnes de codes et une "
+                               "colonne par année.")
+    assert (info.value.row, info.value.hint) == (1, "Un fichier des douanes a 5 colonnes de codes et une colonne "
+                                                    "par année")
+
+
+def test_a_comma_separated_header_over_the_column_limit_is_refused_as_a_data_file_error():
+    data = (",".join(["x"] * 101) + "\n").encode()
+    with pytest.raises(DataFileError, match="l'en-tête compte 101 colonnes"):
+        read_limits.check_csv_shape(data, "liste-ti.csv", (",", ";"))
+
+
+def test_the_cells_of_a_plain_csv_are_its_lines_times_its_header_columns(monkeypatch):
+    data = b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n"              # 4 lines of 3 columns, separated by commas
+    read_limits.check_csv_shape(";".join(["x"] * 100).encode() + b"\n", "liste-ti.csv")   # 100 columns, 1 line
+    monkeypatch.setattr(read_limits, "MAX_CELLS", 12)
+    read_limits.check_csv_shape(data, "liste-ti.csv")
+    monkeypatch.setattr(read_limits, "MAX_CELLS", 11)
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_csv_shape(data, "liste-ti.csv")
+    assert str(info.value) == ("Fichier « liste-ti.csv » : le fichier compte 12 cellules (limite : 11). Découpez le "
+                               "fichier ou envoyez les fichiers régionaux des douanes.")
+
+
+def test_utf8_cut_in_a_character_at_the_end_of_the_header_window_is_still_utf8(small_lines):
+    data = b"a;bc\n" + b"1;2\n" * 11 + "1;é\n".encode()     # é straddles the 52-byte window's end
+    assert len(read_limits.header_window(data)) == 52 and data[51:53] == "é".encode()
+    assert read_limits.check_csv_shape(data, "liste-ti.csv") == UTF8
