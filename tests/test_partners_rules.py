@@ -18,6 +18,7 @@ import pytest
 
 from lib.analysis import partners
 from lib.data.territories import FRANCE, Territory, department, region
+from lib.data.reference.products import PRODUCTS
 from tests import small_cube
 
 M = 1e6
@@ -240,3 +241,27 @@ def test_a_duty_is_set_by_a_country_never_by_a_group():
         partners.parse_partner("hors ue", groups=False)
     assert str(error.value) == ("Un droit de douane est fixé par un pays : « hors ue » n'en est pas un. "
                                 "Attendu un code pays ISO à deux lettres (US, CN, DE…).")
+
+
+def test_the_quick_pick_keeps_a_half_euro_and_many_ties_in_the_order_of_the_codes():
+    """Every other product (A02Z, B05Z, B07Z…) sold 2 € to the US, the others 1 €: among 129 products an
+    unstable sort mixed K65Z in. Half a euro is still a sale."""
+    codes = sorted(PRODUCTS["code"].astype(str))
+    cube = small_cube.make_cube([(2024, "export", "13", code, "US", 1.0 + i % 2) for i, code in enumerate(codes)])
+    assert partners.quick_pick_products(cube, department("13"), 2024, "US") == [
+        "A02Z", "B05Z", "B07Z", "B09Z", "C10B"]
+    half = small_cube.make_cube([(2024, "export", "13", "C10A", "US", 0.5)])
+    assert partners.quick_pick_products(half, department("13"), 2024, "US") == ["C10A"]
+
+
+def test_france_beside_the_territory_counts_only_the_products_chosen():
+    exposure = partners.tariff_exposure(tariff_cube(), department("04"), 2024, "US", 0.1, products=["C20B"])
+    assert exposure.france.exposed == 300.0 and exposure.france.exports == 2000.0   # 13's C29A left out
+    assert exposure.region_figures.exposed == 300.0
+
+
+def test_the_tariff_products_are_a_plain_table_numbered_from_zero():
+    products = partners.tariff_exposure(tariff_cube(), department("04"), 2024, "US", 0.1).products
+    assert list(products.columns) == ["product", "exposed", "product_exports", "share_of_product_exports",
+                                      "share_of_exports", "duty"]
+    assert products.index.tolist() == [0, 1] and products["product"].tolist() == ["C20B", "C10A"]
