@@ -109,3 +109,39 @@ def test_closing_a_ticket_works_in_a_fresh_data_folder_and_the_list_is_private(d
     assert stat.S_IMODE(closed.stat().st_mode) == 0o600
     assert admin_session.closed_ids() == {ticket.ticket_id}
     assert admin_session.read(value, b"k" * 32, now=NOW) is None
+
+
+def test_a_key_file_that_is_not_ascii_is_damaged_even_if_it_holds_a_key(data_dir):
+    """The key is written in ASCII hex: a file with another character (here a no-break space after a valid key,
+    which a UTF-8 reading would strip) is no key of this server, and is replaced."""
+    path = data_dir / "sessions" / "key"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(("ab" * admin_session.KEY_BYTES + "\u00a0").encode("utf-8"))
+    key = admin_session.server_key()
+    assert len(key) == admin_session.KEY_BYTES and key != bytes.fromhex("ab" * admin_session.KEY_BYTES)
+    assert path.read_text(encoding="ascii") == key.hex()
+
+
+def damaged_key_then(data_dir, monkeypatch, after_replace):
+    """A damaged key file; `after_replace(path)` runs just after this process renamed its new key over it."""
+    path = data_dir / "sessions" / "key"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    real_replace = admin_session.os.replace
+
+    def replace(source, target):
+        real_replace(source, target)
+        after_replace(path)
+    monkeypatch.setattr(admin_session.os, "replace", replace)
+    return path
+
+
+def test_two_processes_replacing_a_damaged_key_both_use_the_last_one_written(data_dir, monkeypatch):
+    theirs = "cd" * admin_session.KEY_BYTES
+    damaged_key_then(data_dir, monkeypatch, lambda path: path.write_text(theirs, encoding="ascii"))
+    assert admin_session.server_key() == bytes.fromhex(theirs)
+
+
+def test_a_new_key_that_cannot_be_read_back_is_still_used(data_dir, monkeypatch):
+    damaged_key_then(data_dir, monkeypatch, lambda path: path.unlink())
+    assert len(admin_session.server_key()) == admin_session.KEY_BYTES

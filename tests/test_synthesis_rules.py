@@ -89,6 +89,7 @@ def test_a_deficit_is_stated_as_a_positive_amount_and_equal_flows_as_balanced():
 
 def test_no_trade_at_all_is_said_in_one_sentence_without_figures(main_cube):
     synthesis = overview_synthesis(main_cube, department("06"), 2024)
+    assert synthesis.title == spaced("Commerce extérieur des Alpes-Maritimes en 2024 : synthèse")
     assert synthesis.sentences == ["En 2024, aucun échange avec l'étranger n'est enregistré pour les "
                                    "Alpes-Maritimes dans les fichiers chargés."]
     assert synthesis.figures == []
@@ -219,6 +220,17 @@ def test_no_concentration_without_named_export_partner_nor_without_exports():
     assert "Herfindahl" not in imports_only.text
     assert imports_only.sentences[0].startswith("En 2024, les Hautes-Alpes ont exporté 0")
     assert spaced("Le premier produit importé est « Viandes » (100,0 % des importations).") in imports_only.sentences
+    assert spaced("Les États-Unis fournissent 100,0 % des importations.") in imports_only.sentences
+
+
+def test_exports_of_unnamed_products_only_leave_the_products_sentence_to_imports(main_cube):
+    """Every export product folded into « Autres »: no first exported product, the imported ones still named."""
+    summary = territory_summary(main_cube, department("04"), 2024)
+    summary["export_flows"]["products"] = [{"code": ind.OTHERS, "value": summary["exports"]}]
+    synthesis = overview_synthesis(main_cube, department("04"), 2024, summary=summary)
+    assert synthesis.sentences[2] == spaced(
+        "Le premier produit importé est « Savons, parfums, entretien » (80,0 % des importations), suivi de "
+        "« Viandes » (20,0 %).")
 
 
 def test_main_dependency_is_the_first_critical_product_and_its_supplier(overview_04):
