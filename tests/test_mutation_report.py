@@ -80,12 +80,14 @@ def test_survivors_a_kill_loop_killed_count_killed_and_name_their_test(tmp_path)
     a mutant killed by the run itself is not moved."""
     access = tmp_path / "mutation-kills-access.txt"
     access.write_text("# header\nlib.data.auth.x_check_secret__mutmut_2 KILLED tests/test_auth_rules.py::test_whole\n"
+                      "lib.data.auth.xǁConsoleTokenǁconsume__mutmut_3 KILLED tests/test_auth_rules.py::test_once\n"
                       "lib.core.formatting.x_format_rank__mutmut_3 SURVIVED\n", encoding="utf-8")
     analysis = tmp_path / "mutation-triage-analysis.md"
     analysis.write_text("lib.core.formatting.x_format_rank__mutmut_2  killed by tests/test_f.py::test_rank\n",
                         encoding="utf-8")
     kills = report.read_kills([access, analysis])
     assert kills == {"lib.data.auth.x_check_secret__mutmut_2": "tests/test_auth_rules.py::test_whole",
+                     "lib.data.auth.xǁConsoleTokenǁconsume__mutmut_3": "tests/test_auth_rules.py::test_once",
                      "lib.core.formatting.x_format_rank__mutmut_2": "tests/test_f.py::test_rank"}
     states = report.apply_kills(report.parse_results(RESULTS), kills)
     assert states["lib.data.auth.x_check_secret__mutmut_2"] == report.LOOP_KILLED
@@ -93,10 +95,11 @@ def test_survivors_a_kill_loop_killed_count_killed_and_name_their_test(tmp_path)
     assert states["lib.core.formatting.x_format_rank__mutmut_3"] == "timeout"
     summary = report.summarise(states, {"lib.data.auth.x_check_secret__mutmut_7": "same codec"})
     auth = summary["modules"]["lib.data.auth"]
-    assert (auth[report.LOOP_KILLED], auth["counted"], auth["score"]) == (1, 3, 2 / 3)
+    assert states["lib.data.auth.xǁConsoleTokenǁconsume__mutmut_3"] == report.LOOP_KILLED   # code no test ran then
+    assert (auth[report.LOOP_KILLED], auth["counted"], auth["score"]) == (2, 3, 1.0)
     assert "lib.data.auth" not in summary["survivors"]
     summary["loop_kills"] = {"lib.data.auth": [("lib.data.auth.x_check_secret__mutmut_2",
                                                 "tests/test_auth_rules.py::test_whole")]}
     text = report.to_markdown(summary, "test")
-    assert "| `lib.data.auth` | 1 (+1 by the new tests) |" in text
+    assert "| `lib.data.auth` | 1 (+2 by the new tests) |" in text
     assert "- `x_check_secret__mutmut_2` — `tests/test_auth_rules.py::test_whole`" in text
