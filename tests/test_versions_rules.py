@@ -4,13 +4,24 @@
 One row per version, newest first: the version in use is marked « oui », rows and release are shown when the
 manifest has them (« — » otherwise), the operation in French (an unknown one as written, a missing one empty),
 the files counted and listed, the author only when asked. What a version changed is computed for manifests
-written before it was recorded, following `replaces` only when it is a version id."""
+written before it was recorded, following `replaces` only when it is a version id.
+
+Second pass: every switch is journaled as intent then outcome (failure with its cause), in the order of its
+checkpoints; a rollback and each deletion of the retention rule say what they did; a manifest with a field of
+the wrong type is not a complete version, and manifests are read as UTF-8 whatever the server's locale."""
 from __future__ import annotations
 
+import io
 import json
+import os
+import types
+
+import pandas as pd
+import pytest
 
 from lib.core import schema
-from lib.data import versions
+from lib.core.errors import DataFileError
+from lib.data import audit, versions
 from tests.test_bad_input import TI_ROWS, region_zip_bytes, ti_csv
 from tests.test_versions import root  # noqa: F401  (fixture: an isolated data folder)
 
@@ -70,7 +81,135 @@ def test_the_first_version_taken_from_data_officiel_counts_the_trade_rows_not_th
     (legacy / "liste-ti-com2023-2026.csv").write_bytes(ti_csv(TI_ROWS))
     with versions.lock():
         version = versions.ensure_migrated()
+        assert versions.ensure_migrated() is None                      # only before the first version
+    assert _journal("reprise") == [("reprise de data/officiel", "acceptée",
+                                    "fichiers de data/officiel repris comme première version", "v0001", None)]
+    [entry] = [e for e in audit.read() if e["action"] == "reprise"]
+    assert entry["files"] == [{k: f[k] for k in ("name", "bytes", "sha256")} for f in version.files]
+    assert _journal("mise en service")[0][0] == "reprise de data/officiel"
     assert sorted(f["name"] for f in version.files) == ["liste-ti-com2023-2026.csv", "region_93_A.zip"]
     # one département × two flows × two products × two countries × two years (tests.test_bad_input.trade_rows)
     assert version.manifest["rows"] == 16 and version.manifest["years"] == [2023, 2024]
     assert version.manifest["departments"] == 1
+
+
+def _journal(action: str) -> list[tuple]:
+    return [(e["actor"], e["outcome"], e["message"], e["version"], e.get("previous"))
+            for e in audit.read() if e["action"] == action]
+
+
+def test_each_switch_is_journaled_as_intent_then_outcome_and_a_rollback_says_what_it_replaced(root, tmp_path):
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    _publish(tmp_path, ["b.zip"], actor="bob", action="import")
+    versions.rollback("1", "carol")
+    first = "mise en service de la version v0001 à la place de aucune"
+    second = "mise en service de la version v0002 à la place de v0001"
+    back = "mise en service de la version v0001 à la place de v0002"
+    assert _journal("mise en service") == [
+        ("alice", "en cours", first, "v0001", None), ("alice", "acceptée", first, "v0001", None),
+        ("bob", "en cours", second, "v0002", "v0001"), ("bob", "acceptée", second, "v0002", "v0001"),
+        ("carol", "en cours", back, "v0001", "v0002"), ("carol", "acceptée", back, "v0001", "v0002")]
+    with pytest.raises(DataFileError, match="^La version v0001 est déjà celle en service.$"):
+        versions.rollback("v0001", "dave")
+    with pytest.raises(DataFileError, match="^Version « 7 » introuvable"):
+        versions.rollback("7", "erin")
+    assert _journal("retour") == [
+        ("carol", "acceptée", "retour à la version v0001 (à la place de v0002)", "v0001", "v0002"),
+        ("dave", "refusée", "La version v0001 est déjà celle en service.", "v0001", None),
+        ("erin", "refusée", "Version « 7 » introuvable (versions disponibles : v0002, v0001).", "7", None)]
+    assert versions.current_id() == "v0001"
+
+
+def test_a_version_is_built_then_named_in_current_in_this_order_of_steps(root, tmp_path, monkeypatch):
+    steps = []
+    monkeypatch.setattr(versions, "_checkpoint", steps.append)
+    _publish(tmp_path, ["a.zip", "b.zip"], actor="alice", action="import")
+    assert steps == ["staging", "file", "file", "manifest", "renamed", "current-written", "switched"]
+
+
+def test_a_failed_switch_is_journaled_with_its_cause_and_leaves_the_old_version_in_service(root, tmp_path,
+                                                                                           monkeypatch):
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+
+    def crash(step):
+        if step == "current-written":
+            raise OSError("disque plein")
+    monkeypatch.setattr(versions, "_checkpoint", crash)
+    with pytest.raises(OSError):
+        _publish(tmp_path, ["b.zip"], actor="bob", action="import")
+    change = "mise en service de la version v0002 à la place de v0001"
+    assert _journal("mise en service")[2:] == [("bob", "en cours", change, "v0002", "v0001"),
+                                               ("bob", "échec", f"{change} : échec (OSError)", "v0002", "v0001")]
+    assert versions.current_id() == "v0001"
+
+
+def _manifest_path(version: versions.Version):
+    return version.path / "manifest.json"
+
+
+def test_a_manifest_edited_by_hand_with_a_field_of_the_wrong_type_is_not_a_complete_version(root, tmp_path):
+    version = _publish(tmp_path, ["a.zip"], actor="alice", action="import", summary={"rows": 3, "years": [2024]})
+    good = json.loads(_manifest_path(version).read_text(encoding="utf-8"))
+    older = {"id": "v0001", "created": good["created"]}        # an older manifest: only its id and date
+    _manifest_path(version).write_text(json.dumps(older), encoding="utf-8")
+    assert [v.id for v in versions.list_versions()] == ["v0001"] and versions.get("1").files == []
+    damaged = [{"files": "a.zip"}, {"files": ["a.zip"]}, {"files": [{"bytes": 3}]}, {"action": 5},
+               {"actor": ["alice"]}, {"rows": "3"}, {"years": "2024"}, {"created": "hier"},
+               {"release_date": "demain"}, {"id": "v0002"}]
+    for change in damaged:
+        _manifest_path(version).write_text(json.dumps({**good, **change}), encoding="utf-8")
+        assert versions.list_versions() == [], change
+    _manifest_path(version).write_text(json.dumps([good]), encoding="utf-8")
+    assert versions.list_versions() == []
+
+
+def test_a_manifest_is_read_as_utf8_whatever_the_server_locale(root, tmp_path, monkeypatch):
+    _publish(tmp_path, ["données.zip"], actor="Élodie Müller", action="dépôt")
+    # a server whose locale is ASCII: text read without an explicit encoding would be decoded as ASCII
+    monkeypatch.setattr(io, "text_encoding", lambda encoding, stacklevel=2: encoding or "ascii")
+    [version] = versions.list_versions()
+    assert version.manifest["actor"] == "Élodie Müller" and version.files[0]["name"] == "données.zip"
+
+
+def test_an_unknown_version_or_id_is_refused_in_french_naming_what_exists(root):
+    with pytest.raises(DataFileError, match=r"^Version « 3 » introuvable \(versions disponibles : aucune\)\.$"):
+        versions.get("3")
+    with pytest.raises(DataFileError, match=r"^Identifiant de version « v3b » non reconnu "
+                                            r"\(attendu : v0003 ou 3\)\.$"):
+        versions.get("v3b")
+
+
+def test_retention_keeps_at_least_one_version_and_journals_each_deletion(root, tmp_path):
+    for name in ("a.zip", "b.zip", "c.zip"):
+        _publish(tmp_path, [name], actor="alice", action="import")
+    with versions.lock():
+        assert versions.apply_retention(keep=0) == ["v0002", "v0001"]
+    assert [v.id for v in versions.list_versions()] == ["v0003"]
+    assert _journal("suppression") == [
+        ("règle de conservation", "acceptée", "version v0002 supprimée (conservation des 1 dernières)", "v0002", None),
+        ("règle de conservation", "acceptée", "version v0001 supprimée (conservation des 1 dernières)", "v0001", None)]
+
+
+def test_retention_is_not_stopped_by_a_file_that_cannot_be_deleted(root, tmp_path, monkeypatch):
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    _publish(tmp_path, ["b.zip"], actor="alice", action="import")
+    unlink = os.unlink
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("a.zip"):
+            raise PermissionError(path)
+        return unlink(path, *args, **kwargs)
+    monkeypatch.setattr(os, "unlink", refuse)
+    with versions.lock():
+        assert versions.apply_retention(keep=1, actor="bob") == ["v0001"]
+    assert [v.id for v in versions.list_versions()] == ["v0002"]
+    assert [e[:2] for e in _journal("suppression")] == [("bob", "acceptée")]
+
+
+def test_the_summary_of_a_table_without_release_date_has_none(tmp_path):
+    table = pd.DataFrame({schema.YEAR: [2024, 2023, 2024], schema.DEPARTMENT: ["04", "04", "05"]})
+    result = types.SimpleNamespace(table=table, release_date=None,
+                                   sources=[{"file": "a.zip", "rows": 3, "release_date": None}])
+    assert versions.summary_of_result(result) == {
+        "rows": 3, "years": [2023, 2024], "departments": 2, "release_date": None,
+        "file_rows": {"a.zip": 3}, "file_releases": {"a.zip": None}}
