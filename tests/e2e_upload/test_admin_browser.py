@@ -76,6 +76,7 @@ def _upload_then_rollback(page, other, url, data_dir, who):
     other.goto(f"{url}/?territoire=dep:04")
     first = other.get_by_test_id("stMetricValue").first
     expect(first).to_be_visible(timeout=TIMEOUT)
+    _wait_idle(other)           # the run done: a value read mid-run (once « 1,00 ») is not the page's figure
     before = first.inner_text()
 
     _upload(page, "region_93_A.zip", region_zip_bytes("93", ["04", "05", "06", "13", "83", "84"], base=9000))
