@@ -62,6 +62,7 @@ def test_an_id_without_a_colon_is_of_no_kind_even_if_it_spells_one():
         assert gone.message == (f"Ce territoire n'existe plus dans les données en service : « {requested} » — les "
                                 "fichiers en service ne le contiennent pas. " + SHOWN_04)
 
+
 def test_a_list_without_the_territory_is_named_only_when_its_file_is_known():
     unnamed = vanished_territory(TerritoryCatalog(industry_territories={"TI-Y": OTHER}), "ti:TI-X", TI)
     assert unnamed.message == (
