@@ -8,18 +8,27 @@ written before it was recorded, following `replaces` only when it is a version i
 
 Second pass: every switch is journaled as intent then outcome (failure with its cause), in the order of its
 checkpoints; a rollback and each deletion of the retention rule say what they did; a manifest with a field of
-the wrong type is not a complete version, and manifests are read as UTF-8 whatever the server's locale."""
+the wrong type is not a complete version, and manifests are read as UTF-8 whatever the server's locale.
+
+Third pass: each folder is flushed to the disk before the step that relies on it; a new version first removes
+what crashed switches left (and only that), and neither a leftover that cannot be deleted nor one removed meanwhile
+stops it; a failed build reports its own cause; a file that cannot be hard-linked is copied and flushed; the
+manifest keeps the warnings and is written for a person to read; of the older layout, only the visible data files
+are taken; a writer kept waiting for the data lock is told so in French."""
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
+import re
 import types
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from lib.core import schema
+from lib.core import filelock, schema
 from lib.core.errors import DataFileError
 from lib.data import audit, versions
 from tests.test_bad_input import TI_ROWS, region_zip_bytes, ti_csv
@@ -127,6 +136,20 @@ def test_a_version_is_built_then_named_in_current_in_this_order_of_steps(root, t
     assert steps == ["staging", "file", "file", "manifest", "renamed", "current-written", "switched"]
 
 
+def test_each_folder_is_flushed_to_the_disk_before_the_step_that_relies_on_it(root, tmp_path, monkeypatch):
+    events = []
+    base = versions.root()
+
+    def fsync_dir(folder):
+        name = re.sub(r"-[0-9a-f]{8}", "", str(folder.relative_to(base)))    # the staging folder's random part
+        events.append(f"fsync {name} ({'existe' if folder.is_dir() else 'absent'})")
+    monkeypatch.setattr(versions, "_checkpoint", events.append)
+    monkeypatch.setattr(versions, "fsync_dir", fsync_dir)
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    assert events == ["staging", "file", "fsync .staging-v0001/files (existe)", "fsync .staging-v0001 (existe)",
+                      "manifest", "fsync . (existe)", "renamed", "current-written", "fsync . (existe)", "switched"]
+
+
 def test_a_failed_switch_is_journaled_with_its_cause_and_leaves_the_old_version_in_service(root, tmp_path,
                                                                                            monkeypatch):
     _publish(tmp_path, ["a.zip"], actor="alice", action="import")
@@ -213,3 +236,129 @@ def test_the_summary_of_a_table_without_release_date_has_none(tmp_path):
     assert versions.summary_of_result(result) == {
         "rows": 3, "years": [2023, 2024], "departments": 2, "release_date": None,
         "file_rows": {"a.zip": 3}, "file_releases": {"a.zip": None}}
+
+
+def _leftovers_of_crashes(base: Path) -> dict[str, Path]:
+    """What a switch killed mid-way leaves in data/versions: a staging folder, a trash folder, a CURRENT file."""
+    staging = base / ".staging-v0009-deadbeef"
+    trash = base / ".trash-v0003-cafe1234"
+    for folder in (staging, trash):
+        (folder / "files").mkdir(parents=True)
+        (folder / "files" / "a.zip").write_bytes(b"PK")
+    (base / ".CURRENT.0badf00d.tmp").write_text("v0003\n", encoding="ascii")
+    return {"staging": staging, "trash": trash, "current": base / ".CURRENT.0badf00d.tmp"}
+
+
+def test_a_new_version_removes_what_crashed_switches_left_and_nothing_else(root, tmp_path):
+    base = versions.root()
+    left = _leftovers_of_crashes(base)
+    kept = [base / "notes.tmp", base / ".CURRENT.sauvegarde", base / ".staging-notes"]
+    for path in kept:
+        path.write_text("à garder", encoding="utf-8")
+    (base / ".copie.tmp").mkdir()                        # a folder whose name ends like a temporary file
+    kept.append(base / ".copie.tmp")
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    assert [name for name, path in left.items() if path.exists()] == []
+    assert [path.name for path in kept if not path.exists()] == []
+    assert versions.current_id() == "v0001"
+
+
+def test_a_leftover_that_cannot_be_deleted_or_is_removed_meanwhile_does_not_stop_a_new_version(root, tmp_path,
+                                                                                                 monkeypatch):
+    base = versions.root()
+    left = _leftovers_of_crashes(base)
+    unlink, iterdir = os.unlink, Path.iterdir
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("a.zip") and kwargs.get("dir_fd") is not None:    # inside a leftover folder
+            raise PermissionError(errno.EACCES, "refusé", str(path))
+        return unlink(path, *args, **kwargs)
+
+    def listed_then_removed(self):
+        """The folder's listing, after which someone else removes the temporary CURRENT file."""
+        listing = list(iterdir(self))
+        if self == base:
+            left["current"].unlink(missing_ok=True)
+        return iter(listing)
+    monkeypatch.setattr(os, "unlink", refuse)
+    monkeypatch.setattr(Path, "iterdir", listed_then_removed)
+    _publish(tmp_path, ["b.zip"], actor="alice", action="import")
+    assert versions.current_id() == "v0001"
+    assert (left["staging"] / "files" / "a.zip").exists() and not left["current"].exists()
+
+
+def test_a_failed_build_reports_its_own_cause_even_if_its_staging_folder_cannot_be_removed(root, tmp_path,
+                                                                                            monkeypatch):
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    unlink = os.unlink
+
+    def refuse(path, *args, **kwargs):
+        if kwargs.get("dir_fd") is not None:          # shutil.rmtree's deletions inside the staging folder
+            raise PermissionError(errno.EACCES, "refusé", str(path))
+        return unlink(path, *args, **kwargs)
+
+    def crash(step):
+        if step == "file":
+            raise OSError("disque plein")
+    with monkeypatch.context() as failing:
+        failing.setattr(os, "unlink", refuse)
+        failing.setattr(versions, "_checkpoint", crash)
+        with pytest.raises(OSError, match="^disque plein$"):
+            _publish(tmp_path, ["b.zip"], actor="bob", action="import")
+    assert versions.current_id() == "v0001"
+    assert sorted(p.name[:15] for p in versions.root().iterdir() if p.is_dir()) == [".staging-v0002-", "v0001"]
+    _publish(tmp_path, ["c.zip"], actor="carol", action="import")   # the next version removes what stayed
+    assert sorted(p.name for p in versions.root().iterdir() if p.is_dir()) == ["v0001", "v0002"]
+
+
+def test_a_file_that_cannot_be_hard_linked_is_copied_and_flushed_to_the_disk(root, tmp_path, monkeypatch):
+    synced = []
+
+    def no_link(source, target):
+        raise OSError(errno.EXDEV, "autre disque")
+
+    def fsync(path):
+        synced.append(Path(path))
+        return real_fsync(path)
+    real_fsync = versions.fsync_file
+    monkeypatch.setattr(os, "link", no_link)
+    monkeypatch.setattr(versions, "fsync_file", fsync)
+    version = _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    copy = version.files_dir / "a.zip"
+    assert copy.read_bytes() == (tmp_path / "a.zip").read_bytes() == b"a.zip alice"
+    assert copy.stat().st_ino != (tmp_path / "a.zip").stat().st_ino
+    assert [(p.parent.name, p.name) for p in synced] == [("files", "a.zip")]
+    assert synced[0].parent.parent.name.startswith(".staging-v0001-")     # flushed before the version is named
+
+
+def test_the_manifest_keeps_the_warnings_and_is_written_for_a_person_to_read(root, tmp_path):
+    warnings = ["fichier « données.zip » : 3 lignes sans département, ignorées"]
+    version = _publish(tmp_path, ["données.zip"], actor="Élodie Müller", action="dépôt", warnings=warnings)
+    assert versions.get("v0001").manifest["warnings"] == version.manifest["warnings"] == warnings
+    lines = [line.strip() for line in _manifest_path(version).read_text(encoding="utf-8").splitlines()]
+    # accents as they are (not « \\u00c9 »), one field per line
+    assert '"actor": "Élodie Müller",' in lines and '"name": "données.zip",' in lines
+    assert '"fichier « données.zip » : 3 lignes sans département, ignorées"' in lines
+
+
+def test_before_the_first_version_only_the_visible_data_files_of_data_officiel_are_read(root):
+    legacy = schema.OFFICIAL_DIR
+    (legacy / "archives.zip").mkdir(parents=True)           # a folder, whatever its name
+    (legacy / "ancien").mkdir()
+    for name in ("region_93_A.zip", "LISTE-TI.XLSX", "b.csv", "notes.txt", "._region_93_A.zip", ".b.csv",
+                 "~$LISTE-TI.XLSX"):
+        (legacy / name).write_bytes(b"x")
+    assert list(versions.legacy_files()) == ["LISTE-TI.XLSX", "b.csv", "region_93_A.zip"]
+    assert versions.legacy_files()["b.csv"] == legacy / "b.csv"
+
+
+def test_a_writer_kept_waiting_too_long_for_the_data_lock_is_told_so_in_french(root, monkeypatch):
+    clock = iter(range(0, 10**6, 601))                  # each look at the clock: ten minutes later
+    monkeypatch.setattr(filelock, "time", types.SimpleNamespace(monotonic=lambda: next(clock),
+                                                                sleep=lambda seconds: None))
+    with versions.lock():
+        with pytest.raises(DataFileError) as refused:
+            with versions.lock():                       # its own descriptor: excluded as another process is
+                pass
+    assert str(refused.value) == ("Les données sont en cours de modification par un autre processus depuis plus "
+                                  "de 600 s ; réessayez dans un instant.")
