@@ -16,6 +16,7 @@ from lib.outputs import warm_store
 from lib.outputs.report import report_items
 from lib.presentation.chart_text import describe_figure
 from lib.presentation.palette import PALETTES
+from lib.presentation.tables import screen_parts
 from tests.official_builders import EXPORT_ROWS, write_region_zip
 
 PANEL = ["dep:04", "ti:TI-DEMO-001", "reg:93", "fr"]
@@ -63,7 +64,7 @@ def test_stored_items_and_figures_equal_live(app_data, stored_panel, territory_i
     territory = catalog.resolve(territory_id)
     stored = stored_panel[territory_id]
     keys = {key for page in warm_store.STORED_PAGES for key in warm_store.PAGE_ITEMS[page]}
-    figures = 0
+    figures = tables = 0
     for key in sorted(keys):
         choices = warm_store.page_choices(cube, territory, year, key)
         live = report_items(cube, catalog, territory, year, keys=[key], choices=choices)
@@ -85,7 +86,15 @@ def test_stored_items_and_figures_equal_live(app_data, stored_panel, territory_i
             assert pio.to_json(spec, validate=False) == pio.to_json(figure, validate=False), key
             assert text == describe_figure(figure, live.title)
             figures += 1
+        else:
+            sheets = live.tables[0] if len(live.tables) == 1 else live.tables
+            parts = stored[warm_store.tables_entry((key, *dataclasses.astuple(live.choices)))]
+            expected = screen_parts(sheets)
+            assert [(t, n, w) for t, n, _, w in parts] == [(t, n, w) for t, n, _, w in expected], key
+            assert all(mine.equals(theirs) for (_, _, mine, _), (_, _, theirs, _) in zip(parts, expected)), key
+            tables += 1
     assert figures >= 3   # trend, balance, treemaps at least: the overview's charts
+    assert tables >= 3    # the comparison table and the flow pages' tables of changes
 
 
 def test_all_territories_names_each_kind_once(app_data):
@@ -182,7 +191,7 @@ def app_data_small(source, tmp_path):
 @pytest.mark.parametrize("page", ["overview", "export", "comparison"])
 def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, monkeypatch):
     """A territory never opened in this process, with its results stored: the page computes no item, builds
-    no figure and runs no page computation, and shows the stored charts."""
+    no figure or screen table and runs no page computation, and shows the stored charts and tables."""
     from streamlit.testing.v1 import AppTest
 
     from lib.ui import loaders, widgets
@@ -196,6 +205,7 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
     monkeypatch.setattr(loaders, "report_items", lambda *a, **k: built.append("item") or [])
     monkeypatch.setattr(widgets._SharedFigure, "share", classmethod(lambda cls, f: built.append("figure") or f))
     monkeypatch.setattr(loaders, "_compute", lambda *a, **k: built.append(f"compute {a[1]}"))
+    monkeypatch.setattr(widgets.tables, "screen_parts", lambda *a, **k: built.append("tables") or [])
     at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
     at.query_params["territoire"] = "dep:05"
     at.run()
@@ -203,6 +213,7 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
         at.switch_page(PAGES[page]).run()
     assert not at.exception, at.exception
     assert built == []
+    assert len(at.dataframe) + len(at.table) > 0     # its tables shown, none made here (screen_parts not called)
     shown = _keys(at, "plotly_chart", "chart_")
     assert shown, "the page still shows its charts"
     stored = warm_store.read_territory(tmp_path, "dep:05", app_data.latest_year)["results"]

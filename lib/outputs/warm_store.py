@@ -38,6 +38,7 @@ from lib.outputs.report import (BALANCE_PARTNERS, PAGE_ITEMS, ReportChoices, Rep
                                 report_items)
 from lib.presentation.chart_text import describe_figure
 from lib.presentation.palette import PALETTES
+from lib.presentation.tables import screen_parts
 
 STORED_YEARS = 2                             # the latest years stored
 PALETTE = "standard"                         # the default palette (lib/ui/selection.Selection.palette_name)
@@ -90,6 +91,11 @@ def compute_entry(name: str, args: tuple) -> tuple:
     return ("compute", name, tuple(args))
 
 
+def tables_entry(table_key: tuple) -> tuple:
+    """The key of a table item's screen parts: the tuple lib/ui/page.render_item builds from its key and choices."""
+    return ("tables", tuple(table_key))
+
+
 def territory_results(cube, catalog, territory: Territory, year: int, palette: str = PALETTE,
                       template: str | None = None) -> dict:
     """Everything the four pages compute for one territory with their default choices, by entry key:
@@ -113,6 +119,9 @@ def territory_results(cube, catalog, territory: Territory, year: int, palette: s
             figure = item.build(template=template, palette=PALETTES[palette])
             results[figure_entry(key, item.choices, palette)] = (figure.to_dict(), describe_figure(figure, item.title))
             item = dataclasses.replace(item, build=STORED_BUILD)
+        else:   # a table shown directly: its display strings and Arrow table, as lib/ui/page.render_item shows them
+            sheets = item.tables[0] if len(item.tables) == 1 else list(item.tables)
+            results[tables_entry((key, *dataclasses.astuple(item.choices)))] = screen_parts(sheets)
         results[item_entry(key, choices)] = item
     return results
 

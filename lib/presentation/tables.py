@@ -201,6 +201,22 @@ def screen_column_widths(shown: pd.DataFrame, *, char_px: float = 7.2, padding: 
     return widths
 
 
+ScreenTable = tuple   # (title shown above it or None, notes, Arrow table of the display strings, column widths)
+
+
+def screen_parts(sheets: TableSheet | list[TableSheet]) -> list[ScreenTable]:
+    """What the screen shows of one table or of several (each then under its title): computed once per
+    territory and stored with the data version (lib/outputs/warm_store), or cached by lib/ui."""
+    import pyarrow as pa
+    several = isinstance(sheets, list)
+    made = []
+    for one in (sheets if several else [sheets]):
+        shown = display_frame(one)
+        made.append((one.title if several else None, list(one.notes), pa.Table.from_pandas(shown, preserve_index=False),
+                     screen_column_widths(shown)))
+    return made
+
+
 TREND_SHEET = "Évolution annuelle"
 
 

@@ -229,3 +229,9 @@ def stored_figure(token: str, territory_id: str, year: int, figure_key: tuple, p
     """(figure dict, text alternative) of an item of a territory page when precomputed, else None."""
     found = stored(token, territory_id, year, ("figure", tuple(figure_key), palette))
     return None if found is MISSING else found
+
+
+def stored_tables(token: str, territory_id: str, year: int, table_key: tuple):
+    """The screen parts of a table item of a territory page when precomputed, else None."""
+    found = stored(token, territory_id, year, warm_store.tables_entry(table_key))
+    return None if found is MISSING else found

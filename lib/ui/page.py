@@ -73,7 +73,9 @@ def render_item(item: ReportItem, page: PageContext) -> None:
     tables = item.tables[0] if len(item.tables) == 1 else item.tables
     cache_key = (item.key, *dataclasses.astuple(item.choices))
     if item.build is None:
-        table_block(tables, key=item.key, topic=item.topic, chart=item.chart, context=context, cache_key=cache_key)
+        stored = loaders.stored_tables(page.token, page.territory.id, page.year, cache_key)
+        table_block(tables, key=item.key, topic=item.topic, chart=item.chart, context=context, cache_key=cache_key,
+                    stored=stored)
     else:
         stored = loaders.stored_figure(page.token, page.territory.id, page.year, cache_key,
                                        page.selection.palette_name)

@@ -176,15 +176,7 @@ def screen_tables(table: Tables | Callable[[], Tables], selection: Selection, *,
     Cached like the figures when `cache_key` is given: a table (or a function building it) is then turned
     into display strings and Arrow once, and the rerun only sends it."""
     def make():
-        import pyarrow as pa
-        sheets = _sheets(table)
-        several = isinstance(sheets, list)
-        made = []
-        for one in (sheets if several else [sheets]):
-            shown = tables.display_frame(one)
-            made.append((one.title if several else None, list(one.notes),
-                         pa.Table.from_pandas(shown, preserve_index=False), tables.screen_column_widths(shown)))
-        return made
+        return tables.screen_parts(_sheets(table))
 
     if cache_key is None:
         return make()
@@ -268,14 +260,16 @@ def _as_text(frame):
 
 
 def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic: str, chart: str,
-                context: DownloadContext, cache_key: tuple | None = None) -> None:
+                context: DownloadContext, cache_key: tuple | None = None, stored: list | None = None) -> None:
     """A table shown directly (no chart), with its Excel download. `cache_key` as `figure_key` of
     `chart_block`: given, the display table is built once and shared (`table` may then be a function).
+    `stored`: its screen parts precomputed with the data version (lib/outputs/warm_store), shown as they are.
 
     A short table (the territory, its région and France) is a plain table whose headers wrap: as a grid,
     its columns are as wide as their long headers and the last one was cut at 1 440 px; nothing to sort
     or search in three rows."""
-    for _, _, shown, widths in screen_tables(table, context.selection, key=key, cache_key=cache_key):
+    parts = stored if stored is not None else screen_tables(table, context.selection, key=key, cache_key=cache_key)
+    for _, _, shown, widths in parts:
         if shown.num_rows <= STATIC_TABLE_ROWS:
             st.table(_as_text(shown.to_pandas()), hide_index=True)
         else:
