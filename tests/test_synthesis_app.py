@@ -29,6 +29,9 @@ def test_overview_and_flow_pages_open_on_the_synthesis(app_data):
     assert expected.text in markdown
     # the paragraph comes before the key-figure cards' page content (first markdown after the header)
     assert markdown.index(expected.text) < min(i for i, m in enumerate(markdown) if "Clé de lecture" in m)
+    assert not at.dataframe   # the figures it quotes: built only once their box is opened
+    at.session_state["synthesis_figures_overview"] = True
+    at.run()
     assert any(label == "Rang à l'export (sur 101 départements)" for label in at.dataframe[0].value["Indicateur"])
     at.switch_page("pages/exports.py").run()
     assert not at.exception, at.exception

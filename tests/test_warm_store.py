@@ -15,6 +15,7 @@ from lib.analysis import computations
 from lib.outputs import warm_store
 from lib.outputs.report import report_items
 from lib.presentation.chart_text import describe_figure
+from lib.presentation.flow_list import flow_list_html
 from lib.presentation.palette import PALETTES
 from lib.presentation.tables import screen_parts
 from tests.official_builders import EXPORT_ROWS, write_region_zip
@@ -79,6 +80,8 @@ def test_stored_items_and_figures_equal_live(app_data, stored_panel, territory_i
             pd.testing.assert_frame_equal(mine.frame, theirs.frame)
             assert (mine.title, mine.notes) == (theirs.title, theirs.notes)
         _frames_equal(kept.data, live.data)
+        phone = stored.get(warm_store.flow_list_entry(key))
+        assert phone == (flow_list_html(live.data, PALETTES[warm_store.PALETTE]) if "-flows" in key else None), key
         if live.build is not None:
             assert kept.build is warm_store.STORED_BUILD
             figure = live.build(template=TEMPLATE, palette=PALETTES[warm_store.PALETTE])
@@ -194,7 +197,7 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
     no figure or screen table and runs no page computation, and shows the stored charts and tables."""
     from streamlit.testing.v1 import AppTest
 
-    from lib.ui import loaders, widgets
+    from lib.ui import flow_page, loaders, widgets
     from tests.test_page_items_app import PAGES, PROJECT_DIR, _keys
     territory = app_data.catalog.resolve("dep:05")
     warm_store.build(app_data.cube, app_data.catalog, [app_data.latest_year], tmp_path, territories=[territory])
@@ -206,6 +209,7 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
     monkeypatch.setattr(widgets._SharedFigure, "share", classmethod(lambda cls, f: built.append("figure") or f))
     monkeypatch.setattr(loaders, "_compute", lambda *a, **k: built.append(f"compute {a[1]}"))
     monkeypatch.setattr(widgets.tables, "screen_parts", lambda *a, **k: built.append("tables") or [])
+    monkeypatch.setattr(flow_page, "flow_list_html", lambda *a, **k: built.append("phone lists") or "")
     at = AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
     at.query_params["territoire"] = "dep:05"
     at.run()
@@ -213,7 +217,9 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
         at.switch_page(PAGES[page]).run()
     assert not at.exception, at.exception
     assert built == []
-    assert len(at.dataframe) + len(at.table) > 0     # its tables shown, none made here (screen_parts not called)
+    # the flow and comparison pages show tables directly (from the store: screen_parts was not called); the
+    # overview's tables are all in closed boxes, built only when opened
+    assert (len(at.dataframe) + len(at.table) > 0) == (page != "overview")
     shown = _keys(at, "plotly_chart", "chart_")
     assert shown, "the page still shows its charts"
     stored = warm_store.read_territory(tmp_path, "dep:05", app_data.latest_year)["results"]

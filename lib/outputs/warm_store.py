@@ -31,12 +31,14 @@ from pathlib import Path
 from typing import Callable
 
 from lib.analysis import computations
+from lib.analysis.indicators import FlowStructure
 from lib.core import schema
 from lib.core.schema import EXPORT, IMPORT
 from lib.data.territories import FRANCE, Territory
 from lib.outputs.report import (BALANCE_PARTNERS, PAGE_ITEMS, ReportChoices, ReportContext, default_peer_departments,
                                 report_items)
 from lib.presentation.chart_text import describe_figure
+from lib.presentation.flow_list import flow_list_html
 from lib.presentation.palette import PALETTES
 from lib.presentation.tables import screen_parts
 
@@ -91,6 +93,11 @@ def compute_entry(name: str, args: tuple) -> tuple:
     return ("compute", name, tuple(args))
 
 
+def flow_list_entry(item_key: str, palette: str = PALETTE) -> tuple:
+    """The key of a Sankey item's phone version (its lists as HTML, lib/presentation/flow_list)."""
+    return ("flow_list", item_key, palette)
+
+
 def tables_entry(table_key: tuple) -> tuple:
     """The key of a table item's screen parts: the tuple lib/ui/page.render_item builds from its key and choices."""
     return ("tables", tuple(table_key))
@@ -115,6 +122,8 @@ def territory_results(cube, catalog, territory: Territory, year: int, palette: s
             results[item_entry(key, choices)] = None
             continue
         item = found[0]
+        if isinstance(item.data, FlowStructure):   # a Sankey: on a phone, its lists (lib/ui/flow_page)
+            results[flow_list_entry(key, palette)] = flow_list_html(item.data, PALETTES[palette])
         if item.build is not None:
             figure = item.build(template=template, palette=PALETTES[palette])
             results[figure_entry(key, item.choices, palette)] = (figure.to_dict(), describe_figure(figure, item.title))

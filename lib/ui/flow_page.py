@@ -1,12 +1,15 @@
 """The Exportations and Importations pages are mirror images: one renderer for both."""
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from lib.presentation.flow_list import flow_list_html
 from lib.presentation.texts import FLOW_WORDS, flow_reading, flow_sides, total_sentences
 from lib.analysis.indicators import previous_year
 from lib.presentation.plain_text import markdown_text
+from lib.ui import loaders
 from lib.ui.first_screen import paint_first_screen
 from lib.ui.page import PageContext, page_header, render_item, stop_if_no_trade
 from lib.ui.responsive import phone_only, wide_only
@@ -40,7 +43,8 @@ def render_flows(item, page: PageContext) -> None:
     with wide_only(item.key):
         render_item(item, page)
     with phone_only(item.key):
-        st.html(flow_list_html(item.data, page.selection.palette))
+        st.html(loaders.flow_list(page.token, page.territory.id, page.year, item.key, item.territory.id,
+                                  page.selection.palette_name, partial(flow_list_html, item.data, page.selection.palette)))
 
 
 def _changes_section(page, flow: str) -> None:

@@ -235,3 +235,18 @@ def stored_tables(token: str, territory_id: str, year: int, table_key: tuple):
     """The screen parts of a table item of a territory page when precomputed, else None."""
     found = stored(token, territory_id, year, warm_store.tables_entry(table_key))
     return None if found is MISSING else found
+
+
+def flow_list(token: str, territory_id: str, year: int, item_key: str, item_territory_id: str, palette: str,
+              make: Callable[[], str]) -> str:
+    """The phone version of a Sankey item of the page of `territory_id` (lib/presentation/flow_list): stored
+    with the data version, else built once per process (it was 5 % of a warm rerun, built every time)."""
+    found = stored(token, territory_id, year, warm_store.flow_list_entry(item_key, palette))
+    if found is not MISSING:
+        return found
+    return _flow_list((token, item_territory_id, year, item_key, palette), make)
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _flow_list(key: tuple, _make: Callable[[], str]) -> str:
+    return _make()

@@ -59,6 +59,9 @@ def synthesis_block(synthesis: Synthesis, *, key: str) -> None:
         st.markdown(markdown_text(synthesis.text))
         st.iframe(copy_button_html(synthesis.text), height=44)
         if synthesis.figures:
-            with st.expander("Chiffres cités dans la synthèse"):
-                st.dataframe(pd.DataFrame(synthesis.figures, columns=["Indicateur", "Valeur affichée"]),
-                             hide_index=True, width="stretch")
+            # The table is built and sent once the box is opened (a rerun), as the charts' data tables.
+            box = st.expander("Chiffres cités dans la synthèse", key=f"synthesis_figures_{key}", on_change="rerun")
+            if box.open:
+                with box:
+                    st.dataframe(pd.DataFrame(synthesis.figures, columns=["Indicateur", "Valeur affichée"]),
+                                 hide_index=True, width="stretch")
