@@ -8,7 +8,6 @@ labelled as a départemental approximation.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -139,13 +138,11 @@ FRANCE = Territory(id="fr", kind="fr", name="France entière", departments=tuple
                    regions=tuple(ref.REGIONS["code"]))
 
 
-@functools.lru_cache(maxsize=None)
-def department(code: str) -> Territory:   # cached: the sidebar lists the 101 on every rerun (Territory is frozen)
+def department(code: str) -> Territory:
     return Territory(id=f"dep:{code}", kind="dep", name=ref.department_name(code),
                      departments=(code,), regions=(ref.region_of(code),))
 
 
-@functools.lru_cache(maxsize=None)
 def region(code: str) -> Territory:
     return Territory(id=f"reg:{code}", kind="reg", name=ref.region_name(code),
                      departments=tuple(ref.departments_of_region(code)), regions=(code,))
