@@ -15,8 +15,9 @@ first `Plotly.react` has no `layout.width` (plotly autosizes); a mount effect th
 JSON copy and the measured width is set, and the second `Plotly.react` gets new objects. plotly's react compares
 `layout.template` (valType any, editType calc) and, without `layout.datarevision`, data arrays by identity:
 a full redraw. A treemap is redrawn even without those: its drawing writes `marker.color` into plotly's
-full data (src/traces/sunburst/fill_one.js), a `calc` change for the next react. Cartesian charts also redraw once inside the first draw (the theme's axis automargin). The
-plotly `config` (« Plein écran » button included) is the same object in both calls: it is not the cause.
+full data (src/traces/sunburst/fill_one.js), a `calc` change for the next react. Cartesian charts also
+redraw once inside the first draw (the theme's axis automargin). The plotly `config` (« Plein écran »
+button included) is the same object in both calls: it is not the cause.
 
 Prints medians; the three are measured one after the other (counts compare; times only roughly, on a shared
 machine). A measure, not a test: nothing is asserted.
