@@ -35,7 +35,7 @@ from bench.local_server import StreamlitServer
 from bench.page_compute import median
 from bench.perceived_speed import _DRAWN_JS, CHROMIUM, CHROMIUM_ARGS, SHARED_LINK, VIEWPORT
 
-BARE_APP = '''"""Bench page of bench.plotly_draws: one bar chart, drawn as Streamlit does by default, or without redraws."""
+BARE_APP = '''"""Page of bench.plotly_draws: one bar chart, as Streamlit draws it by default, or drawn once."""
 import plotly.graph_objects as go
 import streamlit as st
 
