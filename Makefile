@@ -41,14 +41,16 @@ test-fast: $(VENV)/.dev-installed
 lint-imports: $(VENV)/.dev-installed
 	$(VENV)/bin/lint-imports
 
-# Mutation testing (not in CI: over an hour on 2 cores): mutmut mutates the modules listed in setup.cfg and runs
+# Mutation testing (not in CI: over two hours on 2 cores): mutmut mutates the modules listed in setup.cfg and runs
 # the fast tier against each mutant, fastest tests first; the 12 or so tests over 2 s are left out (the score is
 # then a lower bound: tests/conftest.py). The report goes to bench/results/mutation-latest.md.
+# A part only: MUTANTS='lib.data.versions.* lib.core.formatting.*' (mutmut's name patterns), and
+# CARRY=bench/results/mutation-<label>.json for the other modules' verdicts of an earlier report.
 mutation: $(VENV)/.dev-installed
 	$(PY) -m pip install -q -r requirements-mutation.txt
 	$(PY) -m lib.cli demo
-	CET_MUTATION_SLOW_S=2 $(VENV)/bin/mutmut run --max-children 2 || true
-	$(PY) -m bench.mutation_report --label latest
+	CET_MUTATION_SLOW_S=2 $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) || true
+	$(PY) -m bench.mutation_report --label latest $(if $(CARRY),--carry $(CARRY))
 
 load: $(VENV)/.dev-installed
 	$(PY) -m bench.load_test
