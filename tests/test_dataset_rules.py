@@ -15,6 +15,7 @@ from lib.data import versions
 from lib.data.official_files import LoadResult
 from lib.data.territories import TerritoryCatalog, TerritoryError, department
 from tests import small_cube
+from tests.test_versions import root  # noqa: F401  (fixture: an isolated data folder)
 
 
 def small_app_data() -> AppData:
@@ -61,3 +62,59 @@ def test_the_fingerprint_of_the_demo_is_its_folder_s_stamp_and_changes_when_the_
     demo_only.mkdir()
     stat = os.stat(demo_only)
     assert dataset.data_fingerprint() == f"d:{stat.st_mtime_ns}-{stat.st_ino}" != absent
+
+
+# --------------------------------------------------------------------------- which data, flagged how
+
+def _ti_list(folder, code="TIX", department_code="04"):
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"{department_code}00{i};Commune {i};{code};Territoire {code}\n" for i in range(1, 6))
+    path = folder / "liste-ti-com2023-20240101.csv"
+    path.write_text("insee_com;lib_com;id_ti;lib_ti\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_without_a_list_only_the_demo_gets_the_demo_territories_of_industry(tmp_path, monkeypatch):
+    """Real figures under the demo's fictional territories would look real in a note: no list, no TI."""
+    monkeypatch.setattr(schema, "DEMO_DIR", tmp_path / "demo")
+    _ti_list(tmp_path / "demo", code="TI-DEMO-001")
+    assert dataset.load_catalog(None).industry_territories == {}
+    assert dataset.load_catalog(None, is_demo=False).industry_territories == {}
+    assert list(dataset.load_catalog(None, is_demo=True).industry_territories) == ["TI-DEMO-001"]
+    given = _ti_list(tmp_path / "officiel", code="TIREAL")
+    assert list(dataset.load_catalog(given, is_demo=True).industry_territories) == ["TIREAL"]
+    assert list(dataset.load_catalog(given).industry_territories) == ["TIREAL"]
+
+
+def test_files_given_by_path_are_demo_only_inside_the_demo_folder_and_carry_no_version(tmp_path, monkeypatch):
+    from tests.official_builders import write_region_zip
+    monkeypatch.setattr(schema, "DEMO_DIR", tmp_path / "demo")
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "officiel").mkdir()
+    demo = write_region_zip(tmp_path / "demo", "93")
+    real = write_region_zip(tmp_path / "officiel", "93")
+    for path, is_demo in ((demo, True), (real, False)):
+        data = dataset.load_app_data([path], cache_dir=tmp_path / "cache")
+        assert data.is_demo is is_demo, path
+        assert (data.fingerprint, data.version, data.sources) == ("", None, [path])
+
+
+def test_a_version_s_data_are_its_files_never_flagged_demo(root, tmp_path, monkeypatch):
+    """By the version in use (CURRENT), or by a fingerprint naming an older one after another was put in use."""
+    from tests.official_builders import write_region_zip
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    first = write_region_zip(tmp_path / "first", "93")
+    second = write_region_zip(tmp_path / "second", "94", export_rows=[["94", "2A", "Export", "C10A", "DE", 5, 7]])
+    with versions.lock():
+        older = versions.publish({first.name: first}, actor="test", action="import")
+    with versions.lock():
+        newer = versions.publish({second.name: second}, actor="test", action="import")
+    in_use = dataset.load_app_data(cache_dir=tmp_path / "cache")
+    assert (in_use.fingerprint, in_use.version.id, in_use.is_demo) == (f"v:{newer.id}", newer.id, False)
+    assert in_use.sources == [newer.files_dir]
+    named = dataset.load_app_data(cache_dir=tmp_path / "cache", fingerprint=f"v:{older.id}")
+    assert (named.fingerprint, named.version.id, named.is_demo) == (f"v:{older.id}", older.id, False)
+    assert named.sources == [older.files_dir]
+    assert "75" in set(named.cube.table["department"].astype(str))          # the older version's own rows
+    assert "75" not in set(in_use.cube.table["department"].astype(str))
