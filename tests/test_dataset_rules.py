@@ -93,10 +93,24 @@ def test_files_given_by_path_are_demo_only_inside_the_demo_folder_and_carry_no_v
     (tmp_path / "officiel").mkdir()
     demo = write_region_zip(tmp_path / "demo", "93")
     real = write_region_zip(tmp_path / "officiel", "93")
-    for path, is_demo in ((demo, True), (real, False)):
+    _ti_list(tmp_path / "demo", code="TI-DEMO-001")
+    for path, is_demo, territories in ((demo, True, ["TI-DEMO-001"]), (real, False, [])):
         data = dataset.load_app_data([path], cache_dir=tmp_path / "cache")
         assert data.is_demo is is_demo, path
         assert (data.fingerprint, data.version, data.sources) == ("", None, [path])
+        assert list(data.catalog.industry_territories) == territories, path   # the demo's list for the demo only
+
+
+def test_a_commune_list_given_among_the_files_is_the_list_whatever_the_folders_given_after(tmp_path):
+    from tests.official_builders import write_region_zip
+    (tmp_path / "files").mkdir()
+    archive = write_region_zip(tmp_path / "files", "93")
+    given = _ti_list(tmp_path / "given", code="TIGIVEN")
+    folder_list = _ti_list(tmp_path / "folder", code="TIFOLDER")
+    assert dataset.split_sources([archive, given]) == ([archive], given)
+    assert dataset.split_sources([given, tmp_path / "folder"]) == ([tmp_path / "folder"], given)
+    assert dataset.split_sources([tmp_path / "folder", archive]) == ([tmp_path / "folder", archive], folder_list)
+    assert dataset.split_sources([archive]) == ([archive], None)
 
 
 def test_a_version_s_data_are_its_files_never_flagged_demo(root, tmp_path, monkeypatch):

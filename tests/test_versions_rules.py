@@ -362,3 +362,25 @@ def test_a_writer_kept_waiting_too_long_for_the_data_lock_is_told_so_in_french(r
                 pass
     assert str(refused.value) == ("Les données sont en cours de modification par un autre processus depuis plus "
                                   "de 600 s ; réessayez dans un instant.")
+
+
+def test_the_version_in_service_is_read_once_while_nothing_changes(root, tmp_path):
+    """in_service() runs at every rerun: while data/versions, CURRENT and its manifest are unchanged it hands
+    back the state it read, also when CURRENT is damaged and the newest version is served instead."""
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    first = versions.in_service()
+    assert first.version.id == "v0001" and first.problem is None
+    assert versions.in_service() is first
+    (root / "versions" / "CURRENT").write_text("n'importe quoi\n", encoding="utf-8")
+    damaged = versions.in_service()
+    assert damaged.version.id == "v0001" and damaged.problem is not None
+    assert versions.in_service() is damaged
+
+
+def test_a_manifest_rewritten_in_place_is_read_again(root, tmp_path):
+    """The manifest of the version in service is part of what the state was read from: a manifest changed
+    since (an administrator's note added by hand) is read again at the next call."""
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    assert versions.in_service().version.manifest.get("note") is None
+    _edit_manifest("v0001", note="vérifié à la main")
+    assert versions.in_service().version.manifest["note"] == "vérifié à la main"
