@@ -14,7 +14,11 @@ Third pass: each folder is flushed to the disk before the step that relies on it
 what crashed switches left (and only that), and neither a leftover that cannot be deleted nor one removed meanwhile
 stops it; a failed build reports its own cause; a file that cannot be hard-linked is copied and flushed; the
 manifest keeps the warnings and is written for a person to read; of the older layout, only the visible data files
-are taken; a writer kept waiting for the data lock is told so in French."""
+are taken; a writer kept waiting for the data lock is told so in French.
+
+Fourth pass: a missing or damaged CURRENT is said in one French sentence (the same in the banner, the CLI and the
+journal), journaled by « serveur » once per data folder and sentence with the version served instead; CURRENT is
+read within its size bound, and an unreadable one is damaged; only folders named like a version are versions."""
 from __future__ import annotations
 
 import errno
@@ -22,6 +26,7 @@ import io
 import json
 import os
 import re
+import shutil
 import types
 from pathlib import Path
 
@@ -29,6 +34,7 @@ import pandas as pd
 import pytest
 
 from lib.core import filelock, schema
+from lib import cli
 from lib.core.errors import DataFileError
 from lib.data import audit, versions
 from tests.test_bad_input import TI_ROWS, region_zip_bytes, ti_csv
@@ -384,3 +390,91 @@ def test_a_manifest_rewritten_in_place_is_read_again(root, tmp_path):
     assert versions.in_service().version.manifest.get("note") is None
     _edit_manifest("v0001", note="vérifié à la main")
     assert versions.in_service().version.manifest["note"] == "vérifié à la main"
+
+
+def _current_naming_the_older_of_two_versions(tmp_path) -> Path:
+    """v0001 and v0002, CURRENT naming v0001: a recovery serves v0002, the newest complete version."""
+    _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    _publish(tmp_path, ["b.zip"], actor="bob", action="import")
+    versions.rollback("1", "carol")
+    assert versions.current_id() == "v0001"
+    return versions.root() / "CURRENT"
+
+
+ABSENT = "Le fichier CURRENT, qui désigne la version en service, est absent"
+UNREADABLE = "Le fichier CURRENT, qui désigne la version en service, est illisible (vide ou contenu non reconnu)"
+
+
+def test_a_missing_or_damaged_current_is_said_in_one_french_sentence_journaled_by_the_server(root, tmp_path,
+                                                                                              capsys):
+    current = _current_naming_the_older_of_two_versions(tmp_path)
+    served = f"la version {versions.describe(versions.get('v0002'))}, la plus récente complète, est servie à la place"
+    current.unlink()
+    absent = versions.in_service()
+    assert absent.version.id == "v0002"
+    assert absent.message == f"{ABSENT} : {served}"
+    current.write_bytes(b"v0001 ?\n")
+    damaged = versions.in_service()
+    assert damaged.version.id == "v0002"
+    assert damaged.message == f"{UNREADABLE} : {served}"
+    assert cli.main(["versions"]) == 0
+    assert capsys.readouterr().err == f"Attention : {damaged.message}.\n"
+    assert _journal("récupération") == [("serveur", "échec", absent.message, "v0002", None),
+                                        ("serveur", "échec", damaged.message, "v0002", None)]
+
+
+def test_a_recovery_is_journaled_once_per_sentence_however_often_current_is_read_again(root, tmp_path):
+    current = _current_naming_the_older_of_two_versions(tmp_path)
+    current.write_bytes(b"n'importe quoi\n")
+    first = versions.in_service()
+    current.write_bytes(b"autre chose\n")            # another damage, the same sentence: read again, not journaled
+    again = versions.in_service()
+    assert again == first and again is not first
+    assert _journal("récupération") == [("serveur", "échec", first.message, "v0002", None)]
+    current.unlink()                                   # another sentence: a second line
+    assert versions.in_service().message.startswith(ABSENT)
+    assert [e[2] for e in _journal("récupération")] == [first.message, versions.in_service().message]
+
+
+def test_the_same_recovery_sentence_is_journaled_in_each_data_folder(root, tmp_path, monkeypatch):
+    sentence = f"{UNREADABLE}, et aucune version complète n'existe"
+    for folder in (root, tmp_path / "autres-données"):
+        monkeypatch.setattr(schema, "DATA_DIR", folder)
+        versions.root().mkdir(parents=True, exist_ok=True)
+        (versions.root() / "CURRENT").write_bytes(b"")
+        state = versions.in_service()
+        assert state.version is None and state.message == sentence
+        assert _journal("récupération") == [("serveur", "échec", sentence, None, None)], folder
+
+
+def test_current_is_read_within_its_size_bound(root, tmp_path):
+    current = _current_naming_the_older_of_two_versions(tmp_path)
+    limit = versions._CURRENT_MAX_BYTES
+    current.write_bytes(b"v0001" + b" " * (limit - 6) + b"\n")      # exactly the maximum: read
+    assert len(current.read_bytes()) == limit
+    state = versions.in_service()
+    assert state.version.id == "v0001" and state.problem is None
+    current.write_bytes(b"v0001" + b" " * (limit - 5) + b"\n")      # one byte more: damaged
+    state = versions.in_service()
+    assert state.version.id == "v0002" and state.problem == UNREADABLE
+    long = b"v0001\n" + b" " * 10_000
+    current.write_bytes(long)                                           # never read whole: one byte over is enough
+    assert versions._read_current_bytes(versions.root()) == long[:limit + 1]
+
+
+def test_an_unreadable_current_such_as_a_folder_is_damaged_not_a_version(root, tmp_path):
+    current = _current_naming_the_older_of_two_versions(tmp_path)
+    current.unlink()
+    (current / "v0001").mkdir(parents=True)
+    state = versions.in_service()
+    assert state.version.id == "v0002" and state.problem == UNREADABLE
+
+
+def test_only_a_folder_named_like_a_version_is_a_version(root, tmp_path):
+    version = _publish(tmp_path, ["a.zip"], actor="alice", action="import")
+    copy = versions.root() / "v0001-copie"                  # a copy made by hand, its manifest naming it
+    shutil.copytree(version.path, copy)
+    manifest = json.loads(_manifest_path(version).read_text(encoding="utf-8"))
+    (copy / "manifest.json").write_text(json.dumps({**manifest, "id": copy.name}), encoding="utf-8")
+    (versions.root() / "v0007").write_text("un fichier, pas un dossier", encoding="utf-8")
+    assert [v.id for v in versions.list_versions()] == ["v0001"]
