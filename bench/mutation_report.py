@@ -98,8 +98,9 @@ def apply_kills(states: dict[str, str], kills: dict[str, str]) -> dict[str, str]
             for name, state in states.items()}
 
 
-def carry_killed(states: dict[str, str], previous: dict) -> dict[str, str]:
-    """States with the mutants an earlier full run killed (see ``--carry``) marked CARRIED."""
+def carry_killed(states: dict[str, str], previous: dict, equivalents: dict[str, str] | None = None) -> dict[str, str]:
+    """States with the mutants an earlier full run killed (see ``--carry``) marked CARRIED; one written as
+    equivalent stays a survivor, so that it is counted equivalent as in that run, not killed."""
     totals = Counter(module_of(name) for name in states)
     whole = {module for module, counts in previous.get("modules", {}).items()
              if not counts.get(NOT_RUN) and counts.get("total") == totals.get(module)}
@@ -110,7 +111,7 @@ def carry_killed(states: dict[str, str], previous: dict) -> dict[str, str]:
         module = module_of(name)
         if state == NOT_RUN and module in whole and name not in earlier \
                 and function_of(name) not in uncovered.get(module, {}):
-            carried[name] = CARRIED
+            carried[name] = "survived" if name in (equivalents or {}) else CARRIED
     return carried
 
 
@@ -231,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     previous = json.loads(Path(args.carry).read_text(encoding="utf-8")) if args.carry else None
     if previous:
-        states = carry_killed(states, previous)
+        states = carry_killed(states, previous, read_equivalents())
     kills = read_kills([Path(k) for k in args.kills])
     states = apply_kills(states, kills)
     summary = summarise(states, read_equivalents())

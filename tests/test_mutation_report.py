@@ -65,6 +65,19 @@ def test_a_restricted_run_carries_the_kills_of_an_earlier_full_run_of_the_same_c
     assert noted.startswith("# Mutation testing (t)\n\nSurvivors only.\n")
 
 
+def test_a_carried_mutant_written_as_equivalent_stays_equivalent_not_killed():
+    states = report.parse_results("""
+    lib.a.x_f__mutmut_1: not checked
+    lib.a.x_f__mutmut_2: not checked
+""")
+    previous = {"modules": {"lib.a": {"total": 2, "killed": 1, "survived": 1}}, "survivors": {}}
+    equivalents = {"lib.a.x_f__mutmut_2": "same behaviour"}
+    carried = report.carry_killed(states, previous, equivalents)
+    assert carried == {"lib.a.x_f__mutmut_1": report.CARRIED, "lib.a.x_f__mutmut_2": "survived"}
+    counts = report.summarise(carried, equivalents)["modules"]["lib.a"]
+    assert (counts["equivalent"], counts["score"]) == (1, 1.0)
+
+
 def test_survivors_killed_since_an_earlier_report_come_with_the_tests_of_their_function():
     states = {"lib.a.x_f__mutmut_2": "killed", "lib.a.x_f__mutmut_3": "survived", "lib.a.x_f__mutmut_4": "killed"}
     previous = {"survivors": {"lib.a": ["lib.a.x_f__mutmut_2 (survived)", "lib.a.x_f__mutmut_3 (survived)"]}}
