@@ -424,17 +424,17 @@ def test_cells_without_reference_early_in_the_sheet_are_placed_by_their_order_ev
     assert (measured, len(opened)) == ((2, 3), 2)      # three columns in row 1, found by the second pass
 
 
-@pytest.mark.parametrize("first, stops, cells", [
-    (b'<row r="1"><c r="A1"/><c r="C1"/></row>', {"stop_columns": 2}, 20),          # over the columns, one row
-    (b'<row r="1"><c r="B1"/></row><row r="4"><c r="B4"/></row>', {}, 6),           # 8 cells over a limit of 6
+@pytest.mark.parametrize("first, stops, cells, extent", [
+    (b'<row r="1"><c r="A1"/><c r="C1"/></row>', {"stop_columns": 2}, 20, (1, 3)),  # over the columns, one row
+    (b'<row r="1"><c r="B1"/></row><row r="4"><c r="B4"/></row>', {}, 6, (4, 2)),   # 8 cells over a limit of 6
 ], ids=["columns", "cells"])
 def test_a_sheet_with_references_stops_being_measured_at_the_first_piece_over_a_limit(monkeypatch, first, stops,
-                                                                                       cells):
+                                                                                       cells, extent):
+    """Rows 5 to 9 follow: they are left unread, and the extent is the one that proved the sheet too big."""
     monkeypatch.setattr(read_limits, "MAX_CELLS", cells)
     rest = [f'<row r="{n}"><c r="A{n}"/></row>'.encode() for n in range(5, 10)]
-    (rows, columns), opened = _opened([HEAD + first] + rest + [TAIL], **stops)
-    assert len(opened[0].pieces) >= 5                   # the rest of the sheet is left unread
-    assert columns > stops.get("stop_columns", 100) or rows * columns > cells
+    measured, opened = _opened([HEAD + first] + rest + [TAIL], **stops)
+    assert (measured, len(opened), len(opened[0].pieces)) == (extent, 1, 6)
 
 
 @pytest.mark.parametrize("reference", ["AAAA1", "A1234567890123"], ids=["four-letters", "thirteen-digits"])
