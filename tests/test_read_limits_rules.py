@@ -462,3 +462,138 @@ def test_a_workbook_cell_beyond_the_limits_is_refused_naming_the_columns_counted
 def test_a_sheet_from_a1_to_xfd1048576_spans_16384_columns_and_1048576_rows():
     xml = _sheet('<row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row>')
     assert read_limits.sheet_extent(lambda: io.BytesIO(xml), stop_rows=10**7, stop_columns=10**5) == (1_048_576, 16_384)
+
+
+@pytest.mark.parametrize("first, stops, cells, extent", [
+    (b'<row r="1"><c r="A1"/></row><row r="4"><c r="A4"/></row>', {"stop_rows": 3}, 20, (4, 1)),   # rows only
+], ids=["rows"])
+def test_a_sheet_with_references_over_the_row_limit_alone_stops_being_measured(monkeypatch, first, stops, cells,
+                                                                                extent):
+    monkeypatch.setattr(read_limits, "MAX_CELLS", cells)
+    rest = [f'<row r="{n}"><c r="A{n}"/></row>'.encode() for n in range(5, 10)]
+    measured, opened = _opened([HEAD + first] + rest + [TAIL], **stops)
+    assert (measured, len(opened), len(opened[0].pieces)) == (extent, 1, 6)
+
+
+@pytest.mark.parametrize("first, stops, cells", [
+    (b'<row r="1"><c r="A1"/></row><row r="3"><c r="A3"/></row>', {"stop_rows": 3}, 100),      # 3 rows of 3
+    (b'<row r="1"><c r="B1"/></row>', {"stop_columns": 2}, 100),                              # 2 columns of 2
+    (b'<row r="3"><c r="B3"/></row>', {}, 6),                                                 # 6 cells of 6
+], ids=["rows", "columns", "cells"])
+def test_a_sheet_with_references_exactly_at_a_limit_is_measured_to_its_end(monkeypatch, first, stops, cells):
+    """Row 9, column B at the end: reaching a limit is not passing it, the rest of the sheet is read."""
+    monkeypatch.setattr(read_limits, "MAX_CELLS", cells)
+    measured, opened = _opened([HEAD + first, b'<row r="9"><c r="B9"/></row>' + TAIL], **stops)
+    assert (measured, len(opened)) == ((9, 2), 1)
+
+
+def test_one_cell_without_reference_among_referenced_ones_is_placed_by_its_order():
+    xml = _sheet('<row r="1"><c r="A1"/><c r="B1"/><c><v>3</v></c></row><row r="2"><c r="A2"/></row>')
+    measured, opened = _opened([xml])
+    assert (measured, len(opened)) == ((2, 3), 2)
+
+
+# --------------------------------------------------------------------------- ZIP end records (third pass)
+
+def _zip(entries: int, comment: bytes = b"", member: bytes = b"") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for i in range(entries):
+            archive.writestr(f"f{i}.csv", member)
+        archive.comment = comment
+    return buffer.getvalue()
+
+
+def test_an_archive_over_the_entry_limit_is_refused_unopened_and_one_at_it_is_accepted(monkeypatch):
+    monkeypatch.setattr(read_limits, "MAX_ZIP_ENTRIES", 3)
+    where = read_limits._Named("region_93_A.zip")
+    read_limits.check_zip_entries(_zip(3), where, "l'archive")          # accepted: no refusal
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_zip_entries(_zip(4), where, "l'archive")
+    assert str(info.value) == ("Fichier « region_93_A.zip » : l'archive contient 4 fichiers (limite : 3) ; refusé "
+                               "sans être ouvert.")
+
+
+@pytest.mark.parametrize("data, count", [
+    (_zip(0), 0),                                                         # an empty archive: its end record alone
+    (_zip(2, comment=b"c" * 65535), 2),                                   # the longest comment a ZIP can hold
+    (_zip(2, member=_zip(5)), 2),                                         # an archive stored inside: the last record
+    (_zip(2) + b"PK\x05\x06" + b"\x00" * 17, None),                       # a record cut short is not read
+    (b"not a zip at all", None),
+], ids=["empty", "longest-comment", "archive-inside", "cut-record", "no-record"])
+def test_the_entries_are_those_the_archives_own_end_record_announces(data, count):
+    assert read_limits.zip_entry_count(data) == count
+
+
+def test_a_count_over_32767_is_read_unsigned():
+    data = bytearray(_zip(1))
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 10:at + 12] = struct.pack("<H", 40_000)
+    assert read_limits.zip_entry_count(bytes(data)) == 40_000
+
+
+def _zip64(entries: int, monkeypatch) -> bytearray:
+    """An archive with ZIP64 end records (as zipfile writes them past 65 535 entries), its 16-bit count 0xFFFF."""
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
+    data = bytearray(_zip(entries))
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 8:at + 12] = struct.pack("<HH", 0xFFFF, 0xFFFF)
+    return data
+
+
+def test_a_zip64_archive_is_counted_by_its_zip64_end_record(monkeypatch):
+    data = _zip64(3, monkeypatch)
+    assert read_limits.zip_entry_count(bytes(data)) == 3
+    assert len(zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()) == 3         # as zipfile itself counts
+
+
+def test_a_zip64_locator_pointing_outside_the_archive_leaves_the_16_bit_count(monkeypatch):
+    data = _zip64(3, monkeypatch)
+    locator = data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", len(data))
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+    del data[locator:locator + 20]                                        # no locator at all
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+
+
+@pytest.mark.parametrize("comment, member", [
+    (b"c" * 65515, b""),                                  # the locator is then the first byte of the last 64 Ko
+    (b"PK\x06\x07" + b"\xff" * 16, b""),                  # a locator's signature in the comment, after the record
+    (b"", b"PK\x06\x07" + b"\xff" * 16),                  # and in a member, before the real locator
+], ids=["locator-at-the-window-start", "signature-in-the-comment", "signature-in-a-member"])
+def test_the_zip64_count_is_found_by_the_last_locator_before_the_end_record(monkeypatch, comment, member):
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for i in range(3):
+            archive.writestr(f"f{i}.csv", member)
+        archive.comment = comment
+    data = bytearray(buffer.getvalue())
+    at = data.rfind(b"PK\x05\x06", 0, len(data) - len(comment))
+    data[at + 8:at + 12] = struct.pack("<HH", 0xFFFF, 0xFFFF)
+    if comment.startswith(b"c"):
+        assert len(data) - data.rfind(b"PK\x06\x07") == 65535 + 22
+    assert read_limits.zip_entry_count(bytes(data)) == 3
+
+
+def test_a_zip64_count_over_the_signed_range_is_read_unsigned(monkeypatch):
+    data = _zip64(3, monkeypatch)
+    record = data.rfind(b"PK\x06\x06")
+    data[record + 32:record + 40] = struct.pack("<Q", 2**63 + 5)
+    assert read_limits.zip_entry_count(bytes(data)) == 2**63 + 5
+
+
+def test_a_zip64_locator_with_an_offset_past_the_signed_range_is_outside_the_archive(monkeypatch):
+    """2**64 − k is not « k bytes before the end »: the 16-bit count stays."""
+    data = _zip64(3, monkeypatch)
+    record, locator = data.rfind(b"PK\x06\x06"), data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", 2**64 - (len(data) - record))
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+
+
+def test_a_zip64_record_cut_short_by_the_end_of_the_archive_is_not_read(monkeypatch):
+    """The locator points 30 bytes before the end, at a record signature that has no room for its count."""
+    data = _zip64(3, monkeypatch) + b"PK\x06\x06" + b"\x00" * 26
+    locator = data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", len(data) - 30)
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
