@@ -597,3 +597,32 @@ def test_a_zip64_record_cut_short_by_the_end_of_the_archive_is_not_read(monkeypa
     locator = data.rfind(b"PK\x06\x07")
     data[locator + 8:locator + 16] = struct.pack("<Q", len(data) - 30)
     assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+
+
+def test_a_zip64_record_ending_at_the_archives_last_byte_is_read(monkeypatch):
+    """The record is the last 40 bytes (here inside the end record's comment): nothing of it is missing."""
+    data = _zip64(3, monkeypatch)
+    record = bytes(data[data.rfind(b"PK\x06\x06"):][:32]) + struct.pack("<Q", 7)
+    data += record
+    locator = data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", len(data) - 40)
+    assert read_limits.zip_entry_count(bytes(data)) == 7
+
+
+def test_a_sheet_of_the_row_limit_is_accepted_and_one_row_more_refused_naming_the_sheet(monkeypatch):
+    monkeypatch.setattr(read_limits, "MAX_ROWS", 3)
+    where = read_limits._Named("REGION_93_A_IMPORT.xlsx")
+    read_limits.check_extent(3, 2, where, cost=1, extra_bytes=0, sheet="« qdf »")      # accepted: no refusal
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_extent(4, 2, where, cost=1, extra_bytes=0, sheet="« qdf »")
+    assert str(info.value) == ("Fichier « REGION_93_A_IMPORT.xlsx » : la feuille « qdf » compte 4 lignes (limite : 3). "
+                               "Découpez le fichier ou envoyez les fichiers régionaux des douanes.")
+
+
+def test_the_memory_refusal_gives_whole_megabytes_rounded_down(monkeypatch):
+    monkeypatch.setattr(read_limits, "memory_ceiling_bytes", lambda: 3 * 2**20 + 2**19)      # 3,5 Mo
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_extent(9, 1, read_limits._Named("liste.csv"), cost=2**19, extra_bytes=2**18)  # 4,75 Mo
+    assert str(info.value) == ("Fichier « liste.csv » : la lecture de ce fichier demanderait environ 4 Mo de mémoire, "
+                               "au-delà du plafond de 3 Mo. Plafond réglable par la variable d'environnement "
+                               "CET_IMPORT_MEMORY_MB (en Mo).")
