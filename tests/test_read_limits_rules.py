@@ -626,3 +626,11 @@ def test_the_memory_refusal_gives_whole_megabytes_rounded_down(monkeypatch):
     assert str(info.value) == ("Fichier « liste.csv » : la lecture de ce fichier demanderait environ 4 Mo de mémoire, "
                                "au-delà du plafond de 3 Mo. Plafond réglable par la variable d'environnement "
                                "CET_IMPORT_MEMORY_MB (en Mo).")
+
+
+def test_without_a_zip64_locator_the_16_bit_count_stands_whatever_a_record_lies_elsewhere():
+    """A ZIP64 record with its count is in the file, but no locator points at it: it is not read."""
+    record = b"PK\x06\x06" + b"\x00" * 28 + struct.pack("<Q", 9)
+    end = b"PK\x05\x06" + b"\x00" * 6 + struct.pack("<HH", 0xFFFF, 0xFFFF) + b"\x00" * 8
+    data = b"\x00" * 7 + struct.pack("<Q", 15) + record + end          # bytes 7-15 read as an offset would be 15
+    assert data[15:19] == b"PK\x06\x06" and read_limits.zip_entry_count(data) == 0xFFFF
