@@ -5,10 +5,14 @@ method, password, truncated archive), never the library's English. Tested throug
 for what zipfile really raises, and through `zip_error_text` for the English words it recognises in other
 libraries' messages (calamine, openpyxl). Then the bounds of a CSV read by streaming (second pass, after
 lib/data/byte_source.py): the header, each line and the cells counted in characters of the file's encoding,
-each limit reached exactly accepted and passed by one refused with its French message."""
+each limit reached exactly accepted and passed by one refused with its French message. Last (third pass), the
+chunked reader of a sheet's XML (every byte once, no tag cut, memory of a few reads, an overlong tag skipped) and
+the sheet's extent (one pass when every cell has its reference, the order of those without, stopping at the first
+piece over a limit, a reference past XFD or of 13 digits just over both limits)."""
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 
@@ -324,3 +328,309 @@ def test_utf8_cut_in_a_character_at_the_end_of_the_header_window_is_still_utf8(s
     data = b"a;bc\n" + b"1;2\n" * 11 + "1;é\n".encode()     # é straddles the 52-byte window's end
     assert len(read_limits.header_window(data)) == 52 and data[51:53] == "é".encode()
     assert read_limits.check_csv_shape(data, "liste-ti.csv") == UTF8
+
+
+# --------------------------------------------------------------------------- the chunked reader and the sheet extent (third pass)
+# A worksheet's XML is read a few bytes at a time here (`_SCAN_CHUNK` made small), so that every way a read can
+# fall across a tag is tried; each read of `io.BytesIO` gives exactly the size asked for.
+
+SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C2"/><sheetData><row r="1" spans="1:3"><c r="A1" t="inlineStr"><is><t>'
+         + b"Bouches-du-Rh\xc3\xb4ne, texte plus long que plusieurs lectures" + b'</t></is></c><c r="C1"><v>12</v>'
+         b'</c></row><row r="12"><c r="AB12" s="1"><v>7</v></c></row></sheetData></worksheet>')
+LONGEST_TAG = max(len(tag) for tag in re.findall(rb"<[^<>]*>", SHEET))
+
+
+def _pieces(data: bytes) -> list[bytes]:
+    return list(read_limits._chunks(io.BytesIO(data)))
+
+
+def test_a_stream_read_in_pieces_gives_back_every_byte_once_in_order_whatever_the_read_size(monkeypatch):
+    """Reads of 1 byte up to the carry limit; the sheet holds a run without `<` (its text) three times that long."""
+    monkeypatch.setattr(read_limits, "_CARRY_MAX", 16)
+    assert len(b"Bouches-du-Rh\xc3\xb4ne, texte plus long que plusieurs lectures") > 3 * 16
+    for size in range(1, 17):
+        monkeypatch.setattr(read_limits, "_SCAN_CHUNK", size)
+        assert b"".join(_pieces(SHEET)) == SHEET, size
+
+
+@pytest.mark.parametrize("before", [b"", b"\n", b"\xef\xbb\xbf"], ids=["nothing", "a-newline", "a-byte-order-mark"])
+def test_no_tag_is_cut_between_two_pieces_when_a_read_holds_the_longest_tag(monkeypatch, before):
+    """Whatever comes before the root tag, the longest tag of the sheet (the root's, with its namespace)."""
+    data = before + SHEET
+    tags = re.findall(rb"<[^<>]*>", data)
+    assert LONGEST_TAG == len(tags[0])
+    for size in range(LONGEST_TAG, len(data) + 2):
+        monkeypatch.setattr(read_limits, "_SCAN_CHUNK", size)
+        pieces = _pieces(data)
+        assert [tag for piece in pieces for tag in re.findall(rb"<[^<>]*>", piece)] == tags, size
+        assert b"".join(pieces) == data, size
+
+
+def test_a_sheet_measures_the_same_whatever_the_read_size_from_the_longest_tag_up(monkeypatch):
+    for size in range(LONGEST_TAG, len(SHEET) + 2):
+        monkeypatch.setattr(read_limits, "_SCAN_CHUNK", size)
+        assert read_limits.sheet_extent(lambda: io.BytesIO(SHEET)) == (12, 28), size     # row 12, column AB
+
+
+def test_the_stream_is_read_a_read_size_at_a_time_so_no_piece_holds_more_than_two_reads(monkeypatch):
+    """Memory stays a few reads whatever the sheet's size: a piece is one read and the tag carried from the last."""
+    monkeypatch.setattr(read_limits, "_SCAN_CHUNK", LONGEST_TAG)
+    pieces = _pieces(SHEET * 20)
+    assert b"".join(pieces) == SHEET * 20
+    assert max(len(piece) for piece in pieces) <= 2 * LONGEST_TAG
+
+
+@pytest.mark.parametrize("head, kept", [
+    (b"<a>" + b"x" * 20 + b"<" + b"b" * 8, False),      # 9 bytes of an unfinished tag at the end of a read: over
+    (b"<a>" + b"x" * 21 + b"<" + b"b" * 7, True),       # 8 bytes: exactly the limit, carried to the next piece
+], ids=["over", "at-the-limit"])
+def test_an_unfinished_tag_longer_than_the_carry_limit_is_skipped_and_one_of_the_limit_is_carried(
+        monkeypatch, head, kept):
+    """A tag longer than the carry limit (64 Ko) is not a cell: it is dropped rather than held in memory; the
+    bytes after it are read as usual."""
+    monkeypatch.setattr(read_limits, "_CARRY_MAX", 8)
+    monkeypatch.setattr(read_limits, "_SCAN_CHUNK", 32)
+    assert len(head) == 32
+    data = head + b"b><c/>"
+    expected = data if kept else head[:head.rfind(b"<")] + b"b><c/>"
+    assert b"".join(_pieces(data)) == expected
+
+
+def _opened(xml_pieces: list[bytes], **stops) -> tuple[tuple[int, int], list[_Pieces]]:
+    """The extent, and every stream opened for it (a second one: the exact, tag-by-tag pass)."""
+    opened = []
+
+    def open_stream():
+        opened.append(_Pieces(xml_pieces))
+        return opened[-1]
+    return read_limits.sheet_extent(open_stream, **stops), opened
+
+
+@pytest.mark.parametrize("xml, extent", [
+    (b'<worksheet><sheetData><row r="2"><c r="B2"/><c r="D2"/></row><row r="7"><c r="A7"/></row></sheetData>'
+     b'</worksheet>', (7, 4)),
+    (b"<worksheet><sheetData/></worksheet>", (0, 0)),                     # an empty sheet spans nothing
+], ids=["references", "empty"])
+def test_a_sheet_whose_rows_and_cells_all_carry_their_reference_is_measured_in_one_pass(xml, extent):
+    """The tag-by-tag pass is for cells placed by their order only: the sheets the customs write are read once."""
+    measured, opened = _opened([xml[:40], xml[40:]])
+    assert (measured, len(opened)) == (extent, 1)
+
+
+def test_cells_without_reference_early_in_the_sheet_are_placed_by_their_order_even_if_later_ones_have_one():
+    pieces = [HEAD + b'<row r="1"><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>',
+              b'<row r="2"><c r="A2"><v>4</v></c></row>' + TAIL]
+    measured, opened = _opened(pieces)
+    assert (measured, len(opened)) == ((2, 3), 2)      # three columns in row 1, found by the second pass
+
+
+@pytest.mark.parametrize("first, stops, cells, extent", [
+    (b'<row r="1"><c r="A1"/><c r="C1"/></row>', {"stop_columns": 2}, 20, (1, 3)),  # over the columns, one row
+    (b'<row r="1"><c r="B1"/></row><row r="4"><c r="B4"/></row>', {}, 6, (4, 2)),   # 8 cells over a limit of 6
+], ids=["columns", "cells"])
+def test_a_sheet_with_references_stops_being_measured_at_the_first_piece_over_a_limit(monkeypatch, first, stops,
+                                                                                       cells, extent):
+    """Rows 5 to 9 follow: they are left unread, and the extent is the one that proved the sheet too big."""
+    monkeypatch.setattr(read_limits, "MAX_CELLS", cells)
+    rest = [f'<row r="{n}"><c r="A{n}"/></row>'.encode() for n in range(5, 10)]
+    measured, opened = _opened([HEAD + first] + rest + [TAIL], **stops)
+    assert (measured, len(opened), len(opened[0].pieces)) == (extent, 1, 6)
+
+
+@pytest.mark.parametrize("reference", ["AAAA1", "A1234567890123"], ids=["four-letters", "thirteen-digits"])
+@pytest.mark.parametrize("stops", [{"stop_rows": 3, "stop_columns": 2}, {}], ids=["small-limits", "limits"])
+def test_a_reference_too_long_for_a_cell_makes_the_sheet_one_past_each_limit(reference, stops):
+    """Four letters (after XFD) or thirteen digits: no sheet is that big; measuring stops there, just over both."""
+    xml = f'<worksheet><sheetData><row r="1"><c r="A1"/><c r="{reference}"/></row></sheetData></worksheet>'.encode()
+    measured, opened = _opened([xml], **stops)
+    rows, columns = stops.get("stop_rows", read_limits.MAX_ROWS), stops.get("stop_columns", read_limits.MAX_COLUMNS)
+    assert (measured, len(opened)) == ((rows + 1, columns + 1), 1)
+
+
+@pytest.mark.parametrize("reference, said", [("AAAA1", "101 colonnes"), ("XFD1048576", "16\u202f384 colonnes")])
+def test_a_workbook_cell_beyond_the_limits_is_refused_naming_the_columns_counted(tmp_path, reference, said):
+    """« A1 » and « XFD1048576 »: 16 384 columns × 1 048 576 rows; a reference past XFD: just over the limit."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("xl/worksheets/sheet1.xml", f'<worksheet><sheetData><row r="1"><c r="A1"/><c r="{reference}"/>'
+                                                  '</row></sheetData></worksheet>')
+    err = read_error(tmp_path, "REGION_93_A_IMPORT.xlsx", buffer.getvalue())
+    assert str(err) == (f"Fichier « REGION_93_A_IMPORT.xlsx » : la feuille « sheet1.xml » compte {said} (limite : "
+                        "100) : ce n'est pas un fichier des douanes.")
+
+
+def test_a_sheet_from_a1_to_xfd1048576_spans_16384_columns_and_1048576_rows():
+    xml = _sheet('<row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row>')
+    assert read_limits.sheet_extent(lambda: io.BytesIO(xml), stop_rows=10**7, stop_columns=10**5) == (1_048_576, 16_384)
+
+
+@pytest.mark.parametrize("first, stops, cells, extent", [
+    (b'<row r="1"><c r="A1"/></row><row r="4"><c r="A4"/></row>', {"stop_rows": 3}, 20, (4, 1)),   # rows only
+], ids=["rows"])
+def test_a_sheet_with_references_over_the_row_limit_alone_stops_being_measured(monkeypatch, first, stops, cells,
+                                                                                extent):
+    monkeypatch.setattr(read_limits, "MAX_CELLS", cells)
+    rest = [f'<row r="{n}"><c r="A{n}"/></row>'.encode() for n in range(5, 10)]
+    measured, opened = _opened([HEAD + first] + rest + [TAIL], **stops)
+    assert (measured, len(opened), len(opened[0].pieces)) == (extent, 1, 6)
+
+
+@pytest.mark.parametrize("first, stops, cells", [
+    (b'<row r="1"><c r="A1"/></row><row r="3"><c r="A3"/></row>', {"stop_rows": 3}, 100),      # 3 rows of 3
+    (b'<row r="1"><c r="B1"/></row>', {"stop_columns": 2}, 100),                              # 2 columns of 2
+    (b'<row r="3"><c r="B3"/></row>', {}, 6),                                                 # 6 cells of 6
+], ids=["rows", "columns", "cells"])
+def test_a_sheet_with_references_exactly_at_a_limit_is_measured_to_its_end(monkeypatch, first, stops, cells):
+    """Row 9, column B at the end: reaching a limit is not passing it, the rest of the sheet is read."""
+    monkeypatch.setattr(read_limits, "MAX_CELLS", cells)
+    measured, opened = _opened([HEAD + first, b'<row r="9"><c r="B9"/></row>' + TAIL], **stops)
+    assert (measured, len(opened)) == ((9, 2), 1)
+
+
+def test_one_cell_without_reference_among_referenced_ones_is_placed_by_its_order():
+    xml = _sheet('<row r="1"><c r="A1"/><c r="B1"/><c><v>3</v></c></row><row r="2"><c r="A2"/></row>')
+    measured, opened = _opened([xml])
+    assert (measured, len(opened)) == ((2, 3), 2)
+
+
+# --------------------------------------------------------------------------- ZIP end records (third pass)
+
+def _zip(entries: int, comment: bytes = b"", member: bytes = b"") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for i in range(entries):
+            archive.writestr(f"f{i}.csv", member)
+        archive.comment = comment
+    return buffer.getvalue()
+
+
+def test_an_archive_over_the_entry_limit_is_refused_unopened_and_one_at_it_is_accepted(monkeypatch):
+    monkeypatch.setattr(read_limits, "MAX_ZIP_ENTRIES", 3)
+    where = read_limits._Named("region_93_A.zip")
+    read_limits.check_zip_entries(_zip(3), where, "l'archive")          # accepted: no refusal
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_zip_entries(_zip(4), where, "l'archive")
+    assert str(info.value) == ("Fichier « region_93_A.zip » : l'archive contient 4 fichiers (limite : 3) ; refusé "
+                               "sans être ouvert.")
+
+
+@pytest.mark.parametrize("data, count", [
+    (_zip(0), 0),                                                         # an empty archive: its end record alone
+    (_zip(2, comment=b"c" * 65535), 2),                                   # the longest comment a ZIP can hold
+    (_zip(2, member=_zip(5)), 2),                                         # an archive stored inside: the last record
+    (_zip(2) + b"PK\x05\x06" + b"\x00" * 17, None),                       # a record cut short is not read
+    (b"not a zip at all", None),
+], ids=["empty", "longest-comment", "archive-inside", "cut-record", "no-record"])
+def test_the_entries_are_those_the_archives_own_end_record_announces(data, count):
+    assert read_limits.zip_entry_count(data) == count
+
+
+def test_a_count_over_32767_is_read_unsigned():
+    data = bytearray(_zip(1))
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 10:at + 12] = struct.pack("<H", 40_000)
+    assert read_limits.zip_entry_count(bytes(data)) == 40_000
+
+
+def _zip64(entries: int, monkeypatch) -> bytearray:
+    """An archive with ZIP64 end records (as zipfile writes them past 65 535 entries), its 16-bit count 0xFFFF."""
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
+    data = bytearray(_zip(entries))
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 8:at + 12] = struct.pack("<HH", 0xFFFF, 0xFFFF)
+    return data
+
+
+def test_a_zip64_archive_is_counted_by_its_zip64_end_record(monkeypatch):
+    data = _zip64(3, monkeypatch)
+    assert read_limits.zip_entry_count(bytes(data)) == 3
+    assert len(zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()) == 3         # as zipfile itself counts
+
+
+def test_a_zip64_locator_pointing_outside_the_archive_leaves_the_16_bit_count(monkeypatch):
+    data = _zip64(3, monkeypatch)
+    locator = data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", len(data))
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+    del data[locator:locator + 20]                                        # no locator at all
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+
+
+@pytest.mark.parametrize("comment, member", [
+    (b"c" * 65515, b""),                                  # the locator is then the first byte of the last 64 Ko
+    (b"PK\x06\x07" + b"\xff" * 16, b""),                  # a locator's signature in the comment, after the record
+    (b"", b"PK\x06\x07" + b"\xff" * 16),                  # and in a member, before the real locator
+], ids=["locator-at-the-window-start", "signature-in-the-comment", "signature-in-a-member"])
+def test_the_zip64_count_is_found_by_the_last_locator_before_the_end_record(monkeypatch, comment, member):
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for i in range(3):
+            archive.writestr(f"f{i}.csv", member)
+        archive.comment = comment
+    data = bytearray(buffer.getvalue())
+    at = data.rfind(b"PK\x05\x06", 0, len(data) - len(comment))
+    data[at + 8:at + 12] = struct.pack("<HH", 0xFFFF, 0xFFFF)
+    if comment.startswith(b"c"):
+        assert len(data) - data.rfind(b"PK\x06\x07") == 65535 + 22
+    assert read_limits.zip_entry_count(bytes(data)) == 3
+
+
+def test_a_zip64_count_over_the_signed_range_is_read_unsigned(monkeypatch):
+    data = _zip64(3, monkeypatch)
+    record = data.rfind(b"PK\x06\x06")
+    data[record + 32:record + 40] = struct.pack("<Q", 2**63 + 5)
+    assert read_limits.zip_entry_count(bytes(data)) == 2**63 + 5
+
+
+def test_a_zip64_locator_with_an_offset_past_the_signed_range_is_outside_the_archive(monkeypatch):
+    """2**64 − k is not « k bytes before the end »: the 16-bit count stays."""
+    data = _zip64(3, monkeypatch)
+    record, locator = data.rfind(b"PK\x06\x06"), data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", 2**64 - (len(data) - record))
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+
+
+def test_a_zip64_record_cut_short_by_the_end_of_the_archive_is_not_read(monkeypatch):
+    """The locator points 30 bytes before the end, at a record signature that has no room for its count."""
+    data = _zip64(3, monkeypatch) + b"PK\x06\x06" + b"\x00" * 26
+    locator = data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", len(data) - 30)
+    assert read_limits.zip_entry_count(bytes(data)) == 0xFFFF
+
+
+def test_a_zip64_record_ending_at_the_archives_last_byte_is_read(monkeypatch):
+    """The record is the last 40 bytes (here inside the end record's comment): nothing of it is missing."""
+    data = _zip64(3, monkeypatch)
+    record = bytes(data[data.rfind(b"PK\x06\x06"):][:32]) + struct.pack("<Q", 7)
+    data += record
+    locator = data.rfind(b"PK\x06\x07")
+    data[locator + 8:locator + 16] = struct.pack("<Q", len(data) - 40)
+    assert read_limits.zip_entry_count(bytes(data)) == 7
+
+
+def test_a_sheet_of_the_row_limit_is_accepted_and_one_row_more_refused_naming_the_sheet(monkeypatch):
+    monkeypatch.setattr(read_limits, "MAX_ROWS", 3)
+    where = read_limits._Named("REGION_93_A_IMPORT.xlsx")
+    read_limits.check_extent(3, 2, where, cost=1, extra_bytes=0, sheet="« qdf »")      # accepted: no refusal
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_extent(4, 2, where, cost=1, extra_bytes=0, sheet="« qdf »")
+    assert str(info.value) == ("Fichier « REGION_93_A_IMPORT.xlsx » : la feuille « qdf » compte 4 lignes (limite : 3). "
+                               "Découpez le fichier ou envoyez les fichiers régionaux des douanes.")
+
+
+def test_the_memory_refusal_gives_whole_megabytes_rounded_down(monkeypatch):
+    monkeypatch.setattr(read_limits, "memory_ceiling_bytes", lambda: 3 * 2**20 + 2**19)      # 3,5 Mo
+    with pytest.raises(DataFileError) as info:
+        read_limits.check_extent(9, 1, read_limits._Named("liste.csv"), cost=2**19, extra_bytes=2**18)  # 4,75 Mo
+    assert str(info.value) == ("Fichier « liste.csv » : la lecture de ce fichier demanderait environ 4 Mo de mémoire, "
+                               "au-delà du plafond de 3 Mo. Plafond réglable par la variable d'environnement "
+                               "CET_IMPORT_MEMORY_MB (en Mo).")
+
+
+def test_without_a_zip64_locator_the_16_bit_count_stands_whatever_a_record_lies_elsewhere():
+    """A ZIP64 record with its count is in the file, but no locator points at it: it is not read."""
+    record = b"PK\x06\x06" + b"\x00" * 28 + struct.pack("<Q", 9)
+    end = b"PK\x05\x06" + b"\x00" * 6 + struct.pack("<HH", 0xFFFF, 0xFFFF) + b"\x00" * 8
+    data = b"\x00" * 7 + struct.pack("<Q", 15) + record + end          # bytes 7-15 read as an offset would be 15
+    assert data[15:19] == b"PK\x06\x06" and read_limits.zip_entry_count(data) == 0xFFFF
