@@ -207,10 +207,13 @@ def _warm_dir(token: str) -> Path:
     return warm_store.store_dir(schema.CACHE_DIR, warm_store.key_for_sources(_data(token).sources))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _stored_results(token: str, territory_id: str, year: int) -> dict:
-    """One territory's precomputed results, read once per process and shared read-only by its sessions
-    (64 territories held: about 1 MB each; an evicted one is read again, a few ms)."""
+    """One territory's precomputed results, read once per process and shared read-only by its sessions.
+
+    256 held: every territory of a year (240), about 2 MB each in memory, so about 0,5 GB per process at most.
+    With 64, people clicking through random territories (bench.capacity, 300 people) spent a quarter of the
+    servers' CPU reading evicted ones again (about 20 ms each, py-spy)."""
     found = warm_store.read_territory(_warm_dir(token), territory_id, year)
     if found is None:
         raise _NotStored(territory_id)
