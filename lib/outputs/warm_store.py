@@ -7,7 +7,9 @@ process paid it again. Here those results are computed once for every territory 
 d'industrie, régions, France) at the latest two years (the one a link without a year shows, and the one
 the links shared from the previous publication name) with the pages' default choices and the standard palette,
 and written beside the Parquet cache: ``data/cache/warm-<key>/<territory>-<year>.pkl``, one small file per
-territory, read on demand (lib/ui/loaders keeps the ones in use). Built by `python -m lib.ui.warm_build`,
+territory, read on demand (lib/ui/loaders keeps the ones in use): the computations, the items, each chart's
+screen dict and text alternative, each table item's display strings and each Sankey's phone lists (a new
+territory then built nothing but what Streamlit itself does). Built by `python -m lib.ui.warm_build`,
 which a server starts by itself when it loads data whose results are missing. Other years, choices and the
 colour-blind palette are still computed live, as before.
 
