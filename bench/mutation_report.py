@@ -92,9 +92,10 @@ def read_kills(paths: list[Path]) -> dict[str, str]:
 
 
 def apply_kills(states: dict[str, str], kills: dict[str, str]) -> dict[str, str]:
-    """States with this run's survivors, and mutants of code no fast test ran then, that a kill loop killed
-    marked LOOP_KILLED (the run itself had only the tests of its commit)."""
-    return {name: LOOP_KILLED if state in ("survived", NO_TESTS) and name in kills else state
+    """States with this run's survivors, mutants of code no fast test ran then, and « suspicious » ones (the
+    test process died, e.g. aborted) that a kill loop killed with a plain failing test, marked LOOP_KILLED (the
+    run itself had only the tests of its commit)."""
+    return {name: LOOP_KILLED if state in ("survived", NO_TESTS, "suspicious") and name in kills else state
             for name, state in states.items()}
 
 

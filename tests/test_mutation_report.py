@@ -115,4 +115,7 @@ def test_survivors_a_kill_loop_killed_count_killed_and_name_their_test(tmp_path)
                                                 "tests/test_auth_rules.py::test_whole")]}
     text = report.to_markdown(summary, "test")
     assert "| `lib.data.auth` | 1 (+2 by the new tests) |" in text
+    aborted = report.apply_kills({"lib.a.x_f__mutmut_1": "suspicious", "lib.a.x_f__mutmut_2": "suspicious"},
+                                 {"lib.a.x_f__mutmut_1": "tests/t.py::test_a"})
+    assert aborted == {"lib.a.x_f__mutmut_1": report.LOOP_KILLED, "lib.a.x_f__mutmut_2": "suspicious"}
     assert "- `x_check_secret__mutmut_2` — `tests/test_auth_rules.py::test_whole`" in text
