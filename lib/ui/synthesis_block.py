@@ -15,6 +15,7 @@ import streamlit as st
 
 from lib.analysis.synthesis import Synthesis
 from lib.presentation.plain_text import markdown_text
+from lib.ui.widgets import plain_table
 
 COPY_LABEL = "Copier le texte"
 _BUTTON = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{label}</title><style>
@@ -63,5 +64,4 @@ def synthesis_block(synthesis: Synthesis, *, key: str) -> None:
             box = st.expander("Chiffres cités dans la synthèse", key=f"synthesis_figures_{key}", on_change="rerun")
             if box.open:
                 with box:
-                    st.dataframe(pd.DataFrame(synthesis.figures, columns=["Indicateur", "Valeur affichée"]),
-                                 hide_index=True, width="stretch")
+                    plain_table(pd.DataFrame(synthesis.figures, columns=["Indicateur", "Valeur affichée"]))

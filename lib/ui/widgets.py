@@ -252,6 +252,12 @@ def excel_button(table: Tables | Callable[[], Tables], *, key: str, topic: str, 
 STATIC_TABLE_ROWS = 5     # a table this short is read whole: a plain table, not a scrolling grid
 
 
+def plain_table(frame) -> None:
+    """A short table read whole, as a plain table whose cells wrap: it fits a phone's width where a grid
+    scrolled sideways (its name column took most of 390 px)."""
+    st.table(_as_text(frame), hide_index=True)
+
+
 def _as_text(frame):
     """st.table reads its headers and cells as Markdown: labels from the files must stay text."""
     frame = frame.map(lambda value: markdown_text(value) if isinstance(value, str) else value)
@@ -271,7 +277,7 @@ def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic
     parts = stored if stored is not None else screen_tables(table, context.selection, key=key, cache_key=cache_key)
     for _, _, shown, widths in parts:
         if shown.num_rows <= STATIC_TABLE_ROWS:
-            st.table(_as_text(shown.to_pandas()), hide_index=True)
+            plain_table(shown.to_pandas())
         else:
             show_table(shown, widths)
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
