@@ -6,7 +6,7 @@ from lib.ui.dossier_button import dossier_button
 from lib.ui.first_visit import reveal_navigation
 from lib.ui.french_ui import french_interface
 from lib.ui.responsive import responsive_css
-from lib.ui.selection import sidebar_selection
+from lib.ui.selection import keep_shared_query, sidebar_selection
 
 download_grace.install()   # also when started with plain `streamlit run` (idempotent)
 upload_guard.install()
@@ -15,6 +15,7 @@ export_errors.install()
 st.set_page_config(page_title="Commerce extérieur des territoires", page_icon="🌍", layout="wide",
                    initial_sidebar_state="auto")
 
+keep_shared_query()   # before the navigation: a page change makes one history entry, its query included
 # Register the pages before the (possibly slow, first-time) data load: a cold first session otherwise
 # got Streamlit's "Page not found" dialog when opened on a sub-page link.
 navigation = st.navigation([

@@ -47,6 +47,27 @@ class Selection:
         return query
 
 
+def keep_shared_query() -> None:
+    """Call before ``st.navigation``: on a page change, put the session's territory and year back into the URL
+    at once.
+
+    Why: Streamlit empties the query string when the user changes page; written again only by
+    ``sidebar_selection`` (after the navigation), the browser got two history entries per page change
+    (the page's address alone, then with its query). A quick Back went through the bare one, whose rerun,
+    answered late by a busy server, moved the browser to that page again and wiped the Forward history
+    (seen in the Back/Forward browser test under load). Written here, the query reaches the browser before
+    the new page's address, and Streamlit pushes them together as one entry.
+    """
+    saved = st.session_state.get(_SAVED)
+    current = st.query_params.to_dict()
+    if not saved or TERRITORY_PARAM in current or YEAR_PARAM in current:
+        return
+    shared = {TERRITORY_PARAM: str(saved["territory"]), YEAR_PARAM: str(saved["year"])}
+    if saved.get("palette"):
+        shared[COLOURS_PARAM] = COLOURBLIND_VALUE
+    st.query_params.from_dict({**current, **shared})    # one write: one message to the browser
+
+
 def _palette_from_url(warnings: list[str]) -> bool:
     raw = st.query_params.get(COLOURS_PARAM)
     if raw is None:

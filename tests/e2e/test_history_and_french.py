@@ -42,6 +42,31 @@ def expect_state(page: Page, app_page: str, territory_id: str, label: str, name:
     assert state(page) == (app_page, territory_id, str(year), label, f"{name} — {year}")
 
 
+_HISTORY_LOG_JS = """
+(() => {
+  const log = window.__historyLog = [];
+  const t0 = performance.now();
+  for (const name of ['pushState', 'replaceState']) {
+    const original = history[name].bind(history);
+    history[name] = (state, title, url) => {
+      log.push(`${Math.round(performance.now() - t0)} ms ${name} ${url} (depuis ${location.search})`);
+      return original(state, title, url);
+    };
+  }
+  addEventListener('popstate', () => log.push(`${Math.round(performance.now() - t0)} ms popstate ${location.search}`));
+})();
+"""
+
+
+def record_history(page: Page) -> None:
+    """Log the page's history calls, so that a failure says which write lost the entries."""
+    page.add_init_script(_HISTORY_LOG_JS)
+
+
+def history_log(page: Page) -> str:
+    return "\n".join(page.evaluate("window.__historyLog || []")[-30:])
+
+
 def travel(page: Page, direction: str, app_page: str, territory_id: str, label: str, name: str,
            year: int = YEAR) -> None:
     """Back (or Forward) to the state given, then check URL, sidebar and page agree on it.
@@ -58,12 +83,17 @@ def travel(page: Page, direction: str, app_page: str, territory_id: str, label: 
         if here == (app_page, territory_id, str(year)):
             break
         assert here[1] in (None, left[1]) and here[2] in (None, left[2]), \
-            f"{direction} depuis {left} : arrivé sur {page.url}, attendu {app_page} {territory_id} {year}"
+            f"{direction} depuis {left} : arrivé sur {page.url}, attendu {app_page} {territory_id} {year}\n" \
+            f"historique :\n{history_log(page)}"
         move()
-    expect_state(page, app_page, territory_id, label, name, year)
+    try:
+        expect_state(page, app_page, territory_id, label, name, year)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\nhistorique :\n{history_log(page)}") from None
 
 
 def test_back_and_forward_bring_back_territory_year_and_page(page: Page, app_url, screenshots_dir):
+    record_history(page)
     page.goto(f"{app_url}/?territoire=dep:04&annee={YEAR}")
     expect_state(page, "", "dep:04", "04 – Alpes-de-Haute-Provence", "Alpes-de-Haute-Provence")
     choose(page, 1, "13 – Bouches-du-Rhône", typed="13")
@@ -72,6 +102,10 @@ def test_back_and_forward_bring_back_territory_year_and_page(page: Page, app_url
     expect_state(page, "", "dep:69", "69 – Rhône", "Rhône")
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Exportations").click()
     expect_state(page, "exportations", "dep:69", "69 – Rhône", "Rhône")
+    # one entry per page change, its query included (lib.ui.selection.keep_shared_query): a bare
+    # « /exportations » entry let a quick Back wipe the Forward history on a busy server
+    assert not [line for line in history_log(page).splitlines() if "pushState /exportations " in line], \
+        history_log(page)
     choose(page, 2, "2023")
     expect_state(page, "exportations", "dep:69", "69 – Rhône", "Rhône", 2023)
 
