@@ -31,7 +31,7 @@ from lib.data.release_dates import release_phrase
 from lib.presentation.update_notice import update_notice as notice_text
 from lib.outputs.report import ReportContext, choices_for, report_items
 from lib.presentation.plain_text import markdown_text
-from lib.ui import update_banner, warm_build
+from lib.ui import screen_theme, update_banner, warm_build
 
 _PIN = "_data_pin"
 
@@ -217,7 +217,11 @@ def _stored_results(token: str, territory_id: str, year: int) -> dict:
     found = warm_store.read_territory(_warm_dir(token), territory_id, year)
     if found is None:
         raise _NotStored(territory_id)
-    return found["results"]
+    results = found["results"]
+    for entry, value in results.items():     # figures drawn with theme=None: Streamlit's look written in, once
+        if entry[0] == "figure" and value is not None:
+            results[entry] = (screen_theme.for_screen(value[0]), *value[1:])
+    return results
 
 
 def stored(token: str, territory_id: str, year: int, entry: tuple):

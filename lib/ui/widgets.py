@@ -14,7 +14,7 @@ from lib.presentation.figures import EmptyDataError, ExportFrame, EXPORT_TEMPLAT
 from lib.outputs.file_names import download_name
 from lib.presentation.plotly_locale import chart_config
 from lib.outputs.png_export import chrome_available, client_image_config, figure_to_png
-from lib.ui import loaders
+from lib.ui import loaders, screen_theme
 from lib.presentation.plain_text import markdown_text
 from lib.ui.accessibility import chart_description
 from lib.ui.selection import Selection
@@ -124,7 +124,9 @@ def chart_block(build: Callable[..., go.Figure], table: TableSheet | list[TableS
     png_name = download_name(topic, chart, selection.territory, selection.year, "png")
     size = dict(zip(("width", "height"), export_size)) if export_size else {}
     chart_description(figure, key=key, title=export_title, text=description)   # text alternative (lib.ui.accessibility)
-    st.plotly_chart(figure, key=f"chart_{key}", width="stretch",
+    # theme=None where Streamlit's look is already in the figure (lib/ui/screen_theme): plotly then draws it once
+    theme = None if screen_theme.is_drawn_once(figure.to_dict()) else "streamlit"
+    st.plotly_chart(figure, key=f"chart_{key}", width="stretch", theme=theme,
                     config=chart_config(client_image_config(png_name[:-4], **size)), **(chart_options or {}))
     buttons = st.container(horizontal=True, wrap=True)   # natural widths: never cut in a narrow column
     with buttons:
@@ -197,7 +199,7 @@ def screen_figure(build: Callable[..., go.Figure], selection: Selection, *, key:
         return figure
 
     if figure_key is None:
-        return make()
+        return _SharedFigure.share(make())
 
     def make_shared() -> go.Figure:
         return _SharedFigure.share(make())
@@ -214,7 +216,7 @@ class _SharedFigure(go.Figure):
 
     @classmethod
     def share(cls, figure: go.Figure) -> go.Figure:
-        frozen = figure.to_dict()
+        frozen = screen_theme.for_screen(figure.to_dict())
         figure.__class__ = cls
         figure._shared_dict = frozen
         return figure

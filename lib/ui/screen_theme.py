@@ -1,0 +1,133 @@
+"""Streamlit's chart look written into figures without axes (treemaps, Sankey diagrams): plotly draws them once.
+
+Why: with `theme="streamlit"`, Streamlit's frontend gives the figure its template, then, once the chart's
+width is measured, a JSON copy of the whole figure: a new `layout.template` object and new data arrays
+(base64 `bdata`, decoded again), which plotly's `react` takes for a new figure and draws again from
+scratch (bench/plotly_draws.py). Here the template that Streamlit applies (captured by
+`python -m bench.capture_screen_theme` into screen_theme.json) is merged into the figure's own settings,
+the figure keeps no template, its arrays are plain lists, and it carries a `datarevision` naming its data:
+drawn with `theme=None`, it looks the same, pixel for pixel (hover labels included), and is drawn once.
+
+A treemap is also given an empty pattern per tile: plotly.js otherwise writes each tile's colour into its
+own copy of the data while drawing (src/traces/sunburst/fill_one.js), which the next `react` reads as a
+change and draws again; with a pattern array it does not, and an empty pattern draws nothing.
+
+Figures with axes keep Streamlit's theme: written into the figure, a template's grid or tick colour turns
+the grid or the ticks on where the template alone does not (plotly's `coerce2`), which changed the charts.
+
+Pure functions over plotly's figure dicts; applied once per figure (built, or read from the warm store).
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+THEME_FILE = Path(__file__).with_name("screen_theme.json")
+# layout families of subplots and shared colour axes (xaxis, xaxis2, …): a figure with one keeps Streamlit's theme
+_SUBPLOTS = ("xaxis", "yaxis", "geo", "polar", "ternary", "scene", "mapbox", "map", "smith", "coloraxis")
+_CARTESIAN = {"bar", "scatter", "scattergl", "histogram", "box", "violin", "heatmap", "waterfall", "funnel",
+              "candlestick", "ohlc", "contour", "histogram2d", "histogram2dcontour", "image"}
+_TILED = {"treemap", "sunburst", "icicle"}
+
+
+@lru_cache(maxsize=1)
+def screen_template() -> dict:
+    return json.loads(THEME_FILE.read_text(encoding="utf-8"))
+
+
+def with_defaults(own: dict, defaults: dict) -> dict:
+    """`own` completed by `defaults` where it says nothing, nested dicts merged: what a plotly template does."""
+    merged = dict(own)
+    for key, value in defaults.items():
+        mine = merged.get(key)
+        if mine is None:
+            merged[key] = copy.deepcopy(value)
+        elif isinstance(mine, dict) and isinstance(value, dict):
+            merged[key] = with_defaults(mine, value)
+    return merged
+
+
+def _data_revision(data: list) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _plain(value):
+    tolist = getattr(value, "tolist", None)
+    if tolist is not None:
+        return tolist()
+    return str(value)
+
+
+def plain_arrays(value):
+    """numpy arrays, and those plotly's `to_dict` already base64-encoded (`bdata`), as lists, through dicts
+    and lists: plotly.js decodes `bdata` into new arrays at every `react`, and then draws the chart again."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value and set(value) <= {"bdata", "dtype", "shape"}:
+            decoded = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            if value.get("shape"):
+                decoded = decoded.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return decoded.tolist()
+        return {k: plain_arrays(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_arrays(v) for v in value]
+    tolist = getattr(value, "tolist", None)
+    return tolist() if tolist is not None and getattr(value, "ndim", 0) > 0 else value
+
+
+def has_axes(figure: dict) -> bool:
+    """Cartesian axes or another subplot (a map's geo, a colour axis): the figure keeps Streamlit's theme."""
+    layout = figure.get("layout", {})
+    if any(re.fullmatch(rf"({'|'.join(_SUBPLOTS)})\d*", key) for key in layout):
+        return True
+    return any(trace.get("type", "scatter") in _CARTESIAN or any(trace.get(k) for k in _SUBPLOTS)
+               for trace in figure.get("data", []))
+
+
+def is_drawn_once(figure: dict) -> bool:
+    """The figure went through `for_screen` and is to be drawn with `theme=None`."""
+    layout = figure.get("layout", {})
+    return "template" not in layout and "datarevision" in layout
+
+
+def for_screen(figure: dict, template: dict | None = None) -> dict:
+    """Figures without axes (treemaps, Sankey diagrams): a copy with the screen template written in, no
+    template left, plain lists for arrays, and a data revision. Others: the figure as it is."""
+    if has_axes(figure):
+        return figure
+    template = template or screen_template()
+    figure = {**figure, "data": plain_arrays(figure.get("data", [])), "layout": plain_arrays(figure.get("layout", {}))}
+    layout = {k: v for k, v in figure.get("layout", {}).items() if k != "template"}
+    for key, defaults in template.get("layout", {}).items():
+        if key in _SUBPLOTS:             # axes, maps…: the figure has none
+            continue
+        if isinstance(defaults, dict):
+            layout[key] = with_defaults(layout.get(key) or {}, defaults)
+        elif layout.get(key) is None:
+            layout[key] = copy.deepcopy(defaults)
+    data, seen = [], {}
+    for trace in figure.get("data", []):
+        kind = trace.get("type", "scatter")
+        choices = template.get("data", {}).get(kind) or [{}]
+        index = seen[kind] = seen.get(kind, -1) + 1
+        own = with_defaults(trace, {k: v for k, v in choices[index % len(choices)].items() if k != "type"})
+        if kind in _TILED:
+            marker = dict(own.get("marker") or {})
+            pattern = dict(marker.get("pattern") or {})
+            if pattern.get("shape") is None:
+                tiles = len(own.get("ids") or own.get("labels") or [])
+                pattern["shape"] = [""] * tiles
+                marker["pattern"] = pattern
+                own["marker"] = marker
+        data.append(own)
+    layout["datarevision"] = _data_revision(data)
+    themed = {k: v for k, v in figure.items() if k not in ("data", "layout")}
+    themed.update(data=data, layout=layout)
+    return themed

@@ -1,0 +1,58 @@
+"""Issue 22, item 1: charts without axes (treemaps, Sankey diagrams) are drawn once by plotly, as the page
+opens and when the page is left and opened again (lib/ui/screen_theme); with Streamlit's theme they
+were drawn two or three times. Counted with bench.plotly_draws' probe (plotly's own `plotly_beforeplot`)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM_AVAILABLE, SKIP_REASON
+
+if not CHROMIUM_AVAILABLE:
+    pytest.skip(SKIP_REASON, allow_module_level=True)
+
+from playwright.sync_api import Browser  # noqa: E402
+
+from bench.plotly_draws import DRAW_PROBE_JS  # noqa: E402
+from tests.e2e.test_browser import BY_PATH, wait_drawn  # noqa: E402
+
+_KINDS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .map(c => { const gd = c.querySelector('.js-plotly-plot'); return gd && gd.data ? gd.data[0].type : null; })"""
+
+
+def _draws(page) -> dict[int, int]:
+    page.wait_for_timeout(1500)            # a late redraw would come now
+    counts: dict[int, int] = {}
+    for event in page.evaluate("() => window.__draws.splice(0)"):
+        if event["ev"] == "draw":
+            counts[event["chart"]] = counts.get(event["chart"], 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("path, kind", [("", "treemap"), ("exportations", "sankey")])
+def test_charts_without_axes_are_drawn_once(path, kind, browser: Browser, app_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    context.add_init_script(DRAW_PROBE_JS)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/{path}?territoire=dep:13&annee=2024")
+        wait_drawn(page, BY_PATH[path], "Bouches-du-Rhône — 2024")
+        kinds = page.evaluate(_KINDS_JS)
+        assert kind in kinds, kinds
+        counts = _draws(page)
+        for index, chart_kind in enumerate(kinds):
+            if chart_kind == kind:
+                assert counts.get(index) == 1, f"{kind} n° {index} dessiné {counts.get(index)} fois : {counts}"
+        assert all(counts.get(i, 0) >= 1 for i in range(len(kinds))), counts     # the others are drawn too
+        # leaving the page and coming back: drawn once again, not twice
+        nav = page.get_by_test_id("stSidebarNav")
+        nav.get_by_role("link", name="À propos des données", exact=True).click()
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length === 0")
+        page.evaluate("() => window.__draws.splice(0)")
+        nav.get_by_role("link", name=BY_PATH[path].title, exact=True).click()
+        wait_drawn(page, BY_PATH[path], "Bouches-du-Rhône — 2024")
+        counts = _draws(page)
+        for index, chart_kind in enumerate(page.evaluate(_KINDS_JS)):
+            if chart_kind == kind:
+                assert counts.get(index) == 1, f"retour : {kind} n° {index} dessiné {counts.get(index)} fois"
+    finally:
+        context.close()
