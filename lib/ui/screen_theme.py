@@ -20,7 +20,6 @@ Pure functions over plotly's figure dicts; applied once per figure (built, or re
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import json
 import re
@@ -43,12 +42,13 @@ def screen_template() -> dict:
 
 
 def with_defaults(own: dict, defaults: dict) -> dict:
-    """`own` completed by `defaults` where it says nothing, nested dicts merged: what a plotly template does."""
+    """`own` completed by `defaults` where it says nothing, nested dicts merged: what a plotly template does.
+    The defaults' values are shared, not copied: the figures made here are only read (serialised) afterwards."""
     merged = dict(own)
     for key, value in defaults.items():
         mine = merged.get(key)
         if mine is None:
-            merged[key] = copy.deepcopy(value)
+            merged[key] = value
         elif isinstance(mine, dict) and isinstance(value, dict):
             merged[key] = with_defaults(mine, value)
     return merged
@@ -77,6 +77,8 @@ def plain_arrays(value):
             return decoded.tolist()
         return {k: plain_arrays(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        if value and not isinstance(value[0], (dict, list, tuple)) and getattr(value[0], "ndim", 0) == 0:
+            return value        # a list of numbers or texts (plotly's lists are of one kind): nothing inside
         return [plain_arrays(v) for v in value]
     tolist = getattr(value, "tolist", None)
     return tolist() if tolist is not None and getattr(value, "ndim", 0) > 0 else value
@@ -111,7 +113,7 @@ def for_screen(figure: dict, template: dict | None = None) -> dict:
         if isinstance(defaults, dict):
             layout[key] = with_defaults(layout.get(key) or {}, defaults)
         elif layout.get(key) is None:
-            layout[key] = copy.deepcopy(defaults)
+            layout[key] = defaults
     data, seen = [], {}
     for trace in figure.get("data", []):
         kind = trace.get("type", "scatter")
