@@ -71,10 +71,11 @@ def travel(page: Page, direction: str, app_page: str, territory_id: str, label: 
            year: int = YEAR) -> None:
     """Back (or Forward) to the state given, then check URL, sidebar and page agree on it.
 
-    Streamlit 1.67 clears the query string when the page changes and the app writes it again; under load
-    the browser may keep both as two history entries, or one more entry of the page being left. A user then
-    needs one more Back over the state being left: allowed (at most twice), but only over entries of that
-    same territory and year, never over another territory. Decided on the URL, which changes at once."""
+    A page change makes one entry (lib.ui.selection.keep_shared_query; the test below checks it), but the
+    browser may still keep one more entry of the state being left (a shared link's raw `dep:04` written
+    again as `dep%3A04`, an iframe's own entry). A user then needs one more Back over the state being left:
+    allowed (at most twice), but only over entries of that same territory and year, never over another
+    territory. Decided on the URL, which changes at once."""
     left = (path_of(page), query(page).get("territoire"), query(page).get("annee"))
     move = page.go_back if direction == "back" else page.go_forward
     move()
