@@ -1,7 +1,7 @@
 """Entry point: page setup, the shared selection in the sidebar, and the router. Nothing else."""
 import streamlit as st
 
-from lib.ui import admin_cookie, auth, download_grace, export_errors, loaders, startup, upload_guard
+from lib.ui import admin_cookie, auth, download_grace, export_errors, first_screen, loaders, startup, upload_guard
 from lib.ui.dossier_button import dossier_button
 from lib.ui.first_visit import reveal_navigation
 from lib.ui.french_ui import french_interface
@@ -52,3 +52,4 @@ try:
     navigation.run()
 finally:   # also after st.stop() / st.rerun(): a run that did not draw the upload form withdraws it
     upload_guard.end_run()
+    first_screen.page_sent()

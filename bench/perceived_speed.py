@@ -67,14 +67,18 @@ _DRAWN_JS = """([title, charts]) => {
   return drawn.length >= charts && drawn.every(c => c.querySelector('.main-svg'));
 }"""
 
-# What a person sees first: the screen filled with the new page's content, nothing stale on it, every chart on
-# it drawn; charts below the fold may still be coming. (A page shorter than the screen: use _DRAWN_JS.)
+# What a person sees first: the screen filled with the new page's content, nothing stale and no placeholder on
+# it, every chart on it drawn; charts below the fold may still be coming. (A page shorter than the screen: use
+# _DRAWN_JS.)
 _SCREEN_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main) return false;
   const height = window.innerHeight;
   const onScreen = e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < height && r.height > 0; };
   if ([...main.querySelectorAll('[data-stale="true"]')].some(onScreen)) return false;
+  // a placeholder is not content: an element whose code is still loading shows a grey skeleton (key figures,
+  // the sidebar's boxes on a first visit)
+  if ([...document.querySelectorAll('[data-testid^="stSkeleton"]')].some(onScreen)) return false;
   const block = main.querySelector('[data-testid="stMainBlockContainer"]');
   if (!block || block.getBoundingClientRect().bottom < height) return false;
   return [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(onScreen)
@@ -264,8 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<66}" + "".join(f"{_s(values[n]):>13}" for n in names)
               + "".join(f"{_ratio(values[n], values['plancher']):>13}" for n in ratios))
     print("Plancher : une application Streamlit nue de deux pages, un graphique plotly chacune, servie en même temps. "
-          "Premier écran : l'écran rempli par la nouvelle page, rien de périmé dessus, ses graphiques visibles "
-          "dessinés.")
+          "Premier écran : l'écran rempli par la nouvelle page, rien de périmé ni d'espace réservé gris dessus, "
+          "ses graphiques visibles dessinés.")
     return 0
 
 
