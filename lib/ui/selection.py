@@ -40,11 +40,15 @@ class Selection:
         return PALETTES[self.palette_name]
 
     def query(self) -> dict[str, str]:
-        """The URL's shared parameters; the palette only when it is not the default one."""
-        query = {TERRITORY_PARAM: self.territory.id, YEAR_PARAM: str(self.year)}
-        if self.palette_name == "daltonien":
-            query[COLOURS_PARAM] = COLOURBLIND_VALUE
-        return query
+        return shared_query(self.territory.id, self.year, self.palette_name == "daltonien")
+
+
+def shared_query(territory_id: str, year: int, colour_blind: bool) -> dict[str, str]:
+    """The URL's shared parameters; the palette only when it is not the default one."""
+    query = {TERRITORY_PARAM: territory_id, YEAR_PARAM: str(year)}
+    if colour_blind:
+        query[COLOURS_PARAM] = COLOURBLIND_VALUE
+    return query
 
 
 def keep_shared_query() -> None:
@@ -62,9 +66,7 @@ def keep_shared_query() -> None:
     current = st.query_params.to_dict()
     if not saved or TERRITORY_PARAM in current or YEAR_PARAM in current:
         return
-    shared = {TERRITORY_PARAM: str(saved["territory"]), YEAR_PARAM: str(saved["year"])}
-    if saved.get("palette"):
-        shared[COLOURS_PARAM] = COLOURBLIND_VALUE
+    shared = shared_query(str(saved["territory"]), saved["year"], bool(saved.get("palette")))
     st.query_params.from_dict({**current, **shared})    # one write: one message to the browser
 
 

@@ -198,11 +198,11 @@ def screen_figure(build: Callable[..., go.Figure], selection: Selection, *, key:
             figure.update_layout(height=height)
         return figure
 
-    if figure_key is None:
-        return _SharedFigure.share(make())
-
     def make_shared() -> go.Figure:
         return _SharedFigure.share(make())
+
+    if figure_key is None:
+        return make_shared()
 
     func = getattr(build, "func", build)
     cache_key = (f"{func.__module__}.{func.__qualname__}", id(func), key, selection.territory.id, selection.year,
