@@ -4,13 +4,13 @@ from functools import partial
 import streamlit as st
 
 from lib.analysis.indicators import region_of_territory
-from lib.outputs.report import MAX_PEER_DEPARTMENTS, ReportChoices, default_peer_departments
+from lib.outputs.report import MAX_PEER_DEPARTMENTS, ReportChoices
 from lib.core.formatting import format_millions_words
 from lib.data.reference.departments import DEPARTMENTS, department_name
 from lib.core.schema import EXPORT, IMPORT
 from lib.presentation.texts import FLOW_WORDS
 from lib.presentation.plain_text import markdown_text
-from lib.ui import explorer_state as url, page_choices as choices
+from lib.ui import explorer_state as url, loaders, page_choices as choices
 from lib.ui.flow_page import render_flows
 from lib.ui.page import page_header, stop_if_no_trade
 
@@ -57,7 +57,7 @@ else:
 
 st.subheader("Comparaison avec d'autres départements")
 all_codes = DEPARTMENTS["code"].tolist()
-default = default_peer_departments(page.data.cube, territory, page.year)
+default = list(loaders.default_peers(page.token, territory.id, page.year))
 chosen = choices.bound(choices.PEERS, "cmp_departments", default, partial(
     st.multiselect, f"Départements comparés ({MAX_PEER_DEPARTMENTS} au plus)", all_codes,
     format_func=lambda d: f"{d} – {department_name(d)}", placeholder="Choisir des départements…",

@@ -4,12 +4,11 @@ from functools import partial
 import streamlit as st
 
 from lib.analysis.coverage import partial_france_note
-from lib.presentation.overview_metrics import kpi_cards
 from lib.core.schema import EXPORT, IMPORT
 from lib.presentation.texts import balance_reading, treemap_reading
 from lib.outputs.report import BALANCE_PARTNERS, ReportChoices
 from lib.presentation.plain_text import markdown_text
-from lib.ui import explorer_state as url, page_choices as choices
+from lib.ui import explorer_state as url, loaders, page_choices as choices
 from lib.ui.first_screen import paint_first_screen
 from lib.ui.page import page_header, render_item, stop_if_no_trade
 from lib.ui.synthesis_block import synthesis_block
@@ -20,7 +19,7 @@ summary = page.summary()
 stop_if_no_trade(summary, page.territory.name)
 synthesis_block(page.compute("overview_synthesis"), key="overview")
 
-for row in kpi_cards(page.data.cube, page.territory, page.year, summary):
+for row in loaders.kpi_cards(page.token, page.territory.id, page.year):
     metric_row(row)
 if partial_france_note(summary):
     st.caption(partial_france_note(summary))

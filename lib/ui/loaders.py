@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import gc
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable
 
@@ -29,7 +29,8 @@ from lib.core.errors import DataFileError
 from lib.outputs import warm_store
 from lib.data.release_dates import release_phrase
 from lib.presentation.update_notice import update_notice as notice_text
-from lib.outputs.report import ReportContext, choices_for, report_items
+from lib.outputs.report import ReportContext, choices_for, default_peer_departments, report_items
+from lib.presentation import overview_metrics
 from lib.presentation.plain_text import markdown_text
 from lib.ui import screen_theme, update_banner, warm_build
 
@@ -142,6 +143,28 @@ def summary(token: str, territory_id: str, year: int) -> dict:
 
 
 @st.cache_resource(max_entries=1024, show_spinner=False)
+def kpi_cards(token: str, territory_id: str, year: int) -> list:
+    """The overview's key figures (lib.presentation.overview_metrics), built once per territory and year and
+    shared read-only: they were 10 % of an overview rerun (pandas lookups of the previous year's totals)."""
+    data = _data(token)
+    return overview_metrics.kpi_cards(data.cube, data.catalog.resolve(territory_id), year,
+                                      summary(token, territory_id, year))
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def default_peers(token: str, territory_id: str, year: int) -> tuple[str, ...]:
+    """The comparison page's default départements (lib.outputs.report), ranked once per territory and year."""
+    data = _data(token)
+    return tuple(default_peer_departments(data.cube, data.catalog.resolve(territory_id), year))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def territory_options(token: str, kind: str) -> tuple:
+    """The sidebar's territories of one kind: built once per data (3 % of every rerun when built each time)."""
+    return tuple(_data(token).catalog.territories_of_kind(kind))
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def figure(key: tuple, _make: Callable[[], object]):
     """An on-screen figure built once per key and shared by every session (it is only read afterwards:
     st.plotly_chart copies it). The caller's key must hold everything the figure depends on: chart,
@@ -207,9 +230,13 @@ def _warm_dir(token: str) -> Path:
     return warm_store.store_dir(schema.CACHE_DIR, warm_store.key_for_sources(_data(token).sources))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@lru_cache(maxsize=256)
 def _stored_results(token: str, territory_id: str, year: int) -> dict:
     """One territory's precomputed results, read once per process and shared read-only by its sessions.
+
+    Held by functools rather than st.cache_resource: a page asks 10 to 17 times per rerun, and Streamlit's
+    cache hashed the arguments at each call (inspect.signature included), 7 % of a warm rerun's CPU (py-spy,
+    one session). The token names the data, so nothing held goes stale; a miss (`_NotStored`) is not held.
 
     256 held: every territory of a year (240), about 2 MB each in memory, so about 0,5 GB per process at most.
     With 64, people clicking through random territories (bench.capacity, 300 people) spent a quarter of the

@@ -19,6 +19,7 @@ from lib.data.territory_links import related_territory
 from lib.data.vanished import exists, vanished_territory
 from lib.presentation.palette import PALETTES
 from lib.presentation.plain_text import markdown_text
+from lib.ui import loaders
 from lib.ui.explorer_state import history_navigation, printable, sync_query_params
 
 DEFAULT_TERRITORY = "dep:04"
@@ -164,7 +165,7 @@ def sidebar_selection(data: AppData) -> Selection:
         st.markdown("### Territoire")
         kind = st.selectbox("Type de territoire", KINDS, format_func=KIND_LABELS.get, key=_KEYS["kind"],
                             on_change=_follow_kind_change, args=(data,))
-        options = data.catalog.territories_of_kind(kind)
+        options = list(loaders.territory_options(loaders.data_token(data), kind))
         waiting = not options
         if waiting:       # real files without the official list: no territory to offer, say how to get it
             st.info(NO_TI_LIST_MESSAGE, icon="ℹ️")
