@@ -103,6 +103,24 @@ def test_default_choices_stay_out_of_the_url():
     assert _param(at, "flux") == "importations"
 
 
+def test_a_new_territory_gets_its_own_default_departements_unless_some_were_chosen():
+    """The compared départements were never chosen: another territory compares with its own région's, and no
+    « departements » enters the URL; a choice the user made stays when the territory changes."""
+    at = _app({"territoire": "dep:13", "annee": "2024"}, COMPARISON)
+    assert at.multiselect(key="cmp_departments").value[0] == "13"
+    territory = next(s for s in at.sidebar.selectbox if s.label.startswith("Territoire"))
+    territory.set_value("dep:59").run()
+    assert not at.exception, at.exception
+    compared = at.multiselect(key="cmp_departments").value
+    assert compared[0] == "59" and set(compared) <= {"59", "02", "60", "62", "80"}   # Nord and its région's
+    assert _param(at, "departements") is None
+    at.multiselect(key="cmp_departments").set_value(["75", "69"]).run()
+    territory = next(s for s in at.sidebar.selectbox if s.label.startswith("Territoire"))
+    territory.set_value("dep:04").run()
+    assert at.multiselect(key="cmp_departments").value == ["75", "69"]
+    assert _param(at, "departements") == "75,69"
+
+
 def test_balance_count_is_in_the_url_and_in_the_word_sheet(captured_downloads, tables_only, monkeypatch):
     from lib.outputs import fiche_docx
     seen = {}

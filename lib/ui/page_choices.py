@@ -67,6 +67,9 @@ class PageChoice(Generic[T]):
             state[key] = value if value is not None else default
             return
         if self.valid(state.get(key)):
+            shown_default = state.get(f"{key}__default")
+            if state[key] == shown_default and default != shown_default:
+                state[key] = default     # never chosen, only the previous territory's default: follow the new one
             return
         remembered = state.get(self.memory)
         value = remembered if self.valid(remembered) else default
@@ -85,6 +88,7 @@ class PageChoice(Generic[T]):
         """After the widget is drawn: remember the value and put it in the URL (or take it out if default)."""
         state = st.session_state
         value = state[key]
+        state[f"{key}__default"] = default
         if value == default:
             state.pop(self.memory, None)
             url.forget(self.param)
