@@ -67,8 +67,46 @@ def test_loaded_data_are_frozen_out_of_the_collector(monkeypatch, app_data):
         loaded, problem = loaders._load.__wrapped__(12345)
         assert loaded is app_data and problem is None
         assert gc.get_freeze_count() > 100_000     # the table's objects and every imported module
+        assert gc.get_threshold()[0] == loaders.YOUNG_COLLECTION_EVERY == 10_000
     finally:
         gc.unfreeze()
+        gc.set_threshold(700, *gc.get_threshold()[1:])
+
+
+def test_a_short_table_is_made_markdown_safe_once_while_it_is_held():
+    import pyarrow as pa
+
+    from lib.ui import widgets
+    shown = pa.table({"Pays": ["*Chine*", "Inde"], "Valeur": ["1,5 M€", "2,0 M€"]})
+    frame = widgets._plain_text_frame(shown)
+    assert frame["Pays"].tolist() == ["\\*Chine\\*", "Inde"]      # asterisks kept as text, not emphasis
+    assert widgets._plain_text_frame(shown) is frame                  # the next rerun: nothing converted again
+    other = pa.table({"Pays": ["*Chine*", "Inde"], "Valeur": ["1,5 M€", "2,0 M€"]})
+    assert widgets._plain_text_frame(other) is not frame             # same content, another table: its own
+    key = id(shown)
+    del shown
+    gc.collect()
+    assert key not in widgets._PLAIN_FRAMES                           # forgotten with its table
+
+
+def test_stored_results_are_read_once_then_held_without_streamlit_hashing(monkeypatch, tmp_path):
+    from lib.outputs import warm_store
+    reads = []
+    monkeypatch.setattr(loaders, "_warm_dir", lambda token: tmp_path)
+    monkeypatch.setattr(warm_store, "read_territory",
+                        lambda directory, territory_id, year: reads.append(territory_id) or (
+                            {"results": {("compute", "summary", ()): {"exports": 1.0}}} if territory_id == "dep:04"
+                            else None))
+    loaders._stored_results.cache_clear()
+    loaders._read_stored.clear()
+    entry = ("compute", "summary", ())
+    for _ in range(3):
+        assert loaders.stored("jeton-essai", "dep:04", 2024, entry) == {"exports": 1.0}
+        assert loaders.stored("jeton-essai", "dep:05", 2024, entry) is loaders.MISSING
+    assert reads.count("dep:04") == 1             # held after the first read
+    assert reads.count("dep:05") == 3             # a miss is not held: the store may be built meanwhile
+    loaders._stored_results.cache_clear()
+    loaders._read_stored.clear()
 
 
 def test_forced_collection_after_each_run_is_off_and_websocket_compressed():

@@ -1,6 +1,7 @@
 """Reusable page pieces: banners, KPI rows, and a chart with its data table and its downloads."""
 from __future__ import annotations
 
+import weakref
 import zlib
 from dataclasses import dataclass
 from typing import Callable
@@ -267,6 +268,26 @@ def _as_text(frame):
     return frame
 
 
+_PLAIN_FRAMES: dict[int, tuple] = {}     # id of a display table → (weak reference to it, its frame)
+
+
+def _plain_text_frame(shown):
+    """The Markdown-safe pandas frame of a short display table (an Arrow table): made once per table while
+    it is held (stored with the data version or cached), not at every rerun (11 % of a warm rerun). Arrow
+    tables cannot be hashed: keyed by identity, forgotten when the table is."""
+    key = id(shown)
+    held = _PLAIN_FRAMES.get(key)
+    if held is not None and held[0]() is shown:
+        return held[1]
+    frame = _as_text(shown.to_pandas())
+
+    def forget(ref, key=key):
+        if _PLAIN_FRAMES.get(key, (None,))[0] is ref:
+            _PLAIN_FRAMES.pop(key, None)
+    _PLAIN_FRAMES[key] = (weakref.ref(shown, forget), frame)
+    return frame
+
+
 def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic: str, chart: str,
                 context: DownloadContext, cache_key: tuple | None = None, stored: list | None = None) -> None:
     """A table shown directly (no chart), with its Excel download. `cache_key` as `figure_key` of
@@ -279,7 +300,7 @@ def table_block(table: TableSheet | Callable[[], TableSheet], *, key: str, topic
     parts = stored if stored is not None else screen_tables(table, context.selection, key=key, cache_key=cache_key)
     for _, _, shown, widths in parts:
         if shown.num_rows <= STATIC_TABLE_ROWS:
-            plain_table(shown.to_pandas())
+            st.table(_plain_text_frame(shown), hide_index=True)
         else:
             show_table(shown, widths)
     excel_button(table, key=key, topic=topic, chart=chart, context=context)
