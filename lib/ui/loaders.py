@@ -255,7 +255,7 @@ def _stored_results(token: str, territory_id: str, year: int) -> dict:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _read_stored(token: str, territory_id: str, year: int) -> dict:
     """The read itself, behind Streamlit's per-key lock: sessions opening the same new territory at once
-    wait for one read (functools alone let 20 sessions read 36 files for 21 territories)."""
+    wait for one read (`lru_cache` alone would let each of them read the file)."""
     found = warm_store.read_territory(_warm_dir(token), territory_id, year)
     if found is None:
         raise _NotStored(territory_id)
