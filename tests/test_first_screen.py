@@ -29,7 +29,6 @@ def test_no_browser_no_pause(monkeypatch):
     assert slept == []
 
 
-
 def test_a_client_that_draws_nothing_keeps_the_short_pause_on_its_first_page(monkeypatch):
     slept = _session(monkeypatch, {"User-Agent": "Python/3.11 websockets/15.0"})     # the load benchmarks
     first_screen.paint_first_screen()

@@ -57,6 +57,9 @@ def _load(fingerprint: str) -> tuple[AppData | None, str | None]:
     return loaded
 
 
+YOUNG_COLLECTION_EVERY = 10_000   # allocations between two young collections (_freeze_heap)
+
+
 def _freeze_heap() -> None:
     """Move everything alive now (modules, the data, their indexes) out of the collector's sight.
 
@@ -74,8 +77,6 @@ def _freeze_heap() -> None:
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
 
-
-YOUNG_COLLECTION_EVERY = 10_000
 
 
 def _data(token: str) -> AppData:
