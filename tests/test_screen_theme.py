@@ -1,5 +1,5 @@
-"""Figures without axes are drawn with Streamlit's look written in (lib/ui/screen_theme): what is written,
-what is kept, and which figures are left to Streamlit's theme."""
+"""Figures are drawn with Streamlit's look written in (lib/ui/screen_theme): what is written, what is kept,
+what is said off on axes, and which figures are left to Streamlit's theme."""
 from __future__ import annotations
 
 import numpy as np
@@ -54,14 +54,76 @@ def test_the_data_revision_names_the_data():
     assert first == same and first != other
 
 
-def test_figures_with_axes_are_left_to_streamlits_theme():
-    bars = go.Figure(go.Bar(x=["a"], y=[1])).to_dict()
-    assert screen_theme.has_axes(bars)
-    assert screen_theme.for_screen(bars, TEMPLATE) is bars
-    assert not screen_theme.is_drawn_once(bars)
-    assert screen_theme.has_axes({"data": [{"type": "sankey"}], "layout": {"yaxis2": {}}})
-    assert screen_theme.has_axes({"data": [{"type": "scattergeo", "geo": "geo"}], "layout": {}})
-    assert not screen_theme.has_axes(_treemap())
+AXES_TEMPLATE = {"layout": {**TEMPLATE["layout"],
+                            "xaxis": {"gridcolor": "#e6eaf1", "tickcolor": "#e6eaf1", "showgrid": False,
+                                      "minor": {"gridcolor": "#e6eaf1"}, "tickfont": {"size": 12}},
+                            "yaxis": {"gridcolor": "#e6eaf1", "tickcolor": "#e6eaf1", "zerolinecolor": "#e6eaf1",
+                                      "minor": {"gridcolor": "#e6eaf1"}}},
+                 "data": {"scatter": [{"type": "scatter", "marker": {"line": {"width": 0}}}]}}
+
+
+def test_a_bar_chart_gets_the_template_in_its_axes_and_no_template():
+    bars = go.Figure(go.Bar(x=[2020, 2021], y=np.array([1.0, 2.0])))
+    bars.update_layout(yaxis=dict(tickfont=dict(size=9)))
+    themed = screen_theme.for_screen(bars.to_dict(), AXES_TEMPLATE)
+    layout = themed["layout"]
+    assert screen_theme.is_drawn_once(themed) and "template" not in layout
+    assert themed["data"][0]["y"] == [1.0, 2.0]
+    assert layout["yaxis"]["gridcolor"] == "#e6eaf1" and layout["yaxis"]["tickfont"] == {"size": 9}
+    assert layout["xaxis"]["showgrid"] is False and layout["xaxis"]["tickfont"] == {"size": 12}
+
+
+def test_what_a_template_leaves_off_is_said_off_once_written_in():
+    bars = go.Figure(go.Bar(x=[2020, 2021], y=[1, 2])).to_dict()
+    layout = screen_theme.for_screen(bars, AXES_TEMPLATE)["layout"]
+    for axis in ("xaxis", "yaxis"):
+        assert layout[axis]["ticks"] == ""                      # a written tick colour would turn them on
+        assert layout[axis]["minor"] == {"gridcolor": "#e6eaf1", "showgrid": False}
+    assert "showgrid" not in layout["yaxis"] and "zeroline" not in layout["yaxis"]  # numbers: plotly decides
+    owned = go.Figure(go.Bar(x=[1], y=[1]))
+    owned.update_layout(yaxis=dict(ticklen=4), xaxis=dict(ticks="outside", minor=dict(showgrid=True)))
+    layout = screen_theme.for_screen(owned.to_dict(), AXES_TEMPLATE)["layout"]
+    assert "ticks" not in layout["yaxis"] and layout["xaxis"]["ticks"] == "outside"
+    assert layout["xaxis"]["minor"]["showgrid"] is True
+
+
+def test_a_category_axis_keeps_no_grid_and_no_zero_line():
+    horizontal = go.Figure(go.Bar(y=["Allemagne", "Italie", "Chine"], x=[3, 2, 1], orientation="h")).to_dict()
+    layout = screen_theme.for_screen(horizontal, AXES_TEMPLATE)["layout"]
+    assert layout["yaxis"]["showgrid"] is False and layout["yaxis"]["zeroline"] is False
+    assert "zeroline" not in layout["xaxis"]
+    # numbers written as text, and dates, are not categories for plotly
+    for values in (["2019", "2020", "2021"], ["2024-01", "2024-02", "2024-03"]):
+        line = go.Figure(go.Scatter(x=values, y=[1, 2, 3])).to_dict()
+        layout = screen_theme.for_screen(line, AXES_TEMPLATE)["layout"]
+        assert "zeroline" not in layout["xaxis"], values
+    typed = go.Figure(go.Bar(x=[1, 2], y=[1, 2]))
+    typed.update_layout(xaxis=dict(type="category"), yaxis2=dict(type="category", showgrid=True))
+    layout = screen_theme.for_screen(typed.to_dict(), AXES_TEMPLATE)["layout"]
+    assert layout["xaxis"]["showgrid"] is False and layout["yaxis2"]["showgrid"] is True
+
+
+def test_each_axis_of_subplots_gets_its_letters_template():
+    from plotly.subplots import make_subplots
+    figure = make_subplots(rows=1, cols=2)
+    figure.add_trace(go.Bar(x=["a", "b", "c"], y=[1, 2, 3]), row=1, col=1)
+    figure.add_trace(go.Scatter(x=[1, 2, 3], y=[1, 2, 3]), row=1, col=2)
+    layout = screen_theme.for_screen(figure.to_dict(), AXES_TEMPLATE)["layout"]
+    assert layout["xaxis"]["showgrid"] is False and layout["xaxis2"]["showgrid"] is False   # x template
+    assert layout["xaxis"]["zeroline"] is False and "zeroline" not in layout["xaxis2"]      # categories / numbers
+    assert layout["yaxis2"]["zerolinecolor"] == "#e6eaf1" and "tickfont" in layout["xaxis2"]
+
+
+def test_maps_and_colour_scales_are_left_to_streamlits_theme():
+    geo = {"data": [{"type": "scattergeo", "lat": [1], "lon": [1]}], "layout": {}}
+    coloured = go.Figure(go.Scatter(x=[1], y=[1], marker=dict(color=[0.5], showscale=True))).to_dict()
+    shared_scale = {"data": [{"type": "bar", "x": [1], "y": [1]}], "layout": {"coloraxis": {}}}
+    for figure in (geo, coloured, shared_scale):
+        assert screen_theme.keeps_streamlit_theme(figure)
+        assert screen_theme.for_screen(figure, AXES_TEMPLATE) is figure
+        assert not screen_theme.is_drawn_once(figure)
+    assert not screen_theme.keeps_streamlit_theme(_treemap())
+    assert not screen_theme.keeps_streamlit_theme(go.Figure(go.Bar(x=["a"], y=[1])).to_dict())
 
 
 def test_the_figure_given_is_not_changed():

@@ -1,4 +1,5 @@
-"""Streamlit's chart look written into figures without axes (treemaps, Sankey diagrams): plotly draws them once.
+"""Streamlit's chart look written into the figures: plotly draws a treemap or a Sankey diagram once, a bar or
+line chart twice, instead of two or three times.
 
 Why: with `theme="streamlit"`, Streamlit's frontend gives the figure its template, then, once the chart's
 width is measured, a JSON copy of the whole figure: a new `layout.template` object and new data arrays
@@ -12,8 +13,11 @@ A treemap is also given an empty pattern per tile: plotly.js otherwise writes ea
 own copy of the data while drawing (src/traces/sunburst/fill_one.js), which the next `react` reads as a
 change and draws again; with a pattern array it does not, and an empty pattern draws nothing.
 
-Figures with axes keep Streamlit's theme: written into the figure, a template's grid or tick colour turns
-the grid or the ticks on where the template alone does not (plotly's `coerce2`), which changed the charts.
+Charts with cartesian axes get the same, with three of plotly's rules written out: plotly's `coerce2` counts a
+grid, tick or zero-line colour only when it comes from the figure, not from a template, so once the colours are
+written in, what the template left off is said off (`_axis_settings`). Drawn twice instead of three times (the
+second draw is plotly's own, for the axes' automatic margins). Maps, colour scales and trace types not
+checked pixel for pixel against Streamlit's theme (`python -m bench.chart_pixels`) keep that theme.
 
 Pure functions over plotly's figure dicts; applied once per figure (built, or read from the warm store).
 """
@@ -29,8 +33,14 @@ from pathlib import Path
 import numpy as np
 
 THEME_FILE = Path(__file__).with_name("screen_theme.json")
-# layout families of subplots and shared colour axes (xaxis, xaxis2, …): a figure with one keeps Streamlit's theme
+# layout families of subplots and shared colour axes (xaxis, xaxis2, …)
 _SUBPLOTS = ("xaxis", "yaxis", "geo", "polar", "ternary", "scene", "mapbox", "map", "smith", "coloraxis")
+# …of which these keep Streamlit's theme (maps, colour bars: not checked against it pixel for pixel)
+_THEMED_BY_STREAMLIT = _SUBPLOTS[2:]
+# trace types compared pixel for pixel, drawn with and without the template written in
+_CHECKED = {"bar", "scatter", "treemap", "sunburst", "icicle", "sankey"}
+_AXIS = re.compile(r"([xy])axis(\d*)")
+_DATE = re.compile(r"\d{4}-\d{2}")
 _CARTESIAN = {"bar", "scatter", "scattergl", "histogram", "box", "violin", "heatmap", "waterfall", "funnel",
               "candlestick", "ohlc", "contour", "histogram2d", "histogram2dcontour", "image"}
 _TILED = {"treemap", "sunburst", "icicle"}
@@ -84,13 +94,72 @@ def plain_arrays(value):
     return tolist() if tolist is not None and getattr(value, "ndim", 0) > 0 else value
 
 
-def has_axes(figure: dict) -> bool:
-    """Cartesian axes or another subplot (a map's geo, a colour axis): the figure keeps Streamlit's theme."""
+def keeps_streamlit_theme(figure: dict) -> bool:
+    """A map, a colour axis or a colour bar, or a trace type not checked: left to Streamlit's theme."""
     layout = figure.get("layout", {})
-    if any(re.fullmatch(rf"({'|'.join(_SUBPLOTS)})\d*", key) for key in layout):
+    if any(re.fullmatch(rf"({'|'.join(_THEMED_BY_STREAMLIT)})\d*", key) for key in layout):
         return True
-    return any(trace.get("type", "scatter") in _CARTESIAN or any(trace.get(k) for k in _SUBPLOTS)
-               for trace in figure.get("data", []))
+    for trace in figure.get("data", []):
+        kind = trace.get("type", "scatter")
+        if kind not in _CHECKED or any(trace.get(k) for k in _THEMED_BY_STREAMLIT):
+            return True
+        marker = trace.get("marker") or {}
+        if trace.get("showscale") or marker.get("showscale") or marker.get("coloraxis"):
+            return True
+    return False
+
+
+def _is_category(values) -> bool:
+    """plotly.js's own guess (`autotype`): distinct texts that are neither numbers nor dates outnumber twice
+    the numbers. A list of lists is a multi-level category axis."""
+    if not values:
+        return False
+    if isinstance(values[0], (list, tuple)):
+        return True
+    numbers = texts = 0
+    for value in {str(v): v for v in values}.values():
+        if isinstance(value, bool):
+            texts += 1
+        elif isinstance(value, (int, float)):
+            numbers += 1
+        elif isinstance(value, str):
+            try:
+                float(value.replace(" ", ""))
+                numbers += 1
+            except ValueError:
+                if not _DATE.match(value):
+                    texts += 1
+    return texts > 2 * numbers
+
+
+def _axes_values(figure: dict) -> dict[str, list]:
+    """Each cartesian axis ('xaxis', 'yaxis2', …) with the values its traces put on it."""
+    axes: dict[str, list] = {}
+    for trace in figure.get("data", []):
+        if trace.get("type", "scatter") not in _CARTESIAN:
+            continue
+        for letter in "xy":
+            name = f"{letter}axis{str(trace.get(f'{letter}axis') or letter)[1:]}"
+            values = trace.get(letter)
+            axes.setdefault(name, []).extend(values if isinstance(values, list) else [])
+    return axes
+
+
+def _axis_settings(own: dict, defaults: dict, category: bool) -> dict:
+    """An axis's settings with the template's written in, and what plotly would have left off said off:
+    tick marks (on by a written tick colour), the minor grid (by a minor grid colour), and a category
+    axis's grid and zero line (by their colours). What the figure sets itself is kept."""
+    merged = with_defaults(own, defaults)
+    if not any(key in own for key in ("ticks", "ticklen", "tickwidth", "tickcolor")):
+        merged["ticks"] = ""
+    own_minor = own.get("minor") or {}
+    if "minor" in merged and not any(key in own_minor for key in ("showgrid", "gridcolor", "gridwidth", "griddash")):
+        merged["minor"] = {**merged["minor"], "showgrid": False}
+    if category or own.get("type") in ("category", "multicategory"):
+        for key in ("showgrid", "zeroline"):
+            if key not in own:
+                merged[key] = False
+    return merged
 
 
 def is_drawn_once(figure: dict) -> bool:
@@ -100,20 +169,25 @@ def is_drawn_once(figure: dict) -> bool:
 
 
 def for_screen(figure: dict, template: dict | None = None) -> dict:
-    """Figures without axes (treemaps, Sankey diagrams): a copy with the screen template written in, no
-    template left, plain lists for arrays, and a data revision. Others: the figure as it is."""
-    if has_axes(figure):
+    """Treemaps, Sankey diagrams, bar and line charts: a copy with the screen template written in, no
+    template left, plain lists for arrays, and a data revision. Maps and colour scales: the figure as it is."""
+    if keeps_streamlit_theme(figure):
         return figure
     template = template or screen_template()
     figure = {**figure, "data": plain_arrays(figure.get("data", [])), "layout": plain_arrays(figure.get("layout", {}))}
     layout = {k: v for k, v in figure.get("layout", {}).items() if k != "template"}
     for key, defaults in template.get("layout", {}).items():
-        if key in _SUBPLOTS:             # axes, maps…: the figure has none
+        if key in _SUBPLOTS:             # axes below; maps and colour axes: the figure has none
             continue
         if isinstance(defaults, dict):
             layout[key] = with_defaults(layout.get(key) or {}, defaults)
         elif layout.get(key) is None:
             layout[key] = defaults
+    axes = _axes_values(figure)
+    for name in sorted(set(axes) | {key for key in layout if _AXIS.fullmatch(key)}):
+        defaults = template.get("layout", {}).get(f"{name[0]}axis") or {}
+        own = layout.get(name) or {}
+        layout[name] = _axis_settings(own, defaults, _is_category(axes.get(name, [])) and "type" not in own)
     data, seen = [], {}
     for trace in figure.get("data", []):
         kind = trace.get("type", "scatter")
