@@ -160,8 +160,8 @@ def first_load(browser, url: str, title: str, charts: int) -> tuple[float, float
 
 
 def page_switches(browser, url: str, home: tuple[str, int], pages: list[tuple[str, int]],
-                  rounds: int) -> list[tuple[float, float]]:
-    """(first screen, every chart drawn) in seconds from a click on a sidebar link, `rounds` times round
+                  rounds: int) -> list[tuple[float, float, str]]:
+    """(first screen, every chart drawn, page title) in seconds from a click on a sidebar link, `rounds` times round
     `pages` after one unmeasured round (a warm server: a page's first visit computes its results)."""
     context = new_probed_context(browser)
     page = context.new_page()
@@ -175,7 +175,8 @@ def page_switches(browser, url: str, home: tuple[str, int], pages: list[tuple[st
             link.click()
             probe = wait_probe(page, (title, charts), reset=False)
             if measured:
-                times.append(((probe["screen"] - probe["click"]) / 1000, (probe["drawn"] - probe["click"]) / 1000))
+                times.append(((probe["screen"] - probe["click"]) / 1000, (probe["drawn"] - probe["click"]) / 1000,
+                              title))
     context.close()
     return times
 
@@ -198,9 +199,14 @@ def _table(targets: list[str], loads: dict, switches: dict, profile: dict) -> li
             row("Premier chargement : tous les graphiques, pire des essais", lambda n: max(d for _, d in loads[n]))]
     for q in (50, 95):
         rows.append(row(f"Changement de page : premier écran, p{q}",
-                        lambda n, q=q: percentile([screen for screen, _ in switches[n]], q)))
+                        lambda n, q=q: percentile([screen for screen, _, _ in switches[n]], q)))
         rows.append(row(f"Changement de page : tous les graphiques dessinés, p{q}",
-                        lambda n, q=q: percentile([d for _, d in switches[n]], q)))
+                        lambda n, q=q: percentile([d for _, d, _ in switches[n]], q)))
+    for title, _ in APP_PAGES:              # which page makes the p95 (the floor: all its switches)
+        for label, statistic in (("médiane", median), ("pire", max)):
+            rows.append(row(f"  vers « {title} » : tous dessinés, {label}",
+                            lambda n, t=title, f=statistic: f([d for _, d, page in switches[n]
+                                                               if n == "plancher" or page == t])))
     for key, label in CDP_METRICS.items():
         rows.append(row(f"Premier chargement : temps du navigateur, {label} (médiane)",
                         lambda n, key=key: median(m[key] for m in profile[n])))

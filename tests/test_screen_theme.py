@@ -87,20 +87,23 @@ def test_what_a_template_leaves_off_is_said_off_once_written_in():
     assert layout["xaxis"]["minor"]["showgrid"] is True
 
 
-def test_a_category_axis_keeps_no_grid_and_no_zero_line():
+def test_the_axis_bars_are_laid_along_keeps_no_grid_and_no_zero_line():
     horizontal = go.Figure(go.Bar(y=["Allemagne", "Italie", "Chine"], x=[3, 2, 1], orientation="h")).to_dict()
     layout = screen_theme.for_screen(horizontal, AXES_TEMPLATE)["layout"]
     assert layout["yaxis"]["showgrid"] is False and layout["yaxis"]["zeroline"] is False
-    assert "zeroline" not in layout["xaxis"]
-    # numbers written as text, and dates, are not categories for plotly
-    for values in (["2019", "2020", "2021"], ["2024-01", "2024-02", "2024-03"]):
-        line = go.Figure(go.Scatter(x=values, y=[1, 2, 3])).to_dict()
-        layout = screen_theme.for_screen(line, AXES_TEMPLATE)["layout"]
-        assert "zeroline" not in layout["xaxis"], values
-    typed = go.Figure(go.Bar(x=[1, 2], y=[1, 2]))
-    typed.update_layout(xaxis=dict(type="category"), yaxis2=dict(type="category", showgrid=True))
-    layout = screen_theme.for_screen(typed.to_dict(), AXES_TEMPLATE)["layout"]
-    assert layout["xaxis"]["showgrid"] is False and layout["yaxis2"]["showgrid"] is True
+    assert "zeroline" not in layout["xaxis"]                   # the values' axis: plotly decides
+    upright = go.Figure(go.Bar(x=[2023, 2024], y=[1, 2])).to_dict()          # numbers, bars along x all the same
+    assert screen_theme.for_screen(upright, AXES_TEMPLATE)["layout"]["xaxis"]["zeroline"] is False
+    only_x = {"data": [{"type": "bar", "x": [1, 2]}], "layout": {}}          # plotly lays these bars down
+    assert screen_theme.for_screen(only_x, AXES_TEMPLATE)["layout"]["yaxis"]["zeroline"] is False
+    # texts on an axis that holds no bars (markers beside a bar panel): plotly draws their grid
+    markers = go.Figure(go.Scatter(y=["Allemagne", "Italie"], x=[1, 2], mode="markers")).to_dict()
+    layout = screen_theme.for_screen(markers, AXES_TEMPLATE)["layout"]
+    assert "showgrid" not in layout["yaxis"] and "zeroline" not in layout["yaxis"]
+    owned = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    owned.update_layout(xaxis=dict(showgrid=True))
+    layout = screen_theme.for_screen(owned.to_dict(), AXES_TEMPLATE)["layout"]
+    assert layout["xaxis"]["showgrid"] is True and layout["xaxis"]["zeroline"] is False
 
 
 def test_each_axis_of_subplots_gets_its_letters_template():
@@ -110,7 +113,7 @@ def test_each_axis_of_subplots_gets_its_letters_template():
     figure.add_trace(go.Scatter(x=[1, 2, 3], y=[1, 2, 3]), row=1, col=2)
     layout = screen_theme.for_screen(figure.to_dict(), AXES_TEMPLATE)["layout"]
     assert layout["xaxis"]["showgrid"] is False and layout["xaxis2"]["showgrid"] is False   # x template
-    assert layout["xaxis"]["zeroline"] is False and "zeroline" not in layout["xaxis2"]      # categories / numbers
+    assert layout["xaxis"]["zeroline"] is False and "zeroline" not in layout["xaxis2"]      # bars / markers
     assert layout["yaxis2"]["zerolinecolor"] == "#e6eaf1" and "tickfont" in layout["xaxis2"]
 
 

@@ -15,9 +15,10 @@ change and draws again; with a pattern array it does not, and an empty pattern d
 
 Charts with cartesian axes get the same, with three of plotly's rules written out: plotly's `coerce2` counts a
 grid, tick or zero-line colour only when it comes from the figure, not from a template, so once the colours are
-written in, what the template left off is said off (`_axis_settings`). Drawn twice instead of three times (the
-second draw is plotly's own, for the axes' automatic margins). Maps, colour scales and trace types not
-checked pixel for pixel against Streamlit's theme (`python -m bench.chart_pixels`) keep that theme.
+written in, what plotly would have left off is said off (`_axis_settings`). Drawn twice instead of three times
+(the second draw is plotly's own, for the axes' automatic margins). Maps, colour scales and trace types not
+checked against Streamlit's theme (tests/e2e/test_screen_theme_pixels.py, `python -m bench.chart_pixels`) keep
+that theme.
 
 Pure functions over plotly's figure dicts; applied once per figure (built, or read from the warm store).
 """
@@ -40,7 +41,6 @@ _THEMED_BY_STREAMLIT = _SUBPLOTS[2:]
 # trace types compared pixel for pixel, drawn with and without the template written in
 _CHECKED = {"bar", "scatter", "treemap", "sunburst", "icicle", "sankey"}
 _AXIS = re.compile(r"([xy])axis(\d*)")
-_DATE = re.compile(r"\d{4}-\d{2}")
 _CARTESIAN = {"bar", "scatter", "scattergl", "histogram", "box", "violin", "heatmap", "waterfall", "funnel",
               "candlestick", "ohlc", "contour", "histogram2d", "histogram2dcontour", "image"}
 _TILED = {"treemap", "sunburst", "icicle"}
@@ -109,53 +109,34 @@ def keeps_streamlit_theme(figure: dict) -> bool:
     return False
 
 
-def _is_category(values) -> bool:
-    """plotly.js's own guess (`autotype`): distinct texts that are neither numbers nor dates outnumber twice
-    the numbers. A list of lists is a multi-level category axis."""
-    if not values:
-        return False
-    if isinstance(values[0], (list, tuple)):
-        return True
-    numbers = texts = 0
-    for value in {str(v): v for v in values}.values():
-        if isinstance(value, bool):
-            texts += 1
-        elif isinstance(value, (int, float)):
-            numbers += 1
-        elif isinstance(value, str):
-            try:
-                float(value.replace(" ", ""))
-                numbers += 1
-            except ValueError:
-                if not _DATE.match(value):
-                    texts += 1
-    return texts > 2 * numbers
-
-
-def _axes_values(figure: dict) -> dict[str, list]:
-    """Each cartesian axis ('xaxis', 'yaxis2', …) with the values its traces put on it."""
-    axes: dict[str, list] = {}
+def _axes(figure: dict) -> tuple[set[str], set[str]]:
+    """Every cartesian axis the traces use ('xaxis', 'yaxis2', …), and those along which bars are laid out:
+    plotly gives the latter no grid and no zero line unless told (`noGrids`, plots/cartesian/layout_defaults.js:
+    the position axis of an « oriented » trace, x for upright bars, y for horizontal ones)."""
+    used, positions = set(), set()
     for trace in figure.get("data", []):
-        if trace.get("type", "scatter") not in _CARTESIAN:
+        kind = trace.get("type", "scatter")
+        if kind not in _CARTESIAN:
             continue
-        for letter in "xy":
-            name = f"{letter}axis{str(trace.get(f'{letter}axis') or letter)[1:]}"
-            values = trace.get(letter)
-            axes.setdefault(name, []).extend(values if isinstance(values, list) else [])
-    return axes
+        names = {letter: f"{letter}axis{str(trace.get(f'{letter}axis') or letter)[1:]}" for letter in "xy"}
+        used.update(names.values())
+        if kind == "bar":      # the one « oriented » type drawn this way (_CHECKED); plotly's default orientation
+            lying = trace.get("orientation", "h" if trace.get("x") is not None and trace.get("y") is None else "v")
+            positions.add(names["y" if lying == "h" else "x"])
+    return used, positions
 
 
-def _axis_settings(own: dict, defaults: dict, category: bool) -> dict:
+def _axis_settings(own: dict, defaults: dict, bars_along: bool) -> dict:
     """An axis's settings with the template's written in, and what plotly would have left off said off:
-    tick marks (on by a written tick colour), the minor grid (by a minor grid colour), and a category
-    axis's grid and zero line (by their colours). What the figure sets itself is kept."""
+    tick marks (on by a written tick colour), the minor grid (by a minor grid colour), and the grid and zero
+    line of an axis along which bars are laid out (by their colours). What the figure sets itself is kept."""
     merged = with_defaults(own, defaults)
     if not any(key in own for key in ("ticks", "ticklen", "tickwidth", "tickcolor")):
         merged["ticks"] = ""
     own_minor = own.get("minor") or {}
     if "minor" in merged and not any(key in own_minor for key in ("showgrid", "gridcolor", "gridwidth", "griddash")):
         merged["minor"] = {**merged["minor"], "showgrid": False}
-    if category or own.get("type") in ("category", "multicategory"):
+    if bars_along:
         for key in ("showgrid", "zeroline"):
             if key not in own:
                 merged[key] = False
@@ -183,11 +164,10 @@ def for_screen(figure: dict, template: dict | None = None) -> dict:
             layout[key] = with_defaults(layout.get(key) or {}, defaults)
         elif layout.get(key) is None:
             layout[key] = defaults
-    axes = _axes_values(figure)
-    for name in sorted(set(axes) | {key for key in layout if _AXIS.fullmatch(key)}):
+    used, positions = _axes(figure)
+    for name in sorted(used | {key for key in layout if _AXIS.fullmatch(key)}):
         defaults = template.get("layout", {}).get(f"{name[0]}axis") or {}
-        own = layout.get(name) or {}
-        layout[name] = _axis_settings(own, defaults, _is_category(axes.get(name, [])) and "type" not in own)
+        layout[name] = _axis_settings(layout.get(name) or {}, defaults, name in positions)
     data, seen = [], {}
     for trace in figure.get("data", []):
         kind = trace.get("type", "scatter")
