@@ -9,7 +9,7 @@ from functools import partial
 
 import plotly.graph_objects as go
 
-from lib.ui import loaders
+from lib.ui import loaders, screen_theme
 from lib.ui.selection import Selection
 from lib.ui.widgets import screen_figure
 from tests.conftest import PROJECT_DIR
@@ -123,10 +123,13 @@ def test_shared_figure_gives_the_same_chart_to_every_session(monkeypatch, app_da
     here = Selection(territory=app_data.catalog.resolve("dep:04"), year=2024)
     shared = screen_figure(partial(_builder, 5), here, key="partage", figure_key=())
     fresh = _builder(5, palette=here.palette)
-    # what st.plotly_chart does with it: the same dict, hence the same JSON sent to the browser
+    # what st.plotly_chart does with it: the same dict as a fresh build made ready for the screen (Streamlit's
+    # look written in: lib/ui/screen_theme), hence the same JSON sent to the browser
     as_sent = plotly.tools.return_figure_from_figure_or_data(shared, validate_figure=True)
-    assert as_sent == fresh.to_dict()
-    assert pio.to_json(as_sent, validate=False) == pio.to_json(fresh.to_dict(), validate=False)
+    expected = screen_theme.for_screen(fresh.to_dict())
+    assert screen_theme.is_drawn_once(expected)
+    assert as_sent == expected
+    assert pio.to_json(as_sent, validate=False) == pio.to_json(expected, validate=False)
 
 
 def test_display_tables_built_once_and_equal_to_the_french_strings(monkeypatch, app_data):

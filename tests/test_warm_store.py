@@ -197,7 +197,7 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
     no figure or screen table and runs no page computation, and shows the stored charts and tables."""
     from streamlit.testing.v1 import AppTest
 
-    from lib.ui import flow_page, loaders, widgets
+    from lib.ui import flow_page, loaders, screen_theme, widgets
     from tests.test_page_items_app import PAGES, PROJECT_DIR, _keys
     territory = app_data.catalog.resolve("dep:05")
     warm_store.build(app_data.cube, app_data.catalog, [app_data.latest_year], tmp_path, territories=[territory])
@@ -224,8 +224,9 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
     assert shown, "the page still shows its charts"
     stored = warm_store.read_territory(tmp_path, "dep:05", app_data.latest_year)["results"]
     specs = {entry[1][0]: value[0] for entry, value in stored.items() if entry[0] == "figure"}
-    first = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert first["data"] == json.loads(pio.to_json(specs[shown[0]], validate=False))["data"]
+    first = json.loads(at.get("plotly_chart")[0].proto.spec)       # as stored, made ready for the screen
+    ready = screen_theme.for_screen(specs[shown[0]])
+    assert first["data"] == json.loads(pio.to_json(ready, validate=False))["data"]
 
 
 def test_first_load_starts_one_background_build_unless_complete_or_off(tmp_path, monkeypatch, source):
