@@ -92,7 +92,7 @@ def test_the_axis_bars_are_laid_along_keeps_no_grid_and_no_zero_line():
     layout = screen_theme.for_screen(horizontal, AXES_TEMPLATE)["layout"]
     assert layout["yaxis"]["showgrid"] is False and layout["yaxis"]["zeroline"] is False
     assert "zeroline" not in layout["xaxis"]                   # the values' axis: plotly decides
-    upright = go.Figure(go.Bar(x=[2023, 2024], y=[1, 2])).to_dict()          # numbers, bars along x all the same
+    upright = go.Figure(go.Bar(x=[2023, 2024], y=[1, 2])).to_dict()          # years as numbers: bars stand on x
     assert screen_theme.for_screen(upright, AXES_TEMPLATE)["layout"]["xaxis"]["zeroline"] is False
     only_x = {"data": [{"type": "bar", "x": [1, 2]}], "layout": {}}          # plotly lays these bars down
     assert screen_theme.for_screen(only_x, AXES_TEMPLATE)["layout"]["yaxis"]["zeroline"] is False
