@@ -78,7 +78,6 @@ def _freeze_heap() -> None:
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
 
 
-
 def _data(token: str) -> AppData:
     return _load(token)[0]
 
