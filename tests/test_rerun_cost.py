@@ -126,7 +126,7 @@ def test_shared_figure_gives_the_same_chart_to_every_session(monkeypatch, app_da
     # what st.plotly_chart does with it: the same dict as a fresh build made ready for the screen (Streamlit's
     # look written in: lib/ui/screen_theme), hence the same JSON sent to the browser
     as_sent = plotly.tools.return_figure_from_figure_or_data(shared, validate_figure=True)
-    expected = screen_theme.for_screen(fresh.to_dict())
+    expected = screen_theme.ready_to_draw(fresh.to_dict())
     assert screen_theme.is_drawn_once(expected)
     assert as_sent == expected
     assert pio.to_json(as_sent, validate=False) == pio.to_json(expected, validate=False)

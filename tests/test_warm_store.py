@@ -225,7 +225,7 @@ def test_a_stored_territory_opens_without_computing(page, app_data, tmp_path, mo
     stored = warm_store.read_territory(tmp_path, "dep:05", app_data.latest_year)["results"]
     specs = {entry[1][0]: value[0] for entry, value in stored.items() if entry[0] == "figure"}
     first = json.loads(at.get("plotly_chart")[0].proto.spec)       # as stored, made ready for the screen
-    ready = screen_theme.for_screen(specs[shown[0]])
+    ready = screen_theme.ready_to_draw(specs[shown[0]])
     assert first["data"] == json.loads(pio.to_json(ready, validate=False))["data"]
 
 

@@ -262,7 +262,7 @@ def _read_stored(token: str, territory_id: str, year: int) -> dict:
     results = found["results"]
     for entry, value in results.items():     # figures drawn with theme=None: Streamlit's look written in, once
         if entry[0] == "figure" and value is not None:
-            results[entry] = (screen_theme.for_screen(value[0]), *value[1:])
+            results[entry] = (screen_theme.ready_to_draw(value[0]), *value[1:])
     return results
 
 

@@ -16,7 +16,8 @@ change and draws again; with a pattern array it does not, and an empty pattern d
 Charts with cartesian axes get the same, with three of plotly's rules written out: plotly's `coerce2` counts a
 grid, tick or zero-line colour only when it comes from the figure, not from a template, so once the colours are
 written in, what plotly would have left off is said off (`_axis_settings`). Drawn twice instead of three times
-(the second draw is plotly's own, for the axes' automatic margins). Maps, colour scales and trace types not
+(the second draw is plotly's own, for the axes' automatic margins), once where `ready_to_draw` can give the
+labels their margin up front (lib/ui/screen_margins). Maps, colour scales and trace types not
 checked against Streamlit's theme (tests/e2e/test_screen_theme_pixels.py, `python -m bench.chart_pixels`) keep
 that theme.
 
@@ -32,6 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from lib.ui.screen_margins import settle_margins
 
 THEME_FILE = Path(__file__).with_name("screen_theme.json")
 # layout families of subplots and shared colour axes (xaxis, xaxis2, …)
@@ -141,6 +144,12 @@ def _axis_settings(own: dict, defaults: dict, bars_along: bool) -> dict:
             if key not in own:
                 merged[key] = False
     return merged
+
+
+def ready_to_draw(figure: dict) -> dict:
+    """The dict a screen chart is drawn from: Streamlit's look written in (`for_screen`), and margins already
+    wide enough for the labels the figure names (lib.ui.screen_margins): one drawing by plotly."""
+    return settle_margins(for_screen(figure))
 
 
 def is_drawn_once(figure: dict) -> bool:

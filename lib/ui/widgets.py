@@ -217,7 +217,7 @@ class _SharedFigure(go.Figure):
 
     @classmethod
     def share(cls, figure: go.Figure) -> go.Figure:
-        frozen = screen_theme.for_screen(figure.to_dict())
+        frozen = screen_theme.ready_to_draw(figure.to_dict())
         figure.__class__ = cls
         figure._shared_dict = frozen
         return figure
