@@ -252,8 +252,9 @@ def test_trend_figure_traces_and_colours(cube):
     np.testing.assert_allclose(fig.data[0].y, yearly["exports"])
     np.testing.assert_allclose(fig.data[2].y, yearly["balance"])
     assert fig.layout.separators == PLOTLY_SEPARATORS
-    assert "Solde : " in fig.layout.xaxis.ticktext[0]
+    assert "<b>Solde " in fig.layout.xaxis.ticktext[0]          # on screen no colon: narrow columns on a phone
     exported = ef.trend_figure(yearly, export=EXPORT_FRAME)
+    assert "<b>Solde : " in exported.layout.xaxis.ticktext[0]
     assert exported.layout.paper_bgcolor == "white" and exported.layout.width == EXPORT_FRAME.width
     with pytest.raises(EmptyDataError):
         ef.trend_figure(yearly.iloc[0:0])

@@ -67,7 +67,7 @@ def test_trend_on_screen_gives_the_amounts_under_each_year_at_full_size():
     assert [trace.text for trace in fig.data[:2]] == [None, None]    # plotly shrank them to fit narrow bars
     ticks = fig.layout.xaxis.ticktext
     assert [re.sub(r"<[^>]+>", "|", t).split("|")[0] for t in ticks] == ["2023", "2024", "2025"]
-    assert "Exp. 511,9\u00a0M€" in ticks[1] and "Imp. 459,7\u00a0M€" in ticks[1] and "Solde : +52,2\u00a0M€" in ticks[1]
+    assert "Exp. 511,9\u00a0M€" in ticks[1] and "Imp. 459,7\u00a0M€" in ticks[1] and "<b>Solde +52,2\u00a0M€</b>" in ticks[1]
     assert fig.layout.margin.b >= 30 + 2 * SCREEN_FONT_PX       # two more lines of labels
 
 

@@ -111,12 +111,14 @@ def trend_figure(yearly: pd.DataFrame, *, template: str | None = None, palette: 
                      tickvals=tickvals,
                      ticktext=ticktext, tickfont=text_font, zeroline=True, zerolinecolor="#6B7280",
                      zerolinewidth=1.5)
-    # Under each year, its balance in green or red (the line alone carries no figure).
+    # Under each year, its balance in green or red (the line alone carries no figure). On screen, « Solde »
+    # without its colon, like « Exp. » and « Imp. » above it: on a 390 px phone the three bold lines touched.
+    balance_word = "Solde" if values_under else "Solde :"
     ticktext_years = [f"{y}<br>" + (f"<span style='color:{palette.exports}'>Exp. {money(e)}</span><br>"
                                      f"<span style='color:{palette.imports}'>Imp. {money(i)}</span><br>"
                                      if values_under else "")
                       + f"<span style='color:{palette.surplus if b >= 0 else palette.deficit}'>"
-                      f"<b>Solde : {signed_money(b)}</b></span>" if labelled else y
+                      f"<b>{balance_word} {signed_money(b)}</b></span>" if labelled else y
                       for y, e, i, b in zip(years, exports, imports, np.nan_to_num(balance))]
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickvals=years,
                      ticktext=ticktext_years, tickfont=text_font)
