@@ -139,3 +139,13 @@ def test_smaller_runs_and_moved_labels():
     moved = _bars(["Italie"])
     moved["layout"]["yaxis"]["ticklabelstandoff"] = 10
     assert sm.label_depths(moved["layout"])["l"] == pytest.approx(sm.label_depths(figure["layout"])["l"] + 10)
+
+
+def test_an_axis_title_with_its_standoff_counts_as_plotly_counts_it():
+    figure = go.Figure(go.Bar(x=["a"], y=[1.0])).update_layout(margin=dict(l=10, r=10, t=10, b=10))
+    figure.update_xaxes(automargin=True, tickvals=["a"], ticktext=["a"])
+    plain = sm.label_depths(figure.to_dict()["layout"])["b"]
+    figure.update_xaxes(title=dict(text="Part des exportations", font=dict(size=14), standoff=20))
+    assert sm.label_depths(figure.to_dict()["layout"])["b"] == pytest.approx(plain + 14 * 0.7 + 20)
+    figure.update_xaxes(title_text="Part<br>des exportations")          # one more line
+    assert sm.label_depths(figure.to_dict()["layout"])["b"] == pytest.approx(plain + 14 * (0.7 + 1.3) + 20)

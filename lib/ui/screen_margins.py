@@ -10,7 +10,7 @@ Sans, weights 400 and 700, measured in Chromium with canvas ``measureText``), pl
 constants plotly's automargin gave for the overview's charts (tests/e2e/test_screen_margins.py checks them
 against the browser). ``automargin`` stays on: a label wider than computed still gets its room (drawn twice, as
 before). Only labels the figure names (``ticktext``, or the categories of a category axis) are measured;
-axes whose labels plotly chooses keep plotly's margins.
+axes whose labels plotly chooses keep plotly's margins. An axis title counts as plotly counts it.
 
 Pure functions over plotly's figure dicts (after lib.ui.screen_theme.for_screen).
 """
@@ -50,6 +50,7 @@ DEFAULT_SIZE = 12           # px, Streamlit's chart font size
 LABEL_GAP = 9               # from the plot area's edge to the labels (layout.margin.pad 8, and 1)
 LINE_SPACING = 1.3          # plotly's line height, in font sizes (svg_text_utils LINE_SPACING)
 LINE_BOX = 4 / 3            # one line's box, in font sizes
+CAP_SHIFT = 0.7             # an axis title's first line, in font sizes (plotly's alignment constant)
 SAFETY = 1                  # px more than computed: a label one pixel wider is not drawn twice
 
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
@@ -115,8 +116,8 @@ def _is_category(name: str, axis: dict, data: list) -> bool:
 
 
 def _measurable(axis: dict, layout: dict) -> bool:
-    """An axis whose labels' room is computed here: plain, outside labels in the screen font, no title, not
-    turned; anything else is left to plotly."""
+    """An axis whose labels' room is computed here: plain, outside labels in the screen font, not turned, a
+    title only with its standoff (plotly's estimate differs without); anything else is left to plotly."""
     font = {**(layout.get("font") or {}), **(axis.get("tickfont") or {})}
     title = axis.get("title")
     return (axis.get("automargin") is True and axis.get("visible") is not False
@@ -125,7 +126,8 @@ def _measurable(axis: dict, layout: dict) -> bool:
             and axis.get("ticklabelposition", "outside") == "outside"
             and axis.get("tickangle") in (None, 0, "auto")
             and axis.get("anchor") != "free" and axis.get("mirror") in (None, False)
-            and not (isinstance(title, dict) and title.get("text")) and not isinstance(title, str))
+            and not isinstance(title, str)
+            and not (isinstance(title, dict) and title.get("text") and title.get("standoff") is None))
 
 
 def _at_paper_edge(layout: dict, anchor: str | None, letter: str) -> bool:
@@ -135,6 +137,15 @@ def _at_paper_edge(layout: dict, anchor: str | None, letter: str) -> bool:
     name = f"{other}axis{(anchor or other)[1:]}"
     domain = (layout.get(name) or {}).get("domain") or [0, 1]
     return float(domain[0]) == 0.0
+
+
+def _title_depth(title, layout: dict) -> float:
+    """What an axis title adds to the push, as plotly estimates it (axes.js approxTitleDepth, with a
+    standoff): its cap height and extra lines, and the standoff."""
+    if not isinstance(title, dict) or not title.get("text"):
+        return 0.0
+    size = float((title.get("font") or {}).get("size") or (layout.get("font") or {}).get("size") or DEFAULT_SIZE)
+    return size * (CAP_SHIFT + (line_count(title["text"]) - 1) * LINE_SPACING) + float(title["standoff"])
 
 
 def axis_depths(layout: dict, data: list = ()) -> dict[str, tuple[str, float]]:
@@ -151,13 +162,14 @@ def axis_depths(layout: dict, data: list = ()) -> dict[str, tuple[str, float]]:
             continue
         size = float((axis.get("tickfont") or {}).get("size") or (layout.get("font") or {}).get("size")
                      or DEFAULT_SIZE)
-        ticks = float(axis.get("ticklen", 5)) if axis.get("ticks") == "outside" else 0.0
-        ticks += float(axis.get("ticklabelstandoff") or 0)          # labels moved away from the axis
+        extra = float(axis.get("ticklen", 5)) if axis.get("ticks") == "outside" else 0.0
+        extra += float(axis.get("ticklabelstandoff") or 0)          # labels moved away from the axis
+        extra += _title_depth(axis.get("title"), layout)
         if letter == "y" and axis.get("side", "left") == "left":
-            depths[name] = ("l", max(label_width(label, size) for label in labels) + ticks + LABEL_GAP)
+            depths[name] = ("l", max(label_width(label, size) for label in labels) + extra + LABEL_GAP)
         elif letter == "x" and axis.get("side", "bottom") == "bottom":
             lines = max(line_count(label) for label in labels)
-            depths[name] = ("b", (lines - 1) * LINE_SPACING * size + LINE_BOX * size + ticks + LABEL_GAP)
+            depths[name] = ("b", (lines - 1) * LINE_SPACING * size + LINE_BOX * size + extra + LABEL_GAP)
     return depths
 
 
