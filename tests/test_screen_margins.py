@@ -149,3 +149,28 @@ def test_an_axis_title_with_its_standoff_counts_as_plotly_counts_it():
     assert sm.label_depths(figure.to_dict()["layout"])["b"] == pytest.approx(plain + 14 * 0.7 + 20)
     figure.update_xaxes(title_text="Part<br>des exportations")          # one more line
     assert sm.label_depths(figure.to_dict()["layout"])["b"] == pytest.approx(plain + 14 * (0.7 + 1.3) + 20)
+
+
+def test_margins_too_wide_for_a_phone_are_left_to_plotly():
+    """plotly shrinks the margins it takes on a narrow chart, never those it is given: a label column that
+    would leave a phone's chart less than plotly's minimum plot width keeps plotly's own margin."""
+    long_names = _bars(["Bijoux et instruments de musique"])
+    long_names["layout"]["margin"]["r"] = 120                       # the specialisation index column
+    assert sm.settle_margins(long_names)["layout"]["margin"]["l"] == 10
+    long_names["layout"]["margin"]["r"] = 10
+    assert sm.settle_margins(long_names)["layout"]["margin"]["l"] > 150
+    many_lines = go.Figure(go.Bar(x=["a"], y=[1])).update_layout(height=120, margin=dict(l=10, r=10, t=40, b=10))
+    many_lines.update_xaxes(automargin=True, tickvals=["a"], ticktext=["a<br>b<br>c"])
+    assert sm.settle_margins(many_lines.to_dict())["layout"]["margin"]["b"] == 10    # 120 px high: left to plotly
+    many_lines.update_layout(height=450)
+    assert sm.settle_margins(many_lines.to_dict())["layout"]["margin"]["b"] > 10
+
+
+def test_a_label_at_the_end_of_the_axis_keeps_plotlys_first_wide_drawing():
+    """The dependency chart's « 100 % » sits 3 % before the end of its axis: with the country names' margin
+    given, a phone's plot is so narrow that the label passes the chart's edge and plotly hides it."""
+    figure = _bars(["Métaux précieux et non ferreux"])
+    figure["layout"]["xaxis"].update(range=[0, 1.03], tickvals=[0, 0.5, 1.0], ticktext=["0 %", "50 %", "100 %"])
+    assert sm.settle_margins(figure)["layout"]["margin"]["l"] == 10
+    figure["layout"]["xaxis"]["range"] = [0, 1.3]                      # room enough after the last label
+    assert sm.settle_margins(figure)["layout"]["margin"]["l"] > 150

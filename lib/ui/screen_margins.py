@@ -10,7 +10,8 @@ Sans, weights 400 and 700, measured in Chromium with canvas ``measureText``), pl
 constants plotly's automargin gave for the overview's charts (tests/e2e/test_screen_margins.py checks them
 against the browser). ``automargin`` stays on: a label wider than computed still gets its room (drawn twice, as
 before). Only labels the figure names (``ticktext``, or the categories of a category axis) are measured;
-axes whose labels plotly chooses keep plotly's margins. An axis title counts as plotly counts it.
+axes whose labels plotly chooses keep plotly's margins. An axis title counts as plotly counts it. Margins a
+phone's chart could not afford are left to plotly, which shrinks its own on a narrow screen (`settled_depths`).
 
 Pure functions over plotly's figure dicts (after lib.ui.screen_theme.for_screen).
 """
@@ -52,6 +53,9 @@ LINE_SPACING = 1.3          # plotly's line height, in font sizes (svg_text_util
 LINE_BOX = 4 / 3            # one line's box, in font sizes
 CAP_SHIFT = 0.7             # an axis title's first line, in font sizes (plotly's alignment constant)
 SAFETY = 1                  # px more than computed: a label one pixel wider is not drawn twice
+NARROWEST_CHART_PX = 320    # a chart's width on a 360 px phone screen (the app is laid out down to there)
+MIN_PLOT_PX = 64            # plotly's smallest plot area (layout.minreducedwidth and minreducedheight)
+PLOTLY_HEIGHT = 450         # a figure's height when it gives none
 
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
 _FONT_SIZE = re.compile(r"font-size:\s*([\d.]+)px", re.IGNORECASE)
@@ -186,14 +190,66 @@ def settle_margins(figure: dict) -> dict:
     nothing is to change)."""
     layout = figure.get("layout") or {}
     margin = dict(layout.get("margin") or {})
-    if margin.get("autoexpand") is False or not all(side in margin for side in "lrtb"):
+    depths = settled_depths(layout, figure.get("data") or [])
+    if not depths:
         return figure
-    depths = label_depths(layout, figure.get("data") or [])
+    wanted = _with_room(margin, depths)
+    if wanted == margin:
+        return figure
+    return {**figure, "layout": {**layout, "margin": wanted}}
+
+
+def settled_depths(layout: dict, data: list = ()) -> dict[str, float]:
+    """The sides (« l », « b ») whose margin is given up front, with their labels' depth.
+
+    A margin given is kept by plotly whatever the chart's width, whereas the one it takes by itself shrinks on a
+    narrow screen so that the plot keeps some width: left and right margins that would leave a phone's chart
+    (NARROWEST_CHART_PX) less than plotly's minimum plot width are left to plotly, as a bottom margin that
+    would leave the chart's height less than that minimum, and a left margin that would push a bottom label
+    past a phone chart's edge (`_end_labels_fit`)."""
+    margin = dict(layout.get("margin") or {})
+    if margin.get("autoexpand") is False or not all(side in margin for side in "lrtb"):
+        return {}
+    depths = label_depths(layout, data)
+    wanted = _with_room(margin, depths)
+    height = float(layout.get("height") or PLOTLY_HEIGHT)
+    if wanted["l"] + wanted["r"] > NARROWEST_CHART_PX - MIN_PLOT_PX or not _end_labels_fit(layout, wanted):
+        depths.pop("l", None)
+    if wanted["t"] + wanted["b"] > height - MIN_PLOT_PX:
+        depths.pop("b", None)
+    return depths
+
+
+def _end_labels_fit(layout: dict, margin: dict) -> bool:
+    """Every named label of a bottom axis stays within a phone's chart with these margins. plotly hides a label
+    past the chart's edge, and widens the margin for it only when it sees it: drawn first with a narrow plot,
+    « 100 % » at the end of an axis was lost, drawn first with plotly's wide one it got its room."""
+    plot_w = NARROWEST_CHART_PX - margin["l"] - margin["r"]
+    for name, axis in layout.items():
+        match = _AXIS.fullmatch(name)
+        if not match or match.group(1) != "x" or not isinstance(axis, dict) or axis.get("visible") is False \
+                or axis.get("showticklabels") is False:
+            continue
+        values, texts, bounds = axis.get("tickvals"), axis.get("ticktext"), axis.get("range")
+        if not (values and texts and bounds and len(bounds) == 2
+                and all(isinstance(v, (int, float)) for v in (*values, *bounds))):
+            continue
+        low, high = sorted(bounds)
+        start, end = (axis.get("domain") or [0, 1])
+        axis_px = (end - start) * plot_w
+        size = float((axis.get("tickfont") or {}).get("size") or DEFAULT_SIZE)
+        for value, text in zip(values, texts):
+            if low <= value <= high and high > low:
+                room = (high - value) / (high - low) * axis_px + (1 - end) * plot_w + margin["r"]
+                if label_width(text, size) / 2 > room - 1:
+                    return False
+    return True
+
+
+def _with_room(margin: dict, depths: dict[str, float]) -> dict:
     wanted = dict(margin)
     for _ in range(2):        # plotly pads every push by its smallest margin (12 at most): widened margins count
         pad = min(12, *(wanted[side] for side in "lrtb"))
         for side, depth in depths.items():
             wanted[side] = max(margin[side], math.ceil(depth + pad + SAFETY))
-    if wanted == margin:
-        return figure
-    return {**figure, "layout": {**layout, "margin": wanted}}
+    return wanted

@@ -36,8 +36,7 @@ def _too_many(kinds: list[str], counts: dict[int, int], most: dict[str, int]) ->
             if kind in most and counts.get(index) not in range(1, most[kind] + 1)]
 
 
-@pytest.mark.parametrize("path, most", [("", {"treemap": 1, "bar": 1}), ("exportations", {"sankey": 1}),
-                                        ("exposition", {"bar": 1})])
+@pytest.mark.parametrize("path, most", [("", {"treemap": 1, "bar": 1}), ("exportations", {"sankey": 1})])
 def test_charts_are_drawn_once_or_twice(path, most, browser: Browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
     context.add_init_script(DRAW_PROBE_JS)
