@@ -1,4 +1,5 @@
-"""How many times plotly draws each chart: `python -m bench.plotly_draws [--rounds 5] [--port 8750]`.
+"""How many times plotly draws each chart: `python -m bench.plotly_draws [--rounds 5] [--port 8750]`, or on
+every page: `python -m bench.plotly_draws --every-page [--before ../wt-main] [--territory dep:13]`.
 
 In headless Chromium (Playwright), an init script counts, per chart, plotly's full draws (`_doPlot`, seen through
 its `plotly_beforeplot` hook, an auto-margin redraw included) and times each `Plotly.react` call Streamlit makes
@@ -77,6 +78,7 @@ DRAW_PROBE_JS = """(() => {
         gd._ev.on('plotly_beforeplot', args => {
           if (args && typeof args === 'object') { if (seen.has(args)) return; seen.add(args); }
           log.push({ev: 'draw', chart: index(gd)});
+          gd.__draws = (gd.__draws || 0) + 1;      // per chart, whatever mounts above it meanwhile
         });
       }
       Object.defineProperty(gd, 'emit', {configurable: true, writable: true, value: fn});
@@ -147,12 +149,59 @@ def report(name: str, rows: list[dict]) -> None:
         print(f"  {key:<44} {median(values):>8.1f}   (min {min(values):.0f}, max {max(values):.0f})")
 
 
+_COUNTS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+  .map(gd => [gd.data.map(t => t.type).join('+'), gd.__draws || 0])"""
+
+
+def every_page(browser, url: str, territory: str) -> list[tuple[str, list]]:
+    """Each page opened in a new tab: (page, [(trace types, full draws)] per chart)."""
+    from bench.chart_pixels import _SETTLED_JS, PAGES
+    found = []
+    for path in PAGES:
+        context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
+        context.add_init_script(DRAW_PROBE_JS)
+        page = context.new_page()
+        page.goto(f"{url}/{path}?territoire={territory}&annee=2024")
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"] h1')", timeout=120_000)
+        page.wait_for_function(_SETTLED_JS, timeout=120_000)
+        page.wait_for_timeout(2500)            # a late redraw would come now
+        found.append((path or "/", page.evaluate(_COUNTS_JS)))
+        context.close()
+    return found
+
+
+def report_every_page(name: str, found: list[tuple[str, list]]) -> None:
+    tally: dict[int, int] = defaultdict(int)
+    print(f"\n{name} — dessins complets de chaque graphique, page ouverte dans un nouvel onglet")
+    for path, charts in found:
+        print(f"  {path:<18} " + "  ".join(f"{kinds} : {draws}" for kinds, draws in charts))
+        for _, draws in charts:
+            tally[draws] += 1
+    print("  graphiques par nombre de dessins : " + ", ".join(f"{n} dessin(s) : {tally[n]}" for n in sorted(tally)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Combien de fois plotly dessine chaque graphique.")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--port", type=int, help="premier de deux ports (sinon : ports libres)")
+    parser.add_argument("--every-page", action="store_true",
+                        help="chaque page de l'application, chaque graphique (avec --before : deux copies)")
+    parser.add_argument("--before", type=Path, help="avec --every-page : une autre copie de l'application")
+    parser.add_argument("--territory", default="dep:13", help="avec --every-page (défaut dep:13)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
+
+    if args.every_page:
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+            copies = {"application": None, **({"avant": args.before} if args.before else {})}
+            urls = {name: stack.enter_context(StreamlitServer(Path(tmp) / f"{name}.log", env={"CET_PRECOMPUTE": "0"},
+                                                              project_dir=folder)).url
+                    for name, folder in copies.items()}
+            browser = stack.enter_context(sync_playwright()).chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            for name, url in urls.items():
+                report_every_page(f"{name}, {args.territory}", every_page(browser, url, args.territory))
+        return 0
 
     print(f"Charge (1 min) : {os.getloadavg()[0]:.2f}".replace(".", ","))
     ports = (args.port, args.port + 1) if args.port else (None, None)
