@@ -174,3 +174,6 @@ def test_a_label_at_the_end_of_the_axis_keeps_plotlys_first_wide_drawing():
     assert sm.settle_margins(figure)["layout"]["margin"]["l"] == 10
     figure["layout"]["xaxis"]["range"] = [0, 1.3]                      # room enough after the last label
     assert sm.settle_margins(figure)["layout"]["margin"]["l"] > 150
+    figure["layout"]["xaxis"]["range"] = [1.03, 0]                     # reversed: the small values at the right
+    figure["layout"]["xaxis"].update(tickvals=[0.03, 1.0], ticktext=["3,0 % du total", "1"])
+    assert sm.settle_margins(figure)["layout"]["margin"]["l"] == 10

@@ -235,12 +235,13 @@ def _end_labels_fit(layout: dict, margin: dict) -> bool:
                 and all(isinstance(v, (int, float)) for v in (*values, *bounds))):
             continue
         low, high = sorted(bounds)
+        right = bounds[1]                      # the value drawn at the right end (the first if reversed)
         start, end = (axis.get("domain") or [0, 1])
         axis_px = (end - start) * plot_w
         size = float((axis.get("tickfont") or {}).get("size") or DEFAULT_SIZE)
         for value, text in zip(values, texts):
             if low <= value <= high and high > low:
-                room = (high - value) / (high - low) * axis_px + (1 - end) * plot_w + margin["r"]
+                room = abs(right - value) / (high - low) * axis_px + (1 - end) * plot_w + margin["r"]
                 if label_width(text, size) / 2 > room - 1:
                     return False
     return True
