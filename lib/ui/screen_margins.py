@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 import re
-from html import unescape
+
+from lib.presentation.plain_text import unplot_text
 
 _CHARS = ("0123456789 !\"#$%&'()*+,-./:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
           "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ€\u00a0\u202f–—’«»œŒ"
@@ -74,7 +75,7 @@ def _line_width(line: str, size: float) -> float:
     for piece in _PIECE.findall(line):
         if not piece.startswith("<"):
             table = _EM[700 if bold else 400]
-            width += sizes[-1] * sum(table.get(char, _UNKNOWN_EM) for char in unescape(piece))
+            width += sizes[-1] * sum(table.get(char, _UNKNOWN_EM) for char in unplot_text(piece))
             continue
         tag = piece.lower()
         if tag.startswith("<b>") or tag.startswith("<b "):
