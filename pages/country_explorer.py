@@ -77,16 +77,18 @@ map_column, ranking_column = wrapping_columns([3, 2], key="country_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label,
                       missing_text="aucune exportation" if kind == "exposure" else None),
-              [etab.map_table(values, kind, label), etab.country_departments_table(departments, country)],
+              lambda: [etab.map_table(values, kind, label), etab.country_departments_table(departments, country)],
               key="country_map", topic="pays", chart=f"{country}-departements-{url.INDICATOR_WORDS[kind]}",
-              export_title=f"{label}, par département ({year})", context=page.national_downloads)
+              export_title=f"{label}, par département ({year})", context=page.national_downloads,
+              figure_key=(country, kind))
 with ranking_column:
     if territory.kind != "fr":
         partner = page.compute("exposure", country)
         st.markdown(f"**{markdown_text(territory.name)}** : {format_amount(partner.value)} d'exportations {markdown_text(to_country)}"
                     + (f", soit {format_percent(partner.share)} de ses exportations." if partner.exports else "."))
-    table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
-                chart=f"{country}-classement-{url.INDICATOR_WORDS[kind]}", context=page.national_downloads)
+    table_block(lambda: etab.ranking_table(explorers.ranking(values), kind, label), key="country_top", topic="pays",
+                chart=f"{country}-classement-{url.INDICATOR_WORDS[kind]}", context=page.national_downloads,
+                cache_key=(country, kind))
     open_department_box(explorers.ranking(values, n=len(values))["department"].tolist(), key="country_open")
 
 st.subheader("Produits échangés dans les deux sens")

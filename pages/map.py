@@ -59,9 +59,10 @@ with map_column:
         notes.append(f"Taux de couverture = exportations ÷ importations ; {words.surplus} au-dessus de 1 (excédent), "
                      f"{words.deficit} en dessous (déficit).")
     map_block(partial(tile_map.map_figure, values, kind, highlight, label=label, missing_text=missing_text),
-              etab.map_table(values, kind, label, notes=notes), key="france_map", topic="carte",
+              partial(etab.map_table, values, kind, label, notes=notes), key="france_map", topic="carte",
               chart=url.INDICATOR_WORDS[kind] + (f"-{country}" if country else "") + (f"-{product}" if product else ""),
-              export_title=f"{label}, par département ({year})", context=page.national_downloads, clickable=True)
+              export_title=f"{label}, par département ({year})", context=page.national_downloads,
+              figure_key=(kind, country, product), clickable=True)
     caption = ("Couleurs sur une échelle en racine carrée (échelle logarithmique pour le taux de couverture), "
                "pour distinguer aussi les petits départements ; la barre de couleurs donne les valeurs.")
     if highlight:
@@ -77,11 +78,13 @@ with ranking_column:
                         f"rang {int(own['rank'].iloc[0])} sur {len(rank)}.")
     top_tab, bottom_tab = st.tabs(["Les 10 plus élevés", "Les 10 plus faibles"])
     with top_tab:
-        table_block(etab.ranking_table(explorers.ranking(values), kind, label), key="map_top", topic="carte",
-                    chart=f"{url.INDICATOR_WORDS[kind]}-premiers", context=page.national_downloads)
+        table_block(lambda: etab.ranking_table(explorers.ranking(values), kind, label), key="map_top", topic="carte",
+                    chart=f"{url.INDICATOR_WORDS[kind]}-premiers", context=page.national_downloads,
+                    cache_key=(kind, country, product))
     with bottom_tab:
-        table_block(etab.ranking_table(explorers.ranking(values, lowest=True), kind, label, lowest=True),
-                    key="map_bottom", topic="carte", chart=f"{url.INDICATOR_WORDS[kind]}-derniers", context=page.national_downloads)
+        table_block(lambda: etab.ranking_table(explorers.ranking(values, lowest=True), kind, label, lowest=True),
+                    key="map_bottom", topic="carte", chart=f"{url.INDICATOR_WORDS[kind]}-derniers",
+                    context=page.national_downloads, cache_key=(kind, country, product))
     ordered = explorers.ranking(values, n=len(values))["department"].tolist()
     ordered += [c for c in explorers.DEPARTMENT_CODES if c not in ordered]
     open_department_box(ordered, key="map_open")

@@ -64,17 +64,19 @@ highlight = set() if territory.kind == "fr" else set(territory.departments)
 map_column, ranking_column = wrapping_columns([3, 2], key="product_map_layout")
 with map_column:
     map_block(partial(tile_map.map_figure, values, flow_kind, highlight, label=label),
-              [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],
+              lambda: [etab.map_table(values, flow_kind, label), etab.product_departments_table(departments, product)],
               key="product_map", topic="produit", chart=f"{product}-departements-{url.INDICATOR_WORDS[flow_kind]}",
-              export_title=f"{flow_word} du produit « {short} » par département ({year})", context=page.national_downloads)
+              export_title=f"{flow_word} du produit « {short} » par département ({year})",
+              context=page.national_downloads, figure_key=(product, flow_kind))
 with ranking_column:
     if territory.kind != "fr":
         own = explorers.territory_value(departments, territory.departments, flow_kind)
         total = float(values.sum())
         st.markdown(f"**{markdown_text(territory.name)}** : {format_amount(own)}"
                     + (f", soit {format_percent(own / total)} du total français." if total else "."))
-    table_block(etab.ranking_table(explorers.ranking(values), flow_kind, label), key="product_top",
-                topic="produit", chart=f"{product}-classement-{url.INDICATOR_WORDS[flow_kind]}", context=page.national_downloads)
+    table_block(lambda: etab.ranking_table(explorers.ranking(values), flow_kind, label), key="product_top",
+                topic="produit", chart=f"{product}-classement-{url.INDICATOR_WORDS[flow_kind]}",
+                context=page.national_downloads, cache_key=(product, flow_kind))
     ordered = explorers.ranking(values, n=len(values))["department"].tolist()
     open_department_box(ordered, key="product_open")
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.analysis import explorers as ex
 from lib.core.formatting import format_amount
+from lib.ui.selection import _KEYS
 from tests.conftest import PROJECT_DIR
 
 MAP, PRODUCT, COUNTRY = "pages/map.py", "pages/product_explorer.py", "pages/country_explorer.py"
@@ -157,6 +158,36 @@ def test_map_page_for_every_indicator(entry, query, picker, kind):
     assert len(at.dataframe) >= 2                             # top and bottom rankings
     assert _param(at, "indicateur") == INDICATOR_WORDS[kind]
     assert not at.warning
+
+
+
+def _map_values(at) -> tuple[str, list]:
+    """The map's colour-bar title and the value each tile shows on hover."""
+    spec = _map_spec(at)
+    bar = next(t for t in spec["data"] if (t.get("marker") or {}).get("showscale"))
+    tiles = next(t for t in spec["data"] if t.get("customdata"))
+    return bar["marker"]["colorbar"]["title"]["text"], [row[2] for row in tiles["customdata"]]
+
+
+def test_map_follows_every_choice_although_built_once_per_choice(entry):
+    """The map and its tables are cached per choice (indicator, country, product, territory, year): each choice
+    shows its own values, and coming back to one shows it again."""
+    at = _open(entry, MAP, {"territoire": "dep:04", "annee": "2024", "indicateur": "exports"})
+    exports = _map_values(at)
+    at.selectbox(key="map_indicator").set_value("imports").run()
+    imports = _map_values(at)
+    assert imports[0] != exports[0] and imports[1] != exports[1]
+    at.selectbox(key="map_indicator").set_value("exposure").run()
+    at.selectbox(key="map_country").set_value("US").run()
+    united_states = _map_values(at)
+    at.selectbox(key="map_country").set_value("DE").run()
+    germany = _map_values(at)
+    assert "Allemagne" in germany[0] and germany[1] != united_states[1]
+    at.selectbox(key="map_indicator").set_value("exports").run()
+    assert _map_values(at) == exports
+    at.selectbox(key=_KEYS["year"]).set_value(2023).run()
+    assert not at.exception, at.exception
+    assert _param(at, "annee") == "2023" and _map_values(at)[1] != exports[1]
 
 
 def test_map_page_warns_on_a_wrong_indicator_and_drops_unused_parameters(entry):
