@@ -129,6 +129,22 @@ def test_maps_and_colour_scales_are_left_to_streamlits_theme():
     assert not screen_theme.keeps_streamlit_theme(go.Figure(go.Bar(x=["a"], y=[1])).to_dict())
 
 
+def test_a_tile_map_with_its_own_colour_scale_is_drawn_with_the_look_written_in():
+    import pandas as pd
+    from lib.analysis.explorers import DEPARTMENT_CODES
+    from lib.presentation import tile_map
+    values = pd.Series([float(i) for i in range(len(DEPARTMENT_CODES))], index=DEPARTMENT_CODES)
+    figure = tile_map.map_figure(values, "exports", {"13"}, label="Exportations").to_dict()
+    assert not screen_theme.keeps_streamlit_theme(figure)
+    drawn = screen_theme.for_screen(figure, TEMPLATE)
+    assert screen_theme.is_drawn_once(drawn)
+    bars = [t["marker"] for t in drawn["data"] if (t.get("marker") or {}).get("showscale")]
+    assert len(bars) == 1 and bars[0]["colorscale"] and bars[0]["colorbar"]["ticktext"]   # its own scale, kept
+    # without a scale of its own, the bar would take the template's: left to Streamlit's theme
+    del figure["data"][[t.get("marker", {}).get("showscale") for t in figure["data"]].index(True)]["marker"]["colorscale"]
+    assert screen_theme.keeps_streamlit_theme(figure)
+
+
 def test_the_figure_given_is_not_changed():
     figure = _treemap()
     before = repr(figure)

@@ -17,9 +17,10 @@ Charts with cartesian axes get the same, with three of plotly's rules written ou
 grid, tick or zero-line colour only when it comes from the figure, not from a template, so once the colours are
 written in, what plotly would have left off is said off (`_axis_settings`). Drawn twice instead of three times
 (the second draw is plotly's own, for the axes' automatic margins), once where `ready_to_draw` can give the
-labels their margin up front (lib/ui/screen_margins). Maps, colour scales and trace types not
-checked against Streamlit's theme (tests/e2e/test_screen_theme_pixels.py, `python -m bench.chart_pixels`) keep
-that theme.
+labels their margin up front (lib/ui/screen_margins). So are the tile maps (scatter traces with their own
+colour scale and bar): drawn a second time from scratch with Streamlit's theme, about 170 ms of the map page's
+switch. Geographic maps, shared colour scales and trace types not checked against Streamlit's theme
+(tests/e2e/test_screen_theme_pixels.py, `python -m bench.chart_pixels`) keep that theme.
 
 Pure functions over plotly's figure dicts; applied once per figure (built, or read from the warm store).
 """
@@ -107,9 +108,18 @@ def keeps_streamlit_theme(figure: dict) -> bool:
         if kind not in _CHECKED or any(trace.get(k) for k in _THEMED_BY_STREAMLIT):
             return True
         marker = trace.get("marker") or {}
-        if trace.get("showscale") or marker.get("showscale") or marker.get("coloraxis"):
+        if trace.get("showscale") or marker.get("coloraxis"):
+            return True
+        if marker.get("showscale") and not _own_colour_bar(kind, marker):
             return True
     return False
+
+
+def _own_colour_bar(kind: str, marker: dict) -> bool:
+    """A scatter trace's colour bar with its own colour scale (the tile maps'): Streamlit's template gives such
+    a bar nothing of its own (only `layout.coloraxis.colorbar`, for shared colour axes), only the layout's font,
+    which `for_screen` writes in. Checked pixel for pixel on the three map pages (`bench.chart_pixels`)."""
+    return kind == "scatter" and marker.get("colorscale") is not None and "colorbar" in marker
 
 
 def _axes(figure: dict) -> tuple[set[str], set[str]]:
