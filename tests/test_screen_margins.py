@@ -177,3 +177,19 @@ def test_a_label_at_the_end_of_the_axis_keeps_plotlys_first_wide_drawing():
     figure["layout"]["xaxis"]["range"] = [1.03, 0]                     # reversed: the small values at the right
     figure["layout"]["xaxis"].update(tickvals=[0.03, 1.0], ticktext=["3,0 % du total", "1"])
     assert sm.settle_margins(figure)["layout"]["margin"]["l"] == 10
+
+
+def test_a_category_axis_named_by_its_traces_alone_gets_the_room_of_the_categories_in_range():
+    """No `categoryarray`: plotly shows the traces' values in their order (`categoryorder` « trace »)."""
+    figure = go.Figure(go.Bar(x=[3.0, 2.0, 1.0], y=["Cuir et chaussures", "Autres équipements électriques", "Lait"],
+                              orientation="h"))
+    figure.update_layout(margin=dict(l=10, r=10, t=20, b=20))
+    figure.update_yaxes(type="category", automargin=True, ticksuffix="  ")
+    widest = sm.label_width("Autres équipements électriques  ")
+    assert sm.label_depths(figure.to_dict()["layout"], figure.to_dict()["data"])["l"] == pytest.approx(
+        widest + sm.LABEL_GAP)
+    figure.update_yaxes(range=[-0.5, 0.5])                     # only the first category on screen
+    assert sm.label_depths(figure.to_dict()["layout"], figure.to_dict()["data"])["l"] == pytest.approx(
+        sm.label_width("Cuir et chaussures  ") + sm.LABEL_GAP)
+    figure.update_yaxes(range=None, categoryorder="total ascending")   # plotly sorts: left to plotly
+    assert "l" not in sm.label_depths(figure.to_dict()["layout"], figure.to_dict()["data"])

@@ -104,10 +104,28 @@ def _shown_labels(name: str, axis: dict, data: list) -> list[str] | None:
             low, high = sorted(bounds)
             pairs = [(value, text) for value, text in pairs if low <= value <= high]
         return [str(text) for _, text in pairs]          # drawn as they are: plotly adds no prefix or suffix
-    if axis.get("categoryarray") is not None and not axis.get("tickvals") and _is_category(name, axis, data):
-        affix = str(axis.get("tickprefix") or ""), str(axis.get("ticksuffix") or "")
-        return [f"{affix[0]}{label}{affix[1]}" for label in axis["categoryarray"]]
-    return None
+    if axis.get("tickvals") or not _is_category(name, axis, data):
+        return None
+    categories = axis.get("categoryarray")
+    if categories is None and axis.get("categoryorder", "trace") == "trace":
+        categories = _trace_categories(name, data)        # the traces' values, in their order (plotly's default)
+    if categories is None:
+        return None
+    bounds = axis.get("range")
+    if bounds and len(bounds) == 2 and all(isinstance(v, (int, float)) for v in bounds):
+        low, high = sorted(bounds)
+        categories = [label for index, label in enumerate(categories) if low <= index <= high]
+    affix = str(axis.get("tickprefix") or ""), str(axis.get("ticksuffix") or "")
+    return [f"{affix[0]}{label}{affix[1]}" for label in categories]
+
+
+def _trace_categories(name: str, data: list) -> list[str]:
+    letter, number = name[0], name[5:]
+    seen: dict[str, None] = {}
+    for trace in data:
+        if (trace.get(f"{letter}axis") or letter) == f"{letter}{number}":
+            seen.update((str(value), None) for value in (trace.get(letter) or []))
+    return list(seen)
 
 
 def _is_category(name: str, axis: dict, data: list) -> bool:

@@ -1,6 +1,7 @@
 """Issue 22, item 1: with Streamlit's look written into the figures (lib/ui/screen_theme), treemaps and Sankey
 diagrams are drawn once by plotly, and so are bar charts whose labels get their margins up front
-(lib/ui/screen_margins; before, plotly redrew them for the axes' automatic margins), as the page opens and when
+(lib/ui/screen_margins; before, plotly redrew them for the axes' automatic margins), and so are the tile maps
+(drawn twice with Streamlit's theme), as the page opens and when
 the page is left and opened again; with Streamlit's theme they were drawn two or three times. Counted with
 bench.plotly_draws' probe (plotly's own `plotly_beforeplot`)."""
 from __future__ import annotations
@@ -36,7 +37,9 @@ def _too_many(kinds: list[str], counts: dict[int, int], most: dict[str, int]) ->
             if kind in most and counts.get(index) not in range(1, most[kind] + 1)]
 
 
-@pytest.mark.parametrize("path, most", [("", {"treemap": 1, "bar": 1}), ("exportations", {"sankey": 1})])
+@pytest.mark.parametrize("path, most", [("", {"treemap": 1, "bar": 1}), ("exportations", {"sankey": 1}),
+                                        ("carte", {"scatter": 1}), ("par-pays", {"scatter": 1}),
+                                        ("droits-de-douane", {"bar": 1})])
 def test_charts_are_drawn_once_or_twice(path, most, browser: Browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
     context.add_init_script(DRAW_PROBE_JS)

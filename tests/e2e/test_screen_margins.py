@@ -124,3 +124,16 @@ def test_on_a_phone_no_named_label_is_lost(path, browser: Browser, app_url):
                 assert count["shown"] == count["named"], f"graphique {index + 1} : {count}"
     finally:
         context.close()
+
+
+def test_category_labels_named_by_the_traces_get_their_margin_up_front(browser: Browser, app_url):
+    """« Droits de douane » : products and départements on a category axis without a category list."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/droits-de-douane?territoire=dep:13&annee=2024")
+        wait_drawn(page, BY_PATH["droits-de-douane"], "Bouches-du-Rhône — 2024")
+        page.wait_for_timeout(500)
+        assert _checked_margins(page) >= 2          # both charts' category axes (their bottom margins: the figures' own)
+    finally:
+        context.close()
