@@ -92,8 +92,8 @@ if result.region is not None and result.region_figures.share == result.region_fi
                 + f" : {compared}.")
 
 st.subheader("Par produit")
-st.markdown("Les produits les plus exportés vers ce pays ; à côté de chaque barre, la part des exportations du "
-            "produit (vers tous les pays) qui part dans ce pays.")
+st.markdown("Les produits les plus exportés vers ce pays ; au bout de chaque barre, le montant exposé, puis la part "
+            "des exportations du produit (vers tous les pays) qui part dans ce pays.")
 if page.show("tariff-products", pick) is None:
     st.info(escape_markdown(f"Aucune exportation de ces produits {to_country} n'est enregistrée en {year} pour "
                             f"{territory.name}."),
@@ -101,8 +101,8 @@ if page.show("tariff-products", pick) is None:
 st.subheader("Le territoire, sa région et la France")
 page.show("tariff-peers", pick)
 st.subheader("Départements de la région" if territory.kind != "fr" else "Départements")
-if territory.kind in ("dep", "ti"):
-    st.markdown(f"Part des exportations de chaque département qui serait concernée ; en couleur, "
-                f"{'les départements principaux du territoire' if territory.kind == 'ti' else 'le département'}.")
+st.markdown("Part des exportations de chaque département qui serait concernée, et sous elle le montant concerné"
+            + ({"ti": " ; en couleur, les départements principaux du territoire.",
+                "dep": " ; en couleur, le département."}.get(territory.kind, ".")))
 if page.show("tariff-ranking", pick) is None:
     st.info("Aucun département de la zone n'exporte ces produits vers ce pays cette année.", icon="ℹ️")

@@ -128,7 +128,7 @@ def tariff_products_figure(result: TariffExposure, *, template: str | None = Non
     data = result.products.head(TARIFF_PRODUCTS_SHOWN).iloc[::-1]
     money, _, unit = cs.money(data["exposed"].tolist())
     names = [cs.product_names(p)[0] for p in data["product"]]
-    texts = [f"{money(v)} · {fmt.format_percent(s)}" for v, s in
+    texts = [_two_figures(money(v), fmt.format_percent(s), export) for v, s in
              zip(data["exposed"], data["share_of_product_exports"])]
     fig = cs.new_figure(template, export)
     fig.add_trace(go.Bar(
@@ -174,7 +174,7 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
     fig = cs.new_figure(template, export)
     fig.add_trace(go.Bar(
         x=data["share"], y=names, orientation="h", marker_color=colors,
-        text=[f"{fmt.format_percent(s)} · {money(v)}" for s, v in zip(data["share"], data["exposed"])],
+        text=[_two_figures(fmt.format_percent(s), money(v), export) for s, v in zip(data["share"], data["exposed"])],
         textposition="outside", cliponaxis=False, textfont=_font(export, 0.85), constraintext="none",
         customdata=[[n, fmt.format_percent(s), money(v), money(d)] for n, s, v, d in
                     zip(names, data["share"], data["exposed"], data["duty"])],
@@ -185,13 +185,23 @@ def tariff_ranking_figure(result: TariffExposure, *, template: str | None = None
                         "Part des exportations exposée · montant exposé", row_px=30)
 
 
+def _two_figures(first: str, second: str, export: ExportFrame | None) -> str:
+    """A bar's label: « 73,9 M€ · 26,3 % » in a picture; on screen one figure under the other, narrow enough
+    to stay within a phone's chart after the longest bar (on one line, it ran past the edge at 390 px)."""
+    return f"{first} · {second}" if export is not None else f"{first}<br>{second}"
+
+
 def _finish_bars(fig: go.Figure, export: ExportFrame | None, names: list[str], high: float, ticks,
                  axis_title: str, *, row_px: int) -> go.Figure:
     """The tariff bar charts' common frame: value axis with room for the labels after the longest bar, names on
-    the left, a screen height that grows with the bars (``row_px`` each)."""
+    the left, a screen height that grows with the bars (``row_px`` each). The value axis only in a picture: on
+    screen every bar carries its figures and the page says what they are; on a phone's narrow plot the axis
+    title, centred, ran past the chart's edge and the ticks turned and overlapped."""
     tickvals, ticktext = ticks
     fig.update_xaxes(range=[0, high * 1.5], tickvals=tickvals, ticktext=ticktext, tickfont=cs.tick_font(export),
                      title=dict(text=axis_title, font=_font(export, 0.85)))
+    if export is None:
+        fig.update_xaxes(title=None, showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(tickfont=cs.tick_font(export), automargin=export is None, ticksuffix="  ")
     fig.update_layout(bargap=0.25, height=None if export else max(320, row_px * len(names) + 100))
     return cs.finish(fig, export, axis_bottom=30 + cs.FONT_SIZE * 2.6, left=cs.label_margin(names), right=40,

@@ -1,4 +1,5 @@
-"""Issue 22, item 4, in a real browser: the overview, the flow pages and the map read on a phone (390 × 844),
+"""Issue 22, item 4, in a real browser: the overview, the flow pages, the map, « Un pays » and the tariff page read
+on a phone (390 × 844),
 with the take-away files' text checks (tests/render_check.py) run on the live page's charts; the comparison
 table whole at 1 440 px; the « Par pays » indicator keeps its choice when the country changes.
 
@@ -98,7 +99,8 @@ def _open(page: Page, url: str, marker: str, charts: int = 0) -> None:
 @pytest.mark.parametrize("path, territory, marker, charts", [
     ("", "dep:04", "Principales activités", 3), ("", "ti:TI-DEMO-001", "Principales activités", 3),
     ("exportations", "dep:04", "Tableau des flux", 0), ("importations", "reg:93", "Tableau des flux", 0),
-    ("carte", "dep:04", "Ouvrir un département", 1)])
+    ("carte", "dep:04", "Ouvrir un département", 1), ("un-pays", "dep:13", "Chaque ligne est la valeur", 1),
+    ("droits-de-douane", "dep:13", "Le territoire, sa région et la France", 2)])
 def test_pages_read_on_a_phone(path, territory, marker, charts, phone: Page, app_url, screenshots_dir):
     _open(phone, f"{app_url}/{path}?territoire={territory}&annee=2024", marker, charts)
     expect(phone.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")   # closed at first
