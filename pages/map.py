@@ -62,7 +62,8 @@ with map_column:
               partial(etab.map_table, values, kind, label, notes=notes), key="france_map", topic="carte",
               chart=url.INDICATOR_WORDS[kind] + (f"-{country}" if country else "") + (f"-{product}" if product else ""),
               export_title=f"{label}, par département ({year})", context=page.national_downloads,
-              figure_key=(kind, country, product), clickable=True)
+              figure_key=(kind, country, product, page.selection.palette_name),   # the notes name its colours
+              clickable=True)
     caption = ("Couleurs sur une échelle en racine carrée (échelle logarithmique pour le taux de couverture), "
                "pour distinguer aussi les petits départements ; la barre de couleurs donne les valeurs.")
     if highlight:
