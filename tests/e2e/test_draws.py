@@ -23,12 +23,13 @@ _KINDS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"
 
 
 def _draws(page) -> dict[int, int]:
+    """Drawings of each chart shown, counted on its own element: a chart's place among the page's charts can
+    change while the page builds (a chart mounted above it later), which misattributed drawings on a loaded
+    machine (CI: « {0: 2} », the second chart's drawing counted for the first)."""
     page.wait_for_timeout(1500)            # a late redraw would come now
-    counts: dict[int, int] = {}
-    for event in page.evaluate("() => window.__draws.splice(0)"):
-        if event["ev"] == "draw":
-            counts[event["chart"]] = counts.get(event["chart"], 0) + 1
-    return counts
+    counts = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+      .map(c => { const gd = c.querySelector('.js-plotly-plot'); return gd ? gd.__draws || 0 : 0; })""")
+    return {index: count for index, count in enumerate(counts) if count}
 
 
 def _too_many(kinds: list[str], counts: dict[int, int], most: dict[str, int]) -> list[str]:
