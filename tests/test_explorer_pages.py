@@ -160,7 +160,6 @@ def test_map_page_for_every_indicator(entry, query, picker, kind):
     assert not at.warning
 
 
-
 def _map_values(at) -> tuple[str, list]:
     """The map's colour-bar title and the value each tile shows on hover."""
     spec = _map_spec(at)
