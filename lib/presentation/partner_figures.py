@@ -197,11 +197,12 @@ def _finish_bars(fig: go.Figure, export: ExportFrame | None, names: list[str], h
     the left, a screen height that grows with the bars (``row_px`` each). The value axis only in a picture: on
     screen every bar carries its figures and the page says what they are; on a phone's narrow plot the axis
     title, centred, ran past the chart's edge and the ticks turned and overlapped."""
-    tickvals, ticktext = ticks
-    fig.update_xaxes(range=[0, high * 1.5], tickvals=tickvals, ticktext=ticktext, tickfont=cs.tick_font(export),
-                     title=dict(text=axis_title, font=_font(export, 0.85)))
     if export is None:
-        fig.update_xaxes(title=None, showticklabels=False, showgrid=False, zeroline=False)
+        fig.update_xaxes(range=[0, high * 1.5], showticklabels=False, showgrid=False, zeroline=False)
+    else:
+        tickvals, ticktext = ticks
+        fig.update_xaxes(range=[0, high * 1.5], tickvals=tickvals, ticktext=ticktext, tickfont=cs.tick_font(export),
+                         title=dict(text=axis_title, font=_font(export, 0.85)))
     fig.update_yaxes(tickfont=cs.tick_font(export), automargin=export is None, ticksuffix="  ")
     fig.update_layout(bargap=0.25, height=None if export else max(320, row_px * len(names) + 100))
     return cs.finish(fig, export, axis_bottom=30 + cs.FONT_SIZE * 2.6, left=cs.label_margin(names), right=40,

@@ -99,10 +99,8 @@ def _shown_labels(name: str, axis: dict, data: list) -> list[str] | None:
     plotly chooses them."""
     if axis.get("ticktext") is not None and axis.get("tickvals") is not None:
         pairs = list(zip(axis["tickvals"], axis["ticktext"]))
-        bounds = axis.get("range")
-        if bounds and len(bounds) == 2 and all(isinstance(v, (int, float)) for v in (*bounds, *axis["tickvals"])):
-            low, high = sorted(bounds)
-            pairs = [(value, text) for value, text in pairs if low <= value <= high]
+        if all(isinstance(v, (int, float)) for v in axis["tickvals"]):
+            pairs = [(value, text) for value, text in pairs if _in_range(axis, value)]
         return [str(text) for _, text in pairs]          # drawn as they are: plotly adds no prefix or suffix
     if axis.get("tickvals") or not _is_category(name, axis, data):
         return None
@@ -111,30 +109,36 @@ def _shown_labels(name: str, axis: dict, data: list) -> list[str] | None:
         categories = _trace_categories(name, data)        # the traces' values, in their order (plotly's default)
     if categories is None:
         return None
-    bounds = axis.get("range")
-    if bounds and len(bounds) == 2 and all(isinstance(v, (int, float)) for v in bounds):
-        low, high = sorted(bounds)
-        categories = [label for index, label in enumerate(categories) if low <= index <= high]
+    categories = [label for index, label in enumerate(categories) if _in_range(axis, index)]
     affix = str(axis.get("tickprefix") or ""), str(axis.get("ticksuffix") or "")
     return [f"{affix[0]}{label}{affix[1]}" for label in categories]
 
 
-def _trace_categories(name: str, data: list) -> list[str]:
+def _in_range(axis: dict, value: float) -> bool:
+    """The value lies within the axis' given range (no numeric range given: shown)."""
+    bounds = axis.get("range")
+    if not (bounds and len(bounds) == 2 and all(isinstance(v, (int, float)) for v in bounds)):
+        return True
+    low, high = sorted(bounds)
+    return low <= value <= high
+
+
+def _axis_values(name: str, data: list) -> list:
+    """The values the traces drawn along this axis give it (their x for « xaxis2 », …), in trace order."""
     letter, number = name[0], name[5:]
-    seen: dict[str, None] = {}
-    for trace in data:
-        if (trace.get(f"{letter}axis") or letter) == f"{letter}{number}":
-            seen.update((str(value), None) for value in (trace.get(letter) or []))
-    return list(seen)
+    return [value for trace in data if (trace.get(f"{letter}axis") or letter) == f"{letter}{number}"
+            for value in (trace.get(letter) or [])]
+
+
+def _trace_categories(name: str, data: list) -> list[str]:
+    return list(dict.fromkeys(str(value) for value in _axis_values(name, data)))
 
 
 def _is_category(name: str, axis: dict, data: list) -> bool:
     """A category axis: said so, or typed by plotly from its traces' values, all text (plotly's autotype)."""
     if axis.get("type") is not None:
         return axis["type"] == "category"
-    letter, number = name[0], name[5:]
-    values = [value for trace in data if (trace.get(f"{letter}axis") or letter) == f"{letter}{number}"
-              for value in (trace.get(letter) or [])]
+    values = _axis_values(name, data)
     return bool(values) and all(isinstance(value, str) for value in values)
 
 
